@@ -1,0 +1,36 @@
+// Command: one wasteledger subcommand (osmium-tool style). Setup only
+// declares options on the CLI11 app; Run does the work and returns the exit
+// code. Exit codes (documented in README and `wasteledger --help`):
+//   0 ok, 1 refused or failed, 2 usage, 3 verification failed, 4 ledger busy.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace wasteledger::cli {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailed = 1,
+  kExitUsage = 2,
+  kExitVerifyFailed = 3,
+  kExitBusy = 4,
+};
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  // Adds this command's subcommand (and its options) to `parent`; returns it.
+  virtual CLI::App* Setup(CLI::App& parent) = 0;
+  virtual int Run() = 0;
+};
+
+// Every command, in the order `--help` lists them.
+std::vector<std::unique_ptr<Command>> AllCommands();
+
+// Runs the whole CLI (main is a thin wrapper, tests may call it too).
+int RunCli(int argc, char** argv);
+
+}  // namespace wasteledger::cli

@@ -1,0 +1,67 @@
+// wasteledger log: a readable listing of the entries.
+#include <fmt/format.h>
+
+#include "common.h"
+
+namespace wasteledger::cli {
+namespace {
+
+// One short phrase for a statement's body, per kind.
+std::string Summary(const Statement& st) {
+  const Json& b = st.json["body"];
+  auto str = [&](const char* k) { return b.contains(k) && b[k].is_string() ? b[k].get<std::string>() : ""; };
+  if (st.kind == "genesis") return "origin " + str("origin") + ", timezone " + str("timezone");
+  if (st.kind == "party") {
+    std::string roles;
+    for (const auto& r : b.value("roles", Json::array())) roles += (roles.empty() ? "" : ",") + r.get<std::string>();
+    return fmt::format("{} {} [{}] {} key(s)", str("id"), str("name"), roles, b.value("keys", Json::array()).size());
+  }
+  if (st.kind == "seal") return fmt::format("batch of {}", b.value("count", 0));
+  std::string s = b.dump();
+  if (s.size() > 80) s = s.substr(0, 77) + "...";
+  return s;
+}
+
+class LogCommand : public Command {
+ public:
+  CLI::App* Setup(CLI::App& parent) override {
+    auto* app = parent.add_subcommand("log", "List entries: seq, logged, kind, actor, summary");
+    AddLedgerOption(app, &dir_);
+    app->add_option("--from", from_, "First seq (default 0)");
+    app->add_option("--limit", limit_, "At most this many entries (default all)");
+    app->footer("Example:\n  wasteledger log --ledger city.ledger --from 100 --limit 20");
+    return app;
+  }
+
+  int Run() override {
+    auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
+    if (!ledger.ok()) return Fail(ledger.status());
+    uint64_t to = limit_ ? std::min((*ledger)->size(), from_ + *limit_) : (*ledger)->size();
+    Status problem;
+    Status s = (*ledger)->ScanEntries(from_, to, [&](uint64_t seq, std::string_view bytes) {
+      auto e = ParseEntry(bytes);
+      if (!e.ok()) {
+        problem = Status::Corruption(fmt::format("seq {}: {}", seq, e.status().message()));
+        return false;
+      }
+      std::string how = e->header.sig ? "" : fmt::format(" (sealed by {})", *e->header.seal_by);
+      fmt::print("{:>8}  {}  {:<9} {:<16} {}{}\n", seq, e->header.logged, e->statement.kind,
+                 e->statement.actor, Summary(e->statement), how);
+      return true;
+    });
+    if (!s.ok()) return Fail(s);
+    if (!problem.ok()) return Fail(problem);
+    return kExitOk;
+  }
+
+ private:
+  std::string dir_;
+  uint64_t from_ = 0;
+  std::optional<uint64_t> limit_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakeLogCommand() { return std::make_unique<LogCommand>(); }
+
+}  // namespace wasteledger::cli

@@ -1,0 +1,143 @@
+// wasteledger party add|update|show|list: the regulator registers parties
+// (companies and agencies), their roles and their keys.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "common.h"
+#include "wasteledger/uscc.h"
+
+namespace wasteledger::cli {
+namespace {
+
+class PartyCommand : public Command {
+ public:
+  CLI::App* Setup(CLI::App& parent) override {
+    auto* app = parent.add_subcommand("party", "Register, update and list parties");
+    app->require_subcommand(1);
+
+    add_ = app->add_subcommand("add", "Register a new party (signed by a regulator)");
+    AddLedgerOption(add_, &dir_);
+    AddKeyOption(add_, &key_, "A regulator's key file");
+    add_->add_option("--id", id_, "Party id: also the name of its keys")->required();
+    add_->add_option("--name", name_, "Registered name, e.g. 禹州市热电有限公司")->required();
+    add_->add_option("--uscc", uscc_, "Unified social credit code (18 characters)");
+    add_->add_option("--role", roles_, "producer, carrier, receiver, regulator (comma-separated)")
+        ->delimiter(',')
+        ->required();
+    add_->add_option("--vkey", vkeys_, "Verifier key(s) of the party (from its keygen)");
+    add_->add_flag("--wait", wait_, "Wait for another writer instead of failing with exit code 4");
+    add_->footer(
+        "Example:\n"
+        "  wasteledger party add --ledger city.ledger --key xcepb.key --id yuzhou-power \\\n"
+        "      --name 禹州市热电有限公司 --uscc 91411081MA44XXXXXX --role producer \\\n"
+        "      --vkey yuzhou-power+1a2b3c4d+AbC...");
+
+    update_ = app->add_subcommand("update", "Change a party's record: name, roles, keys (rotation, revocation)");
+    AddLedgerOption(update_, &dir_);
+    AddKeyOption(update_, &key_, "A regulator's key file");
+    update_->add_option("--id", id_, "Party id")->required();
+    update_->add_option("--name", name_, "New registered name");
+    update_->add_option("--uscc", uscc_, "New unified social credit code");
+    update_->add_option("--role", roles_, "Replace the roles (comma-separated)")->delimiter(',');
+    update_->add_option("--add-vkey", vkeys_, "Add a verifier key (rotation: add the new, revoke the old)");
+    update_->add_option("--revoke-key", revoke_, "Revoke a key, by its name+keyID or its whole vkey");
+    update_->add_flag("--wait", wait_, "Wait for another writer instead of failing with exit code 4");
+    update_->footer(
+        "Example (rotate a key):\n"
+        "  wasteledger party update --ledger city.ledger --key xcepb.key --id yuzhou-power \\\n"
+        "      --add-vkey yuzhou-power+5e6f7a8b+AXy... --revoke-key yuzhou-power+1a2b3c4d");
+
+    show_ = app->add_subcommand("show", "Print a party's current record");
+    AddLedgerOption(show_, &dir_);
+    show_->add_option("ID", id_, "Party id")->required();
+    show_->footer("Example:\n  wasteledger party show --ledger city.ledger yuzhou-power");
+
+    list_ = app->add_subcommand("list", "List the registered parties");
+    AddLedgerOption(list_, &dir_);
+    list_->footer("Example:\n  wasteledger party list --ledger city.ledger");
+    return app;
+  }
+
+  int Run() override {
+    if (show_->parsed() || list_->parsed()) return RunRead();
+    auto ledger = OpenLedger(dir_, Ledger::Mode::kWrite, wait_);
+    if (!ledger.ok()) return Fail(ledger.status());
+    auto key = LoadSigningKey(key_);
+    if (!key.ok()) return Fail(key.status());
+    const Party* existing = (*ledger)->FindParty(id_);
+    Json record;
+    if (add_->parsed()) {
+      if (existing) {
+        return Fail(Status::Refused(fmt::format(
+            "party \"{}\" is already registered (since seq {}); use party update", id_, existing->since_seq)));
+      }
+      record = {{"id", id_}, {"name", name_}, {"uscc", uscc_}, {"roles", roles_},
+                {"keys", vkeys_}, {"permits", Json::array()}};
+    } else {
+      if (!existing) return Fail(Status::NotFound(fmt::format("no party \"{}\" (use party add)", id_)));
+      record = existing->record;
+      if (!name_.empty()) record["name"] = name_;
+      if (!uscc_.empty()) record["uscc"] = uscc_;
+      if (!roles_.empty()) record["roles"] = roles_;
+      std::vector<std::string> keys = record["keys"].get<std::vector<std::string>>();
+      for (const auto& r : revoke_) {
+        auto it = std::find_if(keys.begin(), keys.end(), [&](const std::string& vk) {
+          return vk == r || vk.rfind(r + "+", 0) == 0;
+        });
+        if (it == keys.end()) {
+          return Fail(Status::InvalidArgument(fmt::format("--revoke-key {}: not a current key of \"{}\"", r, id_)));
+        }
+        keys.erase(it);
+      }
+      for (const auto& v : vkeys_) {
+        if (std::find(keys.begin(), keys.end(), v) != keys.end()) {
+          return Fail(Status::InvalidArgument(fmt::format("--add-vkey: \"{}\" already holds that key", id_)));
+        }
+        keys.push_back(v);
+      }
+      record["keys"] = keys;
+    }
+    if (!record["uscc"].get<std::string>().empty()) {
+      auto check = CheckUscc(record["uscc"].get<std::string>());
+      if (!check.well_formed) return Fail(Status::InvalidArgument("--uscc: " + check.message));
+      if (!check.check_ok) Warn("--uscc: " + check.message);
+    }
+    auto valid = PartyFromRecord(record, 0);
+    if (!valid.ok()) return Fail(valid.status());
+    auto sub = SignStatement(*key, "party", record, (*ledger)->timezone_offset_minutes());
+    if (!sub.ok()) return Fail(sub.status());
+    return AppendOne(**ledger, *sub);
+  }
+
+ private:
+  int RunRead() {
+    auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
+    if (!ledger.ok()) return Fail(ledger.status());
+    if (show_->parsed()) {
+      const Party* p = (*ledger)->FindParty(id_);
+      if (!p) return Fail(Status::NotFound(fmt::format("no party \"{}\"", id_)));
+      fmt::print("{}\n", p->record.dump(2));
+      fmt::print("in force since seq {}\n", p->since_seq);
+      return kExitOk;
+    }
+    for (const auto& [id, p] : (*ledger)->parties()) {
+      std::string roles;
+      for (const auto& r : p.roles) roles += (roles.empty() ? "" : ",") + r;
+      fmt::print("{}\t{}\t{}\t{}\t{} key(s)\tsince seq {}\n", id, p.name, p.uscc.empty() ? "-" : p.uscc,
+                 roles, p.keys.size(), p.since_seq);
+    }
+    return kExitOk;
+  }
+
+  CLI::App *add_ = nullptr, *update_ = nullptr, *show_ = nullptr, *list_ = nullptr;
+  std::string dir_, key_, id_, name_, uscc_;
+  std::vector<std::string> roles_, vkeys_, revoke_;
+  bool wait_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakePartyCommand() { return std::make_unique<PartyCommand>(); }
+
+}  // namespace wasteledger::cli

@@ -1,0 +1,138 @@
+// wasteledger verify-proof inclusion|consistency: checks a proof offline,
+// against signed checkpoints and the operator's verifier key; no ledger.
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "common.h"
+#include "wasteledger/canonical_json.h"
+#include "wasteledger/checkpoint.h"
+#include "wasteledger/merkle.h"
+
+namespace wasteledger::cli {
+namespace {
+
+Result<std::string> ReadWhole(const std::string& path, const std::string& what) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Status::IOError(fmt::format("{}: cannot read {}", what, path));
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+struct Proof {
+  uint64_t size = 0;
+  uint64_t index = 0;  // inclusion: the leaf; consistency: the old size
+  std::vector<Hash> hashes;
+};
+
+Result<Proof> ReadProof(const std::string& path, bool inclusion) {
+  WL_ASSIGN_OR_RETURN(std::string text, ReadWhole(path, "--proof"));
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  auto j = ParseStrictJson(text);
+  if (!j.ok()) return j.status().WithContext("--proof " + path);
+  const char* index_field = inclusion ? "index" : "old_size";
+  auto bad = [&](const std::string& what) {
+    return Status::InvalidArgument(fmt::format("--proof {}: {}", path, what));
+  };
+  if (!j->is_object() || !(*j)["size"].is_number_integer() || !(*j)[index_field].is_number_integer() ||
+      !(*j)["hashes"].is_array()) {
+    return bad(fmt::format("expected {{\"size\":..,\"{}\":..,\"hashes\":[..]}}", index_field));
+  }
+  Proof p;
+  p.size = (*j)["size"].get<uint64_t>();
+  p.index = (*j)[index_field].get<uint64_t>();
+  for (const auto& h : (*j)["hashes"]) {
+    auto hash = h.is_string() ? HashFromHex(h.get<std::string>()) : std::nullopt;
+    if (!hash) return bad("\"hashes\" must hold 64-hex-digit strings");
+    p.hashes.push_back(*hash);
+  }
+  return p;
+}
+
+class VerifyProofCommand : public Command {
+ public:
+  CLI::App* Setup(CLI::App& parent) override {
+    auto* app = parent.add_subcommand("verify-proof", "Check a proof offline against signed checkpoints");
+    app->require_subcommand(1);
+    inclusion_ = app->add_subcommand("inclusion", "Check that an entry is in a checkpointed tree");
+    inclusion_->add_option("--proof", proof_, "Proof file from `prove inclusion --format json`")->required();
+    inclusion_->add_option("--checkpoint", checkpoint_, "The checkpoint note")->required();
+    inclusion_->add_option("--entry", entry_, "File holding the entry's line from `export`")->required();
+    inclusion_->add_option("--vkey", vkey_, "The operator's verifier key")->required();
+    inclusion_->footer(
+        "Example:\n"
+        "  wasteledger export --ledger city.ledger --from 42 --to 42 > e42.jsonl\n"
+        "  wasteledger prove inclusion --ledger city.ledger --seq 42 --format json > p42.json\n"
+        "  wasteledger verify-proof inclusion --proof p42.json --entry e42.jsonl \\\n"
+        "      --checkpoint cp.note --vkey xuchang.example/wasteledger+...");
+    consistency_ = app->add_subcommand("consistency", "Check that a newer checkpoint extends an older one");
+    consistency_->add_option("--proof", proof_, "Proof file from `prove consistency --format json`")->required();
+    consistency_->add_option("--old", old_, "The older checkpoint note")->required();
+    consistency_->add_option("--new", checkpoint_, "The newer checkpoint note")->required();
+    consistency_->add_option("--vkey", vkey_, "The operator's verifier key")->required();
+    consistency_->footer(
+        "Example:\n"
+        "  wasteledger prove consistency --ledger city.ledger --old 1000 --format json > c.json\n"
+        "  wasteledger verify-proof consistency --proof c.json --old cp-1000.note --new cp.note \\\n"
+        "      --vkey xuchang.example/wasteledger+...");
+    return app;
+  }
+
+  int Run() override {
+    auto key = VerifierKey::Parse(vkey_);
+    if (!key.ok()) return Fail(key.status().WithContext("--vkey"));
+    auto cp = OpenNote(checkpoint_, *key);
+    if (!cp.ok()) return Fail(cp.status());
+    const bool inclusion = inclusion_->parsed();
+    auto proof = ReadProof(proof_, inclusion);
+    if (!proof.ok()) return Fail(proof.status());
+    if (proof->size != cp->size) {
+      return Fail(Status::InvalidArgument(
+          fmt::format("the proof is for tree size {} but the checkpoint is of size {}", proof->size, cp->size)));
+    }
+    if (inclusion) {
+      auto entry = ReadWhole(entry_, "--entry");
+      if (!entry.ok()) return Fail(entry.status());
+      std::string line = *entry;
+      if (!line.empty() && line.back() == '\n') line.pop_back();
+      if (line.find('\n') != std::string::npos) {
+        return Fail(Status::InvalidArgument("--entry must hold exactly one exported line"));
+      }
+      Status s = VerifyInclusion(proof->index, proof->size, HashLeaf(line), proof->hashes, cp->root);
+      if (!s.ok()) return Proven(s);
+      fmt::print("OK: the entry is seq {} of the tree of size {} signed by {}\n", proof->index, cp->size,
+                 cp->origin);
+      return kExitOk;
+    }
+    auto old = OpenNote(old_, *key);
+    if (!old.ok()) return Fail(old.status());
+    if (old->size != proof->index) {
+      return Fail(Status::InvalidArgument(fmt::format(
+          "the proof starts at size {} but the old checkpoint is of size {}", proof->index, old->size)));
+    }
+    Status s = VerifyConsistency(old->size, cp->size, proof->hashes, old->root, cp->root);
+    if (!s.ok()) return Proven(s);
+    fmt::print("OK: the tree of size {} extends the tree of size {} ({})\n", cp->size, old->size, cp->origin);
+    return kExitOk;
+  }
+
+ private:
+  static int Proven(const Status& s) {
+    fmt::print(stderr, "wasteledger: verification failed: {}\n", s.message());
+    return kExitVerifyFailed;
+  }
+  static Result<Checkpoint> OpenNote(const std::string& path, const VerifierKey& key) {
+    WL_ASSIGN_OR_RETURN(std::string note, ReadWhole(path, "checkpoint"));
+    auto cp = OpenCheckpoint(note, key);
+    if (!cp.ok()) return Status::Unauthenticated(fmt::format("checkpoint {}: {}", path, cp.status().message()));
+    return cp;
+  }
+
+  CLI::App *inclusion_ = nullptr, *consistency_ = nullptr;
+  std::string proof_, checkpoint_, entry_, vkey_, old_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakeVerifyProofCommand() { return std::make_unique<VerifyProofCommand>(); }
+
+}  // namespace wasteledger::cli

@@ -1,0 +1,142 @@
+#include "common.h"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "wasteledger/key_file.h"
+
+namespace wasteledger::cli {
+
+CLI::Option* AddLedgerOption(CLI::App* app, std::string* dir) {
+  return app->add_option("--ledger", *dir, "Ledger directory (env WASTELEDGER_LEDGER)")
+      ->envname("WASTELEDGER_LEDGER")
+      ->required();
+}
+
+CLI::Option* AddKeyOption(CLI::App* app, std::string* path, const std::string& what) {
+  return app->add_option("--key", *path, what + " (env WASTELEDGER_KEY)")
+      ->envname("WASTELEDGER_KEY")
+      ->required();
+}
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk:
+      return kExitOk;
+    case Status::Code::kBusy:
+      return kExitBusy;
+    case Status::Code::kCorruption:
+      return kExitVerifyFailed;
+    default:
+      return kExitFailed;
+  }
+}
+
+int Fail(const Status& status) {
+  std::fflush(stdout);
+  fmt::print(stderr, "wasteledger: error: {}\n", status.message());
+  return ExitCodeFor(status);
+}
+
+void Warn(const std::string& message) { fmt::print(stderr, "wasteledger: warning: {}\n", message); }
+
+bool StderrIsTerminal() { return ::isatty(2) == 1; }
+
+Result<std::string> ReadPassphrase(const std::string& prompt) {
+  if (const char* env = std::getenv("WASTELEDGER_PASSPHRASE")) return std::string(env);
+  int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    return Status::InvalidArgument(
+        "a passphrase is needed: set WASTELEDGER_PASSPHRASE or run on a terminal");
+  }
+  termios old{};
+  const bool is_tty = ::tcgetattr(fd, &old) == 0;
+  if (is_tty) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  std::string text = prompt + ": ";
+  ssize_t ignored = ::write(fd, text.data(), text.size());
+  std::string pass;
+  char c;
+  while (::read(fd, &c, 1) == 1 && c != '\n') pass.push_back(c);
+  if (is_tty) ::tcsetattr(fd, TCSAFLUSH, &old);
+  ignored = ::write(fd, "\n", 1);
+  (void)ignored;
+  ::close(fd);
+  return pass;
+}
+
+Result<SigningKey> LoadSigningKey(const std::string& path) {
+  return ReadKeyFile(path, [](const std::string& prompt) { return ReadPassphrase(prompt); });
+}
+
+Result<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir, Ledger::Mode mode, bool wait) {
+  return Ledger::Open(dir, mode, wait);
+}
+
+Result<Submission> SignStatement(const SigningKey& key, const std::string& kind, Json body,
+                                 int timezone_minutes, const std::string& time) {
+  Json st = {{"v", 1},
+             {"kind", kind},
+             {"actor", key.verifier().name()},
+             {"time", time.empty() ? FormatWithOffset(NowUnixSeconds(), timezone_minutes) : time},
+             {"body", std::move(body)}};
+  WL_ASSIGN_OR_RETURN(Statement statement, MakeStatement(std::move(st)));
+  Submission sub;
+  sub.sig = Signature{key.verifier().Ref(), key.Sign(statement.Payload())};
+  sub.statement = std::move(statement);
+  return sub;
+}
+
+int AppendOne(Ledger& ledger, const Submission& sub, bool quiet) {
+  auto prepared = ledger.Prepare(std::vector<Submission>{sub}, 1u);
+  if (!prepared.ok()) return Fail(prepared.status());
+  auto appended = ledger.Append(std::move(*prepared));
+  if (!appended.ok()) {
+    // One statement: "line 1: " says nothing to the user.
+    std::string msg = appended.status().message();
+    if (msg.rfind("line 1: ", 0) == 0) msg = msg.substr(8);
+    return Fail(Status::Refused(msg));
+  }
+  const auto& e = appended->front();
+  if (!quiet) {
+    if (e.replay) {
+      fmt::print("seq {} (already in the ledger)\n", e.seq);
+    } else {
+      fmt::print("seq {}\n", e.seq);
+    }
+  }
+  return kExitOk;
+}
+
+Status ForEachInputLine(const std::string& path,
+                        const std::function<bool(uint64_t, std::string&)>& fn) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (!path.empty() && path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) return Status::IOError(fmt::format("cannot read {}", path));
+    in = &file;
+  }
+  std::string line;
+  uint64_t no = 0;
+  while (std::getline(*in, line)) {
+    ++no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (!fn(no, line)) break;
+  }
+  if (in->bad()) return Status::IOError(fmt::format("error reading {}", path.empty() ? "stdin" : path));
+  return Status::Ok();
+}
+
+}  // namespace wasteledger::cli

@@ -1,0 +1,56 @@
+// Helpers shared by the subcommands: the --ledger and --key options with
+// their environment fallbacks, loading keys (passphrase from
+// WASTELEDGER_PASSPHRASE or the terminal), reading input lines, and turning a
+// Status into one line on stderr plus an exit code.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "command.h"
+#include "wasteledger/keys.h"
+#include "wasteledger/ledger.h"
+#include "wasteledger/statement.h"
+#include "wasteledger/status.h"
+
+namespace wasteledger::cli {
+
+// --ledger DIR (env WASTELEDGER_LEDGER).
+CLI::Option* AddLedgerOption(CLI::App* app, std::string* dir);
+// --key FILE (env WASTELEDGER_KEY).
+CLI::Option* AddKeyOption(CLI::App* app, std::string* path, const std::string& what);
+
+// Prints "wasteledger: error: <message>" and returns the exit code for it.
+int Fail(const Status& status);
+int ExitCodeFor(const Status& status);
+void Warn(const std::string& message);
+
+// Reads a passphrase: WASTELEDGER_PASSPHRASE, else a no-echo prompt on the
+// terminal; fails when neither is available.
+Result<std::string> ReadPassphrase(const std::string& prompt);
+Result<SigningKey> LoadSigningKey(const std::string& path);
+
+// Opens the ledger for writing (with --wait semantics) or reading.
+Result<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir, Ledger::Mode mode, bool wait = false);
+
+// Builds the statement {"v":1,"kind","actor","time","body"} with time = now
+// in the ledger's timezone (or `time` if given), signs it with `key`.
+Result<Submission> SignStatement(const SigningKey& key, const std::string& kind, Json body,
+                                 int timezone_minutes, const std::string& time = "");
+
+// Appends one signed statement and prints "seq N" (or the existing seq).
+int AppendOne(Ledger& ledger, const Submission& sub, bool quiet = false);
+
+// Reads the lines of FILE, or stdin for "-" or "". Calls fn(line_no, line)
+// for each non-empty line; stops early when fn returns false.
+Status ForEachInputLine(const std::string& path,
+                        const std::function<bool(uint64_t, std::string&)>& fn);
+
+bool StderrIsTerminal();
+
+}  // namespace wasteledger::cli

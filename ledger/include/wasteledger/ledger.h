@@ -1,0 +1,142 @@
+// Ledger: one append-only, hash-chained, Merkle-tree log of signed
+// statements, stored in RocksDB (see docs/FORMAT.md for the layout).
+//
+// Concurrency: one writing process at a time (Open(kWrite) takes the writer
+// lock); any number of reading processes, each of which sees the consistent
+// prefix that was committed when it opened. Within a process, a Ledger may be
+// read from several threads; Append must be called from one thread. Prepare
+// is thread-safe and may run while Append commits an earlier batch.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasteledger/checkpoint.h"
+#include "wasteledger/hash.h"
+#include "wasteledger/keys.h"
+#include "wasteledger/merkle_tree.h"
+#include "wasteledger/party.h"
+#include "wasteledger/statement.h"
+#include "wasteledger/status.h"
+
+namespace wasteledger {
+
+class Store;
+class WriterLock;
+class KeyDirectory;
+class StateHook;
+
+// Submissions parsed and signature-checked off the append path. Only
+// Ledger::Prepare makes one, so Append can trust its checks.
+class PreparedBatch {
+ public:
+  PreparedBatch();
+  ~PreparedBatch();
+  PreparedBatch(PreparedBatch&&) noexcept;
+  PreparedBatch& operator=(PreparedBatch&&) noexcept;
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  // Moves the trailing sealed group whose members have not all arrived yet
+  // into a new batch (so a batch never splits a seal).
+  PreparedBatch TakeIncompleteSealTail();
+  void Append(PreparedBatch&& other);
+
+ private:
+  friend class Ledger;
+  struct Item {
+    Submission sub;
+    uint64_t line = 0;                          // input line, for messages
+    std::shared_ptr<const VerifierKey> verified_by;  // key whose signature checked
+  };
+  std::vector<Item> items_;
+};
+
+struct AppendedEntry {
+  uint64_t seq = 0;
+  uint64_t line = 0;     // input line of the submission
+  bool replay = false;   // already in the ledger: seq is the existing one
+};
+
+class Ledger {
+ public:
+  enum class Mode { kRead, kWrite };
+
+  // Creates a ledger in `dir` (which must not hold one) whose entry 0 is the
+  // given self-signed genesis submission.
+  static Result<std::unique_ptr<Ledger>> Init(const std::string& dir, const Submission& genesis);
+  // wait_for_writer: block until another writer releases the ledger instead
+  // of failing with Status::Busy.
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, Mode mode,
+                                              bool wait_for_writer = false);
+  ~Ledger();
+
+  uint64_t size() const { return size_; }
+  const std::string& origin() const { return origin_; }
+  int timezone_offset_minutes() const { return timezone_minutes_; }
+  const std::string& dir() const { return dir_; }
+
+  Result<std::string> EntryBytes(uint64_t seq) const;
+  // Calls fn(seq, bytes) for seq in [from, to) in order until it returns false.
+  Status ScanEntries(uint64_t from, uint64_t to,
+                     const std::function<bool(uint64_t, std::string_view)>& fn) const;
+  Result<Hash> LeafHash(uint64_t seq) const;
+  Result<Hash> Root(uint64_t size) const;
+  Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const;
+  Result<std::vector<Hash>> ConsistencyProof(uint64_t size1, uint64_t size2) const;
+  Result<std::optional<uint64_t>> FindStatement(const Hash& statement_hash) const;
+
+  // Parties as of the current size.
+  const std::map<std::string, Party>& parties() const { return parties_; }
+  const Party* FindParty(std::string_view id) const;
+
+  // Parses (if given raw lines) and checks the signatures of a batch, in
+  // parallel on `threads` threads (0: one per core). `line_numbers[i]` names
+  // lines[i] in messages. Fails on the first bad line, naming it.
+  Result<PreparedBatch> Prepare(const std::vector<std::string>& lines,
+                                const std::vector<uint64_t>& line_numbers, unsigned threads = 0) const;
+  Result<PreparedBatch> Prepare(std::vector<Submission> subs, unsigned threads = 0) const;
+
+  // Appends the batch atomically (one synced RocksDB write), or nothing.
+  // Replays answer with their existing seq and write nothing.
+  Result<std::vector<AppendedEntry>> Append(PreparedBatch batch);
+
+  // Signs a checkpoint of the current size with the operator key (named
+  // after the origin), stores it and returns the note. The first operator key
+  // used is recorded; a different one is refused.
+  Result<std::string> SignCheckpoint(const SigningKey& operator_key);
+  // The operator's verifier key, once a checkpoint has been signed.
+  Result<std::optional<VerifierKey>> OperatorKey() const;
+  // Stored checkpoint notes, ascending by size.
+  Result<std::vector<std::string>> Checkpoints() const;
+
+  // Domain layer: called for every statement appended, in order, inside the
+  // batch; may refuse it and may add writes to the same atomic batch.
+  void SetStateHook(StateHook* hook) { hook_ = hook; }
+
+ private:
+  Ledger();
+  Status LoadState();
+  static Status CheckSignaturesInParallel(std::vector<PreparedBatch::Item>& items,
+                                          const KeyDirectory& keys, unsigned threads);
+  friend class AppendSession;
+
+  std::string dir_;
+  std::unique_ptr<WriterLock> lock_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<KeyDirectory> key_directory_;
+  StateHook* hook_ = nullptr;
+  uint64_t size_ = 0;
+  Hash last_leaf_{};
+  std::string origin_;
+  int timezone_minutes_ = 0;
+  std::map<std::string, Party> parties_;
+  CompactRange range_;  // the tree's right edge at size_
+};
+
+}  // namespace wasteledger

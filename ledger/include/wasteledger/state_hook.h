@@ -1,0 +1,44 @@
+// StateHook: how the domain layer (lots, stock, permits, aggregates) joins
+// the append path. The Ledger calls the hook for every statement it is about
+// to append, in log order, inside one batch; the hook may refuse the
+// statement (the whole batch is then refused and nothing is written) and may
+// add its own index writes to the same atomic batch.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "wasteledger/statement.h"
+#include "wasteledger/status.h"
+
+namespace wasteledger {
+
+class Ledger;
+
+// Writes and reads inside the batch being built: Get sees the batch's own
+// earlier Puts, then the committed store.
+class BatchAccess {
+ public:
+  virtual ~BatchAccess() = default;
+  virtual void Put(std::string_view key, std::string_view value) = 0;
+  virtual Result<std::optional<std::string>> Get(std::string_view key) const = 0;
+};
+
+class StateHook {
+ public:
+  virtual ~StateHook() = default;
+  // Checks and applies `st`, about to be appended at `seq` (sealed: the seq
+  // of its seal in `seal_by`). `ledger` shows the parties as of this point of
+  // the batch via `party_lookup`.
+  virtual Status Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> seal_by,
+                       BatchAccess& batch) = 0;
+  // The batch was committed, or refused: the hook keeps or drops whatever it
+  // cached since the batch began.
+  virtual void Commit() = 0;
+  virtual void Abort() = 0;
+};
+
+}  // namespace wasteledger

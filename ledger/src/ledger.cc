@@ -1,0 +1,239 @@
+// Ledger: opening, reading, proofs and checkpoints. The append path is in
+// ledger_append.cc.
+#include "wasteledger/ledger.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "key_directory.h"
+#include "store.h"
+#include "wasteledger/canonical_json.h"
+#include "wasteledger/merkle.h"
+#include "wasteledger/merkle_tree.h"
+#include "wasteledger/signed_note.h"
+#include "writer_lock.h"
+
+namespace wasteledger {
+
+PreparedBatch::PreparedBatch() = default;
+PreparedBatch::~PreparedBatch() = default;
+PreparedBatch::PreparedBatch(PreparedBatch&&) noexcept = default;
+PreparedBatch& PreparedBatch::operator=(PreparedBatch&&) noexcept = default;
+
+void PreparedBatch::Append(PreparedBatch&& other) {
+  for (auto& item : other.items_) items_.push_back(std::move(item));
+  other.items_.clear();
+}
+
+PreparedBatch PreparedBatch::TakeIncompleteSealTail() {
+  PreparedBatch tail;
+  // Find the last seal statement; if fewer members follow it than its count
+  // announces, move it and its members to the tail.
+  for (size_t i = items_.size(); i-- > 0;) {
+    const auto& st = items_[i].sub.statement;
+    if (items_[i].sub.seal_index) continue;
+    if (st.kind != "seal") break;
+    const auto& count = st.json["body"]["count"];
+    const size_t members = items_.size() - i - 1;
+    if (count.is_number_integer() && count.get<int64_t>() > 0 &&
+        static_cast<uint64_t>(count.get<int64_t>()) > members) {
+      tail.items_.assign(std::make_move_iterator(items_.begin() + static_cast<ptrdiff_t>(i)),
+                         std::make_move_iterator(items_.end()));
+      items_.resize(i);
+    }
+    break;
+  }
+  return tail;
+}
+
+Ledger::Ledger() : key_directory_(std::make_unique<KeyDirectory>()) {}
+Ledger::~Ledger() = default;
+
+Result<std::unique_ptr<Ledger>> Ledger::Init(const std::string& dir, const Submission& genesis) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    if (fs::exists(fs::path(dir) / "CURRENT", ec)) {
+      return Status::Refused(fmt::format("{} already holds a ledger", dir));
+    }
+    return Status::Refused(fmt::format("{} exists and is not empty", dir));
+  }
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError(fmt::format("cannot create {}: {}", dir, ec.message()));
+  auto ledger = std::unique_ptr<Ledger>(new Ledger());
+  ledger->dir_ = dir;
+  WL_ASSIGN_OR_RETURN(ledger->lock_, WriterLock::Acquire(dir, false));
+  WL_ASSIGN_OR_RETURN(ledger->store_, Store::Open(dir, Store::Mode::kCreate));
+  // The genesis statement is the only one checked against keys it brings
+  // itself; Append knows this for seq 0.
+  WL_ASSIGN_OR_RETURN(PreparedBatch batch, ledger->Prepare(std::vector<Submission>{genesis}, 1u));
+  auto appended = ledger->Append(std::move(batch));
+  if (!appended.ok()) {
+    ledger.reset();
+    fs::remove_all(dir, ec);
+    return appended.status();
+  }
+  return ledger;
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, Mode mode,
+                                             bool wait_for_writer) {
+  auto ledger = std::unique_ptr<Ledger>(new Ledger());
+  ledger->dir_ = dir;
+  if (mode == Mode::kWrite) {
+    if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT")) {
+      return Status::NotFound(fmt::format("no ledger at {} (create one with wasteledger init)", dir));
+    }
+    WL_ASSIGN_OR_RETURN(ledger->lock_, WriterLock::Acquire(dir, wait_for_writer));
+  }
+  WL_ASSIGN_OR_RETURN(ledger->store_, Store::Open(dir, mode == Mode::kWrite ? Store::Mode::kWrite
+                                                                           : Store::Mode::kRead));
+  WL_RETURN_IF_ERROR(ledger->LoadState());
+  return ledger;
+}
+
+Status Ledger::LoadState() {
+  WL_ASSIGN_OR_RETURN(size_, store_->ReadSize());
+  if (size_ == 0) return Status::Corruption(fmt::format("{}: ledger has no genesis entry", dir_));
+  WL_ASSIGN_OR_RETURN(auto origin, store_->Get(MetaKey(kMetaOrigin)));
+  WL_ASSIGN_OR_RETURN(auto tz, store_->Get(MetaKey(kMetaTimezone)));
+  if (!origin || !tz) return Status::Corruption("ledger metadata (origin, timezone) is missing");
+  origin_ = *origin;
+  auto offset = ParseUtcOffset(*tz);
+  if (!offset.ok()) return Status::Corruption("stored timezone: " + offset.status().message());
+  timezone_minutes_ = *offset;
+  WL_ASSIGN_OR_RETURN(range_, CompactRange::Load(*store_, size_));
+  WL_ASSIGN_OR_RETURN(last_leaf_, store_->GetNode(0, size_ - 1));
+  Status status;
+  WL_RETURN_IF_ERROR(store_->Scan("P", "", [&](std::string_view key, std::string_view value) {
+    auto j = ParseStrictJson(value);
+    if (!j.ok() || !j->is_object() || !j->contains("record") || !j->contains("seq")) {
+      status = Status::Corruption(fmt::format("party index entry {} is malformed", key.substr(1)));
+      return false;
+    }
+    auto party = PartyFromRecord((*j)["record"], (*j)["seq"].get<uint64_t>());
+    if (!party.ok()) {
+      status = Status::Corruption(party.status().message());
+      return false;
+    }
+    for (const auto& k : party->keys) key_directory_->Add(k);
+    parties_.emplace(party->id, std::move(*party));
+    return true;
+  }));
+  return status;
+}
+
+const Party* Ledger::FindParty(std::string_view id) const {
+  auto it = parties_.find(std::string(id));
+  return it == parties_.end() ? nullptr : &it->second;
+}
+
+Result<std::string> Ledger::EntryBytes(uint64_t seq) const {
+  if (seq >= size_) {
+    return Status::NotFound(fmt::format("seq {} is beyond the ledger (size {})", seq, size_));
+  }
+  return store_->GetEntry(seq);
+}
+
+Status Ledger::ScanEntries(uint64_t from, uint64_t to,
+                           const std::function<bool(uint64_t, std::string_view)>& fn) const {
+  to = std::min(to, size_);
+  if (from >= to) return Status::Ok();
+  uint64_t expect = from;
+  bool stopped = false;
+  Status status;
+  WL_RETURN_IF_ERROR(store_->Scan("E", EntryKey(from), [&](std::string_view key, std::string_view value) {
+    auto seq = DecodeU64(key.substr(1));
+    if (!seq) {
+      status = Status::Corruption("entry key is not 9 bytes");
+      return false;
+    }
+    if (*seq >= to) return false;
+    if (*seq != expect) {
+      status = Status::Corruption(fmt::format("seq {}: entry is missing", expect));
+      return false;
+    }
+    ++expect;
+    stopped = !fn(*seq, value);
+    return !stopped;
+  }));
+  WL_RETURN_IF_ERROR(status);
+  if (!stopped && expect < to) {
+    return Status::Corruption(fmt::format("seq {}: entry is missing", expect));
+  }
+  return Status::Ok();
+}
+
+Result<Hash> Ledger::LeafHash(uint64_t seq) const {
+  if (seq >= size_) return Status::NotFound(fmt::format("seq {} is beyond the ledger", seq));
+  return store_->GetNode(0, seq);
+}
+
+Result<Hash> Ledger::Root(uint64_t size) const {
+  if (size > size_) {
+    return Status::InvalidArgument(fmt::format("size {} is beyond the ledger (size {})", size, size_));
+  }
+  if (size == size_) return range_.Root();
+  return RootAt(*store_, size);
+}
+
+Result<std::vector<Hash>> Ledger::InclusionProof(uint64_t index, uint64_t size) const {
+  if (size > size_) {
+    return Status::InvalidArgument(fmt::format("size {} is beyond the ledger (size {})", size, size_));
+  }
+  return wasteledger::InclusionProof(*store_, index, size);
+}
+
+Result<std::vector<Hash>> Ledger::ConsistencyProof(uint64_t size1, uint64_t size2) const {
+  if (size2 > size_) {
+    return Status::InvalidArgument(fmt::format("size {} is beyond the ledger (size {})", size2, size_));
+  }
+  return wasteledger::ConsistencyProof(*store_, size1, size2);
+}
+
+Result<std::optional<uint64_t>> Ledger::FindStatement(const Hash& statement_hash) const {
+  return store_->FindStatement(statement_hash);
+}
+
+Result<std::optional<VerifierKey>> Ledger::OperatorKey() const {
+  WL_ASSIGN_OR_RETURN(auto v, store_->Get(MetaKey(kMetaOperatorKey)));
+  if (!v) return std::optional<VerifierKey>();
+  auto key = VerifierKey::Parse(*v);
+  if (!key.ok()) return Status::Corruption("stored operator key: " + key.status().message());
+  return std::optional<VerifierKey>(std::move(*key));
+}
+
+Result<std::string> Ledger::SignCheckpoint(const SigningKey& operator_key) {
+  if (!lock_) return Status::Refused("ledger is open read-only");
+  const VerifierKey& vk = operator_key.verifier();
+  if (vk.name() != origin_) {
+    return Status::Refused(fmt::format(
+        "key \"{}\" cannot sign checkpoints of {}: the operator key must be named after the origin "
+        "(wasteledger keygen --name {})",
+        vk.name(), origin_, origin_));
+  }
+  WL_ASSIGN_OR_RETURN(auto recorded, OperatorKey());
+  if (recorded && recorded->ToString() != vk.ToString()) {
+    return Status::Refused(fmt::format("this ledger's checkpoints are signed by {}, not by {}",
+                                       recorded->Ref(), vk.Ref()));
+  }
+  Checkpoint cp{origin_, size_, range_.Root(), {}};
+  std::string note = wasteledger::SignCheckpoint(cp, operator_key);
+  StoreBatch batch;
+  batch.Put(CheckpointKey(size_), note);
+  if (!recorded) batch.Put(MetaKey(kMetaOperatorKey), vk.ToString());
+  WL_RETURN_IF_ERROR(store_->Commit(batch));
+  return note;
+}
+
+Result<std::vector<std::string>> Ledger::Checkpoints() const {
+  std::vector<std::string> notes;
+  WL_RETURN_IF_ERROR(store_->Scan("C", "", [&](std::string_view, std::string_view value) {
+    notes.emplace_back(value);
+    return true;
+  }));
+  return notes;
+}
+
+}  // namespace wasteledger

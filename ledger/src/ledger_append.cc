@@ -1,0 +1,396 @@
+// The append path: Prepare (parse and check signatures in parallel, off the
+// critical path) and Append (apply the ledger's rules in order and commit one
+// atomic, synced RocksDB batch).
+#include <atomic>
+#include <mutex>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "key_directory.h"
+#include "parallel.h"
+#include "store.h"
+#include "wasteledger/canonical_json.h"
+#include "wasteledger/ledger.h"
+#include "wasteledger/merkle.h"
+#include "wasteledger/merkle_tree.h"
+#include "wasteledger/state_hook.h"
+
+namespace wasteledger {
+
+namespace {
+
+// Records the first failure (lowest index) seen by any thread.
+class FirstError {
+ public:
+  void Set(size_t index, Status s) {
+    std::lock_guard lock(mu_);
+    if (!has_ || index < index_) {
+      has_ = true;
+      index_ = index;
+      status_ = std::move(s);
+    }
+  }
+  bool has() const { return has_; }
+  const Status& status() const { return status_; }
+
+ private:
+  std::mutex mu_;
+  bool has_ = false;
+  size_t index_ = 0;
+  Status status_;
+};
+
+struct HashKey {
+  size_t operator()(const Hash& h) const {
+    size_t v;
+    std::memcpy(&v, h.data(), sizeof v);
+    return v;
+  }
+};
+
+}  // namespace
+
+// Checks every individually signed statement whose key the directory knows,
+// in parallel; keys it does not know yet are left to Append.
+Status Ledger::CheckSignaturesInParallel(std::vector<PreparedBatch::Item>& items,
+                                         const KeyDirectory& keys, unsigned threads) {
+  FirstError error;
+  ParallelFor(items.size(), threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      auto& item = items[i];
+      if (!item.sub.sig) continue;
+      auto key = keys.Find(item.sub.sig->key);
+      if (!key) continue;
+      if (!key->Verify(item.sub.statement.Payload(), item.sub.sig->value)) {
+        error.Set(i, Status::Unauthenticated(fmt::format(
+                         "line {}: signature does not verify under key {}", item.line,
+                         item.sub.sig->key)));
+        return;
+      }
+      item.verified_by = std::move(key);
+    }
+  });
+  return error.has() ? error.status() : Status::Ok();
+}
+
+Result<PreparedBatch> Ledger::Prepare(const std::vector<std::string>& lines,
+                                      const std::vector<uint64_t>& line_numbers, unsigned threads) const {
+  assert(lines.size() == line_numbers.size());
+  PreparedBatch batch;
+  batch.items_.resize(lines.size());
+  FirstError error;
+  ParallelFor(lines.size(), threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      auto sub = ParseSubmission(lines[i]);
+      if (!sub.ok()) {
+        error.Set(i, sub.status().WithContext(fmt::format("line {}", line_numbers[i])));
+        return;
+      }
+      batch.items_[i].sub = std::move(*sub);
+      batch.items_[i].line = line_numbers[i];
+    }
+  });
+  if (error.has()) return error.status();
+  WL_RETURN_IF_ERROR(CheckSignaturesInParallel(batch.items_, *key_directory_, threads));
+  return batch;
+}
+
+Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned threads) const {
+  PreparedBatch batch;
+  batch.items_.resize(subs.size());
+  for (size_t i = 0; i < subs.size(); ++i) {
+    batch.items_[i].sub = std::move(subs[i]);
+    batch.items_[i].line = i + 1;
+  }
+  WL_RETURN_IF_ERROR(CheckSignaturesInParallel(batch.items_, *key_directory_, threads));
+  return batch;
+}
+
+// The state of one Append while it builds its batch: nothing here touches
+// the Ledger until the batch is committed.
+class AppendSession : public BatchAccess {
+ public:
+  AppendSession(Ledger& ledger)
+      : ledger_(ledger),
+        size_(ledger.size_),
+        last_leaf_(ledger.last_leaf_),
+        range_(ledger.range_) {}
+
+  void Put(std::string_view key, std::string_view value) override {
+    batch_.Put(key, value);
+    pending_[std::string(key)] = std::string(value);
+  }
+  Result<std::optional<std::string>> Get(std::string_view key) const override {
+    auto it = pending_.find(std::string(key));
+    if (it != pending_.end()) return std::optional<std::string>(it->second);
+    return ledger_.store_->Get(key);
+  }
+
+  const Party* FindParty(const std::string& id) const {
+    auto it = parties_.find(id);
+    if (it != parties_.end()) return &it->second;
+    return ledger_.FindParty(id);
+  }
+
+  Result<std::optional<uint64_t>> FindStatement(const Hash& h) const {
+    auto it = statements_.find(h);
+    if (it != statements_.end()) return std::optional<uint64_t>(it->second);
+    return ledger_.store_->FindStatement(h);
+  }
+
+  // Adds the entry for `st` at the next seq; returns that seq.
+  uint64_t AddEntry(const Statement& st, const std::optional<Signature>& sig,
+                    std::optional<uint64_t> seal_by, uint64_t seal_index) {
+    EntryHeader h;
+    h.seq = size_;
+    h.prev = size_ == 0 ? Hash{} : last_leaf_;
+    h.logged = logged_;
+    h.sig = sig;
+    h.seal_by = seal_by;
+    h.seal_index = seal_index;
+    std::string bytes = EntryBytes(h, st);
+    Hash leaf = HashLeaf(bytes);
+    batch_.Put(EntryKey(h.seq), bytes);
+    range_.Append(leaf, [this](uint32_t level, uint64_t index, const Hash& node) {
+      batch_.Put(NodeKey(level, index), AsBytes(node));
+    });
+    batch_.Put(StatementKey(st.hash), EncodeU64(h.seq));
+    statements_[st.hash] = h.seq;
+    last_leaf_ = leaf;
+    return size_++;
+  }
+
+  Ledger& ledger_;
+  StoreBatch batch_;
+  std::unordered_map<std::string, std::string> pending_;
+  std::map<std::string, Party> parties_;
+  std::unordered_map<Hash, uint64_t, HashKey> statements_;
+  uint64_t size_;
+  Hash last_leaf_;
+  CompactRange range_;
+  std::string logged_ = FormatUtc(NowUnixSeconds());
+};
+
+namespace {
+
+Status AtLine(uint64_t line, Status s) { return s.WithContext(fmt::format("line {}", line)); }
+
+// Checks the signature of an individually signed statement against the
+// actor's keys valid at this point of the log.
+Status CheckSignature(const Submission& sub, const Party* actor,
+                      const std::shared_ptr<const VerifierKey>& verified_by) {
+  const std::string& actor_id = sub.statement.actor;
+  const std::string& ref = sub.sig->key;
+  const auto plus = ref.find('+');
+  if (ref.substr(0, plus) != actor_id) {
+    return Status::Unauthenticated(
+        fmt::format("signed by key {} but the actor is \"{}\" (a party signs with keys named after its id)",
+                    ref, actor_id));
+  }
+  if (actor == nullptr) {
+    return Status::Refused(fmt::format("actor \"{}\" is not a registered party", actor_id));
+  }
+  const VerifierKey* key = actor->FindKey(ref);
+  if (key == nullptr) {
+    return Status::Unauthenticated(fmt::format(
+        "key {} is not a valid key of \"{}\" (unknown, or revoked by the party record at seq {})",
+        ref, actor_id, actor->since_seq));
+  }
+  if (verified_by && verified_by->ToString() == key->ToString()) return Status::Ok();
+  if (!key->Verify(sub.statement.Payload(), sub.sig->value)) {
+    return Status::Unauthenticated(fmt::format("signature does not verify under key {}", ref));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
+  if (!lock_) return Status::Refused("ledger is open read-only");
+  AppendSession session(*this);
+  std::vector<AppendedEntry> out;
+  auto& items = batch.items_;
+  auto fail = [&](Status s) -> Result<std::vector<AppendedEntry>> {
+    if (hook_) hook_->Abort();
+    return s;
+  };
+  for (size_t i = 0; i < items.size();) {
+    const auto& item = items[i];
+    const Statement& st = item.sub.statement;
+    if (item.sub.seal_index) {
+      return fail(AtLine(item.line, Status::InvalidArgument(
+                                        "a sealed statement must follow its seal (and its earlier members)")));
+    }
+    auto existing = session.FindStatement(st.hash);
+    if (!existing.ok()) return fail(existing.status());
+    if (*existing) {
+      // Replay: answer with the existing seq(s); a replayed seal brings its
+      // members, which must be the same statements.
+      size_t members = 0;
+      if (st.kind == "seal") {
+        while (i + 1 + members < items.size() && items[i + 1 + members].sub.seal_index) ++members;
+      }
+      for (size_t m = 0; m <= members; ++m) {
+        if (m > 0) {
+          auto held = session.FindStatement(items[i + m].sub.statement.hash);
+          if (!held.ok()) return fail(held.status());
+          if (!*held || **held != **existing + m) {
+            return fail(AtLine(items[i + m].line,
+                               Status::Refused(fmt::format("the seal at seq {} was replayed with a "
+                                                           "different batch behind it",
+                                                           **existing))));
+          }
+        }
+        out.push_back({**existing + m, items[i + m].line, true});
+      }
+      i += 1 + members;
+      continue;
+    }
+    const bool genesis_now = session.size_ == 0;
+    if (genesis_now != (st.kind == "genesis")) {
+      return fail(AtLine(item.line, Status::Refused(genesis_now
+                                                        ? "the first entry must be the genesis statement"
+                                                        : "a genesis statement is allowed only at seq 0")));
+    }
+    if (!item.sub.sig) {
+      return fail(AtLine(item.line, Status::InvalidArgument("statement is not signed")));
+    }
+    if (genesis_now) {
+      const Json& body = st.json["body"];
+      for (const auto& [key, value] : body.items()) {
+        if (key != "origin" && key != "timezone" && key != "party") {
+          return fail(AtLine(item.line, Status::InvalidArgument(fmt::format(
+                                            "genesis body has unknown member \"{}\"", key))));
+        }
+      }
+      if (!body.contains("origin") || !body["origin"].is_string() ||
+          !ValidateKeyName(body["origin"].get<std::string>()).ok()) {
+        return fail(AtLine(item.line, Status::InvalidArgument(
+                                          "genesis body \"origin\" must be a log name (no spaces, no '+')")));
+      }
+      if (!body.contains("timezone") || !body["timezone"].is_string() ||
+          !ParseUtcOffset(body["timezone"].get<std::string>()).ok()) {
+        return fail(AtLine(item.line, Status::InvalidArgument(
+                                          "genesis body \"timezone\" must be an offset like +08:00")));
+      }
+      if (!body.contains("party")) {
+        return fail(AtLine(item.line, Status::InvalidArgument("genesis body has no \"party\"")));
+      }
+      auto party = PartyFromRecord(body["party"], 0);
+      if (!party.ok()) return fail(AtLine(item.line, party.status()));
+      if (!party->HasRole("regulator") || party->id != st.actor) {
+        return fail(AtLine(item.line, Status::Refused(
+                                          "genesis must register its actor as a party with the regulator role")));
+      }
+      session.parties_.emplace(party->id, std::move(*party));
+    }
+    const Party* actor = session.FindParty(st.actor);
+    if (Status sig = CheckSignature(item.sub, actor, item.verified_by); !sig.ok()) {
+      return fail(AtLine(item.line, sig));
+    }
+    std::vector<const PreparedBatch::Item*> members;
+    if (st.kind == "seal") {
+      const Json& body = st.json["body"];
+      if (!body.contains("count") || !body["count"].is_number_integer() || body["count"].get<int64_t>() < 1 ||
+          !body.contains("root") || !body["root"].is_string() || !HashFromHex(body["root"].get<std::string>())) {
+        return fail(AtLine(item.line, Status::InvalidArgument(
+                                          "seal body must hold \"count\" (>= 1) and \"root\" (64 hex digits)")));
+      }
+      const auto count = static_cast<uint64_t>(body["count"].get<int64_t>());
+      std::vector<Hash> hashes;
+      for (uint64_t m = 0; m < count; ++m) {
+        size_t j = i + 1 + m;
+        if (j >= items.size() || !items[j].sub.seal_index || *items[j].sub.seal_index != m) {
+          return fail(AtLine(item.line, Status::InvalidArgument(fmt::format(
+                                            "seal announces {} statements but member {} does not follow it",
+                                            count, m))));
+        }
+        const Statement& ms = items[j].sub.statement;
+        if (ms.actor != st.actor) {
+          return fail(AtLine(items[j].line, Status::Refused(fmt::format(
+                                                "sealed statement by \"{}\" under a seal signed by \"{}\"",
+                                                ms.actor, st.actor))));
+        }
+        if (ms.kind == "seal" || ms.kind == "genesis") {
+          return fail(AtLine(items[j].line, Status::Refused("a seal cannot cover a seal or a genesis")));
+        }
+        auto held = session.FindStatement(ms.hash);
+        if (!held.ok()) return fail(held.status());
+        if (*held) {
+          return fail(AtLine(items[j].line, Status::Refused(fmt::format(
+                                                "sealed statement is already in the ledger at seq {}", **held))));
+        }
+        hashes.push_back(ms.hash);
+        members.push_back(&items[j]);
+      }
+      std::vector<Hash> leaves;
+      leaves.reserve(hashes.size());
+      for (const auto& h : hashes) leaves.push_back(HashLeaf(AsBytes(h)));
+      if (ToHex(RootFromLeafHashes(leaves)) != body["root"].get<std::string>()) {
+        return fail(AtLine(item.line, Status::Unauthenticated(
+                                          "seal root does not match the statements that follow it")));
+      }
+    }
+    // Core rules for the statement itself, then the domain's.
+    auto apply = [&](const PreparedBatch::Item& it, uint64_t seq,
+                     std::optional<uint64_t> seal_by) -> Status {
+      const Statement& s = it.sub.statement;
+      if (s.kind == "party") {
+        const Party* who = session.FindParty(s.actor);
+        if (who == nullptr || !who->HasRole("regulator")) {
+          return Status::Refused(fmt::format("only a regulator registers parties; \"{}\" is not one", s.actor));
+        }
+        WL_ASSIGN_OR_RETURN(Party p, PartyFromRecord(s.json["body"], seq));
+        for (const auto& k : p.keys) key_directory_->Add(k);
+        WL_ASSIGN_OR_RETURN(std::string rec,
+                            Canonicalize(Json{{"record", s.json["body"]}, {"seq", seq}}));
+        session.Put(PartyKey(p.id), rec);
+        session.parties_[p.id] = std::move(p);
+      }
+      if (s.kind == "genesis") {
+        const Json& body = s.json["body"];
+        WL_ASSIGN_OR_RETURN(std::string rec, Canonicalize(Json{{"record", body["party"]}, {"seq", 0}}));
+        session.Put(PartyKey(s.actor), rec);
+        session.Put(MetaKey(kMetaOrigin), body["origin"].get<std::string>());
+        session.Put(MetaKey(kMetaTimezone), body["timezone"].get<std::string>());
+        session.Put(MetaKey(kMetaFormat), kFormatName);
+        for (const auto& k : session.parties_[s.actor].keys) key_directory_->Add(k);
+      }
+      if (hook_) WL_RETURN_IF_ERROR(hook_->Apply(seq, s, seal_by, session));
+      return Status::Ok();
+    };
+    const uint64_t seq = session.size_;
+    if (Status a = apply(item, seq, std::nullopt); !a.ok()) return fail(AtLine(item.line, a));
+    session.AddEntry(st, item.sub.sig, std::nullopt, 0);
+    out.push_back({seq, item.line, false});
+    for (size_t m = 0; m < members.size(); ++m) {
+      const uint64_t mseq = session.size_;
+      if (Status a = apply(*members[m], mseq, seq); !a.ok()) return fail(AtLine(members[m]->line, a));
+      session.AddEntry(members[m]->sub.statement, std::nullopt, seq, m);
+      out.push_back({mseq, members[m]->line, false});
+    }
+    i += 1 + members.size();
+  }
+  if (session.size_ == size_) {
+    if (hook_) hook_->Commit();
+    return out;  // replays only: nothing to write
+  }
+  session.Put(MetaKey(kMetaSize), EncodeU64(session.size_));
+  Status s = store_->Commit(session.batch_);
+  if (!s.ok()) return fail(s);
+  if (hook_) hook_->Commit();
+  size_ = session.size_;
+  last_leaf_ = session.last_leaf_;
+  range_ = std::move(session.range_);
+  for (auto& [id, party] : session.parties_) parties_[id] = std::move(party);
+  if (size_ > 0 && origin_.empty()) {
+    WL_ASSIGN_OR_RETURN(auto origin, store_->Get(MetaKey(kMetaOrigin)));
+    WL_ASSIGN_OR_RETURN(auto tz, store_->Get(MetaKey(kMetaTimezone)));
+    origin_ = origin.value_or("");
+    timezone_minutes_ = tz ? ParseUtcOffset(*tz).value() : 0;
+  }
+  return out;
+}
+
+}  // namespace wasteledger

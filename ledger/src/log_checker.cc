@@ -1,0 +1,173 @@
+#include "log_checker.h"
+
+#include <fmt/format.h>
+
+#include "parallel.h"
+#include "wasteledger/merkle.h"
+#include "wasteledger/statement.h"
+
+namespace wasteledger {
+
+void LogChecker::Fail(std::optional<uint64_t> seq, std::string problem) {
+  if (failure_ && failure_->seq && seq && *failure_->seq <= *seq) return;
+  if (failure_ && !seq) return;
+  failure_ = VerifyFailure{seq, std::move(problem)};
+}
+
+std::optional<Hash> LogChecker::RootAt(uint64_t size) const {
+  auto it = roots_.find(size);
+  return it == roots_.end() ? std::nullopt : it->second;
+}
+
+void LogChecker::Finish() {
+  if (seal_ && !failure_) {
+    Fail(seal_->seq, fmt::format("seal announces {} statements but only {} follow it",
+                                 seal_->count, seal_->leaves.size()));
+  }
+}
+
+bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
+                            const std::vector<Hash>* stored_leaves) {
+  if (failure_) return false;
+  const uint64_t first = range_.size();
+  const size_t n = entries.size();
+  std::vector<Result<ParsedEntry>> parsed(n, Result<ParsedEntry>(Status::Corruption("unparsed")));
+  std::vector<Hash> leaves(n);
+  ParallelFor(n, threads_, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) {
+      parsed[i] = ParseEntry(entries[i]);
+      leaves[i] = HashLeaf(entries[i]);
+    }
+  });
+
+  struct SigJob {
+    uint64_t seq;
+    const ParsedEntry* entry;
+    VerifierKey key;
+  };
+  std::vector<SigJob> jobs;
+  auto fail = [&](uint64_t seq, std::string problem) { Fail(seq, std::move(problem)); };
+  for (size_t i = 0; i < n && !failure_; ++i) {
+    const uint64_t seq = first + i;
+    if (stored_leaves && (*stored_leaves)[i] != leaves[i]) {
+      fail(seq, "entry does not hash to the leaf hash stored for it (the entry was edited)");
+      break;
+    }
+    if (!parsed[i].ok()) {
+      fail(seq, parsed[i].status().message());
+      break;
+    }
+    const ParsedEntry& e = *parsed[i];
+    const Statement& st = e.statement;
+    if (e.header.seq != seq) {
+      fail(seq, fmt::format("entry says seq {} (entries deleted or reordered)", e.header.seq));
+      break;
+    }
+    const Hash expected_prev = seq == 0 ? Hash{} : last_leaf_;
+    if (e.header.prev != expected_prev) {
+      fail(seq, fmt::format("prev {} does not match the leaf hash of seq {} ({})", ToHex(e.header.prev),
+                            seq == 0 ? 0 : seq - 1, ToHex(expected_prev)));
+      break;
+    }
+    last_leaf_ = leaves[i];
+    range_.Append(leaves[i], nullptr);
+    if (auto it = roots_.find(range_.size()); it != roots_.end()) it->second = range_.Root();
+
+    if ((seq == 0) != (st.kind == "genesis")) {
+      fail(seq, seq == 0 ? "entry 0 is not a genesis statement" : "a genesis statement after seq 0");
+      break;
+    }
+    if (seq == 0) {
+      auto party = PartyFromRecord(st.json["body"].value("party", Json()), 0);
+      if (!party.ok() || !party->HasRole("regulator") || party->id != st.actor) {
+        fail(0, "genesis does not register its actor as a regulator");
+        break;
+      }
+      parties_[party->id] = std::move(*party);
+    }
+    // Sealed statements: must continue the open seal.
+    if (e.header.seal_by) {
+      if (!seal_ || *e.header.seal_by != seal_->seq || e.header.seal_index != seal_->leaves.size()) {
+        fail(seq, fmt::format("sealed by seq {} index {}, which is not the open seal's next slot",
+                              *e.header.seal_by, e.header.seal_index));
+        break;
+      }
+      if (st.actor != seal_->actor) {
+        fail(seq, fmt::format("sealed statement by \"{}\" under a seal by \"{}\"", st.actor, seal_->actor));
+        break;
+      }
+      seal_->leaves.push_back(HashLeaf(AsBytes(st.hash)));
+      ++sealed_;
+      if (seal_->leaves.size() == seal_->count) {
+        if (RootFromLeafHashes(seal_->leaves) != seal_->root) {
+          fail(seal_->seq, "seal root does not match the statements it covers");
+          break;
+        }
+        seal_.reset();
+      }
+    } else {
+      if (seal_) {
+        fail(seq, fmt::format("seal at seq {} announces {} statements but only {} follow it", seal_->seq,
+                              seal_->count, seal_->leaves.size()));
+        break;
+      }
+      const Party* actor = nullptr;
+      if (auto it = parties_.find(st.actor); it != parties_.end()) actor = &it->second;
+      if (actor == nullptr) {
+        fail(seq, fmt::format("actor \"{}\" is not a registered party", st.actor));
+        break;
+      }
+      const VerifierKey* key = actor->FindKey(e.header.sig->key);
+      if (key == nullptr) {
+        fail(seq, fmt::format("key {} is not a valid key of \"{}\" at this point of the log",
+                              e.header.sig->key, st.actor));
+        break;
+      }
+      jobs.push_back({seq, &e, *key});
+      if (st.kind == "seal") {
+        const Json& body = st.json["body"];
+        auto root = body.contains("root") && body["root"].is_string()
+                        ? HashFromHex(body["root"].get<std::string>())
+                        : std::nullopt;
+        if (!root || !body.contains("count") || !body["count"].is_number_integer() ||
+            body["count"].get<int64_t>() < 1) {
+          fail(seq, "seal body must hold \"count\" (>= 1) and \"root\"");
+          break;
+        }
+        seal_ = OpenSeal{seq, static_cast<uint64_t>(body["count"].get<int64_t>()), st.actor, *root, {}};
+      }
+    }
+    if (st.kind == "party") {
+      auto who = parties_.find(st.actor);
+      if (who == parties_.end() || !who->second.HasRole("regulator")) {
+        fail(seq, fmt::format("party record by \"{}\", who is not a regulator", st.actor));
+        break;
+      }
+      auto party = PartyFromRecord(st.json["body"], seq);
+      if (!party.ok()) {
+        fail(seq, party.status().message());
+        break;
+      }
+      parties_[party->id] = std::move(*party);
+    }
+  }
+
+  // Signatures, in parallel; the lowest failing seq wins.
+  std::vector<char> good(jobs.size(), 1);
+  ParallelFor(jobs.size(), threads_, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) {
+      const auto& job = jobs[i];
+      good[i] = job.key.Verify(job.entry->statement.Payload(), job.entry->header.sig->value) ? 1 : 0;
+    }
+  });
+  signatures_ += jobs.size();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (!good[i]) {
+      Fail(jobs[i].seq, fmt::format("signature does not verify under key {}", jobs[i].key.Ref()));
+      break;
+    }
+  }
+  return !failure_;
+}
+
+}  // namespace wasteledger

@@ -1,0 +1,223 @@
+#include "wasteledger/statement.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "wasteledger/canonical_json.h"
+
+namespace wasteledger {
+
+bool IsKnownKind(std::string_view kind) {
+  return std::find(kStatementKinds.begin(), kStatementKinds.end(), kind) != kStatementKinds.end();
+}
+
+namespace {
+
+Status FieldError(std::string_view field, std::string_view what) {
+  return Status::InvalidArgument(fmt::format("statement field \"{}\": {}", field, what));
+}
+
+Result<std::string> GetString(const Json& obj, const char* field) {
+  auto it = obj.find(field);
+  if (it == obj.end()) return FieldError(field, "missing");
+  if (!it->is_string()) return FieldError(field, "must be a string");
+  return it->get<std::string>();
+}
+
+// Appends a JSON string (JCS escaping) for values that are known to be plain
+// printable ASCII without quote or backslash (hex, base64, RFC 3339 times).
+void AppendPlainString(std::string& out, std::string_view s) {
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+}
+
+bool IsPlainAscii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+}
+
+Result<Signature> ParseSig(const Json& sig) {
+  if (!sig.is_object() || sig.size() != 2 || !sig.contains("key") || !sig.contains("value")) {
+    return Status::InvalidArgument("\"sig\" must be {\"key\":\"<name>+<keyID>\",\"value\":\"<base64>\"}");
+  }
+  if (!sig["key"].is_string() || !sig["value"].is_string()) {
+    return Status::InvalidArgument("\"sig.key\" and \"sig.value\" must be strings");
+  }
+  Signature s;
+  s.key = sig["key"].get<std::string>();
+  auto raw = FromBase64(sig["value"].get<std::string>());
+  if (!raw || raw->size() != 64) {
+    return Status::InvalidArgument("\"sig.value\" is not the base64 of a 64-byte Ed25519 signature");
+  }
+  s.value = std::move(*raw);
+  if (!IsPlainAscii(s.key) || s.key.find('+') == std::string::npos) {
+    return Status::InvalidArgument(fmt::format("\"sig.key\" \"{}\" is not <name>+<keyID hex>", s.key));
+  }
+  return s;
+}
+
+Result<uint64_t> GetIndex(const Json& obj, const char* field) {
+  auto it = obj.find(field);
+  if (it == obj.end() || !it->is_number_integer() || it->get<int64_t>() < 0) {
+    return Status::InvalidArgument(fmt::format("\"{}\" must be a non-negative integer", field));
+  }
+  return static_cast<uint64_t>(it->get<int64_t>());
+}
+
+}  // namespace
+
+Result<Statement> MakeStatement(Json statement) {
+  if (!statement.is_object()) return Status::InvalidArgument("statement must be a JSON object");
+  for (const auto& [key, value] : statement.items()) {
+    if (key != "v" && key != "kind" && key != "actor" && key != "time" && key != "body" &&
+        key != "nonce") {
+      return FieldError(key, "unknown member (allowed: v, kind, actor, time, body, nonce)");
+    }
+  }
+  auto v = statement.find("v");
+  if (v == statement.end()) return FieldError("v", "missing");
+  if (!v->is_number_integer() || v->get<int64_t>() != 1) return FieldError("v", "must be 1");
+  Statement st;
+  WL_ASSIGN_OR_RETURN(st.kind, GetString(statement, "kind"));
+  if (!IsKnownKind(st.kind)) {
+    return FieldError("kind", fmt::format("unknown kind \"{}\"", st.kind));
+  }
+  WL_ASSIGN_OR_RETURN(st.actor, GetString(statement, "actor"));
+  if (st.actor.empty() || st.actor.find('+') != std::string::npos ||
+      std::any_of(st.actor.begin(), st.actor.end(),
+                  [](char c) { return static_cast<unsigned char>(c) <= 0x20; })) {
+    return FieldError("actor", "must be a party id (non-empty, no spaces, no '+')");
+  }
+  WL_ASSIGN_OR_RETURN(std::string time, GetString(statement, "time"));
+  auto ts = ParseRfc3339(time);
+  if (!ts.ok()) return FieldError("time", ts.status().message());
+  st.time = *ts;
+  auto body = statement.find("body");
+  if (body == statement.end()) return FieldError("body", "missing");
+  if (!body->is_object()) return FieldError("body", "must be a JSON object");
+  auto nonce = statement.find("nonce");
+  if (nonce != statement.end() && !nonce->is_string()) return FieldError("nonce", "must be a string");
+  WL_ASSIGN_OR_RETURN(st.jcs, Canonicalize(statement));
+  st.hash = Sha256(kStatementPrefix, st.jcs);
+  st.json = std::move(statement);
+  return st;
+}
+
+Result<Submission> ParseSubmission(std::string_view line) {
+  WL_ASSIGN_OR_RETURN(Json j, ParseStrictJson(line));
+  if (!j.is_object()) return Status::InvalidArgument("a submission line must be a JSON object");
+  auto st = j.find("statement");
+  if (st == j.end()) return Status::InvalidArgument("submission has no \"statement\"");
+  const bool has_sig = j.contains("sig");
+  const bool has_seal = j.contains("seal");
+  if (j.size() != 2 || has_sig == has_seal) {
+    return Status::InvalidArgument(
+        "a submission is {\"statement\":..,\"sig\":..} or {\"statement\":..,\"seal\":{\"index\":I}}");
+  }
+  Submission sub;
+  WL_ASSIGN_OR_RETURN(sub.statement, MakeStatement(std::move(*st)));
+  if (has_sig) {
+    WL_ASSIGN_OR_RETURN(sub.sig, ParseSig(j["sig"]));
+  } else {
+    const Json& seal = j["seal"];
+    if (!seal.is_object() || seal.size() != 1) {
+      return Status::InvalidArgument("\"seal\" in a submission must be {\"index\":I}");
+    }
+    WL_ASSIGN_OR_RETURN(sub.seal_index, GetIndex(seal, "index"));
+  }
+  return sub;
+}
+
+std::string FormatSubmission(const Submission& s) {
+  std::string out = "{";
+  if (s.seal_index) {
+    out += fmt::format("\"seal\":{{\"index\":{}}},", *s.seal_index);
+  } else {
+    auto key = Canonicalize(Json(s.sig->key));
+    out += fmt::format("\"sig\":{{\"key\":{},\"value\":\"{}\"}},", key.ok() ? *key : "\"\"",
+                       ToBase64(s.sig->value));
+  }
+  out += "\"statement\":";
+  out += s.statement.jcs;
+  out += "}";
+  return out;
+}
+
+std::string EntryBytes(const EntryHeader& h, const Statement& st) {
+  std::string out;
+  out.reserve(st.jcs.size() + 256);
+  out += "{\"logged\":";
+  AppendPlainString(out, h.logged);
+  out += ",\"prev\":";
+  AppendPlainString(out, ToHex(h.prev));
+  if (h.seal_by) out += fmt::format(",\"seal\":{{\"by\":{},\"index\":{}}}", *h.seal_by, h.seal_index);
+  out += fmt::format(",\"seq\":{}", h.seq);
+  if (h.sig) {
+    out += ",\"sig\":{\"key\":";
+    AppendPlainString(out, h.sig->key);
+    out += ",\"value\":";
+    AppendPlainString(out, ToBase64(h.sig->value));
+    out += "}";
+  }
+  out += ",\"statement\":";
+  out += st.jcs;
+  out += "}";
+  return out;
+}
+
+Result<ParsedEntry> ParseEntry(std::string_view bytes) {
+  WL_ASSIGN_OR_RETURN(Json j, ParseStrictJson(bytes));
+  if (!j.is_object()) return Status::Corruption("entry is not a JSON object");
+  WL_ASSIGN_OR_RETURN(std::string canonical, Canonicalize(j));
+  if (canonical != bytes) return Status::Corruption("entry bytes are not canonical JSON (RFC 8785)");
+  for (const auto& [key, value] : j.items()) {
+    if (key != "seq" && key != "prev" && key != "logged" && key != "statement" && key != "sig" &&
+        key != "seal") {
+      return Status::Corruption(fmt::format("entry has unknown member \"{}\"", key));
+    }
+  }
+  ParsedEntry e;
+  auto seq = GetIndex(j, "seq");
+  if (!seq.ok()) return Status::Corruption("entry " + seq.status().message());
+  e.header.seq = *seq;
+  if (!j.contains("prev") || !j["prev"].is_string()) return Status::Corruption("entry has no \"prev\"");
+  auto prev = HashFromHex(j["prev"].get<std::string>());
+  if (!prev || ToHex(*prev) != j["prev"].get<std::string>()) {
+    return Status::Corruption("entry \"prev\" is not 64 lowercase hex digits");
+  }
+  e.header.prev = *prev;
+  if (!j.contains("logged") || !j["logged"].is_string()) {
+    return Status::Corruption("entry has no \"logged\" time");
+  }
+  e.header.logged = j["logged"].get<std::string>();
+  if (e.header.logged.empty() || e.header.logged.back() != 'Z' ||
+      !ParseRfc3339(e.header.logged).ok()) {
+    return Status::Corruption("entry \"logged\" is not an RFC 3339 UTC time ending in Z");
+  }
+  const bool has_sig = j.contains("sig");
+  const bool has_seal = j.contains("seal");
+  if (has_sig == has_seal) return Status::Corruption("entry must carry exactly one of \"sig\" and \"seal\"");
+  if (has_sig) {
+    auto sig = ParseSig(j["sig"]);
+    if (!sig.ok()) return Status::Corruption("entry " + sig.status().message());
+    e.header.sig = std::move(*sig);
+  } else {
+    const Json& seal = j["seal"];
+    auto by = seal.is_object() && seal.size() == 2 ? GetIndex(seal, "by")
+                                                   : Result<uint64_t>(Status::Corruption("x"));
+    auto index = seal.is_object() ? GetIndex(seal, "index") : Result<uint64_t>(Status::Corruption("x"));
+    if (!by.ok() || !index.ok()) return Status::Corruption("entry \"seal\" must be {\"by\":S,\"index\":I}");
+    e.header.seal_by = *by;
+    e.header.seal_index = *index;
+  }
+  if (!j.contains("statement")) return Status::Corruption("entry has no \"statement\"");
+  auto st = MakeStatement(std::move(j["statement"]));
+  if (!st.ok()) return Status::Corruption("entry " + st.status().message());
+  e.statement = std::move(*st);
+  return e;
+}
+
+}  // namespace wasteledger

@@ -1,0 +1,173 @@
+#include "store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+namespace wasteledger {
+
+std::string EncodeU64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+std::optional<uint64_t> DecodeU64(std::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : bytes) v = (v << 8) | static_cast<unsigned char>(c);
+  return v;
+}
+
+std::string EntryKey(uint64_t seq) { return "E" + EncodeU64(seq); }
+std::string NodeKey(uint32_t level, uint64_t index) {
+  std::string k = "N";
+  k.push_back(static_cast<char>(level));
+  return k + EncodeU64(index);
+}
+std::string StatementKey(const Hash& h) { return "S" + std::string(AsBytes(h)); }
+std::string PartyKey(std::string_view id) { return "P" + std::string(id); }
+std::string CheckpointKey(uint64_t size) { return "C" + EncodeU64(size); }
+std::string MetaKey(std::string_view name) { return "M" + std::string(name); }
+
+StoreBatch::StoreBatch() : batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+StoreBatch::~StoreBatch() = default;
+void StoreBatch::Put(std::string_view key, std::string_view value) {
+  auto s = batch_->Put(rocksdb::Slice(key.data(), key.size()),
+                       rocksdb::Slice(value.data(), value.size()));
+  assert(s.ok());
+  (void)s;
+}
+size_t StoreBatch::ByteSize() const { return batch_->GetDataSize(); }
+
+namespace {
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsCorruption()) return Status::Corruption(fmt::format("{}: {}", what, s.ToString()));
+  return Status::IOError(fmt::format("{}: {}", what, s.ToString()));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
+  if (mode == Mode::kCreate && exists) {
+    return Status::Refused(fmt::format("{} already holds a ledger", dir));
+  }
+  if (mode != Mode::kCreate && !exists) {
+    return Status::NotFound(fmt::format("no ledger at {} (create one with wasteledger init)", dir));
+  }
+  rocksdb::Options options;
+  options.create_if_missing = mode == Mode::kCreate;
+  options.error_if_exists = mode == Mode::kCreate;
+  options.paranoid_checks = true;
+  // Keep every table file open: a reader then never loses a file that the
+  // writer's compaction deletes while it reads.
+  options.max_open_files = -1;
+  options.keep_log_file_num = 4;
+  auto store = std::unique_ptr<Store>(new Store());
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (mode == Mode::kRead) {
+    s = rocksdb::DB::OpenForReadOnly(options, dir, &raw);
+    store->read_only_ = true;
+  } else {
+    s = rocksdb::DB::Open(options, dir, &raw);
+  }
+  WL_RETURN_IF_ERROR(FromRocks(s, fmt::format("cannot open ledger {}", dir)));
+  store->db_.reset(raw);
+  if (mode != Mode::kCreate) {
+    WL_ASSIGN_OR_RETURN(auto format, store->Get(MetaKey(kMetaFormat)));
+    if (!format) return Status::Corruption(fmt::format("{} has no format marker", dir));
+    if (*format != kFormatName) {
+      return Status::Refused(
+          fmt::format("{} is in format \"{}\"; this build reads \"{}\"", dir, *format, kFormatName));
+    }
+  }
+  return store;
+}
+
+Store::~Store() {
+  if (db_) {
+    auto s = db_->Close();
+    (void)s;
+  }
+}
+
+Result<std::optional<std::string>> Store::Get(std::string_view key) const {
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  WL_RETURN_IF_ERROR(FromRocks(s, "read failed"));
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::string> Store::GetEntry(uint64_t seq) const {
+  WL_ASSIGN_OR_RETURN(auto v, Get(EntryKey(seq)));
+  if (!v) return Status::NotFound(fmt::format("seq {}: no such entry", seq));
+  return std::move(*v);
+}
+
+Result<Hash> Store::GetNode(uint32_t level, uint64_t index) const {
+  WL_ASSIGN_OR_RETURN(auto v, Get(NodeKey(level, index)));
+  if (!v) return Status::Corruption(fmt::format("tree node ({}, {}) is missing", level, index));
+  if (v->size() != 32) {
+    return Status::Corruption(fmt::format("tree node ({}, {}) is not 32 bytes", level, index));
+  }
+  Hash h;
+  std::memcpy(h.data(), v->data(), 32);
+  return h;
+}
+
+Result<std::optional<uint64_t>> Store::FindStatement(const Hash& statement_hash) const {
+  WL_ASSIGN_OR_RETURN(auto v, Get(StatementKey(statement_hash)));
+  if (!v) return std::optional<uint64_t>();
+  auto seq = DecodeU64(*v);
+  if (!seq) return Status::Corruption("statement index value is not 8 bytes");
+  return seq;
+}
+
+Result<uint64_t> Store::ReadSize() const {
+  WL_ASSIGN_OR_RETURN(auto v, Get(MetaKey(kMetaSize)));
+  if (!v) return uint64_t{0};
+  auto size = DecodeU64(*v);
+  if (!size) return Status::Corruption("stored tree size is not 8 bytes");
+  return *size;
+}
+
+Status Store::Scan(std::string_view prefix, std::string_view start,
+                   const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+  std::string_view from = start.empty() ? prefix : start;
+  for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (key.substr(0, prefix.size()) != prefix) break;
+    if (!fn(key, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  return FromRocks(it->status(), "scan failed");
+}
+
+Status Store::Commit(StoreBatch& batch) {
+  if (read_only_) return Status::Refused("ledger is open read-only");
+  if (failed_) return Status::IOError("an earlier write failed; reopen the ledger");
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  auto s = db_->Write(wo, batch.raw());
+  if (!s.ok()) failed_ = true;
+  return FromRocks(s, "append failed");
+}
+
+}  // namespace wasteledger

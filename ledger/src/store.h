@@ -1,0 +1,101 @@
+// Store: the RocksDB layout of one ledger. Internal to the library.
+//
+// Key grammar (every key starts with a one-byte tag; integers are 8-byte
+// big-endian so that RocksDB's bytewise order is numeric order). THESE
+// ENCODINGS ARE ON DISK: changing any of them needs a format version bump and
+// a migration (see docs/FORMAT.md).
+//   'M' name                  -> metadata value (see kMeta* below)
+//   'E' seq:u64               -> entry bytes, JCS(entry), exactly as exported
+//   'N' level:u8 index:u64    -> 32-byte hash of the perfect subtree covering
+//                                leaves [index*2^level, (index+1)*2^level);
+//                                level 0 holds the leaf hashes
+//   'S' statement_hash:32     -> seq:u64 of the entry holding that statement
+//   'P' party_id              -> JCS({"record":{...},"seq":N}): the latest
+//                                party record and the seq it took effect at
+//   'C' size:u64              -> a signed checkpoint note for that tree size
+//   'X' ...                   -> reserved for domain indexes (lots, stock,
+//                                aggregates); owned by the domain layer
+// Thread-safety: reads are safe from any thread; Commit is called by the
+// single writer only (the WriterLock guarantees one writing process).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "wasteledger/hash.h"
+#include "wasteledger/merkle_tree.h"
+#include "wasteledger/status.h"
+
+namespace rocksdb {
+class DB;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace wasteledger {
+
+inline constexpr std::string_view kFormatName = "wasteledger-rocksdb-v1";
+inline constexpr std::string_view kMetaFormat = "format";
+inline constexpr std::string_view kMetaSize = "size";
+inline constexpr std::string_view kMetaOrigin = "origin";
+inline constexpr std::string_view kMetaTimezone = "timezone";
+inline constexpr std::string_view kMetaOperatorKey = "operator_vkey";
+
+std::string EntryKey(uint64_t seq);
+std::string NodeKey(uint32_t level, uint64_t index);
+std::string StatementKey(const Hash& h);
+std::string PartyKey(std::string_view id);
+std::string CheckpointKey(uint64_t size);
+std::string MetaKey(std::string_view name);
+std::string EncodeU64(uint64_t v);
+std::optional<uint64_t> DecodeU64(std::string_view bytes);
+
+// A set of writes committed atomically by Store::Commit.
+class StoreBatch {
+ public:
+  StoreBatch();
+  ~StoreBatch();
+  StoreBatch(const StoreBatch&) = delete;
+  StoreBatch& operator=(const StoreBatch&) = delete;
+  void Put(std::string_view key, std::string_view value);
+  size_t ByteSize() const;
+  rocksdb::WriteBatch* raw() { return batch_.get(); }
+
+ private:
+  std::unique_ptr<rocksdb::WriteBatch> batch_;
+};
+
+class Store : public NodeReader {
+ public:
+  enum class Mode { kCreate, kWrite, kRead };
+  // kCreate refuses an existing ledger; kWrite and kRead refuse a missing one.
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode);
+  ~Store() override;
+
+  Result<std::optional<std::string>> Get(std::string_view key) const;
+  Result<std::string> GetEntry(uint64_t seq) const;
+  Result<Hash> GetNode(uint32_t level, uint64_t index) const override;
+  Result<std::optional<uint64_t>> FindStatement(const Hash& statement_hash) const;
+  // The committed tree size (0 before genesis).
+  Result<uint64_t> ReadSize() const;
+
+  // Calls fn(key, value) for keys with `prefix`, from `start` (inclusive, a
+  // full key) on, until fn returns false.
+  Status Scan(std::string_view prefix, std::string_view start,
+              const std::function<bool(std::string_view, std::string_view)>& fn) const;
+
+  // Writes the batch with sync=true. After a failed write the store refuses
+  // every later write (the state on disk is unknown until reopened).
+  Status Commit(StoreBatch& batch);
+
+ private:
+  Store() = default;
+  std::unique_ptr<rocksdb::DB> db_;
+  bool read_only_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace wasteledger

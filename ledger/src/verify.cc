@@ -1,0 +1,174 @@
+#include "wasteledger/verify.h"
+
+#include <fmt/format.h>
+
+#include "log_checker.h"
+#include "wasteledger/ledger.h"
+#include "wasteledger/merkle.h"
+#include "wasteledger/signed_note.h"
+
+namespace wasteledger {
+
+namespace {
+
+constexpr size_t kChunk = 4096;
+
+// Checks `note` against the log the checker has seen: signature by `key`,
+// size within the log, same root at that size, and (for a ledger) an RFC
+// 9162 consistency proof from the stored tree.
+Status CheckGivenCheckpoint(const std::string& note, const VerifierKey& key, const LogChecker& checker,
+                            const Ledger* ledger, VerifyResult& result) {
+  auto cp = OpenCheckpoint(note, key);
+  if (!cp.ok()) return cp.status().WithContext("checkpoint");
+  if (cp->size > checker.size()) {
+    result.failure = VerifyFailure{
+        std::nullopt, fmt::format("rollback: the checkpoint is of size {} but the log has only {} entries",
+                                  cp->size, checker.size())};
+    return Status::Ok();
+  }
+  auto root = checker.RootAt(cp->size);
+  if (cp->size == 0) root = EmptyRoot();
+  if (!root || *root != cp->root) {
+    result.failure = VerifyFailure{
+        cp->size == 0 ? std::nullopt : std::optional<uint64_t>(cp->size - 1),
+        fmt::format("fork: the log's first {} entries have root {}, the checkpoint says {}", cp->size,
+                    root ? ToHex(*root) : "?", ToHex(cp->root))};
+    return Status::Ok();
+  }
+  if (ledger != nullptr && cp->size > 0) {
+    auto proof = ledger->ConsistencyProof(cp->size, checker.size());
+    if (!proof.ok()) return proof.status();
+    Status s = VerifyConsistency(cp->size, checker.size(), *proof, cp->root, checker.Root());
+    if (!s.ok()) result.failure = VerifyFailure{std::nullopt, "consistency proof: " + s.message()};
+  }
+  return Status::Ok();
+}
+
+void FillResult(const LogChecker& checker, VerifyResult& result) {
+  result.size = checker.size();
+  result.root = checker.Root();
+  result.signatures = checker.signatures();
+  result.sealed = checker.sealed();
+  if (checker.failure()) result.failure = checker.failure();
+}
+
+Result<std::optional<Checkpoint>> PeekCheckpoint(const std::optional<std::string>& note) {
+  if (!note) return std::optional<Checkpoint>();
+  auto parsed = ParseNote(*note);
+  if (!parsed.ok()) return parsed.status().WithContext("checkpoint");
+  auto cp = ParseCheckpointText(parsed->text);
+  if (!cp.ok()) return cp.status().WithContext("checkpoint");
+  return std::optional<Checkpoint>(*cp);
+}
+
+}  // namespace
+
+Result<VerifyResult> VerifyLedger(const Ledger& ledger, const VerifyOptions& options) {
+  LogChecker checker(options.threads);
+  VerifyResult result;
+  const uint64_t size = ledger.size();
+
+  WL_ASSIGN_OR_RETURN(auto operator_key, ledger.OperatorKey());
+  std::optional<VerifierKey> given_key = options.checkpoint_key ? options.checkpoint_key : operator_key;
+  WL_ASSIGN_OR_RETURN(auto given, PeekCheckpoint(options.checkpoint_note));
+  if (given) {
+    if (!given_key) {
+      return Status::InvalidArgument(
+          "this ledger has no checkpoint key on record: give the operator's verifier key (--vkey)");
+    }
+    checker.WantRootAt(given->size);
+  }
+  WL_ASSIGN_OR_RETURN(auto stored, ledger.Checkpoints());
+  std::vector<Checkpoint> stored_cps;
+  for (const auto& note : stored) {
+    if (!operator_key) {
+      result.failure = VerifyFailure{std::nullopt, "a stored checkpoint has no operator key on record"};
+      return result;
+    }
+    auto cp = OpenCheckpoint(note, *operator_key);
+    if (!cp.ok()) {
+      result.failure = VerifyFailure{std::nullopt, "stored checkpoint: " + cp.status().message()};
+      return result;
+    }
+    checker.WantRootAt(cp->size);
+    stored_cps.push_back(*cp);
+  }
+
+  std::vector<std::string> entries;
+  std::vector<Hash> leaves;
+  for (uint64_t from = 0; from < size && !checker.failure(); from += kChunk) {
+    const uint64_t to = std::min<uint64_t>(size, from + kChunk);
+    entries.clear();
+    leaves.clear();
+    for (uint64_t seq = from; seq < to; ++seq) {
+      auto bytes = ledger.EntryBytes(seq);
+      auto leaf = ledger.LeafHash(seq);
+      if (!bytes.ok() || !leaf.ok()) {
+        if (bytes.status().code() == Status::Code::kIOError) return bytes.status();
+        checker.CheckChunk(entries, &leaves);
+        checker.Fail(seq, bytes.ok() ? "the stored leaf hash is missing" : "entry is missing");
+        break;
+      }
+      entries.push_back(std::move(*bytes));
+      leaves.push_back(*leaf);
+    }
+    if (checker.failure()) break;
+    checker.CheckChunk(entries, &leaves);
+    if (options.progress) options.progress(to, size);
+  }
+  checker.Finish();
+  FillResult(checker, result);
+  if (!result.ok()) return result;
+
+  WL_ASSIGN_OR_RETURN(Hash stored_root, ledger.Root(size));
+  if (stored_root != result.root) {
+    result.failure = VerifyFailure{std::nullopt, fmt::format("the stored tree's root {} does not match the "
+                                                             "root of the entries {}",
+                                                             ToHex(stored_root), ToHex(result.root))};
+    return result;
+  }
+  for (const auto& cp : stored_cps) {
+    auto root = cp.size == 0 ? std::optional<Hash>(EmptyRoot()) : checker.RootAt(cp.size);
+    if (cp.size > size || !root || *root != cp.root || cp.origin != ledger.origin()) {
+      result.failure = VerifyFailure{
+          std::nullopt, fmt::format("stored checkpoint of size {} does not match the log", cp.size)};
+      return result;
+    }
+    ++result.checkpoints;
+  }
+  if (given) {
+    WL_RETURN_IF_ERROR(CheckGivenCheckpoint(*options.checkpoint_note, *given_key, checker, &ledger, result));
+  }
+  return result;
+}
+
+Result<VerifyResult> VerifyExport(std::istream& in, const VerifyOptions& options) {
+  LogChecker checker(options.threads);
+  VerifyResult result;
+  WL_ASSIGN_OR_RETURN(auto given, PeekCheckpoint(options.checkpoint_note));
+  if (given) {
+    if (!options.checkpoint_key) return Status::InvalidArgument("a checkpoint needs the operator's --vkey");
+    checker.WantRootAt(given->size);
+  }
+  std::vector<std::string> entries;
+  std::string line;
+  uint64_t done = 0;
+  while (!checker.failure()) {
+    entries.clear();
+    while (entries.size() < kChunk && std::getline(in, line)) entries.push_back(std::move(line));
+    if (entries.empty()) break;
+    checker.CheckChunk(entries, nullptr);
+    done += entries.size();
+    if (options.progress) options.progress(done, 0);
+  }
+  if (!in.eof() && !checker.failure()) return Status::IOError("error reading the export");
+  checker.Finish();
+  FillResult(checker, result);
+  if (result.ok() && given) {
+    WL_RETURN_IF_ERROR(CheckGivenCheckpoint(*options.checkpoint_note, *options.checkpoint_key, checker,
+                                            nullptr, result));
+  }
+  return result;
+}
+
+}  // namespace wasteledger
