@@ -93,8 +93,8 @@ Result<Checkpoint> OpenCheckpoint(std::string_view note, const VerifierKey& key)
   if (Status s = VerifyNote(parsed, known); !s.ok()) return s.WithContext("checkpoint");
   WL_ASSIGN_OR_RETURN(Checkpoint cp, ParseCheckpointText(parsed.text));
   if (cp.origin != key.name()) {
-    return Status::Unauthenticated("checkpoint origin \"" + cp.origin +
-                                   "\" does not match the key name \"" + key.name() + "\"");
+    return Status::Unauthenticated("checkpoint origin \"" + cp.origin + "\" does not match the key name \"" +
+                                   key.name() + "\"");
   }
   return cp;
 }

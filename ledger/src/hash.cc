@@ -48,7 +48,8 @@ std::string ToHex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
+  for (char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
     out.push_back(kDigits[c >> 4]);
     out.push_back(kDigits[c & 15]);
   }
@@ -93,6 +94,18 @@ std::string ToBase64(std::string_view bytes) {
 std::string ToBase64(const Hash& h) { return ToBase64(AsBytes(h)); }
 
 std::optional<std::string> FromBase64(std::string_view b64) {
+  // libsodium 1.0.18 lets some bytes >= 0x80 through: check the alphabet and
+  // the padding here first.
+  if (b64.size() % 4 != 0) return std::nullopt;
+  size_t pad = 0;
+  while (pad < 2 && pad < b64.size() && b64[b64.size() - 1 - pad] == '=') ++pad;
+  for (size_t i = 0; i < b64.size() - pad; ++i) {
+    const char c = b64[i];
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+          c == '/')) {
+      return std::nullopt;
+    }
+  }
   std::string out(b64.size() / 4 * 3 + 3, '\0');
   size_t len = 0;
   const char* end = nullptr;

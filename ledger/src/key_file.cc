@@ -133,27 +133,23 @@ struct KeyFileDoc {
   bool encrypted = false;
 };
 
-Result<std::string> GetString(const std::string& path, const nlohmann::json& obj,
-                              const char* field) {
+Result<std::string> GetString(const std::string& path, const nlohmann::json& obj, const char* field) {
   const auto it = obj.find(field);
   if (it == obj.end()) {
     return Status::InvalidArgument("key file " + path + ": missing field \"" + field + "\"");
   }
   if (!it->is_string()) {
-    return Status::InvalidArgument("key file " + path + ": field \"" + field +
-                                   "\" is not a string");
+    return Status::InvalidArgument("key file " + path + ": field \"" + field + "\" is not a string");
   }
   return it->get<std::string>();
 }
 
-Result<std::string> GetBase64(const std::string& path, const nlohmann::json& obj,
-                              const char* field) {
+Result<std::string> GetBase64(const std::string& path, const nlohmann::json& obj, const char* field) {
   WL_ASSIGN_OR_RETURN(std::string b64, GetString(path, obj, field));
   std::optional<std::string> raw = internal::DecodeBase64Strict(b64);
   Wipe(b64);
   if (!raw) {
-    return Status::InvalidArgument("key file " + path + ": field \"" + field +
-                                   "\" is not valid base64");
+    return Status::InvalidArgument("key file " + path + ": field \"" + field + "\" is not valid base64");
   }
   return std::move(*raw);
 }
@@ -178,8 +174,8 @@ Result<KeyFileDoc> ParseKeyFile(const std::string& path, const std::string& text
   }
   WL_ASSIGN_OR_RETURN(const std::string format, GetString(path, doc.json, "format"));
   if (format != kKeyFileFormat) {
-    return Status::InvalidArgument("key file " + path + ": unknown format \"" + format +
-                                   "\" (want \"" + std::string(kKeyFileFormat) + "\")");
+    return Status::InvalidArgument("key file " + path + ": unknown format \"" + format + "\" (want \"" +
+                                   std::string(kKeyFileFormat) + "\")");
   }
   WL_ASSIGN_OR_RETURN(const std::string name, GetString(path, doc.json, "name"));
   WL_ASSIGN_OR_RETURN(const std::string vkey_text, GetString(path, doc.json, "vkey"));
@@ -194,16 +190,14 @@ Result<KeyFileDoc> ParseKeyFile(const std::string& path, const std::string& text
   if (encryption == kEncryptionPwhash) {
     doc.encrypted = true;
   } else if (encryption != kEncryptionNone) {
-    return Status::InvalidArgument("key file " + path + ": unknown encryption \"" + encryption +
-                                   "\"");
+    return Status::InvalidArgument("key file " + path + ": unknown encryption \"" + encryption + "\"");
   }
   return doc;
 }
 
 // Opens the sealed seed of an encrypted key file into `seed`.
-Status OpenSealedSeed(const std::string& path, const nlohmann::json& json,
-                      const std::string& sealed, const PassphraseProvider& get_passphrase,
-                      unsigned char (&seed)[kEd25519SeedSize]) {
+Status OpenSealedSeed(const std::string& path, const nlohmann::json& json, const std::string& sealed,
+                      const PassphraseProvider& get_passphrase, unsigned char (&seed)[kEd25519SeedSize]) {
   const auto kdf_it = json.find("kdf");
   if (kdf_it == json.end()) {
     return Status::InvalidArgument("key file " + path + ": missing field \"kdf\"");
@@ -236,8 +230,7 @@ Status OpenSealedSeed(const std::string& path, const nlohmann::json& json,
   if (!DeriveKey(passphrase, salt, kdf, key)) {
     return Status::IOError("key file " + path + ": not enough memory to derive the key");
   }
-  if (crypto_secretbox_open_easy(seed, reinterpret_cast<const unsigned char*>(sealed.data()),
-                                 sealed.size(),
+  if (crypto_secretbox_open_easy(seed, reinterpret_cast<const unsigned char*>(sealed.data()), sealed.size(),
                                  reinterpret_cast<const unsigned char*>(nonce.data()), key) != 0) {
     return Status::Unauthenticated("wrong passphrase for key file " + path);
   }
@@ -317,8 +310,7 @@ Status WriteKeyFile(const std::string& path, const SigningKey& key,
                             reinterpret_cast<const unsigned char*>(seed.data()), seed.size(),
                             reinterpret_cast<const unsigned char*>(nonce.data()), box_key);
     }));
-    json["kdf"] = {{"opslimit", kdf.opslimit}, {"memlimit", kdf.memlimit},
-                   {"salt", ToBase64(salt)}};
+    json["kdf"] = {{"opslimit", kdf.opslimit}, {"memlimit", kdf.memlimit}, {"salt", ToBase64(salt)}};
     json["nonce"] = ToBase64(nonce);
   } else {
     secret.assign(kEd25519SeedSize, '\0');
@@ -364,8 +356,8 @@ Result<SigningKey> ReadKeyFile(const std::string& path, const PassphraseProvider
       SigningKey::FromSeed(doc.vkey->name(),
                            std::string_view(reinterpret_cast<const char*>(seed), sizeof(seed))));
   if (!(key.verifier() == *doc.vkey)) {
-    return Status::Corruption("key file " + path +
-                              " is corrupt: the secret does not match the vkey " + doc.vkey->Ref());
+    return Status::Corruption("key file " + path + " is corrupt: the secret does not match the vkey " +
+                              doc.vkey->Ref());
   }
   return key;
 }

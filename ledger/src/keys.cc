@@ -17,16 +17,14 @@ static_assert(crypto_sign_SEEDBYTES == kEd25519SeedSize);
 
 namespace {
 
-const unsigned char* U(std::string_view s) {
-  return reinterpret_cast<const unsigned char*>(s.data());
-}
+const unsigned char* U(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
 // Go's unicode.IsSpace: the ASCII white space, NEL, NBSP and category Z.
 bool IsUnicodeSpace(int32_t c) {
   if (c == ' ' || (c >= 0x09 && c <= 0x0D)) return true;
   if (c < 0x85) return false;
-  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
-         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 // C0, DEL and C1 controls.
@@ -84,8 +82,8 @@ int32_t DecodeUtf8CodePoint(std::string_view s, size_t* pos) {
 
 std::optional<std::string> DecodeBase64Strict(std::string_view b64) {
   for (char c : b64) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '+' || c == '/' || c == '=';
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+                    c == '/' || c == '=';
     if (!ok) return std::nullopt;
   }
   return FromBase64(b64);
@@ -165,8 +163,7 @@ Result<VerifierKey> VerifierKey::Parse(std::string_view vkey) {
   if (key->empty()) return bad("key is empty");
   if (static_cast<uint8_t>((*key)[0]) != kSigTypeEd25519) {
     return bad("unsupported key type " +
-               std::to_string(static_cast<unsigned>(static_cast<uint8_t>((*key)[0]))) +
-               " (want 1, Ed25519)");
+               std::to_string(static_cast<unsigned>(static_cast<uint8_t>((*key)[0]))) + " (want 1, Ed25519)");
   }
   if (key->size() != 1 + sizeof(PublicKey)) {
     return bad("Ed25519 key has " + std::to_string(key->size() - 1) + " bytes, want 32");
@@ -175,8 +172,8 @@ Result<VerifierKey> VerifierKey::Parse(std::string_view vkey) {
   std::memcpy(pk.data(), key->data() + 1, pk.size());
   VerifierKey result(std::string(name), pk);
   if (result.key_id() != id) {
-    return bad("key ID " + std::string(id_hex) + " does not match the key (computed " +
-               result.KeyIdHex() + ")");
+    return bad("key ID " + std::string(id_hex) + " does not match the key (computed " + result.KeyIdHex() +
+               ")");
   }
   return result;
 }
@@ -200,8 +197,7 @@ bool VerifierKey::Verify(std::string_view message, std::string_view signature) c
   // No InitCrypto here: every VerifierKey was built after it, and this must
   // stay allocation-free.
   if (signature.size() != kEd25519SignatureSize) return false;
-  return crypto_sign_verify_detached(U(signature), U(message), message.size(),
-                                     public_key_.data()) == 0;
+  return crypto_sign_verify_detached(U(signature), U(message), message.size(), public_key_.data()) == 0;
 }
 
 // ---------------------------------------------------------------------------
@@ -248,8 +244,7 @@ Result<SigningKey> SigningKey::FromSeed(std::string name, std::string_view seed3
   InitCrypto();
   WL_RETURN_IF_ERROR(ValidateKeyName(name));
   if (seed32.size() != crypto_sign_SEEDBYTES) {
-    return Status::InvalidArgument("an Ed25519 seed has 32 bytes, got " +
-                                   std::to_string(seed32.size()));
+    return Status::InvalidArgument("an Ed25519 seed has 32 bytes, got " + std::to_string(seed32.size()));
   }
   auto secret = std::make_unique<Secret>();
   if (secret->block == nullptr) return Status::IOError("sodium_malloc failed");
@@ -265,8 +260,8 @@ Result<SigningKey> SigningKey::Generate(std::string name) {
   unsigned char* seed = static_cast<unsigned char*>(sodium_malloc(crypto_sign_SEEDBYTES));
   if (seed == nullptr) return Status::IOError("sodium_malloc failed");
   randombytes_buf(seed, crypto_sign_SEEDBYTES);
-  Result<SigningKey> key = FromSeed(
-      std::move(name), std::string_view(reinterpret_cast<const char*>(seed), crypto_sign_SEEDBYTES));
+  Result<SigningKey> key =
+      FromSeed(std::move(name), std::string_view(reinterpret_cast<const char*>(seed), crypto_sign_SEEDBYTES));
   sodium_free(seed);
   return key;
 }
@@ -275,8 +270,8 @@ std::string SigningKey::Sign(std::string_view message) const {
   assert(secret_ != nullptr && "Sign on a moved-from SigningKey");
   std::string sig(crypto_sign_BYTES, '\0');
   Secret::ReadGuard guard(*secret_);
-  crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr, U(message),
-                       message.size(), secret_->block->sk);
+  crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr, U(message), message.size(),
+                       secret_->block->sk);
   return sig;
 }
 

@@ -65,8 +65,14 @@ bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
     }
     const Hash expected_prev = seq == 0 ? Hash{} : last_leaf_;
     if (e.header.prev != expected_prev) {
-      fail(seq, fmt::format("prev {} does not match the leaf hash of seq {} ({})", ToHex(e.header.prev),
-                            seq == 0 ? 0 : seq - 1, ToHex(expected_prev)));
+      if (seq == 0) {
+        fail(0, "prev of the first entry is not 64 zeros");
+      } else {
+        // Either entry seq-1 or this entry's prev was altered; name the first.
+        fail(seq - 1, fmt::format("entry hashes to {} but seq {} records prev {}: the entry (or that prev) "
+                                  "was altered",
+                                  ToHex(expected_prev), seq, ToHex(e.header.prev)));
+      }
       break;
     }
     last_leaf_ = leaves[i];

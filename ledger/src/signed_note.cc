@@ -104,8 +104,7 @@ std::string SignNote(std::string_view text, const SigningKey& key) {
   assert(ValidateNoteText(text).ok());
   Note note;
   note.text = std::string(text);
-  note.signatures.push_back(
-      NoteSignature{key.verifier().name(), key.verifier().key_id(), key.Sign(text)});
+  note.signatures.push_back(NoteSignature{key.verifier().name(), key.verifier().key_id(), key.Sign(text)});
   return FormatNote(note);
 }
 

@@ -1,7 +1,6 @@
 #include "wasteledger/checkpoint.h"
 
 #include <catch2/catch.hpp>
-
 #include <vector>
 
 #include "wasteledger/signed_note.h"
@@ -27,13 +26,11 @@ Checkpoint Cp8(const std::string& origin) {
 
 TEST_CASE("checkpoint text matches the published root encoding", "[checkpoint]") {
   const Checkpoint cp = Cp8("example.com/log42");
-  CHECK(CheckpointText(cp) ==
-        "example.com/log42\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n");
+  CHECK(CheckpointText(cp) == "example.com/log42\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n");
   Checkpoint empty;
   empty.origin = "example.com/log42";
   empty.root = Sha256("");
-  CHECK(CheckpointText(empty) ==
-        "example.com/log42\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n");
+  CHECK(CheckpointText(empty) == "example.com/log42\n0\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n");
   auto parsed = ParseCheckpointText(CheckpointText(empty));
   REQUIRE(parsed.ok());
   CHECK(*parsed == empty);
@@ -85,23 +82,23 @@ TEST_CASE("checkpoint text rejects", "[checkpoint]") {
   REQUIRE(ParseCheckpointText("o\n8\n" + root + "\n").ok());
   REQUIRE(ParseCheckpointText("o\n18446744073709551615\n" + root + "\n").ok());
   const std::vector<std::string> bad = {
-      "o\n08\n" + root + "\n",                    // leading zero
-      "o\n00\n" + root + "\n",                    // leading zero
-      "o\n\n" + root + "\n",                      // empty size
-      "o\n-1\n" + root + "\n",                    // sign
-      "o\n+1\n" + root + "\n",                    // sign
-      "o\n1a\n" + root + "\n",                    // not decimal
-      "o\n 1\n" + root + "\n",                    // space
-      "o\n18446744073709551616\n" + root + "\n",  // overflow
-      "o\n8\n" + ToBase64(std::string(31, 'a')) + "\n",  // 31-byte root
-      "o\n8\n" + ToBase64(std::string(33, 'a')) + "\n",  // 33-byte root
+      "o\n08\n" + root + "\n",                                 // leading zero
+      "o\n00\n" + root + "\n",                                 // leading zero
+      "o\n\n" + root + "\n",                                   // empty size
+      "o\n-1\n" + root + "\n",                                 // sign
+      "o\n+1\n" + root + "\n",                                 // sign
+      "o\n1a\n" + root + "\n",                                 // not decimal
+      "o\n 1\n" + root + "\n",                                 // space
+      "o\n18446744073709551616\n" + root + "\n",               // overflow
+      "o\n8\n" + ToBase64(std::string(31, 'a')) + "\n",        // 31-byte root
+      "o\n8\n" + ToBase64(std::string(33, 'a')) + "\n",        // 33-byte root
       "o\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyh=\n",  // non-canonical
       "o\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg\n",   // no padding
-      "o\n8\n" + root + "\n\n",                   // empty extension
-      "o\n8\n" + root,                            // no final newline
-      "o\n8\n",                                   // two lines
-      "\n8\n" + root + "\n",                      // empty origin
-      "o\t\n8\n" + root + "\n",                   // control char
+      "o\n8\n" + root + "\n\n",                                // empty extension
+      "o\n8\n" + root,                                         // no final newline
+      "o\n8\n",                                                // two lines
+      "\n8\n" + root + "\n",                                   // empty origin
+      "o\t\n8\n" + root + "\n",                                // control char
   };
   for (const std::string& text : bad) {
     INFO(text);

@@ -175,8 +175,7 @@ TEST_CASE("key file writing refusals", "[keyfile]") {
     CHECK(stat(path.c_str(), &st) != 0);
   }
   SECTION("a missing directory") {
-    CHECK(WriteKeyFile(dir / "no/such/dir.key", key, std::nullopt).code() ==
-          Status::Code::kIOError);
+    CHECK(WriteKeyFile(dir / "no/such/dir.key", key, std::nullopt).code() == Status::Code::kIOError);
   }
 }
 
@@ -192,8 +191,8 @@ TEST_CASE("key file reading refusals", "[keyfile]") {
     auto r = ReadKeyFile(path, provider.Get());
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == Status::Code::kRefused);
-    CHECK(r.status().message() == "key file " + path +
-                                      " is readable by others (mode 0644): run chmod 600 " + path);
+    CHECK(r.status().message() ==
+          "key file " + path + " is readable by others (mode 0644): run chmod 600 " + path);
     // The public part may still be read.
     CHECK(ReadKeyFileVerifier(path).ok());
   }
@@ -204,8 +203,7 @@ TEST_CASE("key file reading refusals", "[keyfile]") {
     CHECK(r.status().message().find("writable by others (mode 0620)") != std::string::npos);
   }
   SECTION("missing file") {
-    CHECK(ReadKeyFile(dir / "nope.key", provider.Get()).status().code() ==
-          Status::Code::kNotFound);
+    CHECK(ReadKeyFile(dir / "nope.key", provider.Get()).status().code() == Status::Code::kNotFound);
   }
 
   const auto good = nlohmann::json::parse(ReadFile(path));
@@ -261,11 +259,9 @@ TEST_CASE("key file reading refusals", "[keyfile]") {
       CHECK(r.status().code() == Status::Code::kInvalidArgument);
     }
     WritePrivate(dir / "garbage.key", "{not json");
-    CHECK(ReadKeyFile(dir / "garbage.key", provider.Get()).status().code() ==
-          Status::Code::kInvalidArgument);
+    CHECK(ReadKeyFile(dir / "garbage.key", provider.Get()).status().code() == Status::Code::kInvalidArgument);
     WritePrivate(dir / "array.key", "[]");
-    CHECK(ReadKeyFile(dir / "array.key", provider.Get()).status().code() ==
-          Status::Code::kInvalidArgument);
+    CHECK(ReadKeyFile(dir / "array.key", provider.Get()).status().code() == Status::Code::kInvalidArgument);
     CHECK(provider.calls == 0);
   }
 }

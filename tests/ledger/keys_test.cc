@@ -1,8 +1,7 @@
 #include "wasteledger/keys.h"
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <random>
 #include <thread>
 #include <type_traits>
@@ -142,21 +141,29 @@ TEST_CASE("strict base64 refuses bytes outside the alphabet", "[keys]") {
 }
 
 TEST_CASE("key names follow the signed-note rules", "[keys]") {
-  for (std::string ok : {"a", "example.com/log42", "PeterNeumann", "\xC3\xA9t\xC3\xA9", "x\xF0\x9F\x98\x80"}) {
+  for (std::string ok :
+       {"a", "example.com/log42", "PeterNeumann", "\xC3\xA9t\xC3\xA9", "x\xF0\x9F\x98\x80"}) {
     INFO(ok);
     CHECK(ValidateKeyName(ok).ok());
   }
   const std::vector<std::string> bad = {
-      "",           "a b",           "a+b",          "a\tb",         "a\nb",
-      "a\x01",      "a\x7F",         "a\xC2\x85",    // NEL (C1 control and a space)
-      "a\xC2\xA0",  // NBSP
+      "",
+      "a b",
+      "a+b",
+      "a\tb",
+      "a\nb",
+      "a\x01",
+      "a\x7F",
+      "a\xC2\x85",      // NEL (C1 control and a space)
+      "a\xC2\xA0",      // NBSP
       "a\xE3\x80\x80",  // ideographic space
       "a\xE2\x80\xA8",  // line separator
-      "a\xC2\x9F",  // C1 control
-      "a\x80",      "a\xC0\x80",     // lone continuation, overlong NUL
-      "a\xED\xA0\x80",              // surrogate
-      "a\xF4\x90\x80\x80",          // above U+10FFFF
-      "a\xE2\x80",                  // truncated
+      "a\xC2\x9F",      // C1 control
+      "a\x80",
+      "a\xC0\x80",          // lone continuation, overlong NUL
+      "a\xED\xA0\x80",      // surrogate
+      "a\xF4\x90\x80\x80",  // above U+10FFFF
+      "a\xE2\x80",          // truncated
   };
   for (const std::string& name : bad) {
     INFO(ToHex(name));

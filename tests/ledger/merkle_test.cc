@@ -122,7 +122,6 @@ class ReferenceTree {
   std::map<std::pair<size_t, size_t>, Hash> memo_;
 };
 
-// A store filled by appending every leaf through a CompactRange.
 void AppendAll(const std::vector<Hash>& leaf_hashes, CompactRange& range,
                MemoryNodeStore& store) {
   for (const Hash& leaf : leaf_hashes) {

@@ -1,7 +1,6 @@
 #include "wasteledger/signed_note.h"
 
 #include <catch2/catch.hpp>
-
 #include <vector>
 
 #include "wasteledger/hash.h"
@@ -15,7 +14,8 @@ const std::string kDash = "\xE2\x80\x94 ";
 constexpr const char* kVkeyA = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k";
 const std::string kNoteA =
     "This is an example message.\n\n" + kDash +
-    "example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
+    "example.com/foo "
+    "Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n";
 
 constexpr const char* kVkeyB = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 constexpr const char* kVkeyEnoch = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
@@ -24,9 +24,13 @@ const std::string kTextB =
     "If you think cryptography is the answer to your problem,\n"
     "then you don't know what your problem is.\n";
 const std::string kSigLineB =
-    kDash + "PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    kDash +
+    "PeterNeumann "
+    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 const std::string kSigLineEnoch =
-    kDash + "EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
+    kDash +
+    "EnochRoot "
+    "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
 
 VerifierKey Vkey(const char* s) {
   auto k = VerifierKey::Parse(s);
@@ -133,25 +137,25 @@ TEST_CASE("note parsing edge cases", "[note]") {
     REQUIRE(ParseNote(good).ok());
     const std::vector<std::string> bad = {
         "",
-        good.substr(0, good.size() - 1),                     // missing final newline
-        kTextB + "\n",                                       // no signature
-        kTextB,                                              // no blank line
-        kTextB + kSigLineB,                                  // no blank line before sig
-        kTextB + "\n" + kSigLineB + "\n",                    // trailing blank line
-        "tab\there\n\n" + kSigLineB,                         // control char in text
-        "cr\r\n\n" + kSigLineB,                              // CR in text
-        "del\x7F\n\n" + kSigLineB,                           // DEL in text
-        "nul" + std::string(1, '\0') + "\n\n" + kSigLineB,   // NUL in text
-        "bad \xC3\x28 utf8\n\n" + kSigLineB,                 // invalid UTF-8 in text
-        kTextB + "\n- PeterNeumann x08go/ZJ=\n",             // hyphen, not em dash
-        kTextB + "\n" + kDash + "PeterNeumann\n",            // no signature field
+        good.substr(0, good.size() - 1),                            // missing final newline
+        kTextB + "\n",                                              // no signature
+        kTextB,                                                     // no blank line
+        kTextB + kSigLineB,                                         // no blank line before sig
+        kTextB + "\n" + kSigLineB + "\n",                           // trailing blank line
+        "tab\there\n\n" + kSigLineB,                                // control char in text
+        "cr\r\n\n" + kSigLineB,                                     // CR in text
+        "del\x7F\n\n" + kSigLineB,                                  // DEL in text
+        "nul" + std::string(1, '\0') + "\n\n" + kSigLineB,          // NUL in text
+        "bad \xC3\x28 utf8\n\n" + kSigLineB,                        // invalid UTF-8 in text
+        kTextB + "\n- PeterNeumann x08go/ZJ=\n",                    // hyphen, not em dash
+        kTextB + "\n" + kDash + "PeterNeumann\n",                   // no signature field
         kTextB + "\n" + kDash + "PeterNeumann x08go/ZJ!kuBS9U=\n",  // bad base64
         kTextB + "\n" + kDash + "PeterNeumann x08go/ZJkuBS9UG\n",   // missing padding
         // Non-alphabet bytes >= 0x80 inside base64 (libsodium 1.0.18 lets them through).
         kTextB + "\n" + kDash + "PeterNeumann tg1ERYLH\xE2\x80\x94ZXsYjOBH3mFXmRKuwHjG1Yu72IQM=\n",
-        kTextB + "\n" + kDash + "PeterNeumann AAAAAA==\n",          // shorter than id + 1
+        kTextB + "\n" + kDash + "PeterNeumann AAAAAA==\n",  // shorter than id + 1
         kTextB + "\n" + kDash + "PeterNeumann  " + kSigLineB.substr(kDash.size() + 13),  // two spaces
-        kTextB + "\n" + kDash + " x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pA==\n",  // empty name
+        kTextB + "\n" + kDash + " x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pA==\n",           // empty name
         kTextB + "\n" + kDash + "Peter+Neumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pA==\n",
         kTextB + "\n" + kSigLineB + "trailing garbage\n",
     };

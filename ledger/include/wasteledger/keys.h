@@ -46,8 +46,7 @@ class VerifierKey {
   // bad base64, a wrong length and a type byte other than 0x01.
   [[nodiscard]] static Result<VerifierKey> Parse(std::string_view vkey);
   // Builds the key from its parts (the key ID is computed).
-  [[nodiscard]] static Result<VerifierKey> FromPublicKey(std::string name,
-                                                         const PublicKey& pubkey);
+  [[nodiscard]] static Result<VerifierKey> FromPublicKey(std::string name, const PublicKey& pubkey);
 
   // The vkey string Parse accepts.
   std::string ToString() const;

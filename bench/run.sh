@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of issue 2 and prints a Markdown table of the figures,
+# each as a ratio to the raw libsodium verify rate measured in the same run.
+#
+#   bench/run.sh BUILD_DIR            (BUILD_DIR holds wasteledger and bench/*_bench)
+#
+# Environment: WL_BENCH_N (statements for submit/verify, default 100000),
+# WL_BENCH_PROOF_ENTRIES (default 1000000), WL_BENCH_PROOFS (1000),
+# WL_BENCH_SEAL (10000), WL_BENCH_BATCH (1000), WL_BENCH_PRODUCERS (10),
+# WL_BENCH_VERIFY_SECONDS (3), WL_BENCH_TMP (scratch directory, default
+# $TMPDIR or /tmp: put it on the disk you care about, since submit syncs),
+# WL_BENCH_KEEP=1 (keep the scratch ledgers), WL_BENCH_ONLY (a subset of
+# "submit proof"; the baseline always runs).
+# The table goes to stdout; progress to stderr.
+set -euo pipefail
+
+if [[ $# -ne 1 || ! -d "$1" ]]; then
+  echo "usage: $0 BUILD_DIR   (configure with -DWASTELEDGER_BUILD_BENCH=ON and build first)" >&2
+  exit 2
+fi
+build=$(cd "$1" && pwd)
+bin="$build/wasteledger"
+for prog in verify_bench submit_bench proof_bench; do
+  if [[ ! -x "$build/bench/$prog" ]]; then
+    echo "$0: $build/bench/$prog is missing: cmake --build $1 --target $prog" >&2
+    exit 2
+  fi
+done
+if [[ ! -x "$bin" ]]; then
+  echo "$0: $bin is missing (configure with -DWASTELEDGER_BUILD_CLI=ON): skipping the binary figures" >&2
+  bin=""
+fi
+only=${WL_BENCH_ONLY:-submit proof}
+
+results=$(mktemp "${TMPDIR:-/tmp}/wl-bench-results-XXXXXX")
+trap 'rm -f "$results"' EXIT
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+started=$(date +%s)
+
+step() { echo "== $*" >&2; }
+# Runs a benchmark and keeps its RESULT lines, prefixed with `tag`.
+run() {
+  local tag=$1
+  shift
+  "$@" | sed -n "s/^RESULT /$tag./p" >>"$results"
+}
+
+step "baseline: libsodium Ed25519 verify"
+run base0 "$build/bench/verify_bench"
+if [[ " $only " == *" submit "* ]]; then
+  step "submit and verify, N=${WL_BENCH_N:-100000}"
+  if [[ -n "$bin" ]]; then run sub "$build/bench/submit_bench" "$bin"; else run sub "$build/bench/submit_bench"; fi
+fi
+if [[ " $only " == *" proof "* ]]; then
+  step "proofs at ${WL_BENCH_PROOF_ENTRIES:-1000000} entries"
+  run proof "$build/bench/proof_bench"
+fi
+step "baseline again (drift check)"
+run base1 "$build/bench/verify_bench"
+elapsed=$(($(date +%s) - started))
+
+sodium=$(pkg-config --modversion libsodium 2>/dev/null || echo '?')
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+commit=$(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo '?')
+dirty=$(git -C "$(dirname "$0")" status --porcelain 2>/dev/null | grep -q . && echo ' (+ uncommitted changes)' || true)
+echo "Benchmarks of $(date -u +%Y-%m-%dT%H:%MZ), commit $commit$dirty; $(nproc) cores ($cpu),"
+echo "libsodium $sodium; load average before the run $load_before; run took ${elapsed} s."
+echo
+
+awk -v n="${WL_BENCH_N:-100000}" -v batch="${WL_BENCH_BATCH:-1000}" -v seal="${WL_BENCH_SEAL:-10000}" '
+function grp(x,   s, neg) {  # thousands separators
+  neg = x < 0; if (neg) x = -x
+  s = sprintf("%.0f", x)
+  while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]([,]|$)/, ",&", s)
+  sub(/^,/, "", s)
+  return (neg ? "-" : "") s
+}
+function has(k) { return (k in r) }
+function ratio_row(label, key, unit, target,   v, q, status) {
+  if (!has(key)) return
+  v = r[key]; q = v / base2
+  status = ""
+  if (target != "") status = (q >= target) ? "met" : "**missed**"
+  printf "| %s | %s %s | %.2fx | %s | %s |\n", label, grp(v), unit, q, (target == "" ? "" : ">= " target "x"), status
+}
+function latency_row(label, mkey, pkey,   m, p, status) {
+  if (!has(mkey)) return
+  m = r[mkey]; p = r[pkey]
+  status = (p < 1000) ? "met" : "**missed**"
+  printf "| %s | median %.1f us, p99 %.1f us | %.2fx / %.2fx | well under 1 ms | %s |\n", label, m, p, m / one_us, p / one_us, status
+}
+{ r[$1] = $2 }
+END {
+  b1 = (r["base0.verify_1t"] + r["base1.verify_1t"]) / 2
+  base2 = (r["base0.verify_2t"] + r["base1.verify_2t"]) / 2
+  one_us = 1e6 / b1   # one verification on one core, in microseconds
+  print "| Figure | Measured | Ratio | Target | |"
+  print "|---|---|---|---|---|"
+  printf "| **Baseline**: libsodium `crypto_sign_verify_detached`, 2 threads (300-byte messages) | %s sig/s | 1.00x | | |\n", grp(base2)
+  printf "| libsodium verify, 1 thread | %s sig/s | %.2fx | | |\n", grp(b1), b1 / base2
+  ratio_row("`VerifierKey::Verify`, 2 threads", "base0.verifierkey_2t", "sig/s", "")
+  ratio_row("Submit, library (`Prepare` on 2 threads pipelined with `Append`, batches of " batch ", synced), N=" grp(n), "sub.submit_lib", "stmt/s", "0.8")
+  ratio_row("Submit, `wasteledger submit --quiet` of a pre-signed file", "sub.submit_bin", "stmt/s", "0.8")
+  ratio_row("Verify, library `VerifyLedger` of that ledger", "sub.verify_lib", "entries/s", "0.8")
+  ratio_row("Verify, `wasteledger verify --quiet`", "sub.verify_bin", "entries/s", "0.8")
+  ratio_row("(diagnostic) `Prepare` alone: parse + signature checks, no append", "sub.prepare_only", "stmt/s", "")
+  ratio_row("(reference) signing, 2 threads", "sub.sign", "stmt/s", "")
+  if (has("proof.build_rate"))
+    printf "| Build %s entries as sealed batches (1 seal per %s) | %s entries/s (%.0f s, %s MB) | %.2fx | | |\n", \
+      grp(r["proof.proof_entries"]), grp(seal), grp(r["proof.build_rate"]), r["proof.build_seconds"], grp(r["proof.ledger_mb"]), r["proof.build_rate"] / base2
+  latency_row("Inclusion proof at " grp(r["proof.proof_entries"]) " entries (" r["proof.proof_hashes"] " hashes)", "proof.inclusion_median_us", "proof.inclusion_p99_us")
+  latency_row("Consistency proof, random older size to " grp(r["proof.proof_entries"]), "proof.consistency_median_us", "proof.consistency_p99_us")
+  print ""
+  printf "Ratios of rates are to the 2-thread baseline; ratios of proof latencies are in units of one\n"
+  printf "single-core verification (%.1f us). Baseline before/after the run: %s / %s sig/s (2 threads)",
+    one_us, grp(r["base0.verify_2t"]), grp(r["base1.verify_2t"])
+  if (has("sub.payload_bytes")) printf "; statement payloads average %.0f bytes", r["sub.payload_bytes"]
+  printf ".\n"
+  if (has("sub.submit_append_share"))
+    printf "Library submit: the appending thread spent %.0f%% of the wall time in `Append` and %.0f%% waiting for `Prepare`.\n",
+      100 * r["sub.submit_append_share"], 100 * r["sub.submit_wait_share"]
+}' "$results"

@@ -1,0 +1,191 @@
+// Submit and verify throughput of individually signed statements.
+//
+//   submit_bench [PATH/TO/wasteledger]
+//
+// 1. Signs N "generate" statements (each by one of P producers registered
+//    first) and writes them as `wasteledger sign` would (signed.jsonl).
+// 2. Library submit: the loop of cli/command_submit.cc on lines held in
+//    memory: Ledger::Prepare of the next batch (parse + signature checks on
+//    every core) runs on another thread while Ledger::Append commits the
+//    current one (one synced RocksDB write per batch).
+// 3. Prepare alone over the same lines (the pipeline's upper bound).
+// 4. VerifyLedger over the whole ledger, reopened read-only.
+// 5. With the binary: `wasteledger submit --quiet signed.jsonl` into a second
+//    ledger with the same parties, then `wasteledger verify --quiet` of it.
+//
+// Settings (environment): WL_BENCH_N (default 100000), WL_BENCH_PRODUCERS
+// (10), WL_BENCH_BATCH (1000, as submit's --batch default).
+// RESULT lines (per second unless named otherwise): sign, submit_lib,
+// prepare_only, verify_lib, submit_bin, verify_bin, plus submit_append_share
+// (fraction of the submit wall time the appending thread spent in Append),
+// submit_wait_share (fraction it spent waiting for Prepare) and payload_bytes.
+#include <future>
+#include <thread>
+
+#include "bench_util.h"
+#include "wasteledger/verify.h"
+
+namespace wasteledger::bench {
+namespace {
+
+struct Chunk {
+  std::vector<std::string> lines;
+  std::vector<uint64_t> numbers;
+};
+
+std::vector<std::string> SignAll(const Parties& parties, uint64_t n, double* payload_bytes) {
+  std::vector<std::string> lines(n);
+  std::vector<uint64_t> bytes(2, 0);
+  auto work = [&](unsigned t) {
+    for (uint64_t i = t; i < n; i += 2) {
+      const SigningKey& key = parties.producers[i % parties.producers.size()];
+      Submission sub = Sign(key, GenerateStatement(key.verifier().name(), i));
+      bytes[t] += sub.statement.Payload().size();
+      lines[i] = FormatSubmission(sub);
+    }
+  };
+  std::thread other(work, 1u);
+  work(0);
+  other.join();
+  *payload_bytes = static_cast<double>(bytes[0] + bytes[1]) / static_cast<double>(n);
+  return lines;
+}
+
+struct SubmitTiming {
+  double total = 0, in_append = 0, waiting = 0;
+  uint64_t appended = 0;
+};
+
+// The loop of cli/command_submit.cc, reading from `lines` instead of a file.
+SubmitTiming SubmitLikeCli(Ledger& ledger, const std::vector<std::string>& lines, size_t batch) {
+  SubmitTiming timing;
+  size_t next_line = 0;
+  auto read_chunk = [&]() {
+    Chunk c;
+    while (c.lines.size() < batch && next_line < lines.size()) {
+      c.lines.push_back(lines[next_line]);
+      c.numbers.push_back(++next_line);
+    }
+    return c;
+  };
+  auto prepare = [&ledger](Chunk c) { return ledger.Prepare(c.lines, c.numbers); };
+
+  const double start = Now();
+  std::future<wasteledger::Result<PreparedBatch>> next = std::async(std::launch::async, prepare, read_chunk());
+  PreparedBatch carry;
+  for (;;) {
+    const double wait_from = Now();
+    auto prepared = next.get();
+    timing.waiting += Now() - wait_from;
+    if (!prepared.ok()) Die("prepare: " + prepared.status().message());
+    const bool done = prepared->empty();
+    if (!done) next = std::async(std::launch::async, prepare, read_chunk());
+    carry.Append(std::move(*prepared));
+    PreparedBatch tail = done ? PreparedBatch() : carry.TakeIncompleteSealTail();
+    if (!carry.empty()) {
+      const double append_from = Now();
+      auto result = ledger.Append(std::move(carry));
+      timing.in_append += Now() - append_from;
+      if (!result.ok()) Die("append: " + result.status().message());
+      for (const auto& e : *result) {
+        if (e.replay) Die(fmt::format("line {} was a replay", e.line));
+        ++timing.appended;
+      }
+    }
+    carry = std::move(tail);
+    if (done) break;
+  }
+  timing.total = Now() - start;
+  return timing;
+}
+
+double PrepareOnly(const Ledger& ledger, const std::vector<std::string>& lines, size_t batch) {
+  const double start = Now();
+  for (size_t from = 0; from < lines.size(); from += batch) {
+    const size_t to = std::min(lines.size(), from + batch);
+    std::vector<std::string> chunk(lines.begin() + static_cast<ptrdiff_t>(from),
+                                   lines.begin() + static_cast<ptrdiff_t>(to));
+    std::vector<uint64_t> numbers;
+    for (size_t i = from; i < to; ++i) numbers.push_back(i + 1);
+    auto prepared = Must(ledger.Prepare(chunk, numbers), "prepare");
+    if (prepared.size() != chunk.size()) Die("prepare dropped lines");
+  }
+  return static_cast<double>(lines.size()) / (Now() - start);
+}
+
+double VerifyLib(const std::string& dir, uint64_t expect_size, uint64_t expect_sigs) {
+  const double start = Now();
+  auto ledger = Must(Ledger::Open(dir, Ledger::Mode::kRead), "open " + dir);
+  VerifyOptions options;
+  auto result = Must(VerifyLedger(*ledger, options), "verify");
+  const double t = Now() - start;
+  if (!result.ok()) Die("verify found a problem: " + result.failure->problem);
+  if (result.size != expect_size || result.signatures != expect_sigs) {
+    Die(fmt::format("verify checked {} entries and {} signatures, expected {} and {}", result.size,
+                    result.signatures, expect_size, expect_sigs));
+  }
+  return static_cast<double>(result.size) / t;
+}
+
+int Main(int argc, char** argv) {
+  InitCrypto();
+  const uint64_t n = EnvU64("WL_BENCH_N", 100000);
+  const uint64_t producers = std::max<uint64_t>(1, EnvU64("WL_BENCH_PRODUCERS", 10));
+  const size_t batch = std::max<size_t>(1, EnvU64("WL_BENCH_BATCH", 1000));
+  const std::string binary = argc > 1 ? argv[1] : "";
+  ScratchDir scratch("submit");
+  const Parties parties = MakeParties(producers);
+  const uint64_t setup_entries = 1 + producers;  // genesis + one party record each
+
+  Note(fmt::format("signing {} statements by {} producers", n, producers));
+  double payload_bytes = 0;
+  double t0 = Now();
+  const std::vector<std::string> lines = SignAll(parties, n, &payload_bytes);
+  Report("sign", static_cast<double>(n) / (Now() - t0));
+  Report("payload_bytes", payload_bytes);
+  const std::string signed_file = scratch.Sub("signed.jsonl");
+  {
+    std::FILE* f = std::fopen(signed_file.c_str(), "wb");
+    if (f == nullptr) Die("cannot write " + signed_file);
+    for (const auto& l : lines) std::fprintf(f, "%s\n", l.c_str());
+    if (std::fclose(f) != 0) Die("cannot write " + signed_file);
+  }
+
+  const std::string dir_lib = scratch.Sub("lib.ledger");
+  {
+    auto ledger = CreateLedger(dir_lib, parties);
+    Note(fmt::format("library submit: {} statements, batches of {}", n, batch));
+    const SubmitTiming t = SubmitLikeCli(*ledger, lines, batch);
+    if (t.appended != n || ledger->size() != n + setup_entries) Die("library submit appended the wrong count");
+    Report("submit_lib", static_cast<double>(n) / t.total);
+    Report("submit_append_share", t.in_append / t.total);
+    Report("submit_wait_share", t.waiting / t.total);
+    Note("prepare only (parse + signature checks, no append)");
+    Report("prepare_only", PrepareOnly(*ledger, lines, batch));
+  }
+  Note("library verify");
+  Report("verify_lib", VerifyLib(dir_lib, n + setup_entries, n + setup_entries));
+
+  if (!binary.empty()) {
+    const std::string dir_bin = scratch.Sub("bin.ledger");
+    CreateLedger(dir_bin, parties).reset();
+    Note("binary: wasteledger submit --quiet");
+    auto [rc, t] = RunBinary({binary, "submit", "--ledger", dir_bin, "--quiet", signed_file}, "/dev/null");
+    if (rc != 0) Die(fmt::format("wasteledger submit exited with {}", rc));
+    {
+      auto ledger = Must(Ledger::Open(dir_bin, Ledger::Mode::kRead), "open " + dir_bin);
+      if (ledger->size() != n + setup_entries) Die("wasteledger submit appended the wrong count");
+    }
+    Report("submit_bin", static_cast<double>(n) / t);
+    Note("binary: wasteledger verify --quiet");
+    auto [vrc, vt] = RunBinary({binary, "verify", "--ledger", dir_bin, "--quiet"}, "/dev/null");
+    if (vrc != 0) Die(fmt::format("wasteledger verify exited with {}", vrc));
+    Report("verify_bin", static_cast<double>(n + setup_entries) / vt);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace wasteledger::bench
+
+int main(int argc, char** argv) { return wasteledger::bench::Main(argc, argv); }

@@ -1,0 +1,180 @@
+// Usage: --help on every command, usage errors exit 2.
+#include <catch2/catch.hpp>
+
+#include "cli/cli_fixture.h"
+
+namespace wasteledger::testing {
+namespace {
+
+// Every leaf command, as the words that name it.
+const std::vector<std::vector<std::string>> kLeafCommands = {
+    {"keygen"},         {"init"},         {"party", "add"},
+    {"party", "update"}, {"party", "show"}, {"party", "list"},
+    {"sign"},           {"submit"},       {"export"},
+    {"log"},            {"show"},         {"checkpoint"},
+    {"verify"},         {"prove", "inclusion"}, {"prove", "consistency"},
+    {"verify-proof", "inclusion"}, {"verify-proof", "consistency"}};
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string s;
+  for (const auto& w : words) s += (s.empty() ? "" : " ") + w;
+  return s;
+}
+
+TEST_CASE("every command's --help exits 0 with an example", "[cli][help]") {
+  for (const auto& words : kLeafCommands) {
+    auto args = words;
+    args.push_back("--help");
+    RunResult r = Wl(args);
+    INFO("wasteledger " << Join(args));
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out.find("Usage:") != std::string::npos);
+    CHECK(r.out.find("Example") != std::string::npos);
+    // The example shows the command it documents.
+    CHECK(r.out.find("wasteledger " + Join(words)) != std::string::npos);
+  }
+}
+
+TEST_CASE("top-level --help lists every command and the exit codes", "[cli][help]") {
+  RunResult r = Wl({"--help"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  for (const char* name : {"keygen", "init", "party", "sign", "submit", "export", "log", "show", "checkpoint",
+                           "verify", "prove", "verify-proof"}) {
+    INFO(name);
+    CHECK(r.out.find(std::string("\n  ") + name + " ") != std::string::npos);
+  }
+  CHECK(r.out.find("4 ledger busy") != std::string::npos);
+}
+
+// The issue asks for "--help on every subcommand, with an example"; the
+// command groups (party, prove, verify-proof) list their subcommands but
+// show no example of their own.
+TEST_CASE("command groups' --help shows an example", "[cli][help][!mayfail]") {
+  for (const char* group : {"party", "prove", "verify-proof"}) {
+    RunResult r = Wl({group, "--help"});
+    INFO(group);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out.find("Subcommands:") != std::string::npos);
+    CHECK(r.out.find("Example") != std::string::npos);
+  }
+}
+
+TEST_CASE("wasteledger without a command exits 2", "[cli][help]") {
+  RunResult r = Wl({});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("A subcommand is required") != std::string::npos);
+}
+
+TEST_CASE("a command group without its subcommand exits 2", "[cli][help]") {
+  for (const char* group : {"party", "prove", "verify-proof"}) {
+    RunResult r = Wl({group});
+    INFO(group);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK_FALSE(r.err.empty());
+  }
+}
+
+TEST_CASE("a missing required option exits 2 and names it", "[cli][help]") {
+  TempDir tmp;
+  struct Case {
+    std::vector<std::string> args;
+    std::string missing;
+  };
+  const std::vector<Case> cases = {
+      {{"keygen", "--name", "x"}, "--out"},
+      {{"keygen", "--out", tmp / "x.key"}, "--name"},
+      {{"init", "--ledger", tmp / "L", "--key", tmp / "x.key"}, "--origin"},
+      {{"party", "add", "--ledger", tmp / "L", "--key", tmp / "x.key", "--id", "a", "--name", "A"}, "--role"},
+      {{"sign"}, "--key"},
+      {{"submit"}, "--ledger"},
+      {{"export"}, "--ledger"},
+      {{"show", "--ledger", tmp / "L"}, "SEQ"},
+      {{"checkpoint", "--ledger", tmp / "L"}, "--key"},
+      {{"prove", "inclusion", "--ledger", tmp / "L"}, "--seq"},
+      {{"prove", "consistency", "--ledger", tmp / "L"}, "--old"},
+      {{"verify-proof", "inclusion", "--proof", "p", "--checkpoint", "c", "--vkey", "v"}, "--entry"},
+  };
+  for (const auto& c : cases) {
+    RunResult r = Wl(c.args);
+    INFO("wasteledger " << Join(c.args) << "\nstderr: " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(c.missing) != std::string::npos);
+    CHECK(r.err.find("required") != std::string::npos);
+  }
+  // Nothing was created by the refused commands.
+  CHECK(std::filesystem::is_empty(tmp.path()));
+}
+
+TEST_CASE("an unknown option exits 2 and names it", "[cli][help]") {
+  TempDir tmp;
+  const std::string ledger = tmp / "L", key = tmp / "x.key";
+  // Every required option is given, so the unknown one is the only problem.
+  const std::vector<std::vector<std::string>> commands = {
+      {"keygen", "--name", "x", "--out", key},
+      {"init", "--ledger", ledger, "--origin", "o", "--key", "k"},
+      {"party", "add", "--ledger", ledger, "--key", "k", "--id", "a", "--name", "A", "--role", "producer"},
+      {"party", "update", "--ledger", ledger, "--key", "k", "--id", "a"},
+      {"party", "show", "--ledger", ledger, "a"},
+      {"party", "list", "--ledger", ledger},
+      {"sign", "--key", "k"},
+      {"submit", "--ledger", ledger},
+      {"export", "--ledger", ledger},
+      {"log", "--ledger", ledger},
+      {"show", "--ledger", ledger, "1"},
+      {"checkpoint", "--ledger", ledger, "--key", "k"},
+      {"verify", "--ledger", ledger},
+      {"prove", "inclusion", "--ledger", ledger, "--seq", "1"},
+      {"prove", "consistency", "--ledger", ledger, "--old", "1"},
+      {"verify-proof", "inclusion", "--proof", "p", "--checkpoint", "c", "--entry", "e", "--vkey", "v"},
+      {"verify-proof", "consistency", "--proof", "p", "--old", "o", "--new", "n", "--vkey", "v"}};
+  REQUIRE(commands.size() == kLeafCommands.size());
+  for (const auto& words : commands) {
+    auto args = words;
+    args.push_back("--no-such-option");
+    RunResult r = Wl(args);
+    INFO("wasteledger " << Join(args) << "\nstderr: " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("--no-such-option") != std::string::npos);
+  }
+  CHECK(std::filesystem::is_empty(tmp.path()));
+}
+
+TEST_CASE("an unknown command exits 2", "[cli][help]") {
+  RunResult r = Wl({"no-such-command"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK_FALSE(r.err.empty());
+}
+
+// A mistyped command is answered with "A subcommand is required", which does
+// not say what was wrong.
+TEST_CASE("an unknown command is named in the message", "[cli][help][!mayfail]") {
+  RunResult r = Wl({"no-such-command"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("no-such-command") != std::string::npos);
+}
+
+TEST_CASE("an invalid option value exits 2", "[cli][help]") {
+  TempDir tmp;
+  RunResult r = Wl({"submit", "--ledger", tmp / "L", "--batch", "0"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("--batch") != std::string::npos);
+  r = Wl({"prove", "inclusion", "--ledger", tmp / "L", "--seq", "1", "--format", "xml"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("--format") != std::string::npos);
+  r = Wl({"show", "--ledger", tmp / "L", "minus-one"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+}
+
+}  // namespace
+}  // namespace wasteledger::testing

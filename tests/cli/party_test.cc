@@ -1,0 +1,179 @@
+// party add|update|show|list, key rotation and revocation.
+#include <catch2/catch.hpp>
+
+#include "cli/cli_fixture.h"
+
+namespace wasteledger::testing {
+namespace {
+
+TEST_CASE("party add registers a party that party show prints", "[cli][party]") {
+  CliLedger l;
+  const std::string vkey = l.Keygen("carrier-1", "carrier-1.key");
+  RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "carrier-1", "--name",
+                    "运输公司", "--role", "carrier,receiver", "--vkey", vkey});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == "seq 2\n");
+
+  r = Wl({"party", "show", "--ledger", l.ledger, "carrier-1"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == "{\n"
+                 "  \"id\": \"carrier-1\",\n"
+                 "  \"keys\": [\n"
+                 "    \"" + vkey + "\"\n"
+                 "  ],\n"
+                 "  \"name\": \"运输公司\",\n"
+                 "  \"permits\": [],\n"
+                 "  \"roles\": [\n"
+                 "    \"carrier\",\n"
+                 "    \"receiver\"\n"
+                 "  ],\n"
+                 "  \"uscc\": \"\"\n"
+                 "}\n"
+                 "in force since seq 2\n");
+
+  r = Wl({"party", "list", "--ledger", l.ledger});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out ==
+        "carrier-1\t运输公司\t-\tcarrier,receiver\t1 key(s)\tsince seq 2\n"
+        "prod\tProd Co\t-\tproducer\t1 key(s)\tsince seq 1\n"
+        "reg\tTest EPB\t-\tregulator\t1 key(s)\tsince seq 0\n");
+
+  // The entry is a "party" statement signed by the regulator.
+  r = Wl({"show", "--ledger", l.ledger, "--raw", "2"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\"sig\":{\"key\":\"" + l.regulator_vkey.substr(0, l.regulator_vkey.rfind('+')) + "\"") !=
+        std::string::npos);
+  CHECK(r.out.find("\"kind\":\"party\"") != std::string::npos);
+}
+
+TEST_CASE("party show of an unknown party exits 1", "[cli][party]") {
+  CliLedger l;
+  RunResult r = Wl({"party", "show", "--ledger", l.ledger, "nobody"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "wasteledger: error: no party \"nobody\"\n");
+}
+
+TEST_CASE("party add of a registered id is refused", "[cli][party]") {
+  CliLedger l;
+  const std::string before = l.Export();
+  const std::string vkey = l.Keygen("prod", "prod2.key");
+  RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "prod", "--name", "Again",
+                    "--role", "producer", "--vkey", vkey});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "wasteledger: error: party \"prod\" is already registered (since seq 1); use party update\n");
+  CHECK(l.Export() == before);
+}
+
+TEST_CASE("party add signed by a non-regulator is refused and writes nothing", "[cli][party]") {
+  CliLedger l;
+  const std::string before = l.Export();
+  const std::string vkey = l.Keygen("p2", "p2.key");
+  RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.producer_key, "--id", "p2", "--name", "P2",
+                    "--role", "producer", "--vkey", vkey});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "wasteledger: error: only a regulator registers parties; \"prod\" is not one\n");
+  CHECK(l.Export() == before);
+  // A key that is not registered at all is refused too.
+  r = Wl({"party", "add", "--ledger", l.ledger, "--key", l / "p2.key", "--id", "p2", "--name", "P2", "--role",
+          "producer", "--vkey", vkey});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(CountLines(r.err) == 1);
+  CHECK(l.Export() == before);
+}
+
+TEST_CASE("party add refuses a vkey named after another party and an unknown role", "[cli][party]") {
+  CliLedger l;
+  const std::string before = l.Export();
+  RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "p2", "--name", "P2",
+                    "--role", "producer", "--vkey", l.producer_vkey});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("not after the party id \"p2\"") != std::string::npos);
+  const std::string vkey = l.Keygen("p2", "p2.key");
+  r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "p2", "--name", "P2", "--role",
+          "wizard", "--vkey", vkey});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("\"wizard\"") != std::string::npos);
+  CHECK(l.Export() == before);
+}
+
+TEST_CASE("party update changes the record from its seq on", "[cli][party]") {
+  CliLedger l;
+  RunResult r = Wl({"party", "update", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "prod", "--name",
+                    "Prod Renamed", "--role", "producer,carrier"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == "seq 2\n");
+  r = Wl({"party", "list", "--ledger", l.ledger});
+  CHECK(r.out.find("prod\tProd Renamed\t-\tproducer,carrier\t1 key(s)\tsince seq 2\n") != std::string::npos);
+  r = Wl({"party", "update", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "ghost", "--name", "G"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "wasteledger: error: no party \"ghost\" (use party add)\n");
+}
+
+TEST_CASE("key rotation: a revoked key is refused, the new key is accepted", "[cli][party]") {
+  CliLedger l;
+  const std::string new_vkey = l.Keygen("prod", "prod-new.key");
+  const std::string old_ref = l.producer_vkey.substr(0, l.producer_vkey.rfind('+'));
+  // Signed before the rotation, submitted after it.
+  const std::string old_signed = l.Sign(l.producer_key, Statements(1, 0, "old"));
+
+  RunResult r = Wl({"party", "update", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "prod", "--add-vkey",
+                    new_vkey, "--revoke-key", old_ref});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == "seq 2\n");
+  r = Wl({"party", "show", "--ledger", l.ledger, "prod"});
+  CHECK(r.out.find(new_vkey) != std::string::npos);
+  CHECK(r.out.find(l.producer_vkey) == std::string::npos);
+
+  const size_t size = l.Size();
+  r = l.Submit(old_signed);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find(old_ref) != std::string::npos);
+  CHECK(r.err.find("revoked") != std::string::npos);
+  CHECK(r.err.find("line 1") != std::string::npos);
+  // So is a statement signed now with the old key.
+  r = l.Submit(l.Sign(l.producer_key, Statements(1, 1, "old")));
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("revoked") != std::string::npos);
+  CHECK(l.Size() == size);
+
+  r = l.Submit(l.Sign(l / "prod-new.key", Statements(1, 0, "new")));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "3\n");
+  CHECK(r.err == "submitted: 1 appended (seq 3..3), 0 already in the ledger; ledger size 4\n");
+  CHECK(l.Size() == size + 1);
+}
+
+TEST_CASE("party update refuses to revoke a key the party does not hold", "[cli][party]") {
+  CliLedger l;
+  const std::string before = l.Export();
+  RunResult r = Wl({"party", "update", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "prod",
+                    "--revoke-key", "prod+00000000"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "wasteledger: error: --revoke-key prod+00000000: not a current key of \"prod\"\n");
+  r = Wl({"party", "update", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "prod", "--add-vkey",
+          l.producer_vkey});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "wasteledger: error: --add-vkey: \"prod\" already holds that key\n");
+  CHECK(l.Export() == before);
+}
+
+}  // namespace
+}  // namespace wasteledger::testing

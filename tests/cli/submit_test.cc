@@ -1,0 +1,331 @@
+// sign and submit: seqs, replay, refusals, batches, seals.
+#include <regex>
+
+#include <catch2/catch.hpp>
+
+#include "cli/cli_fixture.h"
+
+namespace wasteledger::testing {
+namespace {
+
+// Seqs first..first+n-1, one a line, optionally as replays.
+std::string Seqs(uint64_t first, uint64_t n, bool replay = false) {
+  std::string out;
+  for (uint64_t s = first; s < first + n; ++s) {
+    out += std::to_string(s) + (replay ? " (already in the ledger)\n" : "\n");
+  }
+  return out;
+}
+
+// Changes one base64 character of the signature value on `line`.
+std::string FlipSignatureChar(std::string line) {
+  const std::string tag = "\"value\":\"";
+  const size_t at = line.find(tag);
+  REQUIRE(at != std::string::npos);
+  char& c = line[at + tag.size() + 10];
+  c = c == 'A' ? 'B' : 'A';
+  return line;
+}
+
+TEST_CASE("sign turns statements into signed lines, in order", "[cli][sign]") {
+  CliLedger l;
+  RunResult r = Wl({"sign", "--key", l.producer_key}, Statements(3));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const auto lines = SplitLines(r.out);
+  REQUIRE(lines.size() == 3);
+  const std::string ref = l.producer_vkey.substr(0, l.producer_vkey.rfind('+'));
+  for (size_t i = 0; i < lines.size(); ++i) {
+    INFO(lines[i]);
+    const std::regex shape(
+        "\\{\"sig\":\\{\"key\":\"" + std::regex_replace(ref, std::regex("\\+"), "\\+") +
+        "\",\"value\":\"[A-Za-z0-9+/]{86}==\"\\},\"statement\":\\{\"actor\":\"prod\",\"body\":\\{\"mass_g\":" +
+        std::to_string(1000 + i) + ",\"waste\":\"900-041-49\"\\},\"kind\":\"generate\",\"nonce\":\"s" +
+        std::to_string(i) + "\",\"time\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+08:00\",\"v\":1\\}\\}");
+    CHECK(std::regex_match(lines[i], shape));
+  }
+  // A given time and timezone are kept as they are.
+  r = Wl({"sign", "--key", l.producer_key},
+         "{\"kind\":\"generate\",\"time\":\"2026-03-01T08:00:00-05:00\",\"body\":{\"mass_g\":1}}\n");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\"time\":\"2026-03-01T08:00:00-05:00\"") != std::string::npos);
+}
+
+TEST_CASE("submit prints each seq on its own line in input order", "[cli][submit]") {
+  CliLedger l;
+  RunResult r = l.Submit(l.Sign(l.producer_key, Statements(5)));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == Seqs(2, 5));
+  CHECK(r.err == "submitted: 5 appended (seq 2..6), 0 already in the ledger; ledger size 7\n");
+  const auto entries = SplitLines(l.Export());
+  REQUIRE(entries.size() == 7);
+  for (size_t i = 0; i < 5; ++i) {
+    INFO(entries[2 + i]);
+    CHECK(entries[2 + i].find("\"seq\":" + std::to_string(2 + i) + ",") != std::string::npos);
+    CHECK(entries[2 + i].find("\"nonce\":\"s" + std::to_string(i) + "\"") != std::string::npos);
+  }
+  // --quiet keeps only the summary.
+  r = l.Submit(l.Sign(l.producer_key, Statements(2, 5)), {"--quiet"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.empty());
+  CHECK(r.err == "submitted: 2 appended (seq 7..8), 0 already in the ledger; ledger size 9\n");
+}
+
+TEST_CASE("a replayed submission is answered with its existing seq", "[cli][submit]") {
+  CliLedger l;
+  const std::string signed_lines = l.Sign(l.producer_key, Statements(3));
+  REQUIRE(l.Submit(signed_lines).exit_code == 0);
+  const std::string before = l.Export();
+
+  RunResult r = l.Submit(signed_lines);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == Seqs(2, 3, true));
+  CHECK(r.err == "submitted: 0 appended, 3 already in the ledger; ledger size 5\n");
+  CHECK(l.Export() == before);
+
+  // Old and new mixed: old ones keep their seqs, the new one is appended.
+  const std::string mixed = signed_lines + l.Sign(l.producer_key, Statements(1, 3));
+  r = l.Submit(mixed);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == Seqs(2, 3, true) + "5\n");
+  CHECK(r.err == "submitted: 1 appended (seq 5..5), 3 already in the ledger; ledger size 6\n");
+}
+
+TEST_CASE("submit refuses a tampered signature", "[cli][submit]") {
+  CliLedger l;
+  const auto lines = SplitLines(l.Sign(l.producer_key, Statements(2)));
+  const std::string ref = l.producer_vkey.substr(0, l.producer_vkey.rfind('+'));
+  RunResult r = l.Submit(lines[0] + "\n" + FlipSignatureChar(lines[1]) + "\n");
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "wasteledger: error: line 2: signature does not verify under key " + ref + "\n");
+  CHECK(l.Size() == 2);  // line 1 was in the same batch: nothing written
+}
+
+TEST_CASE("submit refuses a statement edited after signing", "[cli][submit]") {
+  CliLedger l;
+  std::string line = l.Sign(l.producer_key, Statements(1));
+  const size_t at = line.find("\"mass_g\":1000");
+  REQUIRE(at != std::string::npos);
+  line.replace(at, 13, "\"mass_g\":9000");
+  RunResult r = l.Submit(line);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("line 1: signature does not verify") != std::string::npos);
+  CHECK(l.Size() == 2);
+}
+
+TEST_CASE("sign refuses a statement whose actor is not the key's name", "[cli][sign]") {
+  CliLedger l;
+  RunResult r = Wl({"sign", "--key", l.producer_key},
+                   "{\"kind\":\"generate\",\"actor\":\"reg\",\"body\":{\"mass_g\":1}}\n");
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "wasteledger: error: line 1: statement field \"actor\" is \"reg\" but the key is \"prod\": a party signs "
+        "its own statements\n");
+}
+
+TEST_CASE("submit refuses a statement signed with another party's key", "[cli][submit]") {
+  CliLedger l;
+  // Signed by the regulator's key but naming the producer as actor: made by
+  // hand, since sign refuses it.
+  const std::string prod_line = l.Sign(l.producer_key, Statements(1));
+  const std::string reg_line = l.Sign(l.regulator_key, Statements(1));
+  const std::string forged = reg_line.substr(0, reg_line.find(",\"statement\":")) +
+                             prod_line.substr(prod_line.find(",\"statement\":"));
+  RunResult r = l.Submit(forged);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("line 1") != std::string::npos);
+  CHECK(l.Size() == 2);
+}
+
+TEST_CASE("a malformed JSON line is refused, naming its line", "[cli][sign][submit]") {
+  CliLedger l;
+  RunResult r = Wl({"sign", "--key", l.producer_key}, Statements(2) + "{\"kind\":\"generate\",\n");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.rfind("wasteledger: error: line 3: invalid JSON", 0) == 0);
+  CHECK(CountLines(r.err) == 1);
+
+  const std::string good = l.Sign(l.producer_key, Statements(2));
+  r = l.Submit(good + "\n{not json}\n");  // the empty line 3 is skipped but counted
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err.rfind("wasteledger: error: line 4: invalid JSON", 0) == 0);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(l.Size() == 2);
+}
+
+TEST_CASE("submit refuses unsigned statements and sign refuses signed ones", "[cli][sign][submit]") {
+  CliLedger l;
+  RunResult r = l.Submit(Statements(1));
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("line 1") != std::string::npos);
+  r = Wl({"sign", "--key", l.producer_key}, l.Sign(l.producer_key, Statements(1)));
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "wasteledger: error: line 1: this line is already a signed submission; give bare statements\n");
+  CHECK(l.Size() == 2);
+}
+
+TEST_CASE("a bad line in a later batch: earlier batches land, its batch does not", "[cli][submit]") {
+  CliLedger l;
+  auto lines = SplitLines(l.Sign(l.producer_key, Statements(2500)));
+  REQUIRE(lines.size() == 2500);
+  lines[1499] = FlipSignatureChar(lines[1499]);  // input line 1500, in the second batch
+  std::string input;
+  for (const auto& line : lines) input += line + "\n";
+  RunResult r = l.Submit(input, {"--batch", "1000"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out == Seqs(2, 1000));
+  const std::string ref = l.producer_vkey.substr(0, l.producer_vkey.rfind('+'));
+  CHECK(r.err ==
+        "wasteledger: error: line 1500: signature does not verify under key " + ref +
+            "\n"
+            "wasteledger: note: input lines up to 1000 are in the ledger (1000 appended, seq 2..1001, 0 already "
+            "there); nothing after them was written\n");
+  const auto entries = SplitLines(l.Export());
+  REQUIRE(entries.size() == 1002);
+  CHECK(entries.back().find("\"nonce\":\"s999\"") != std::string::npos);
+
+  // Re-running the corrected input is safe: the first 1000 are replays.
+  lines[1499] = SplitLines(l.Sign(l.producer_key, Statements(1, 1499)))[0];
+  input.clear();
+  for (const auto& line : lines) input += line + "\n";
+  r = l.Submit(input, {"--batch", "1000", "--quiet"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == "submitted: 1500 appended (seq 1002..2501), 1000 already in the ledger; ledger size 2502\n");
+}
+
+TEST_CASE("sign --seal makes one seal and K members that log shows as sealed", "[cli][seal]") {
+  CliLedger l;
+  const std::string sealed = l.Sign(l.producer_key, Statements(4), true);
+  const auto lines = SplitLines(sealed);
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[0].find("\"body\":{\"count\":4,\"root\":\"") != std::string::npos);
+  CHECK(lines[0].find("\"kind\":\"seal\"") != std::string::npos);
+  CHECK(lines[0].rfind("{\"sig\":", 0) == 0);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    CHECK(lines[i].rfind("{\"seal\":{\"index\":" + std::to_string(i - 1) + "},\"statement\":", 0) == 0);
+    CHECK(lines[i].find("\"sig\"") == std::string::npos);
+  }
+  RunResult r = l.Submit(sealed);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out == Seqs(2, 5));
+  CHECK(r.err == "submitted: 5 appended (seq 2..6), 0 already in the ledger; ledger size 7\n");
+
+  r = Wl({"log", "--ledger", l.ledger, "--from", "2"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const auto log = SplitLines(r.out);
+  REQUIRE(log.size() == 5);
+  CHECK(log[0].find("seal") != std::string::npos);
+  CHECK(log[0].find("batch of 4") != std::string::npos);
+  CHECK(log[0].find("sealed by") == std::string::npos);
+  for (size_t i = 1; i < 5; ++i) {
+    CHECK(log[i].rfind(std::string(7, ' ') + std::to_string(2 + i) + "  ", 0) == 0);
+    CHECK(log[i].size() > 14);
+    CHECK(log[i].substr(log[i].size() - 14) == " (sealed by 2)");
+  }
+  // The stored members carry "seal":{"by":2,"index":i}.
+  r = Wl({"show", "--ledger", l.ledger, "--raw", "4"});
+  CHECK(r.out.find("\"seal\":{\"by\":2,\"index\":2}") != std::string::npos);
+  // Replaying the sealed batch answers with the same seqs.
+  r = l.Submit(sealed);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == Seqs(2, 5, true));
+  r = Wl({"verify", "--ledger", l.ledger});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("1 signatures and 4 sealed statements checked") != std::string::npos);
+}
+
+TEST_CASE("a sealed member edited after signing is refused with seal root", "[cli][seal]") {
+  CliLedger l;
+  auto lines = SplitLines(l.Sign(l.producer_key, Statements(3), true));
+  REQUIRE(lines.size() == 4);
+  const size_t at = lines[2].find("\"mass_g\":1001");
+  REQUIRE(at != std::string::npos);
+  lines[2].replace(at, 13, "\"mass_g\":9001");
+  RunResult r = l.Submit(lines[0] + "\n" + lines[1] + "\n" + lines[2] + "\n" + lines[3] + "\n");
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("seal root") != std::string::npos);
+  CHECK(r.err.find("line 1") != std::string::npos);
+  CHECK(l.Size() == 2);
+}
+
+TEST_CASE("a sealed batch with a member missing is refused", "[cli][seal]") {
+  CliLedger l;
+  auto lines = SplitLines(l.Sign(l.producer_key, Statements(3), true));
+  REQUIRE(lines.size() == 4);
+  RunResult r = l.Submit(lines[0] + "\n" + lines[1] + "\n" + lines[3] + "\n");
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(CountLines(r.err) == 1);
+  CHECK(l.Size() == 2);
+}
+
+TEST_CASE("a sealed batch is never split by --batch", "[cli][seal]") {
+  CliLedger l;
+  const std::string input = l.Sign(l.producer_key, Statements(3, 0, "a")) +
+                            l.Sign(l.producer_key, Statements(6, 0, "b"), true) +
+                            l.Sign(l.producer_key, Statements(2, 0, "c"));
+  RunResult r = l.Submit(input, {"--batch", "4"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == Seqs(2, 12));
+  CHECK(r.err == "submitted: 12 appended (seq 2..13), 0 already in the ledger; ledger size 14\n");
+  CHECK(Wl({"verify", "--ledger", l.ledger}).exit_code == 0);
+}
+
+TEST_CASE("sign --seal of an empty input is refused", "[cli][seal]") {
+  CliLedger l;
+  RunResult r = Wl({"sign", "--key", l.producer_key, "--seal"}, "\n");
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "wasteledger: error: nothing to seal: the input is empty\n");
+}
+
+TEST_CASE("WASTELEDGER_LEDGER and WASTELEDGER_KEY stand in for --ledger and --key", "[cli][env]") {
+  CliLedger l;
+  const std::string env_ledger = "WASTELEDGER_LEDGER=" + l.ledger;
+  RunResult r = Wl({"sign"}, Statements(2), {"WASTELEDGER_KEY=" + l.producer_key});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(CountLines(r.out) == 2);
+  r = Wl({"submit"}, r.out, {env_ledger});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == Seqs(2, 2));
+
+  const std::string vkey = l.Keygen("p2", "p2.key");
+  r = Wl({"party", "add", "--id", "p2", "--name", "P2", "--role", "producer", "--vkey", vkey}, "",
+         {env_ledger, "WASTELEDGER_KEY=" + l.regulator_key});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out == "seq 4\n");
+
+  r = Wl({"export"}, "", {env_ledger});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == l.Export());
+  CHECK(CountLines(r.out) == 5);
+  r = Wl({"checkpoint"}, "", {env_ledger, "WASTELEDGER_KEY=" + l.operator_key});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind(std::string(kOrigin) + "\n5\n", 0) == 0);
+  r = Wl({"verify"}, "", {env_ledger});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("OK: 5 entries", 0) == 0);
+
+  // The options win over the environment.
+  TempDir elsewhere;
+  r = Wl({"export", "--ledger", l.ledger}, "", {"WASTELEDGER_LEDGER=" + (elsewhere / "none")});
+  CHECK(r.exit_code == 0);
+  CHECK(CountLines(r.out) == 5);
+}
+
+}  // namespace
+}  // namespace wasteledger::testing

@@ -1,0 +1,287 @@
+// The append path: ledger rules, replay, keys valid by log position, seals,
+// the writer lock and readers, and reopening.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "ledger_fixture.h"
+#include "wasteledger/canonical_json.h"
+#include "wasteledger/merkle.h"
+#include "wasteledger/verify.h"
+
+using namespace wasteledger;
+using namespace wasteledger::testing;
+
+namespace {
+
+std::string Export(const Ledger& ledger) {
+  std::string out;
+  REQUIRE(ledger.ScanEntries(0, ledger.size(), [&](uint64_t, std::string_view b) {
+                  out.append(b);
+                  out.push_back('\n');
+                  return true;
+                }).ok());
+  return out;
+}
+
+std::vector<Submission> Sealed(const SigningKey& key, std::vector<Submission> members) {
+  std::vector<Hash> leaves;
+  for (const auto& m : members) leaves.push_back(HashLeaf(AsBytes(m.statement.hash)));
+  Json body = {{"count", members.size()}, {"root", ToHex(RootFromLeafHashes(leaves))}};
+  std::vector<Submission> out{Sign(key, "seal", body)};
+  for (size_t i = 0; i < members.size(); ++i) {
+    members[i].sig.reset();
+    members[i].seal_index = i;
+    out.push_back(std::move(members[i]));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("genesis and parties are entries 0.. and survive reopening", "[ledger]") {
+  LedgerFixture f;
+  CHECK(f.ledger().size() == 3);
+  CHECK(f.ledger().origin() == "test.example/ledger");
+  CHECK(f.ledger().timezone_offset_minutes() == 480);
+  REQUIRE(f.ledger().FindParty("p1") != nullptr);
+  CHECK(f.ledger().FindParty("p1")->since_seq == 1);
+  const std::string before = Export(f.ledger());
+  f.Reopen(Ledger::Mode::kRead);
+  CHECK(f.ledger().size() == 3);
+  CHECK(Export(f.ledger()) == before);
+  CHECK(f.ledger().FindParty("p2")->HasRole("receiver"));
+}
+
+TEST_CASE("entries chain by prev and the tree root matches a recomputation", "[ledger]") {
+  LedgerFixture f;
+  f.AppendOk(f.Generates(20));
+  std::vector<Hash> leaves;
+  Hash prev{};
+  REQUIRE(f.ledger().ScanEntries(0, f.ledger().size(), [&](uint64_t seq, std::string_view b) {
+                    auto e = ParseEntry(b);
+                    REQUIRE(e.ok());
+                    CHECK(e->header.seq == seq);
+                    CHECK(e->header.prev == prev);
+                    prev = HashLeaf(b);
+                    leaves.push_back(prev);
+                    return true;
+                  }).ok());
+  CHECK(*f.ledger().Root(f.ledger().size()) == RootFromLeafHashes(leaves));
+  for (uint64_t size = 1; size <= leaves.size(); ++size) {
+    CHECK(*f.ledger().Root(size) == RootFromLeafHashes(std::span(leaves).first(size)));
+  }
+}
+
+TEST_CASE("replay of a signed statement answers with its existing seq", "[ledger]") {
+  LedgerFixture f;
+  auto subs = f.Generates(3);
+  auto seqs = f.AppendOk(subs);
+  const std::string before = Export(f.ledger());
+  auto prepared = f.ledger().Prepare(subs);
+  REQUIRE(prepared.ok());
+  auto again = f.ledger().Append(std::move(*prepared));
+  REQUIRE(again.ok());
+  REQUIRE(again->size() == 3);
+  for (size_t i = 0; i < 3; ++i) {
+    CHECK(again->at(i).seq == seqs[i]);
+    CHECK(again->at(i).replay);
+  }
+  CHECK(Export(f.ledger()) == before);
+  // A replay within one batch is answered with the seq given earlier in it.
+  auto one = f.Generates(1, 100);
+  auto twice = f.AppendOk({one[0], one[0]});
+  CHECK(twice[0] == twice[1]);
+}
+
+TEST_CASE("a refused batch leaves the ledger byte-identical", "[ledger]") {
+  LedgerFixture f;
+  f.AppendOk(f.Generates(2));
+  const std::string before = Export(f.ledger());
+  const uint64_t size = f.ledger().size();
+
+  SECTION("unknown actor") {
+    auto stranger = KeyFromSeed("stranger", 9);
+    auto subs = f.Generates(3, 10);
+    subs.push_back(Sign(stranger, "generate", {{"mass_g", 1}}));
+    CHECK_THAT(f.AppendRefused(subs), Catch::Contains("line 4") && Catch::Contains("not a registered party"));
+  }
+  SECTION("a key named after another party") {
+    auto sub = f.Generates(1, 20)[0];
+    sub.sig = Signature{f.p2.verifier().Ref(), f.p2.Sign(sub.statement.Payload())};
+    CHECK_THAT(f.AppendRefused({sub}), Catch::Contains("actor is \"p1\""));
+  }
+  SECTION("a bad signature") {
+    auto sub = f.Generates(1, 30)[0];
+    sub.sig->value[5] ^= 1;
+    CHECK_THAT(f.AppendRefused({sub}), Catch::Contains("signature does not verify"));
+  }
+  SECTION("a party record by a non-regulator") {
+    auto sub = Sign(f.p1, "party", PartyRecord("p3", {"producer"}, {}));
+    CHECK_THAT(f.AppendRefused({sub}), Catch::Contains("only a regulator"));
+  }
+  SECTION("a malformed party record") {
+    Json rec = PartyRecord("p3", {"smuggler"}, {});
+    CHECK_THAT(f.AppendRefused({Sign(f.regulator, "party", rec)}), Catch::Contains("roles"));
+  }
+  SECTION("a second genesis") {
+    Json genesis = {{"origin", "x"}, {"timezone", "+08:00"},
+                    {"party", PartyRecord("xcepb", {"regulator"}, {&f.regulator})}};
+    CHECK_THAT(f.AppendRefused({Sign(f.regulator, "genesis", genesis)}), Catch::Contains("only at seq 0"));
+  }
+  SECTION("a seal whose root does not match its members") {
+    auto subs = Sealed(f.p1, f.Generates(4, 40));
+    auto st = subs[2].statement.json;
+    st["body"]["mass_g"] = 999999;
+    subs[2].statement = *MakeStatement(st);
+    CHECK_THAT(f.AppendRefused(subs), Catch::Contains("seal root"));
+  }
+  SECTION("a seal with a member missing") {
+    auto subs = Sealed(f.p1, f.Generates(4, 50));
+    subs.pop_back();
+    CHECK_THAT(f.AppendRefused(subs), Catch::Contains("member 3 does not follow"));
+  }
+  SECTION("a sealed member by another actor") {
+    auto members = f.Generates(2, 60);
+    members.push_back(Sign(f.p2, "generate", {{"mass_g", 1}}));
+    CHECK_THAT(f.AppendRefused(Sealed(f.p1, members)), Catch::Contains("under a seal signed by"));
+  }
+  CHECK(f.ledger().size() == size);
+  CHECK(Export(f.ledger()) == before);
+  f.Reopen(Ledger::Mode::kRead);
+  CHECK(Export(f.ledger()) == before);
+}
+
+TEST_CASE("keys are judged by log position: rotation and revocation", "[ledger]") {
+  LedgerFixture f;
+  auto new_key = KeyFromSeed("p1", 33);
+  auto old_signed = f.Generates(1, 1)[0];
+  f.AppendOk({Sign(f.regulator, "party", PartyRecord("p1", {"producer"}, {&new_key}))});
+  // The old key is revoked from that seq on.
+  CHECK_THAT(f.AppendRefused({old_signed}), Catch::Contains("revoked"));
+  auto with_new = Sign(new_key, "generate", {{"mass_g", 5}});
+  f.AppendOk({with_new});
+  // An entry signed before the revocation still verifies: keys are judged at
+  // the position of each entry.
+  LedgerFixture g;
+  g.AppendOk(g.Generates(2));
+  g.AppendOk({Sign(g.regulator, "party", PartyRecord("p1", {"producer"}, {}))});
+  auto result = VerifyLedger(g.ledger(), {});
+  REQUIRE(result.ok());
+  CHECK(result->ok());
+  CHECK(result->signatures == g.ledger().size());
+}
+
+TEST_CASE("a key registered earlier in the same batch signs later statements", "[ledger]") {
+  LedgerFixture f;
+  auto p3 = KeyFromSeed("p3", 77);
+  f.AppendOk({Sign(f.regulator, "party", PartyRecord("p3", {"carrier"}, {&p3})),
+              Sign(p3, "pickup", {{"manifest", "20264110000001"}})});
+  CHECK(f.ledger().size() == 5);
+}
+
+TEST_CASE("sealed batches: one signature covers the members", "[ledger]") {
+  LedgerFixture f;
+  auto subs = Sealed(f.p1, f.Generates(50));
+  auto seqs = f.AppendOk(subs);
+  REQUIRE(seqs.size() == 51);
+  auto member = ParseEntry(*f.ledger().EntryBytes(seqs[10]));
+  REQUIRE(member.ok());
+  CHECK(member->header.seal_by == seqs[0]);
+  CHECK(member->header.seal_index == 9);
+  CHECK_FALSE(member->header.sig.has_value());
+  // Replaying the whole sealed batch answers with the same seqs.
+  auto again = f.AppendOk(subs);
+  CHECK(again == seqs);
+  // A member already in the ledger cannot be sealed again under a new seal.
+  auto resealed = Sealed(f.p1, {subs[5]});
+  resealed[1].seal_index = 0;
+  CHECK_THAT(f.AppendRefused(resealed), Catch::Contains("already in the ledger at seq"));
+  auto result = VerifyLedger(f.ledger(), {});
+  REQUIRE(result.ok());
+  CHECK(result->ok());
+  CHECK(result->sealed == 50);
+}
+
+TEST_CASE("PreparedBatch never splits a seal", "[ledger]") {
+  LedgerFixture f;
+  auto subs = Sealed(f.p1, f.Generates(5));
+  std::vector<Submission> head(subs.begin(), subs.begin() + 3);
+  std::vector<Submission> rest(subs.begin() + 3, subs.end());
+  auto a = f.ledger().Prepare(head);
+  REQUIRE(a.ok());
+  auto tail = a->TakeIncompleteSealTail();
+  CHECK(a->empty());
+  CHECK(tail.size() == 3);
+  auto b = f.ledger().Prepare(rest);
+  REQUIRE(b.ok());
+  tail.Append(std::move(*b));
+  CHECK(tail.TakeIncompleteSealTail().empty());
+  auto appended = f.ledger().Append(std::move(tail));
+  REQUIRE(appended.ok());
+  CHECK(appended->size() == 6);
+}
+
+TEST_CASE("one writer at a time; readers see a consistent prefix", "[ledger]") {
+  LedgerFixture f;
+  auto second = Ledger::Open(f.dir(), Ledger::Mode::kWrite);
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.status().code() == Status::Code::kBusy);
+  CHECK_THAT(second.status().message(), Catch::Contains("ledger busy, held by pid " + std::to_string(getpid())));
+
+  auto reader = Ledger::Open(f.dir(), Ledger::Mode::kRead);
+  REQUIRE(reader.ok());
+  CHECK((*reader)->size() == 3);
+  f.AppendOk(f.Generates(10));
+  // The reader keeps the prefix it opened with; a new reader sees the rest.
+  CHECK((*reader)->size() == 3);
+  CHECK((*reader)->EntryBytes(2).ok());
+  auto fresh = Ledger::Open(f.dir(), Ledger::Mode::kRead);
+  REQUIRE(fresh.ok());
+  CHECK((*fresh)->size() == 13);
+  CHECK_FALSE((*fresh)->Append(PreparedBatch()).ok());
+
+  f.Close();
+  auto now_free = Ledger::Open(f.dir(), Ledger::Mode::kWrite);
+  CHECK(now_free.ok());
+}
+
+TEST_CASE("checkpoints: signed by the origin's key, stored, and the key is pinned", "[ledger]") {
+  LedgerFixture f;
+  auto wrong_name = f.ledger().SignCheckpoint(f.regulator);
+  REQUIRE_FALSE(wrong_name.ok());
+  CHECK_THAT(wrong_name.status().message(), Catch::Contains("named after the origin"));
+  auto note = f.ledger().SignCheckpoint(f.operator_key);
+  REQUIRE(note.ok());
+  auto cp = OpenCheckpoint(*note, f.operator_key.verifier());
+  REQUIRE(cp.ok());
+  CHECK(cp->size == 3);
+  CHECK(cp->root == *f.ledger().Root(3));
+  auto impostor = KeyFromSeed("test.example/ledger", 99);
+  auto refused = f.ledger().SignCheckpoint(impostor);
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.status().message(), Catch::Contains("signed by"));
+  CHECK(f.ledger().Checkpoints()->size() == 1);
+}
+
+TEST_CASE("Init refuses a directory that holds a ledger or other files", "[ledger]") {
+  LedgerFixture f;
+  f.Close();
+  Json genesis = {{"origin", "o"}, {"timezone", "+08:00"},
+                  {"party", PartyRecord("xcepb", {"regulator"}, {&f.regulator})}};
+  auto again = Ledger::Init(f.dir(), Sign(f.regulator, "genesis", genesis));
+  REQUIRE_FALSE(again.ok());
+  CHECK_THAT(again.status().message(), Catch::Contains("already holds a ledger"));
+  auto reopened = Ledger::Open(f.dir(), Ledger::Mode::kRead);
+  REQUIRE(reopened.ok());
+  CHECK((*reopened)->size() == 3);
+  // A genesis whose actor is not the regulator it registers is refused and
+  // leaves no directory behind.
+  TempDir t;
+  Json bad = {{"origin", "o"}, {"timezone", "+08:00"},
+              {"party", PartyRecord("someone", {"regulator"}, {&f.p1})}};
+  auto refused = Ledger::Init(t / "l", Sign(f.regulator, "genesis", bad));
+  REQUIRE_FALSE(refused.ok());
+  CHECK_FALSE(std::filesystem::exists(t / "l"));
+}

@@ -1,0 +1,214 @@
+// Tampering directly in RocksDB (edit, delete, reorder an entry) and history
+// rewrites against older checkpoints (rollback, fork): verify must name the
+// first bad seq, and never crash.
+#include <rocksdb/db.h>
+
+#include <catch2/catch.hpp>
+
+#include "ledger_fixture.h"
+#include "store.h"
+#include "wasteledger/verify.h"
+
+using namespace wasteledger;
+using namespace wasteledger::testing;
+
+namespace {
+
+// Opens the ledger's RocksDB directly, as an attacker with disk access would.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& dir) {
+    rocksdb::Options o;
+    rocksdb::DB* db = nullptr;
+    REQUIRE(rocksdb::DB::Open(o, dir, &db).ok());
+    db_.reset(db);
+  }
+  std::string Get(const std::string& key) {
+    std::string v;
+    REQUIRE(db_->Get(rocksdb::ReadOptions(), key, &v).ok());
+    return v;
+  }
+  void Put(const std::string& key, const std::string& value) {
+    REQUIRE(db_->Put(rocksdb::WriteOptions(), key, value).ok());
+  }
+  void Delete(const std::string& key) { REQUIRE(db_->Delete(rocksdb::WriteOptions(), key).ok()); }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+VerifyResult VerifyAt(const std::string& dir, VerifyOptions options = {}) {
+  auto ledger = Ledger::Open(dir, Ledger::Mode::kRead);
+  REQUIRE(ledger.ok());
+  auto result = VerifyLedger(**ledger, options);
+  INFO(result.status().message());
+  REQUIRE(result.ok());
+  return *result;
+}
+
+std::string ReplaceFirst(std::string s, const std::string& from, const std::string& to) {
+  auto pos = s.find(from);
+  REQUIRE(pos != std::string::npos);
+  return s.replace(pos, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("an untouched ledger verifies", "[tamper]") {
+  LedgerFixture f;
+  f.AppendOk(f.Generates(100));
+  REQUIRE(f.ledger().SignCheckpoint(f.operator_key).ok());
+  f.Close();
+  auto r = VerifyAt(f.dir());
+  CHECK(r.ok());
+  CHECK(r.size == 103);
+  CHECK(r.signatures == 103);
+  CHECK(r.checkpoints == 1);
+}
+
+TEST_CASE("verify names the seq of an entry edited in RocksDB", "[tamper]") {
+  LedgerFixture f;
+  f.AppendOk(f.Generates(40));
+  f.Close();
+  const uint64_t victim = GENERATE(uint64_t{0}, uint64_t{1}, uint64_t{17}, uint64_t{42});
+  RawDb db(f.dir());
+  std::string bytes = db.Get(EntryKey(victim));
+
+  SECTION("edit the bytes") {
+    // Change one digit of the logged time: still valid JSON, same length.
+    auto pos = bytes.find("\"logged\":\"2") + 11;
+    bytes[pos] = bytes[pos] == '1' ? '2' : '1';
+    db.Put(EntryKey(victim), bytes);
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure->seq == victim);
+    CHECK_THAT(r.failure->problem, Catch::Contains("edited"));
+  }
+  SECTION("edit the bytes and the stored leaf hash too: the chain catches it") {
+    if (victim == 42) return;  // the last entry has no successor: see the checkpoint test
+    bytes = ReplaceFirst(bytes, "\"seq\":" + std::to_string(victim),
+                         "\"seq\":" + std::to_string(victim) + " ");
+    db.Put(EntryKey(victim), bytes);
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure->seq == victim);
+  }
+  SECTION("delete it") {
+    db.Delete(EntryKey(victim));
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure->seq == victim);
+    CHECK_THAT(r.failure->problem, Catch::Contains("missing"));
+  }
+  SECTION("swap it with its neighbour") {
+    const uint64_t other = victim == 42 ? 41 : victim + 1;
+    const std::string other_bytes = db.Get(EntryKey(other));
+    db.Put(EntryKey(victim), other_bytes);
+    db.Put(EntryKey(other), bytes);
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure->seq == std::min(victim, other));
+  }
+  SECTION("swap it with its neighbour, leaf hashes and all") {
+    const uint64_t other = victim == 42 ? 41 : victim + 1;
+    const std::string other_bytes = db.Get(EntryKey(other));
+    const std::string leaf = db.Get(NodeKey(0, victim)), other_leaf = db.Get(NodeKey(0, other));
+    db.Put(EntryKey(victim), other_bytes);
+    db.Put(EntryKey(other), bytes);
+    db.Put(NodeKey(0, victim), other_leaf);
+    db.Put(NodeKey(0, other), leaf);
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure->seq == std::min(victim, other));
+    CHECK_THAT(r.failure->problem, Catch::Contains("says seq"));
+  }
+}
+
+TEST_CASE("an edited last entry with a recomputed leaf is caught by the stored tree", "[tamper]") {
+  LedgerFixture f;
+  f.AppendOk(f.Generates(10));
+  f.Close();
+  RawDb db(f.dir());
+  const uint64_t last = 12;
+  std::string bytes = db.Get(EntryKey(last));
+  bytes = ReplaceFirst(bytes, "\"mass_g\":1009", "\"mass_g\":9009");
+  // The attacker re-signs nothing (cannot), so the signature check fails.
+  db.Put(EntryKey(last), bytes);
+  db.Put(NodeKey(0, last), std::string(AsBytes(HashLeaf(bytes))));
+  auto r = VerifyAt(f.dir());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.failure->seq == last);
+  CHECK_THAT(r.failure->problem, Catch::Contains("signature does not verify"));
+}
+
+TEST_CASE("rollback and fork against an older checkpoint", "[tamper]") {
+  LedgerFixture f;
+  f.AppendOk(f.Generates(20));
+  auto note = f.ledger().SignCheckpoint(f.operator_key);
+  REQUIRE(note.ok());
+  VerifyOptions with_cp;
+  with_cp.checkpoint_note = *note;
+  with_cp.checkpoint_key = f.operator_key.verifier();
+
+  SECTION("a ledger that extends the checkpoint is consistent") {
+    f.AppendOk(f.Generates(7, 100));
+    f.Close();
+    auto r = VerifyAt(f.dir(), with_cp);
+    CHECK(r.ok());
+  }
+  SECTION("rollback: entries removed after the checkpoint was published") {
+    f.Close();
+    {
+      RawDb db(f.dir());
+      for (uint64_t s = 15; s < 23; ++s) db.Delete(EntryKey(s));
+      db.Put(MetaKey(kMetaSize), EncodeU64(15));
+      db.Delete(CheckpointKey(23));
+    }
+    auto r = VerifyAt(f.dir(), with_cp);
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.failure->problem, Catch::Contains("rollback"));
+  }
+  SECTION("fork: another history under the same keys") {
+    LedgerFixture other;  // same seeds, same genesis content
+    other.AppendOk(other.Generates(20, 5000));
+    other.Close();
+    auto r = VerifyAt(other.dir(), with_cp);
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.failure->problem, Catch::Contains("fork"));
+  }
+  SECTION("a checkpoint signed by someone else is refused") {
+    auto impostor = KeyFromSeed("test.example/ledger", 99);
+    VerifyOptions o;
+    o.checkpoint_note = SignCheckpoint(Checkpoint{"test.example/ledger", 23, *f.ledger().Root(23), {}}, impostor);
+    f.Close();
+    auto ledger = Ledger::Open(f.dir(), Ledger::Mode::kRead);
+    REQUIRE(ledger.ok());
+    auto r = VerifyLedger(**ledger, o);
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.status().message(), Catch::Contains("checkpoint"));
+  }
+}
+
+TEST_CASE("a stored checkpoint that no longer matches is reported", "[tamper]") {
+  LedgerFixture f;
+  f.AppendOk(f.Generates(5));
+  REQUIRE(f.ledger().SignCheckpoint(f.operator_key).ok());
+  f.Close();
+  {
+    RawDb db(f.dir());
+    // Rewrite history wholesale (entries and tree) but keep the old checkpoint.
+    LedgerFixture other;
+    other.AppendOk(other.Generates(5, 900));
+    other.Close();
+    auto src = Ledger::Open(other.dir(), Ledger::Mode::kRead);
+    REQUIRE(src.ok());
+    for (uint64_t s = 0; s < 8; ++s) {
+      db.Put(EntryKey(s), *(*src)->EntryBytes(s));
+      db.Put(NodeKey(0, s), std::string(AsBytes(*(*src)->LeafHash(s))));
+    }
+    db.Put(NodeKey(3, 0), std::string(AsBytes(*(*src)->Root(8))));
+  }
+  auto r = VerifyAt(f.dir());
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.failure->problem, Catch::Contains("checkpoint"));
+}
