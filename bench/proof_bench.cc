@@ -13,7 +13,9 @@
 // verifiers (outside the timing).
 //
 // Settings (environment): WL_BENCH_PROOF_ENTRIES (default 1000000),
-// WL_BENCH_SEAL (10000 statements per seal), WL_BENCH_PROOFS (1000 of each).
+// WL_BENCH_SEAL (10000 statements per seal), WL_BENCH_PROOFS (1000 of each),
+// WL_BENCH_PROOF_LEDGER (a directory: build the ledger there once and reuse
+// it on later runs, for profiling the proofs).
 // RESULT lines: proof_entries, build_seconds, build_rate (entries/s),
 // ledger_mb, inclusion_median_us, inclusion_p99_us, consistency_median_us,
 // consistency_p99_us, proof_hashes (mean inclusion proof length).
@@ -58,12 +60,17 @@ int Main() {
   const uint64_t seal = std::max<uint64_t>(1, EnvU64("WL_BENCH_SEAL", 10000));
   const uint64_t proofs = std::max<uint64_t>(1, EnvU64("WL_BENCH_PROOFS", 1000));
   ScratchDir scratch("proof");
-  const std::string dir = scratch.Sub("ledger");
+  // WL_BENCH_PROOF_LEDGER: a ledger to build once and reuse (for profiling).
+  const char* reuse = std::getenv("WL_BENCH_PROOF_LEDGER");
+  const std::string dir = reuse != nullptr && *reuse != '\0' ? reuse : scratch.Sub("ledger");
   const Parties parties = MakeParties(1);
   const SigningKey& producer = parties.producers[0];
 
   uint64_t size = 0;
-  {
+  if (std::filesystem::exists(dir + "/CURRENT")) {
+    size = Must(Ledger::Open(dir, Ledger::Mode::kRead), "open " + dir)->size();
+    Note(fmt::format("reusing the ledger at {} ({} entries)", dir, size));
+  } else {
     const double start = Now();
     auto ledger = CreateLedger(dir, parties);
     if (ledger->size() + 2 > target) Die("WL_BENCH_PROOF_ENTRIES is too small");

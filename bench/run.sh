@@ -108,7 +108,7 @@ END {
   if (has("proof.build_rate"))
     printf "| Build %s entries as sealed batches (1 seal per %s) | %s entries/s (%.0f s, %s MB) | %.2fx | | |\n", \
       grp(r["proof.proof_entries"]), grp(seal), grp(r["proof.build_rate"]), r["proof.build_seconds"], grp(r["proof.ledger_mb"]), r["proof.build_rate"] / base2
-  latency_row("Inclusion proof at " grp(r["proof.proof_entries"]) " entries (" r["proof.proof_hashes"] " hashes)", "proof.inclusion_median_us", "proof.inclusion_p99_us")
+  latency_row("Inclusion proof at " grp(r["proof.proof_entries"]) " entries (" sprintf("%.1f", r["proof.proof_hashes"]) " hashes)", "proof.inclusion_median_us", "proof.inclusion_p99_us")
   latency_row("Consistency proof, random older size to " grp(r["proof.proof_entries"]), "proof.consistency_median_us", "proof.consistency_p99_us")
   print ""
   printf "Ratios of rates are to the 2-thread baseline; ratios of proof latencies are in units of one\n"

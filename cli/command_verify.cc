@@ -15,7 +15,8 @@ class VerifyCommand : public Command {
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("verify", "Check chain, tree, every signature and seal, and checkpoints");
     app->add_option("--ledger", dir_, "Ledger directory (env WASTELEDGER_LEDGER)")->envname("WASTELEDGER_LEDGER");
-    app->add_option("--export", export_, "Verify an export file (JSONL) instead of a ledger directory");
+    app->add_option("--export", export_,
+                    "Verify an export file (JSONL) instead of a ledger directory (takes precedence)");
     app->add_option("--checkpoint", checkpoint_,
                     "An older checkpoint note: the ledger must extend it (no rollback, no fork)");
     app->add_option("--vkey", vkey_, "The operator's verifier key (default: the one the ledger records)");
@@ -31,8 +32,8 @@ class VerifyCommand : public Command {
   }
 
   int Run() override {
-    if (dir_.empty() == export_.empty()) {
-      return Fail(Status::InvalidArgument("give exactly one of --ledger and --export"));
+    if (dir_.empty() && export_.empty()) {
+      return Fail(Status::InvalidArgument("give --ledger DIR or --export FILE"));
     }
     VerifyOptions options;
     options.threads = threads_;
