@@ -74,7 +74,7 @@ inline uint64_t EnvU64(const char* name, uint64_t fallback) {
 
 // One measured figure, for run.sh: "RESULT <key> <value>".
 inline void Report(const std::string& key, double value) {
-  fmt::print("RESULT {} {:.6g}\n", key, value);
+  fmt::print("RESULT {} {:.10g}\n", key, value);
   std::fflush(stdout);
 }
 

@@ -1,5 +1,7 @@
 // Proof latency at a million entries, and how fast such a ledger is built.
 //
+//   proof_bench [PATH/TO/wasteledger]
+//
 // The ledger is built the way an import fills one: sealed batches, one
 // "seal" statement (body {"count":K,"root":RFC 6962 root over the K
 // statement hashes}) signed per K statements, each member carrying its
@@ -10,15 +12,18 @@
 // Then, reopened read-only, it times Ledger::InclusionProof(index, size) at
 // random indices and Ledger::ConsistencyProof(size1, size) at random older
 // sizes, each one individually, and checks every proof with the RFC 9162
-// verifiers (outside the timing).
+// verifiers (outside the timing). With the binary, it also times whole
+// `wasteledger prove inclusion` runs, which is what a user waits for.
 //
 // Settings (environment): WL_BENCH_PROOF_ENTRIES (default 1000000),
 // WL_BENCH_SEAL (10000 statements per seal), WL_BENCH_PROOFS (1000 of each),
 // WL_BENCH_PROOF_LEDGER (a directory: build the ledger there once and reuse
 // it on later runs, for profiling the proofs).
 // RESULT lines: proof_entries, build_seconds, build_rate (entries/s),
-// ledger_mb, inclusion_median_us, inclusion_p99_us, consistency_median_us,
-// consistency_p99_us, proof_hashes (mean inclusion proof length).
+// ledger_mb, open_seconds (Ledger::Open read-only), inclusion_median_us,
+// inclusion_p99_us, consistency_median_us, consistency_p99_us, proof_hashes
+// (mean inclusion proof length), and with the binary cli_prove_median_ms
+// (`wasteledger prove inclusion`, 5 runs, process start to exit).
 #include <future>
 #include <random>
 
@@ -54,8 +59,9 @@ uint64_t DirectoryBytes(const std::string& dir) {
   return total;
 }
 
-int Main() {
+int Main(int argc, char** argv) {
   InitCrypto();
+  const std::string binary = argc > 1 ? argv[1] : "";
   const uint64_t target = EnvU64("WL_BENCH_PROOF_ENTRIES", 1000000);
   const uint64_t seal = std::max<uint64_t>(1, EnvU64("WL_BENCH_SEAL", 10000));
   const uint64_t proofs = std::max<uint64_t>(1, EnvU64("WL_BENCH_PROOFS", 1000));
@@ -110,7 +116,9 @@ int Main() {
   }
   Report("ledger_mb", static_cast<double>(DirectoryBytes(dir)) / 1e6);
 
+  double t_open = Now();
   auto ledger = Must(Ledger::Open(dir, Ledger::Mode::kRead), "open " + dir);
+  Report("open_seconds", Now() - t_open);
   const Hash root = Must(ledger->Root(size), "root");
   std::mt19937_64 rng(20261001);
   std::vector<double> inclusion_us, consistency_us;
@@ -142,10 +150,25 @@ int Main() {
   Report("consistency_median_us", cm);
   Report("consistency_p99_us", cp);
   Report("proof_hashes", static_cast<double>(hashes) / static_cast<double>(proofs));
+  ledger.reset();
+
+  if (!binary.empty()) {
+    // What a user waits for: process start, opening the ledger, one proof.
+    std::vector<double> cli_ms;
+    for (int run = 0; run < 5; ++run) {
+      const uint64_t index = std::uniform_int_distribution<uint64_t>(0, size - 1)(rng);
+      auto [rc, t] = RunBinary({binary, "prove", "inclusion", "--ledger", dir, "--seq", std::to_string(index),
+                                "--format", "json"},
+                               "/dev/null");
+      if (rc != 0) Die(fmt::format("wasteledger prove inclusion exited with {}", rc));
+      cli_ms.push_back(t * 1e3);
+    }
+    Report("cli_prove_median_ms", MedianP99(cli_ms).first);
+  }
   return 0;
 }
 
 }  // namespace
 }  // namespace wasteledger::bench
 
-int main() { return wasteledger::bench::Main(); }
+int main(int argc, char** argv) { return wasteledger::bench::Main(argc, argv); }

@@ -53,7 +53,7 @@ if [[ " $only " == *" submit "* ]]; then
 fi
 if [[ " $only " == *" proof "* ]]; then
   step "proofs at ${WL_BENCH_PROOF_ENTRIES:-1000000} entries"
-  run proof "$build/bench/proof_bench"
+  if [[ -n "$bin" ]]; then run proof "$build/bench/proof_bench" "$bin"; else run proof "$build/bench/proof_bench"; fi
 fi
 step "baseline again (drift check)"
 run base1 "$build/bench/verify_bench"
@@ -110,8 +110,17 @@ END {
       grp(r["proof.proof_entries"]), grp(seal), grp(r["proof.build_rate"]), r["proof.build_seconds"], grp(r["proof.ledger_mb"]), r["proof.build_rate"] / base2
   latency_row("Inclusion proof at " grp(r["proof.proof_entries"]) " entries (" sprintf("%.1f", r["proof.proof_hashes"]) " hashes)", "proof.inclusion_median_us", "proof.inclusion_p99_us")
   latency_row("Consistency proof, random older size to " grp(r["proof.proof_entries"]), "proof.consistency_median_us", "proof.consistency_p99_us")
+  if (has("proof.cli_prove_median_ms"))
+    printf "| `wasteledger prove inclusion` at %s entries, whole process (5 runs) | median %s ms | %.0fx | | |\n", \
+      grp(r["proof.proof_entries"]), grp(r["proof.cli_prove_median_ms"]), r["proof.cli_prove_median_ms"] * 1000 / one_us
+  if (has("proof.open_seconds"))
+    printf "| (diagnostic) `Ledger::Open` read-only of the %s-entry ledger | %.2f s | %.0fx | | |\n", \
+      grp(r["proof.proof_entries"]), r["proof.open_seconds"], r["proof.open_seconds"] * 1e6 / one_us
+  if (has("sub.open_seconds"))
+    printf "| (diagnostic) `Ledger::Open` read-only after the submit (excluded from the library verify rate) | %.2f s | %.0fx | | |\n", \
+      r["sub.open_seconds"], r["sub.open_seconds"] * 1e6 / one_us
   print ""
-  printf "Ratios of rates are to the 2-thread baseline; ratios of proof latencies are in units of one\n"
+  printf "Ratios of rates are to the 2-thread baseline; ratios of latencies are in units of one\n"
   printf "single-core verification (%.1f us). Baseline before/after the run: %s / %s sig/s (2 threads)",
     one_us, grp(r["base0.verify_2t"]), grp(r["base1.verify_2t"])
   if (has("sub.payload_bytes")) printf "; statement payloads average %.0f bytes", r["sub.payload_bytes"]

@@ -2,6 +2,7 @@
 // ledger_append.cc.
 #include "wasteledger/ledger.h"
 
+#include <cstring>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -162,6 +163,37 @@ Status Ledger::ScanEntries(uint64_t from, uint64_t to,
   if (!stopped && expect < to) {
     return Status::Corruption(fmt::format("seq {}: entry is missing", expect));
   }
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> Ledger::GetIndex(std::string_view key) const {
+  if (key.empty() || key[0] != 'X') return Status::InvalidArgument("domain index keys start with 'X'");
+  return store_->Get(key);
+}
+
+Status Ledger::ScanIndex(std::string_view prefix,
+                         const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  if (prefix.empty() || prefix[0] != 'X') return Status::InvalidArgument("domain index keys start with 'X'");
+  return store_->Scan(prefix, prefix, fn);
+}
+
+Status Ledger::ScanLeafHashes(uint64_t from, uint64_t to,
+                              const std::function<void(uint64_t, const Hash&)>& fn) const {
+  to = std::min(to, size_);
+  if (from >= to) return Status::Ok();
+  uint64_t expect = from;
+  WL_RETURN_IF_ERROR(store_->Scan(std::string_view("N\0", 2), NodeKey(0, from),
+                                  [&](std::string_view key, std::string_view value) {
+                                    auto index = DecodeU64(key.substr(2));
+                                    if (!index || *index != expect || *index >= to || value.size() != 32) {
+                                      return false;
+                                    }
+                                    Hash h;
+                                    std::memcpy(h.data(), value.data(), 32);
+                                    fn(expect++, h);
+                                    return expect < to;
+                                  }));
+  if (expect < to) return Status::Corruption(fmt::format("seq {}: the stored leaf hash is missing", expect));
   return Status::Ok();
 }
 

@@ -169,7 +169,8 @@ class AppendSession : public BatchAccess {
   uint64_t size_;
   Hash last_leaf_;
   CompactRange range_;
-  std::string logged_ = FormatUtc(NowUnixSeconds());
+  int64_t logged_unix_ = NowUnixSeconds();
+  std::string logged_ = FormatUtc(logged_unix_);
 };
 
 namespace {
@@ -197,7 +198,7 @@ Status CheckSignature(const Submission& sub, const Party* actor,
         "key {} is not a valid key of \"{}\" (unknown, or revoked by the party record at seq {})",
         ref, actor_id, actor->since_seq));
   }
-  if (verified_by && verified_by->ToString() == key->ToString()) return Status::Ok();
+  if (verified_by && *verified_by == *key) return Status::Ok();
   if (!key->Verify(sub.statement.Payload(), sub.sig->value)) {
     return Status::Unauthenticated(fmt::format("signature does not verify under key {}", ref));
   }
@@ -357,7 +358,12 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
         session.Put(MetaKey(kMetaFormat), kFormatName);
         for (const auto& k : session.parties_[s.actor].keys) key_directory_->Add(k);
       }
-      if (hook_) WL_RETURN_IF_ERROR(hook_->Apply(seq, s, seal_by, session));
+      if (hook_) {
+        ApplyContext ctx;
+        ctx.find_party = [&session](std::string_view id) { return session.FindParty(std::string(id)); };
+        ctx.logged_unix_seconds = session.logged_unix_;
+        WL_RETURN_IF_ERROR(hook_->Apply(seq, s, seal_by, ctx, session));
+      }
       return Status::Ok();
     };
     const uint64_t seq = session.size_;

@@ -69,7 +69,33 @@ Result<uint64_t> GetIndex(const Json& obj, const char* field) {
 
 }  // namespace
 
-Result<Statement> MakeStatement(Json statement) {
+namespace {
+
+// Checks the envelope and fills in everything but jcs and hash.
+Status CheckEnvelope(const Json& statement, Statement& st);
+
+// Builds the statement; `jcs` is its canonical form when the caller already
+// holds it (an entry's bytes embed it), else it is computed.
+Result<Statement> BuildStatement(Json statement, std::optional<std::string_view> jcs) {
+  Statement st;
+  WL_RETURN_IF_ERROR(CheckEnvelope(statement, st));
+  if (jcs) {
+    st.jcs = std::string(*jcs);
+  } else {
+    WL_ASSIGN_OR_RETURN(st.jcs, Canonicalize(statement));
+  }
+  st.hash = Sha256(kStatementPrefix, st.jcs);
+  st.json = std::move(statement);
+  return st;
+}
+
+}  // namespace
+
+Result<Statement> MakeStatement(Json statement) { return BuildStatement(std::move(statement), std::nullopt); }
+
+namespace {
+
+Status CheckEnvelope(const Json& statement, Statement& st) {
   if (!statement.is_object()) return Status::InvalidArgument("statement must be a JSON object");
   for (const auto& [key, value] : statement.items()) {
     if (key != "v" && key != "kind" && key != "actor" && key != "time" && key != "body" &&
@@ -80,7 +106,6 @@ Result<Statement> MakeStatement(Json statement) {
   auto v = statement.find("v");
   if (v == statement.end()) return FieldError("v", "missing");
   if (!v->is_number_integer() || v->get<int64_t>() != 1) return FieldError("v", "must be 1");
-  Statement st;
   WL_ASSIGN_OR_RETURN(st.kind, GetString(statement, "kind"));
   if (!IsKnownKind(st.kind)) {
     return FieldError("kind", fmt::format("unknown kind \"{}\"", st.kind));
@@ -91,7 +116,7 @@ Result<Statement> MakeStatement(Json statement) {
                   [](char c) { return static_cast<unsigned char>(c) <= 0x20; })) {
     return FieldError("actor", "must be a party id (non-empty, no spaces, no '+')");
   }
-  WL_ASSIGN_OR_RETURN(std::string time, GetString(statement, "time"));
+  WL_ASSIGN_OR_RETURN(const std::string time, GetString(statement, "time"));
   auto ts = ParseRfc3339(time);
   if (!ts.ok()) return FieldError("time", ts.status().message());
   st.time = *ts;
@@ -100,11 +125,10 @@ Result<Statement> MakeStatement(Json statement) {
   if (!body->is_object()) return FieldError("body", "must be a JSON object");
   auto nonce = statement.find("nonce");
   if (nonce != statement.end() && !nonce->is_string()) return FieldError("nonce", "must be a string");
-  WL_ASSIGN_OR_RETURN(st.jcs, Canonicalize(statement));
-  st.hash = Sha256(kStatementPrefix, st.jcs);
-  st.json = std::move(statement);
-  return st;
+  return Status::Ok();
 }
+
+}  // namespace
 
 Result<Submission> ParseSubmission(std::string_view line) {
   WL_ASSIGN_OR_RETURN(Json j, ParseStrictJson(line));
@@ -214,7 +238,13 @@ Result<ParsedEntry> ParseEntry(std::string_view bytes) {
     e.header.seal_index = *index;
   }
   if (!j.contains("statement")) return Status::Corruption("entry has no \"statement\"");
-  auto st = MakeStatement(std::move(j["statement"]));
+  // The entry is canonical and "statement" sorts last, so its canonical bytes
+  // are the entry's tail; no member before it can hold this key text.
+  static constexpr std::string_view kMember = ",\"statement\":";
+  const size_t at = bytes.find(kMember);
+  if (at == std::string_view::npos) return Status::Corruption("entry has no \"statement\" member");
+  const size_t begin = at + kMember.size();
+  auto st = BuildStatement(std::move(j["statement"]), bytes.substr(begin, bytes.size() - 1 - begin));
   if (!st.ok()) return Status::Corruption("entry " + st.status().message());
   e.statement = std::move(*st);
   return e;

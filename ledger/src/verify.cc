@@ -100,17 +100,23 @@ Result<VerifyResult> VerifyLedger(const Ledger& ledger, const VerifyOptions& opt
     const uint64_t to = std::min<uint64_t>(size, from + kChunk);
     entries.clear();
     leaves.clear();
-    for (uint64_t seq = from; seq < to; ++seq) {
-      auto bytes = ledger.EntryBytes(seq);
-      auto leaf = ledger.LeafHash(seq);
-      if (!bytes.ok() || !leaf.ok()) {
-        if (bytes.status().code() == Status::Code::kIOError) return bytes.status();
-        checker.CheckChunk(entries, &leaves);
-        checker.Fail(seq, bytes.ok() ? "the stored leaf hash is missing" : "entry is missing");
-        break;
-      }
-      entries.push_back(std::move(*bytes));
-      leaves.push_back(*leaf);
+    Status read = ledger.ScanEntries(from, to, [&](uint64_t, std::string_view bytes) {
+      entries.emplace_back(bytes);
+      return true;
+    });
+    Status read_leaves =
+        ledger.ScanLeafHashes(from, to, [&](uint64_t, const Hash& h) { leaves.push_back(h); });
+    for (const Status* s : {&read, &read_leaves}) {
+      if (s->code() == Status::Code::kIOError) return *s;
+    }
+    if (!read.ok() || !read_leaves.ok()) {
+      // Check what is there, then name the first seq with something missing.
+      const size_t have = std::min(entries.size(), leaves.size());
+      entries.resize(have);
+      leaves.resize(have);
+      checker.CheckChunk(entries, &leaves);
+      checker.Fail(from + have, read.ok() ? "the stored leaf hash is missing" : "entry is missing");
+      break;
     }
     if (checker.failure()) break;
     checker.CheckChunk(entries, &leaves);

@@ -148,7 +148,7 @@ class CliLedger {
   std::string Sign(const std::string& key, const std::string& statements, bool seal = false) const {
     std::vector<std::string> args = {"sign", "--key", key};
     if (seal) args.push_back("--seal");
-    RunResult r = Wl(args, statements);
+    RunResult r = WlWithInput(args, statements);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     REQUIRE(r.err.empty());
@@ -157,7 +157,7 @@ class CliLedger {
   RunResult Submit(const std::string& signed_lines, std::vector<std::string> extra = {}) const {
     std::vector<std::string> args = {"submit", "--ledger", ledger};
     args.insert(args.end(), extra.begin(), extra.end());
-    return Wl(args, signed_lines);
+    return WlWithInput(args, signed_lines);
   }
   std::string Export() const {
     RunResult r = Wl({"export", "--ledger", ledger});
@@ -184,7 +184,19 @@ class CliLedger {
   std::string regulator_vkey, operator_vkey, producer_vkey;
 
  private:
+  // Runs a command that reads FILE or stdin. A large input goes through a
+  // file: Run() writes stdin in one blocking write, which deadlocks when the
+  // child fills its stdout pipe before it has read all of its input.
+  RunResult WlWithInput(std::vector<std::string> args, const std::string& input) const {
+    if (input.size() < 16 * 1024) return Wl(args, input);
+    const std::string file = dir_ / ("input-" + std::to_string(++inputs_) + ".jsonl");
+    WriteFile(file, input);
+    args.push_back(file);
+    return Wl(args);
+  }
+
   TempDir dir_;
+  mutable int inputs_ = 0;
 };
 
 // The binary running in the background: stdin is a pipe the test holds (so
@@ -197,18 +209,20 @@ class Child {
       : out_path_(dir + "/child-" + std::to_string(++Counter()) + ".out"), err_path_(out_path_ + ".err") {
     ClearWasteledgerEnv();
     args.insert(args.begin(), WL_BINARY);
+    // Close-on-exec, so no other child inherits the write end (which would
+    // keep this child's stdin from ever reaching end of file).
     int in_pipe[2];
-    if (::pipe(in_pipe) != 0) throw std::runtime_error("pipe failed");
+    if (::pipe2(in_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
       if (new_session) ::setsid();
-      int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
       ::dup2(in_pipe[0], 0);
       ::dup2(out, 1);
       ::dup2(err, 2);
-      for (int fd : {in_pipe[0], in_pipe[1], out, err}) ::close(fd);
+      for (int fd : {in_pipe[0], in_pipe[1], out, err}) ::close(fd);  // 0, 1, 2 stay open
       for (const auto& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());

@@ -82,9 +82,15 @@ class Ledger {
   const std::string& dir() const { return dir_; }
 
   Result<std::string> EntryBytes(uint64_t seq) const;
-  // Calls fn(seq, bytes) for seq in [from, to) in order until it returns false.
+  // Calls fn(seq, bytes) for seq in [from, to) in order until it returns
+  // false. Corruption naming the first missing seq, after calling fn for
+  // every entry before it.
   Status ScanEntries(uint64_t from, uint64_t to,
                      const std::function<bool(uint64_t, std::string_view)>& fn) const;
+  // Calls fn(seq, leaf hash) for the stored leaf hashes of [from, to) in
+  // order; Corruption at the first one missing (after the ones before it).
+  Status ScanLeafHashes(uint64_t from, uint64_t to,
+                        const std::function<void(uint64_t, const Hash&)>& fn) const;
   Result<Hash> LeafHash(uint64_t seq) const;
   Result<Hash> Root(uint64_t size) const;
   Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const;
@@ -114,6 +120,13 @@ class Ledger {
   Result<std::optional<VerifierKey>> OperatorKey() const;
   // Stored checkpoint notes, ascending by size.
   Result<std::vector<std::string>> Checkpoints() const;
+
+  // Domain indexes as committed (keys starting with 'X', owned by the domain
+  // layer; any other key is InvalidArgument). ScanIndex calls fn(key, value)
+  // in key order for keys with `prefix` until fn returns false.
+  Result<std::optional<std::string>> GetIndex(std::string_view key) const;
+  Status ScanIndex(std::string_view prefix,
+                   const std::function<bool(std::string_view, std::string_view)>& fn) const;
 
   // Domain layer: called for every statement appended, in order, inside the
   // batch; may refuse it and may add writes to the same atomic batch.

@@ -17,6 +17,15 @@
 namespace wasteledger {
 
 class Ledger;
+struct Party;
+
+// What the Ledger knows about the point of the batch a statement is applied
+// at: the parties in force there (records earlier in the batch included) and
+// the "logged" time the entry will carry.
+struct ApplyContext {
+  std::function<const Party*(std::string_view id)> find_party;
+  int64_t logged_unix_seconds = 0;
+};
 
 // Writes and reads inside the batch being built: Get sees the batch's own
 // earlier Puts, then the committed store.
@@ -31,10 +40,10 @@ class StateHook {
  public:
   virtual ~StateHook() = default;
   // Checks and applies `st`, about to be appended at `seq` (sealed: the seq
-  // of its seal in `seal_by`). `ledger` shows the parties as of this point of
-  // the batch via `party_lookup`.
+  // of its seal in `seal_by`); `ctx` shows the parties as of this point of
+  // the batch.
   virtual Status Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> seal_by,
-                       BatchAccess& batch) = 0;
+                       const ApplyContext& ctx, BatchAccess& batch) = 0;
   // The batch was committed, or refused: the hook keeps or drops whatever it
   // cached since the batch began.
   virtual void Commit() = 0;

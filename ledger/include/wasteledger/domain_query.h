@@ -1,0 +1,118 @@
+// What is where now: the lots, stock and manifests that DomainState keeps in
+// the ledger's domain index, read back as of the ledger's committed size.
+// These are the read side of the waste domain (the CLI verbs stock, lots and
+// manifest show, and the reports). docs/STATEMENTS.md describes how each
+// statement kind changes them.
+//
+// Thread-safety: the functions only read; they are safe wherever reading the
+// Ledger is (see ledger.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasteledger/status.h"
+
+namespace wasteledger {
+
+class Ledger;
+
+// Where a lot came from.
+struct LotSource {
+  std::string kind;      // "generate", "receive", "return" (refused mass back at
+                         // the producer) or "output" (of utilize / dispose)
+  uint64_t seq = 0;      // the entry that created the lot
+  std::string manifest;  // receive, return: the manifest it arrived on
+  int64_t line = 0;      // receive, return: manifest line; output: output index (1-based)
+};
+
+struct Lot {
+  std::string id;
+  std::string owner;
+  std::string waste;                 // normalised code
+  int64_t mass_g = 0;                // at creation
+  int64_t remaining_g = 0;           // after every live consumption
+  bool hazardous = false;            // the code is a 名录 hazardous code
+  std::string hazards;               // "T,C" as declared at generation, or empty
+  LotSource source;
+  std::optional<uint64_t> voided_by; // the void or correct entry that undid it
+};
+
+struct ManifestLine {
+  std::string lot;
+  std::string waste;
+  int64_t mass_g = 0;
+  // Filled in by the receive entry.
+  int64_t received_g = 0;
+  int64_t refused_g = 0;
+  std::string received_waste;  // the code the receiver recorded (== waste unless mismatched)
+  std::string reason;
+  bool code_mismatch() const { return !received_waste.empty() && received_waste != waste; }
+};
+
+struct CustodyStep {
+  std::string holder;  // producer, then carriers in turn
+  uint64_t seq = 0;    // dispatch, pickup or handover entry
+};
+
+struct Manifest {
+  std::string number;
+  std::string producer;
+  std::string receiver;
+  std::vector<std::string> carriers;
+  std::vector<ManifestLine> lines;
+  std::vector<CustodyStep> custody;  // never empty: custody[0] is the producer
+  // "dispatched" (with the producer), "in_transit" (with a carrier),
+  // "received", "refused" (nothing received) or "voided".
+  std::string status;
+  uint64_t dispatch_seq = 0;
+  std::optional<uint64_t> receive_seq;
+  std::string reject;                 // the receiver's reason for refusing it all
+  std::optional<uint64_t> voided_by;
+
+  const std::string& holder() const { return custody.back().holder; }
+  bool closed() const { return status == "received" || status == "refused" || status == "voided"; }
+};
+
+// The effect of one lifecycle entry (or of the replacement a correct entry
+// applied), kept so that void and correct can reverse it.
+struct EntryEffect {
+  uint64_t seq = 0;
+  std::string kind;      // the lifecycle kind in force at seq
+  std::string actor;     // the original actor (a correction keeps it)
+  std::optional<uint64_t> corrects;   // this is the replacement for that seq
+  std::optional<uint64_t> voided_by;  // void or correct entry that reversed it
+  std::vector<std::string> created_lots;
+};
+
+struct LotFilter {
+  std::string owner;             // empty: every owner
+  std::string waste;             // empty: every code
+  bool include_empty = false;    // lots with nothing remaining
+  bool include_voided = false;
+};
+
+// Lots oldest first (created seq, then id).
+[[nodiscard]] Result<std::vector<Lot>> ListLots(const Ledger& ledger, const LotFilter& filter = {});
+[[nodiscard]] Result<std::optional<Lot>> GetLot(const Ledger& ledger, std::string_view id);
+
+// Grams held per waste code (codes with nothing held are left out).
+[[nodiscard]] Result<std::map<std::string, int64_t>> Stock(const Ledger& ledger, std::string_view party);
+// Every party's stock: party -> code -> grams.
+[[nodiscard]] Result<std::map<std::string, std::map<std::string, int64_t>>> StockAll(const Ledger& ledger);
+
+[[nodiscard]] Result<std::optional<Manifest>> GetManifest(const Ledger& ledger, std::string_view number);
+// Every manifest, by number.
+[[nodiscard]] Result<std::vector<Manifest>> ListManifests(const Ledger& ledger);
+
+// The serial the next manifest of this year, province and city should use
+// (one past the highest used; 1 for the first). NotFound past 999999.
+[[nodiscard]] Result<int> NextManifestSerial(const Ledger& ledger, int year, int province, int city);
+
+[[nodiscard]] Result<std::optional<EntryEffect>> GetEffect(const Ledger& ledger, uint64_t seq);
+
+}  // namespace wasteledger

@@ -1,0 +1,48 @@
+// DomainState: the waste domain's state machine, run by the Ledger inside
+// every append (Ledger::SetStateHook). For each lifecycle statement it checks
+// the rules of docs/STATEMENTS.md against the lots, manifests and permits as
+// of that point of the batch, refuses with one line naming the rule and the
+// value, or writes the statement's effect into the same atomic batch (keys
+// starting with 'X'; grammar in ledger/src/domain_store.h). Read the result
+// back with the functions of domain_query.h.
+//
+// Ownership and thread-safety: holds its catalogue and the warnings of the
+// last batch; used by the one thread that appends. The Ledger does not own
+// it: keep it alive while it is set as the hook.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wasteledger/state_hook.h"
+#include "wasteledger/waste_code.h"
+
+namespace wasteledger {
+
+// How far an event time may lie after the entry's logged time.
+inline constexpr int64_t kMaxFutureSkewSeconds = 600;
+
+class DomainState : public StateHook {
+ public:
+  explicit DomainState(WasteCatalogue catalogue);
+
+  Status Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> seal_by,
+               const ApplyContext& ctx, BatchAccess& batch) override;
+  void Commit() override;
+  void Abort() override;
+
+  // Warnings of the last batch (committed or refused), each one line starting
+  // "seq N: ": unlisted waste codes, a receiver's annual capacity exceeded.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+  const WasteCatalogue& catalogue() const { return catalogue_; }
+
+ private:
+  WasteCatalogue catalogue_;
+  std::vector<std::string> warnings_;
+  bool in_batch_ = false;
+};
+
+}  // namespace wasteledger

@@ -1,0 +1,62 @@
+// The rules of each lifecycle kind (docs/STATEMENTS.md), as functions over
+// one Step: the statement's position, its effective actor and event time,
+// and the batch it writes into. Each checks everything, refuses with one line
+// "<kind>: <rule and value>", or writes the effect (lots, manifests, stock
+// and the effect record at the step's seq). Internal to the library.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain_body.h"
+#include "domain_store.h"
+#include "wasteledger/party.h"
+#include "wasteledger/state_hook.h"
+#include "wasteledger/time_util.h"
+#include "wasteledger/waste_code.h"
+
+namespace wasteledger::domain {
+
+struct Step {
+  uint64_t seq = 0;
+  std::string kind;       // the lifecycle kind applied (a correction: the target's)
+  std::string actor;      // the original actor (a correction keeps the target's)
+  Timestamp time;         // the event time (a correction keeps the target's)
+  std::string time_text;  // as written in the statement
+  std::string where;      // path of the body in messages: "body" or "body.body"
+  std::optional<uint64_t> corrects;
+  const ApplyContext* ctx = nullptr;
+  DomainTxn* txn = nullptr;
+  const WasteCatalogue* catalogue = nullptr;
+  std::vector<std::string>* warnings = nullptr;
+
+  Status Refuse(const std::string& rule) const { return Status::Refused(kind + ": " + rule); }
+  void Warn(const std::string& what) const;
+  BodyReader Reader(const Json& j) const { return BodyReader(j, kind + ": " + where); }
+  // The party, or a refusal unless it is registered with `role`.
+  Result<const Party*> NeedParty(const std::string& id, std::string_view role, std::string_view as) const;
+  // A normalised, well-formed code (warns when unlisted); `path` names it.
+  Result<WasteCodeInfo> NeedWaste(const std::string& code, const std::string& path) const;
+  // Ok unless a live lot (or one voided other than by this step) has the id.
+  Status NeedFreeLotId(const std::string& id) const;
+  // A live lot held by the actor with at least `draw_g` remaining.
+  Result<Lot> NeedOwnLot(const std::string& id, int64_t draw_g, const std::string& path) const;
+  Effect NewEffect() const;
+};
+
+Status ApplyGenerate(const Step& step, const Json& body);
+Status ApplyDispatch(const Step& step, const Json& body);
+Status ApplyPickup(const Step& step, const Json& body);
+Status ApplyHandover(const Step& step, const Json& body);
+Status ApplyReceive(const Step& step, const Json& body);
+Status ApplyProcess(const Step& step, const Json& body);  // utilize and dispose
+// Applies a lifecycle kind by name.
+Status ApplyLifecycle(const Step& step, const Json& body);
+
+// void and correct. `step` is the statement's own (kind "void"/"correct",
+// the actor who signed).
+Status ApplyVoidOrCorrect(const Step& step, const Json& body);
+
+}  // namespace wasteledger::domain

@@ -1,0 +1,352 @@
+// Encoding of the domain's records and keys (grammar in domain_store.h).
+#include "domain_store.h"
+
+#include <fmt/format.h>
+
+#include "store.h"
+
+namespace wasteledger::domain {
+
+namespace {
+
+std::string Key(char tag, std::string_view a) {
+  std::string k = {'X', tag};
+  k.append(a);
+  return k;
+}
+
+std::string Key(char tag, std::string_view a, std::string_view b) {
+  std::string k = Key(tag, a);
+  k.push_back('\0');
+  k.append(b);
+  return k;
+}
+
+Status Bad(std::string_view what, std::string_view field) {
+  return Status::Corruption(fmt::format("domain index: {} record has a bad \"{}\"", what, field));
+}
+
+// Field readers for stored records: a missing or mistyped field is
+// corruption of the index, not a user error.
+class Reader {
+ public:
+  Reader(const Json& j, std::string_view what) : j_(j), what_(what) {}
+  Result<std::string> Str(const char* f, bool optional = false) const {
+    auto it = j_.find(f);
+    if (it == j_.end() && optional) return std::string();
+    if (it == j_.end() || !it->is_string()) return Bad(what_, f);
+    return it->get<std::string>();
+  }
+  Result<int64_t> Int(const char* f, bool optional = false) const {
+    auto it = j_.find(f);
+    if (it == j_.end() && optional) return int64_t{0};
+    if (it == j_.end() || !it->is_number_integer()) return Bad(what_, f);
+    return it->get<int64_t>();
+  }
+  Result<std::optional<uint64_t>> OptSeq(const char* f) const {
+    auto it = j_.find(f);
+    if (it == j_.end()) return std::optional<uint64_t>();
+    if (!it->is_number_integer() || it->get<int64_t>() < 0) return Bad(what_, f);
+    return std::optional<uint64_t>(it->get<uint64_t>());
+  }
+  Result<const Json*> Arr(const char* f) const {
+    static const Json kEmpty = Json::array();
+    auto it = j_.find(f);
+    if (it == j_.end()) return &kEmpty;
+    if (!it->is_array()) return Bad(what_, f);
+    return &*it;
+  }
+
+ private:
+  const Json& j_;
+  std::string_view what_;
+};
+
+Result<Json> ParseRecord(std::string_view bytes, std::string_view what) {
+  auto j = ParseStrictJson(bytes);
+  if (!j.ok() || !j->is_object()) {
+    return Status::Corruption(fmt::format("domain index: {} record is not a JSON object", what));
+  }
+  return std::move(*j);
+}
+
+void PutOpt(Json& j, const char* f, const std::optional<uint64_t>& v) {
+  if (v) j[f] = *v;
+}
+void PutOpt(Json& j, const char* f, const std::string& v) {
+  if (!v.empty()) j[f] = v;
+}
+
+}  // namespace
+
+std::string LotKey(std::string_view id) { return Key('L', id); }
+std::string OwnerLotKey(std::string_view owner, std::string_view id) { return Key('O', owner, id); }
+std::string StockKey(std::string_view owner, std::string_view waste) { return Key('S', owner, waste); }
+std::string ManifestKey(std::string_view number) { return Key('M', number); }
+std::string SerialKey(int year, int province, int city) {
+  return Key('N', fmt::format("{:04d}{:02d}{:02d}", year, province, city));
+}
+std::string CapacityKey(std::string_view receiver, std::string_view permit, int year) {
+  return Key('C', receiver, std::string(permit) + '\0' + fmt::format("{:04d}", year));
+}
+std::string EffectKey(uint64_t seq) { return Key('E', EncodeU64(seq)); }
+
+std::string EncodeGrams(int64_t grams) { return EncodeU64(static_cast<uint64_t>(grams)); }
+
+Result<int64_t> DecodeGrams(std::string_view bytes) {
+  auto v = DecodeU64(bytes);
+  if (!v || *v > static_cast<uint64_t>(INT64_MAX)) {
+    return Status::Corruption("domain index: a mass counter is not 8 bytes");
+  }
+  return static_cast<int64_t>(*v);
+}
+
+Result<std::string> EncodeLot(const Lot& lot) {
+  Json source = {{"kind", lot.source.kind}, {"seq", lot.source.seq}};
+  PutOpt(source, "manifest", lot.source.manifest);
+  if (lot.source.line > 0) source["line"] = lot.source.line;
+  Json j = {{"id", lot.id},         {"owner", lot.owner},
+            {"waste", lot.waste},   {"mass_g", lot.mass_g},
+            {"remaining_g", lot.remaining_g}, {"hazardous", lot.hazardous},
+            {"source", source}};
+  PutOpt(j, "hazards", lot.hazards);
+  PutOpt(j, "voided_by", lot.voided_by);
+  return Canonicalize(j);
+}
+
+Result<Lot> DecodeLot(std::string_view bytes) {
+  WL_ASSIGN_OR_RETURN(Json j, ParseRecord(bytes, "lot"));
+  Reader r(j, "lot");
+  Lot lot;
+  WL_ASSIGN_OR_RETURN(lot.id, r.Str("id"));
+  WL_ASSIGN_OR_RETURN(lot.owner, r.Str("owner"));
+  WL_ASSIGN_OR_RETURN(lot.waste, r.Str("waste"));
+  WL_ASSIGN_OR_RETURN(lot.mass_g, r.Int("mass_g"));
+  WL_ASSIGN_OR_RETURN(lot.remaining_g, r.Int("remaining_g"));
+  WL_ASSIGN_OR_RETURN(lot.hazards, r.Str("hazards", true));
+  WL_ASSIGN_OR_RETURN(lot.voided_by, r.OptSeq("voided_by"));
+  if (!j.contains("hazardous") || !j["hazardous"].is_boolean()) return Bad("lot", "hazardous");
+  lot.hazardous = j["hazardous"].get<bool>();
+  if (!j.contains("source") || !j["source"].is_object()) return Bad("lot", "source");
+  Reader s(j["source"], "lot source");
+  WL_ASSIGN_OR_RETURN(lot.source.kind, s.Str("kind"));
+  WL_ASSIGN_OR_RETURN(int64_t seq, s.Int("seq"));
+  lot.source.seq = static_cast<uint64_t>(seq);
+  WL_ASSIGN_OR_RETURN(lot.source.manifest, s.Str("manifest", true));
+  WL_ASSIGN_OR_RETURN(lot.source.line, s.Int("line", true));
+  return lot;
+}
+
+Result<std::string> EncodeManifest(const Manifest& m) {
+  Json lines = Json::array();
+  for (const auto& l : m.lines) {
+    Json line = {{"lot", l.lot}, {"waste", l.waste}, {"mass_g", l.mass_g}};
+    if (m.receive_seq) {
+      line["received_g"] = l.received_g;
+      line["refused_g"] = l.refused_g;
+    }
+    PutOpt(line, "received_waste", l.received_waste);
+    PutOpt(line, "reason", l.reason);
+    lines.push_back(std::move(line));
+  }
+  Json custody = Json::array();
+  for (const auto& c : m.custody) custody.push_back({{"holder", c.holder}, {"seq", c.seq}});
+  Json j = {{"number", m.number},     {"producer", m.producer},       {"receiver", m.receiver},
+            {"carriers", m.carriers}, {"lines", lines},               {"custody", custody},
+            {"status", m.status},     {"dispatch_seq", m.dispatch_seq}};
+  PutOpt(j, "receive_seq", m.receive_seq);
+  PutOpt(j, "reject", m.reject);
+  PutOpt(j, "voided_by", m.voided_by);
+  return Canonicalize(j);
+}
+
+Result<Manifest> DecodeManifest(std::string_view bytes) {
+  WL_ASSIGN_OR_RETURN(Json j, ParseRecord(bytes, "manifest"));
+  Reader r(j, "manifest");
+  Manifest m;
+  WL_ASSIGN_OR_RETURN(m.number, r.Str("number"));
+  WL_ASSIGN_OR_RETURN(m.producer, r.Str("producer"));
+  WL_ASSIGN_OR_RETURN(m.receiver, r.Str("receiver"));
+  WL_ASSIGN_OR_RETURN(m.status, r.Str("status"));
+  WL_ASSIGN_OR_RETURN(m.reject, r.Str("reject", true));
+  WL_ASSIGN_OR_RETURN(int64_t dseq, r.Int("dispatch_seq"));
+  m.dispatch_seq = static_cast<uint64_t>(dseq);
+  WL_ASSIGN_OR_RETURN(m.receive_seq, r.OptSeq("receive_seq"));
+  WL_ASSIGN_OR_RETURN(m.voided_by, r.OptSeq("voided_by"));
+  WL_ASSIGN_OR_RETURN(const Json* carriers, r.Arr("carriers"));
+  for (const auto& c : *carriers) {
+    if (!c.is_string()) return Bad("manifest", "carriers");
+    m.carriers.push_back(c.get<std::string>());
+  }
+  WL_ASSIGN_OR_RETURN(const Json* lines, r.Arr("lines"));
+  for (const auto& lj : *lines) {
+    if (!lj.is_object()) return Bad("manifest", "lines");
+    Reader l(lj, "manifest line");
+    ManifestLine line;
+    WL_ASSIGN_OR_RETURN(line.lot, l.Str("lot"));
+    WL_ASSIGN_OR_RETURN(line.waste, l.Str("waste"));
+    WL_ASSIGN_OR_RETURN(line.mass_g, l.Int("mass_g"));
+    WL_ASSIGN_OR_RETURN(line.received_g, l.Int("received_g", true));
+    WL_ASSIGN_OR_RETURN(line.refused_g, l.Int("refused_g", true));
+    WL_ASSIGN_OR_RETURN(line.received_waste, l.Str("received_waste", true));
+    WL_ASSIGN_OR_RETURN(line.reason, l.Str("reason", true));
+    m.lines.push_back(std::move(line));
+  }
+  WL_ASSIGN_OR_RETURN(const Json* custody, r.Arr("custody"));
+  for (const auto& cj : *custody) {
+    if (!cj.is_object()) return Bad("manifest", "custody");
+    Reader c(cj, "manifest custody");
+    CustodyStep step;
+    WL_ASSIGN_OR_RETURN(step.holder, c.Str("holder"));
+    WL_ASSIGN_OR_RETURN(int64_t seq, c.Int("seq"));
+    step.seq = static_cast<uint64_t>(seq);
+    m.custody.push_back(std::move(step));
+  }
+  if (m.custody.empty()) return Bad("manifest", "custody");
+  return m;
+}
+
+Result<std::string> EncodeEffect(const Effect& e) {
+  Json j = {{"kind", e.kind}, {"actor", e.actor}, {"time", e.time}};
+  if (!e.created.empty()) j["created"] = e.created;
+  if (!e.drawn.empty()) {
+    Json drawn = Json::array();
+    for (const auto& d : e.drawn) drawn.push_back({{"lot", d.lot}, {"mass_g", d.mass_g}});
+    j["drawn"] = std::move(drawn);
+  }
+  if (!e.capacity.empty()) {
+    Json cap = Json::array();
+    for (const auto& c : e.capacity) {
+      cap.push_back({{"receiver", c.receiver}, {"permit", c.permit}, {"year", c.year}, {"mass_g", c.mass_g}});
+    }
+    j["capacity"] = std::move(cap);
+  }
+  PutOpt(j, "manifest", e.manifest);
+  PutOpt(j, "corrects", e.corrects);
+  PutOpt(j, "voided_by", e.voided_by);
+  return Canonicalize(j);
+}
+
+Result<Effect> DecodeEffect(std::string_view bytes) {
+  WL_ASSIGN_OR_RETURN(Json j, ParseRecord(bytes, "effect"));
+  Reader r(j, "effect");
+  Effect e;
+  WL_ASSIGN_OR_RETURN(e.kind, r.Str("kind"));
+  WL_ASSIGN_OR_RETURN(e.actor, r.Str("actor"));
+  WL_ASSIGN_OR_RETURN(e.time, r.Str("time"));
+  WL_ASSIGN_OR_RETURN(e.manifest, r.Str("manifest", true));
+  WL_ASSIGN_OR_RETURN(e.corrects, r.OptSeq("corrects"));
+  WL_ASSIGN_OR_RETURN(e.voided_by, r.OptSeq("voided_by"));
+  WL_ASSIGN_OR_RETURN(const Json* created, r.Arr("created"));
+  for (const auto& c : *created) {
+    if (!c.is_string()) return Bad("effect", "created");
+    e.created.push_back(c.get<std::string>());
+  }
+  WL_ASSIGN_OR_RETURN(const Json* drawn, r.Arr("drawn"));
+  for (const auto& dj : *drawn) {
+    if (!dj.is_object()) return Bad("effect", "drawn");
+    Reader d(dj, "effect draw");
+    Draw draw;
+    WL_ASSIGN_OR_RETURN(draw.lot, d.Str("lot"));
+    WL_ASSIGN_OR_RETURN(draw.mass_g, d.Int("mass_g"));
+    e.drawn.push_back(std::move(draw));
+  }
+  WL_ASSIGN_OR_RETURN(const Json* cap, r.Arr("capacity"));
+  for (const auto& cj : *cap) {
+    if (!cj.is_object()) return Bad("effect", "capacity");
+    Reader c(cj, "effect capacity");
+    CapacityUse use;
+    WL_ASSIGN_OR_RETURN(use.receiver, c.Str("receiver"));
+    WL_ASSIGN_OR_RETURN(use.permit, c.Str("permit"));
+    WL_ASSIGN_OR_RETURN(int64_t year, c.Int("year"));
+    use.year = static_cast<int>(year);
+    WL_ASSIGN_OR_RETURN(use.mass_g, c.Int("mass_g"));
+    e.capacity.push_back(std::move(use));
+  }
+  return e;
+}
+
+Result<std::optional<Lot>> ReadLot(const IndexGet& get, std::string_view id) {
+  WL_ASSIGN_OR_RETURN(auto bytes, get(LotKey(id)));
+  if (!bytes) return std::optional<Lot>();
+  WL_ASSIGN_OR_RETURN(Lot lot, DecodeLot(*bytes));
+  return std::optional<Lot>(std::move(lot));
+}
+
+Result<std::optional<Manifest>> ReadManifest(const IndexGet& get, std::string_view number) {
+  WL_ASSIGN_OR_RETURN(auto bytes, get(ManifestKey(number)));
+  if (!bytes) return std::optional<Manifest>();
+  WL_ASSIGN_OR_RETURN(Manifest m, DecodeManifest(*bytes));
+  return std::optional<Manifest>(std::move(m));
+}
+
+Result<std::optional<Effect>> ReadEffect(const IndexGet& get, uint64_t seq) {
+  WL_ASSIGN_OR_RETURN(auto bytes, get(EffectKey(seq)));
+  if (!bytes) return std::optional<Effect>();
+  WL_ASSIGN_OR_RETURN(Effect e, DecodeEffect(*bytes));
+  return std::optional<Effect>(std::move(e));
+}
+
+Result<int64_t> ReadGrams(const IndexGet& get, std::string_view key) {
+  WL_ASSIGN_OR_RETURN(auto bytes, get(key));
+  if (!bytes) return int64_t{0};
+  return DecodeGrams(*bytes);
+}
+
+Status DomainTxn::PutLot(const Lot& lot) {
+  WL_ASSIGN_OR_RETURN(std::string bytes, EncodeLot(lot));
+  batch_.Put(LotKey(lot.id), bytes);
+  return Status::Ok();
+}
+
+Status DomainTxn::CreateLot(const Lot& lot) {
+  WL_RETURN_IF_ERROR(PutLot(lot));
+  batch_.Put(OwnerLotKey(lot.owner, lot.id), "");
+  return AddGrams(StockKey(lot.owner, lot.waste), lot.remaining_g).status();
+}
+
+Status DomainTxn::AdjustLot(Lot& lot, int64_t delta) {
+  assert(lot.remaining_g + delta >= 0 && lot.remaining_g + delta <= lot.mass_g);
+  lot.remaining_g += delta;
+  WL_RETURN_IF_ERROR(PutLot(lot));
+  return AddGrams(StockKey(lot.owner, lot.waste), delta).status();
+}
+
+Status DomainTxn::VoidLot(Lot& lot, uint64_t by) {
+  assert(!lot.voided_by);
+  const int64_t held = lot.remaining_g;
+  lot.voided_by = by;
+  lot.remaining_g = 0;
+  WL_RETURN_IF_ERROR(PutLot(lot));
+  return AddGrams(StockKey(lot.owner, lot.waste), -held).status();
+}
+
+Status DomainTxn::PutManifest(const Manifest& m) {
+  WL_ASSIGN_OR_RETURN(std::string bytes, EncodeManifest(m));
+  batch_.Put(ManifestKey(m.number), bytes);
+  return Status::Ok();
+}
+
+Status DomainTxn::PutEffect(uint64_t seq, const Effect& e) {
+  WL_ASSIGN_OR_RETURN(std::string bytes, EncodeEffect(e));
+  batch_.Put(EffectKey(seq), bytes);
+  return Status::Ok();
+}
+
+Result<int64_t> DomainTxn::AddGrams(const std::string& key, int64_t delta) {
+  WL_ASSIGN_OR_RETURN(int64_t v, ReadGrams(get_, key));
+  if (delta > 0 && v > INT64_MAX - delta) return Status::Refused("a mass total would overflow");
+  v += delta;
+  if (v < 0) return Status::Corruption("domain index: a mass counter would go below zero");
+  batch_.Put(key, EncodeGrams(v));
+  return v;
+}
+
+Status DomainTxn::RaiseSerial(int year, int province, int city, int serial) {
+  const std::string key = SerialKey(year, province, city);
+  WL_ASSIGN_OR_RETURN(int64_t v, ReadGrams(get_, key));
+  if (serial > v) batch_.Put(key, EncodeGrams(serial));
+  return Status::Ok();
+}
+
+}  // namespace wasteledger::domain

@@ -1,0 +1,123 @@
+// The waste domain's part of the RocksDB key space. Internal to the library.
+//
+// Key grammar (under the 'X' tag that store.h reserves for the domain;
+// integers are 8-byte big-endian; ids never contain 0x00):
+//   'X' 'L' lot_id                        -> JCS lot record (below)
+//   'X' 'O' owner 0x00 lot_id             -> "" (lots by owner; a lot that
+//                                            is empty or voided stays listed)
+//   'X' 'S' owner 0x00 waste              -> u64 grams held (sum of the
+//                                            owner's live lots of that code)
+//   'X' 'M' manifest_number(14 digits)    -> JCS manifest record
+//   'X' 'N' year(4) province(2) city(2)   -> u64 highest serial used
+//   'X' 'C' receiver 0x00 permit_number 0x00 year(4)
+//                                         -> u64 grams dispatched to the
+//                                            receiver under that permit
+//   'X' 'E' seq:u64                       -> JCS effect record of the
+//                                            lifecycle entry (or correction) at seq
+// Records (JCS, members in JCS order; optional members absent when empty):
+//   lot:      {"hazardous":bool,"hazards"?:str,"id","mass_g","owner","remaining_g",
+//              "source":{"kind","line"?,"manifest"?,"seq"},"voided_by"?,"waste"}
+//   manifest: {"carriers":[..],"custody":[{"holder","seq"}..],"dispatch_seq",
+//              "lines":[{"lot","mass_g","reason"?,"received_g"?,"received_waste"?,
+//              "refused_g"?,"waste"}..],"number","producer","receive_seq"?,
+//              "receiver","reject"?,"status","voided_by"?}
+//   effect:   {"actor","capacity"?:[{"mass_g","permit","receiver","year"}..],"corrects"?,
+//              "created"?:[lot..],"drawn"?:[{"lot","mass_g"}..],"kind",
+//              "manifest"?,"time","voided_by"?}
+// THESE ENCODINGS ARE ON DISK: change them only with a format version bump.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasteledger/canonical_json.h"
+#include "wasteledger/domain_query.h"
+#include "wasteledger/state_hook.h"
+
+namespace wasteledger::domain {
+
+std::string LotKey(std::string_view id);
+std::string OwnerLotKey(std::string_view owner, std::string_view id);
+std::string StockKey(std::string_view owner, std::string_view waste);
+std::string ManifestKey(std::string_view number);
+std::string SerialKey(int year, int province, int city);
+std::string CapacityKey(std::string_view receiver, std::string_view permit, int year);
+std::string EffectKey(uint64_t seq);
+
+// What void and correct need to reverse an entry (the internal side of
+// EntryEffect).
+struct Draw {
+  std::string lot;
+  int64_t mass_g = 0;
+};
+struct CapacityUse {
+  std::string receiver;
+  std::string permit;
+  int year = 0;
+  int64_t mass_g = 0;
+};
+struct Effect {
+  std::string kind;
+  std::string actor;
+  std::string time;  // the original event time, RFC 3339
+  std::vector<std::string> created;
+  std::vector<Draw> drawn;
+  std::string manifest;
+  std::vector<CapacityUse> capacity;
+  std::optional<uint64_t> corrects;
+  std::optional<uint64_t> voided_by;
+};
+
+Result<std::string> EncodeLot(const Lot& lot);
+Result<Lot> DecodeLot(std::string_view bytes);
+Result<std::string> EncodeManifest(const Manifest& m);
+Result<Manifest> DecodeManifest(std::string_view bytes);
+Result<std::string> EncodeEffect(const Effect& e);
+Result<Effect> DecodeEffect(std::string_view bytes);
+Result<int64_t> DecodeGrams(std::string_view bytes);
+std::string EncodeGrams(int64_t grams);
+
+// Reads one domain key: from a batch or from the committed ledger.
+using IndexGet = std::function<Result<std::optional<std::string>>(std::string_view key)>;
+
+Result<std::optional<Lot>> ReadLot(const IndexGet& get, std::string_view id);
+Result<std::optional<Manifest>> ReadManifest(const IndexGet& get, std::string_view number);
+Result<std::optional<Effect>> ReadEffect(const IndexGet& get, uint64_t seq);
+Result<int64_t> ReadGrams(const IndexGet& get, std::string_view key);  // 0 when absent
+
+// Typed writes into the batch being built; reads see them at once.
+class DomainTxn {
+ public:
+  explicit DomainTxn(BatchAccess& batch)
+      : batch_(batch), get_([&batch](std::string_view k) { return batch.Get(k); }) {}
+  DomainTxn(const DomainTxn&) = delete;
+  DomainTxn& operator=(const DomainTxn&) = delete;
+
+  const IndexGet& get() const { return get_; }
+  Result<std::optional<Lot>> GetLot(std::string_view id) const { return ReadLot(get_, id); }
+  Result<std::optional<Manifest>> GetManifest(std::string_view no) const { return ReadManifest(get_, no); }
+  Result<std::optional<Effect>> GetEffect(uint64_t seq) const { return ReadEffect(get_, seq); }
+
+  // A new lot (also indexed by owner, and added to the owner's stock).
+  Status CreateLot(const Lot& lot);
+  // Changes remaining_g by delta (and the owner's stock with it).
+  Status AdjustLot(Lot& lot, int64_t delta);
+  // Marks an untouched lot voided and takes it out of the owner's stock.
+  Status VoidLot(Lot& lot, uint64_t by);
+  Status PutManifest(const Manifest& m);
+  Status PutEffect(uint64_t seq, const Effect& e);
+  // Adds delta to a u64 grams counter; returns the new value.
+  Result<int64_t> AddGrams(const std::string& key, int64_t delta);
+  Status RaiseSerial(int year, int province, int city, int serial);
+
+ private:
+  Status PutLot(const Lot& lot);
+  BatchAccess& batch_;
+  IndexGet get_;
+};
+
+}  // namespace wasteledger::domain
