@@ -19,13 +19,13 @@ build: deps
 
 build-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWASTELEDGER_WERROR=ON \
-	  -DWASTELEDGER_SANITIZE=ON -DWASTELEDGER_BUILD_BENCH=OFF
+	  -DWASTELEDGER_SANITIZE=ON -DWASTELEDGER_BUILD_BENCH=OFF -DWASTELEDGER_BUILD_CLI=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
 test: build build-asan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS) -L unit
+	  ctest --output-on-failure -j $(JOBS)
 	tests/interop/selftest.sh --no-perf
 
 demo: build

@@ -103,7 +103,9 @@ END {
   ratio_row("Submit, `wasteledger submit --quiet` of a pre-signed file", "sub.submit_bin", "stmt/s", "0.8")
   ratio_row("Verify, library `VerifyLedger` of that ledger", "sub.verify_lib", "entries/s", "0.8")
   ratio_row("Verify, `wasteledger verify --quiet`", "sub.verify_bin", "entries/s", "0.8")
-  ratio_row("(diagnostic) `Prepare` alone: parse + signature checks, no append", "sub.prepare_only", "stmt/s", "")
+  ratio_row("(diagnostic) `Prepare` alone, batches kept in memory: parse + signature checks on 2 threads", "sub.prepare_only", "stmt/s", "")
+  ratio_row("(diagnostic) `Append` alone of those prepared batches, synced", "sub.append_only", "stmt/s", "")
+  ratio_row("(diagnostic) `ParseSubmission` alone, 1 thread", "sub.parse_1t", "stmt/s", "")
   ratio_row("(reference) signing, 2 threads", "sub.sign", "stmt/s", "")
   if (has("proof.build_rate"))
     printf "| Build %s entries as sealed batches (1 seal per %s) | %s entries/s (%.0f s, %s MB) | %.2fx | | |\n", \
@@ -125,6 +127,10 @@ END {
     one_us, grp(r["base0.verify_2t"]), grp(r["base1.verify_2t"])
   if (has("sub.payload_bytes")) printf "; statement payloads average %.0f bytes", r["sub.payload_bytes"]
   printf ".\n"
+  if (has("sub.append_only") && has("sub.parse_1t")) {
+    cpu = 2 / (1 / r["sub.parse_1t"] + 1 / b1 + 1 / r["sub.append_only"])
+    printf "CPU model: 2 cores / (parse + one verification + append, per statement, each measured alone) = %s stmt/s = %.2fx: the most a pipeline that keeps both cores busy can reach with these parts.\n", grp(cpu), cpu / base2
+  }
   if (has("sub.submit_append_share"))
     printf "Library submit: the appending thread spent %.0f%% of the wall time in `Append` and %.0f%% waiting for `Prepare`.\n",
       100 * r["sub.submit_append_share"], 100 * r["sub.submit_wait_share"]

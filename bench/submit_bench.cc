@@ -8,7 +8,8 @@
 //    memory: Ledger::Prepare of the next batch (parse + signature checks on
 //    every core) runs on another thread while Ledger::Append commits the
 //    current one (one synced RocksDB write per batch).
-// 3. Prepare alone over the same lines (the pipeline's upper bound).
+// 3. The parts alone, on a third ledger: ParseSubmission on one thread,
+//    Prepare of every batch (kept in memory), then Append of every batch.
 // 4. VerifyLedger over the whole ledger, reopened read-only (the open timed
 //    apart).
 // 5. With the binary: `wasteledger submit --quiet signed.jsonl` into a second
@@ -17,9 +18,9 @@
 // Settings (environment): WL_BENCH_N (default 100000), WL_BENCH_PRODUCERS
 // (10), WL_BENCH_BATCH (1000, as submit's --batch default).
 // RESULT lines (per second unless named otherwise): sign, submit_lib,
-// prepare_only, verify_lib, submit_bin, verify_bin, plus submit_append_share
-// (fraction of the submit wall time the appending thread spent in Append),
-// submit_wait_share (fraction it spent waiting for Prepare), open_seconds
+// parse_1t, prepare_only, append_only, verify_lib, submit_bin, verify_bin,
+// plus submit_append_share (fraction of the submit wall time the appending
+// thread spent in Append), submit_wait_share (fraction it spent waiting for Prepare), open_seconds
 // (Ledger::Open read-only of the submitted ledger) and payload_bytes.
 #include <future>
 #include <thread>
@@ -101,18 +102,34 @@ SubmitTiming SubmitLikeCli(Ledger& ledger, const std::vector<std::string>& lines
   return timing;
 }
 
-double PrepareOnly(const Ledger& ledger, const std::vector<std::string>& lines, size_t batch) {
-  const double start = Now();
+// The pipeline's parts one at a time, on a fresh ledger: ParseSubmission on
+// one thread; Prepare of every batch (parse + signature checks on every
+// core), kept in memory; then Append of those batches, one after another.
+void Decompose(const std::string& dir, const Parties& parties, const std::vector<std::string>& lines,
+               size_t batch) {
+  double start = Now();
+  for (const auto& l : lines) {
+    if (!ParseSubmission(l).ok()) Die("parse failed");
+  }
+  Report("parse_1t", static_cast<double>(lines.size()) / (Now() - start));
+
+  auto ledger = CreateLedger(dir, parties);
+  std::vector<PreparedBatch> prepared;
+  start = Now();
   for (size_t from = 0; from < lines.size(); from += batch) {
     const size_t to = std::min(lines.size(), from + batch);
     std::vector<std::string> chunk(lines.begin() + static_cast<ptrdiff_t>(from),
                                    lines.begin() + static_cast<ptrdiff_t>(to));
     std::vector<uint64_t> numbers;
     for (size_t i = from; i < to; ++i) numbers.push_back(i + 1);
-    auto prepared = Must(ledger.Prepare(chunk, numbers), "prepare");
-    if (prepared.size() != chunk.size()) Die("prepare dropped lines");
+    prepared.push_back(Must(ledger->Prepare(chunk, numbers), "prepare"));
   }
-  return static_cast<double>(lines.size()) / (Now() - start);
+  Report("prepare_only", static_cast<double>(lines.size()) / (Now() - start));
+
+  start = Now();
+  for (auto& b : prepared) Must(ledger->Append(std::move(b)), "append");
+  Report("append_only", static_cast<double>(lines.size()) / (Now() - start));
+  if (ledger->size() != lines.size() + 1 + parties.producers.size()) Die("append-only run lost entries");
 }
 
 // VerifyLedger alone (the read-only open, which replays RocksDB's log, is
@@ -166,9 +183,9 @@ int Main(int argc, char** argv) {
     Report("submit_lib", static_cast<double>(n) / t.total);
     Report("submit_append_share", t.in_append / t.total);
     Report("submit_wait_share", t.waiting / t.total);
-    Note("prepare only (parse + signature checks, no append)");
-    Report("prepare_only", PrepareOnly(*ledger, lines, batch));
   }
+  Note("the parts alone: parse on one thread, Prepare, Append");
+  Decompose(scratch.Sub("parts.ledger"), parties, lines, batch);
   Note("library verify");
   Report("verify_lib", VerifyLib(dir_lib, n + setup_entries, n + setup_entries));
 

@@ -1,8 +1,8 @@
 #include "domain_body.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "wasteledger/mass.h"
 
@@ -43,7 +43,8 @@ Status BodyReader::Shape(std::initializer_list<std::string_view> allowed) const 
 Result<std::string> BodyReader::Str(const char* f) const {
   if (!Has(f)) return Error(f, "is missing");
   const Json& v = j_.at(f);
-  if (!v.is_string() || v.get_ref<const std::string&>().empty()) return Error(f, "must be a non-empty string");
+  if (!v.is_string() || v.get_ref<const std::string&>().empty())
+    return Error(f, "must be a non-empty string");
   return v.get<std::string>();
 }
 
@@ -58,7 +59,8 @@ Result<int64_t> BodyReader::Int(const char* f, int64_t min, int64_t max) const {
   const Json& v = j_.at(f);
   bool in_range = false;
   if (v.is_number_unsigned()) {
-    in_range = v.get<uint64_t>() <= static_cast<uint64_t>(max) && static_cast<int64_t>(v.get<uint64_t>()) >= min;
+    in_range =
+        v.get<uint64_t>() <= static_cast<uint64_t>(max) && static_cast<int64_t>(v.get<uint64_t>()) >= min;
   } else if (v.is_number_integer()) {
     in_range = v.get<int64_t>() >= min && v.get<int64_t>() <= max;
   }
@@ -70,8 +72,9 @@ Result<int64_t> BodyReader::Mass(const char* f, int64_t min) const {
   if (!Has(f)) return Error(f, "is missing");
   const Json& v = j_.at(f);
   const bool integer = v.is_number_integer();
-  const bool in_range = integer && (v.is_number_unsigned() ? v.get<uint64_t>() <= uint64_t{kMaxMassGrams}
-                                                           : v.get<int64_t>() <= kMaxMassGrams) &&
+  const bool in_range = integer &&
+                        (v.is_number_unsigned() ? v.get<uint64_t>() <= uint64_t{kMaxMassGrams}
+                                                : v.get<int64_t>() <= kMaxMassGrams) &&
                         (v.is_number_unsigned() || v.get<int64_t>() >= min);
   if (!in_range) {
     return Error(f, fmt::format("must be whole grams {} (at most {}), not {}", min == 0 ? ">= 0" : "> 0",

@@ -29,7 +29,7 @@ class BodyReader {
   Status Shape(std::initializer_list<std::string_view> allowed) const;
 
   bool Has(const char* f) const { return j_.is_object() && j_.contains(f); }
-  Result<std::string> Str(const char* f) const;                  // non-empty string
+  Result<std::string> Str(const char* f) const;  // non-empty string
   Result<std::optional<std::string>> OptStr(const char* f) const;
   // Integer grams in [min, kMaxMassGrams].
   Result<int64_t> Mass(const char* f, int64_t min) const;

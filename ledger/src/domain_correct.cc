@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "domain_rules.h"
+#include "wasteledger/schema_validator.h"
 
 namespace wasteledger::domain {
 
@@ -17,8 +18,9 @@ Status ReverseManifest(const Step& step, uint64_t target, const Effect& effect) 
   if (!found) return Status::Corruption(fmt::format("domain index: manifest {} is missing", effect.manifest));
   Manifest m = std::move(*found);
   const auto later = [&](std::string_view what, uint64_t at) {
-    return step.Refuse(fmt::format("seq {} cannot be undone: manifest {} has a later {} at seq {}; undo that first",
-                                   target, m.number, what, at));
+    return step.Refuse(
+        fmt::format("seq {} cannot be undone: manifest {} has a later {} at seq {}; undo that first", target,
+                    m.number, what, at));
   };
   if (effect.kind == "receive") {
     for (auto& line : m.lines) line = {line.lot, line.waste, line.mass_g, 0, 0, "", ""};
@@ -41,12 +43,14 @@ Status Reverse(const Step& step, uint64_t target, Effect& effect) {
   for (const auto& id : effect.created) {
     WL_ASSIGN_OR_RETURN(auto lot, step.txn->GetLot(id));
     if (!lot || lot->voided_by) {
-      return Status::Corruption(fmt::format("domain index: lot \"{}\" made at seq {} is missing", id, target));
+      return Status::Corruption(
+          fmt::format("domain index: lot \"{}\" made at seq {} is missing", id, target));
     }
     if (lot->remaining_g != lot->mass_g) {
-      return step.Refuse(fmt::format("seq {} cannot be undone: lot \"{}\" it made has been drawn on ({} of {} g "
-                                     "left); undo what drew on it first",
-                                     target, id, lot->remaining_g, lot->mass_g));
+      return step.Refuse(
+          fmt::format("seq {} cannot be undone: lot \"{}\" it made has been drawn on ({} of {} g "
+                      "left); undo what drew on it first",
+                      target, id, lot->remaining_g, lot->mass_g));
     }
   }
   WL_RETURN_IF_ERROR(ReverseManifest(step, target, effect));
@@ -57,8 +61,8 @@ Status Reverse(const Step& step, uint64_t target, Effect& effect) {
   for (const auto& d : effect.drawn) {
     WL_ASSIGN_OR_RETURN(auto lot, step.txn->GetLot(d.lot));
     if (!lot || lot->voided_by || lot->remaining_g + d.mass_g > lot->mass_g) {
-      return Status::Corruption(fmt::format("domain index: lot \"{}\" drawn at seq {} is inconsistent", d.lot,
-                                            target));
+      return Status::Corruption(
+          fmt::format("domain index: lot \"{}\" drawn at seq {} is inconsistent", d.lot, target));
     }
     WL_RETURN_IF_ERROR(step.txn->AdjustLot(*lot, d.mass_g));
   }
@@ -85,24 +89,34 @@ Status ApplyVoidOrCorrect(const Step& step, const Json& body) {
   if (target >= step.seq) return step.Refuse(fmt::format("seq {} is not an earlier entry", target));
   WL_ASSIGN_OR_RETURN(auto found, step.txn->GetEffect(target));
   if (!found) {
-    return step.Refuse(fmt::format("seq {} is not a lifecycle entry (generate, dispatch, pickup, handover, "
-                                   "receive, utilize, dispose or a correction)",
-                                   target));
+    return step.Refuse(
+        fmt::format("seq {} is not a lifecycle entry (generate, dispatch, pickup, handover, "
+                    "receive, utilize, dispose or a correction)",
+                    target));
   }
   Effect effect = std::move(*found);
   if (effect.voided_by) {
-    return step.Refuse(fmt::format("seq {} was already voided or corrected by seq {}", target, *effect.voided_by));
+    return step.Refuse(
+        fmt::format("seq {} was already voided or corrected by seq {}", target, *effect.voided_by));
   }
   if (step.actor != effect.actor) {
     const Party* who = step.ctx->find_party(step.actor);
     if (who == nullptr || !who->HasRole("regulator")) {
-      return step.Refuse(fmt::format("only the original actor (\"{}\") or a regulator undoes seq {}; \"{}\" is neither",
-                                     effect.actor, target, step.actor));
+      return step.Refuse(
+          fmt::format("only the original actor (\"{}\") or a regulator undoes seq {}; \"{}\" is neither",
+                      effect.actor, target, step.actor));
+    }
+  }
+  const std::string context = fmt::format("correct of seq {}", target);
+  if (correct) {
+    if (!body.contains("body") || !body["body"].is_object()) return r.Error("body", "must be an object");
+    if (step.schemas != nullptr) {
+      WL_RETURN_IF_ERROR(
+          step.schemas->ValidateBody(effect.kind, body["body"], step.where + ".body").WithContext(context));
     }
   }
   WL_RETURN_IF_ERROR(Reverse(step, target, effect));
   if (!correct) return Status::Ok();
-  if (!body.contains("body") || !body["body"].is_object()) return r.Error("body", "must be an object");
   Step replacement = step;
   replacement.kind = effect.kind;
   replacement.actor = effect.actor;
@@ -112,7 +126,7 @@ Status ApplyVoidOrCorrect(const Step& step, const Json& body) {
   replacement.time = *time;
   replacement.where = step.where + ".body";
   replacement.corrects = target;
-  return ApplyLifecycle(replacement, body["body"]).WithContext(fmt::format("correct of seq {}", target));
+  return ApplyLifecycle(replacement, body["body"]).WithContext(context);
 }
 
 }  // namespace wasteledger::domain

@@ -1,8 +1,8 @@
 #include "domain_permit.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace wasteledger::domain {
 
@@ -44,7 +44,8 @@ std::optional<PermitMatch> FindPermit(const Party& party, const WasteCodeInfo& w
     if (!p.contains("wastes") || !StringIn(p["wastes"], codes)) continue;
     PermitMatch m;
     m.number = p["number"].get<std::string>();
-    if (p.contains("capacity_g") && p["capacity_g"].is_number_integer() && p["capacity_g"].get<int64_t>() >= 0) {
+    if (p.contains("capacity_g") && p["capacity_g"].is_number_integer() &&
+        p["capacity_g"].get<int64_t>() >= 0) {
       m.capacity_g = p["capacity_g"].get<int64_t>();
     }
     return m;

@@ -2,9 +2,9 @@
 // ledger.
 #include "wasteledger/domain_query.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "domain_store.h"
 #include "wasteledger/ledger.h"
@@ -40,8 +40,9 @@ Result<std::vector<Lot>> ListLots(const Ledger& ledger, const LotFilter& filter)
   auto take = [&](std::string_view id) {
     auto lot = domain::ReadLot(Getter(ledger), id);
     if (!lot.ok() || !*lot) {
-      status = lot.ok() ? Status::Corruption(fmt::format("domain index: lot \"{}\" is listed but missing", id))
-                        : lot.status();
+      status = lot.ok()
+                   ? Status::Corruption(fmt::format("domain index: lot \"{}\" is listed but missing", id))
+                   : lot.status();
       return false;
     }
     if (Wanted(**lot, filter)) out.push_back(std::move(**lot));
@@ -49,20 +50,20 @@ Result<std::vector<Lot>> ListLots(const Ledger& ledger, const LotFilter& filter)
   };
   if (!filter.owner.empty()) {
     std::string prefix = domain::OwnerLotKey(filter.owner, "");
-    WL_RETURN_IF_ERROR(ledger.ScanIndex(prefix, [&](std::string_view key, std::string_view) {
-      return take(SplitKey(key).second);
-    }));
+    WL_RETURN_IF_ERROR(ledger.ScanIndex(
+        prefix, [&](std::string_view key, std::string_view) { return take(SplitKey(key).second); }));
   } else {
-    WL_RETURN_IF_ERROR(ledger.ScanIndex(domain::LotKey(""), [&](std::string_view key, std::string_view value) {
-      auto lot = domain::DecodeLot(value);
-      if (!lot.ok()) {
-        status = lot.status();
-        return false;
-      }
-      (void)key;
-      if (Wanted(*lot, filter)) out.push_back(std::move(*lot));
-      return true;
-    }));
+    WL_RETURN_IF_ERROR(
+        ledger.ScanIndex(domain::LotKey(""), [&](std::string_view key, std::string_view value) {
+          auto lot = domain::DecodeLot(value);
+          if (!lot.ok()) {
+            status = lot.status();
+            return false;
+          }
+          (void)key;
+          if (Wanted(*lot, filter)) out.push_back(std::move(*lot));
+          return true;
+        }));
   }
   WL_RETURN_IF_ERROR(status);
   std::stable_sort(out.begin(), out.end(), [](const Lot& a, const Lot& b) {
@@ -78,15 +79,16 @@ Result<std::optional<Lot>> GetLot(const Ledger& ledger, std::string_view id) {
 Result<std::map<std::string, int64_t>> Stock(const Ledger& ledger, std::string_view party) {
   std::map<std::string, int64_t> out;
   Status status;
-  WL_RETURN_IF_ERROR(ledger.ScanIndex(domain::StockKey(party, ""), [&](std::string_view key, std::string_view v) {
-    auto g = domain::DecodeGrams(v);
-    if (!g.ok()) {
-      status = g.status();
-      return false;
-    }
-    if (*g > 0) out[std::string(SplitKey(key).second)] = *g;
-    return true;
-  }));
+  WL_RETURN_IF_ERROR(
+      ledger.ScanIndex(domain::StockKey(party, ""), [&](std::string_view key, std::string_view v) {
+        auto g = domain::DecodeGrams(v);
+        if (!g.ok()) {
+          status = g.status();
+          return false;
+        }
+        if (*g > 0) out[std::string(SplitKey(key).second)] = *g;
+        return true;
+      }));
   WL_RETURN_IF_ERROR(status);
   return out;
 }
@@ -133,9 +135,11 @@ Result<int> NextManifestSerial(const Ledger& ledger, int year, int province, int
     return Status::InvalidArgument(
         fmt::format("manifest year {} province {} city {} is out of range", year, province, city));
   }
-  WL_ASSIGN_OR_RETURN(int64_t used, domain::ReadGrams(Getter(ledger), domain::SerialKey(year, province, city)));
+  WL_ASSIGN_OR_RETURN(int64_t used,
+                      domain::ReadGrams(Getter(ledger), domain::SerialKey(year, province, city)));
   if (used >= 999999) {
-    return Status::NotFound(fmt::format("every manifest serial of {:04d}{:02d}{:02d} is used", year, province, city));
+    return Status::NotFound(
+        fmt::format("every manifest serial of {:04d}{:02d}{:02d} is used", year, province, city));
   }
   return static_cast<int>(used + 1);
 }

@@ -1,9 +1,9 @@
 // receive, utilize and dispose.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "domain_permit.h"
 #include "domain_rules.h"
@@ -58,11 +58,12 @@ Status ApplyReceive(const Step& step, const Json& body) {
     WL_ASSIGN_OR_RETURN(auto reason, l.OptStr("reason"));
     ManifestLine& line = m.lines[static_cast<size_t>(index - 1)];
     if (received + refused > line.mass_g) {
-      return step.Refuse(fmt::format("line {}: received {} g + refused {} g exceeds the {} g dispatched", index,
-                                     received, refused, line.mass_g));
+      return step.Refuse(fmt::format("line {}: received {} g + refused {} g exceeds the {} g dispatched",
+                                     index, received, refused, line.mass_g));
     }
     if (reject && received > 0) {
-      return step.Refuse(fmt::format("line {}: {} g received although the manifest is rejected", index, received));
+      return step.Refuse(
+          fmt::format("line {}: {} g received although the manifest is rejected", index, received));
     }
     line.received_g = received;
     line.refused_g = refused;
@@ -95,8 +96,8 @@ Status ApplyReceive(const Step& step, const Json& body) {
       const WasteCodeInfo waste = step.catalogue->Classify(line.received_waste);
       if (line.code_mismatch() &&
           !FindPermit(*receiver, waste, date, {"utilize", "dispose", "store", "collect"})) {
-        step.Warn(fmt::format("manifest {} line {}: received as {}, for which \"{}\" holds no permit on {}", number,
-                              i + 1, waste.code, step.actor, date));
+        step.Warn(fmt::format("manifest {} line {}: received as {}, for which \"{}\" holds no permit on {}",
+                              number, i + 1, waste.code, step.actor, date));
       }
       Lot lot;
       lot.id = fmt::format("#{}/{}", step.seq, i + 1);
@@ -139,11 +140,13 @@ Status ApplyProcess(const Step& step, const Json& body) {
   WL_RETURN_IF_ERROR(r.Shape({"method", "inputs", "outputs", "products"}));
   WL_ASSIGN_OR_RETURN(std::string method, r.Str("method"));
   if (!MethodCharsOk(method)) {
-    return r.Error("method", fmt::format("\"{}\" is not a method code (R1..R15, D1..D15 or a site code)", method));
+    return r.Error("method",
+                   fmt::format("\"{}\" is not a method code (R1..R15, D1..D15 or a site code)", method));
   }
   const char wrong = step.kind == "utilize" ? 'D' : 'R';
   if (method[0] == wrong) {
-    return step.Refuse(fmt::format("method {} is a {} code", method, wrong == 'D' ? "disposal" : "utilisation"));
+    return step.Refuse(
+        fmt::format("method {} is a {} code", method, wrong == 'D' ? "disposal" : "utilisation"));
   }
   WL_ASSIGN_OR_RETURN(const Json* inputs, r.Array("inputs", true, true));
   std::map<std::string, int64_t> drawn;

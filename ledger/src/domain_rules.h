@@ -17,6 +17,10 @@
 #include "wasteledger/time_util.h"
 #include "wasteledger/waste_code.h"
 
+namespace wasteledger {
+class SchemaValidator;
+}  // namespace wasteledger
+
 namespace wasteledger::domain {
 
 struct Step {
@@ -31,6 +35,7 @@ struct Step {
   DomainTxn* txn = nullptr;
   const WasteCatalogue* catalogue = nullptr;
   std::vector<std::string>* warnings = nullptr;
+  const SchemaValidator* schemas = nullptr;  // optional
 
   Status Refuse(const std::string& rule) const { return Status::Refused(kind + ": " + rule); }
   void Warn(const std::string& what) const;

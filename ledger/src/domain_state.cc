@@ -10,11 +10,10 @@ namespace wasteledger {
 
 namespace domain {
 
-void Step::Warn(const std::string& what) const {
-  warnings->push_back(fmt::format("seq {}: {}", seq, what));
-}
+void Step::Warn(const std::string& what) const { warnings->push_back(fmt::format("seq {}: {}", seq, what)); }
 
-Result<const Party*> Step::NeedParty(const std::string& id, std::string_view role, std::string_view as) const {
+Result<const Party*> Step::NeedParty(const std::string& id, std::string_view role,
+                                     std::string_view as) const {
   const Party* p = ctx->find_party(id);
   if (p == nullptr) return Refuse(fmt::format("{} \"{}\" is not a registered party", as, id));
   if (!p->HasRole(role)) return Refuse(fmt::format("{} \"{}\" does not have the {} role", as, id, role));
@@ -45,15 +44,18 @@ Status Step::NeedFreeLotId(const std::string& id) const {
 
 Result<Lot> Step::NeedOwnLot(const std::string& id, int64_t draw_g, const std::string& path) const {
   WL_ASSIGN_OR_RETURN(auto lot, txn->GetLot(id));
-  if (!lot) return Refuse(fmt::format("{}: no lot \"{}\"", path, id));
-  if (lot->voided_by) return Refuse(fmt::format("{}: lot \"{}\" was voided at seq {}", path, id, *lot->voided_by));
+  if (!lot) return Status::Refused(fmt::format("{}: no lot \"{}\"", path, id));
+  if (lot->voided_by)
+    return Status::Refused(fmt::format("{}: lot \"{}\" was voided at seq {}", path, id, *lot->voided_by));
   if (lot->owner != actor) {
-    return Refuse(fmt::format("{}: lot \"{}\" is held by \"{}\", not by \"{}\" (only the holder draws on a lot)",
-                              path, id, lot->owner, actor));
+    return Status::Refused(
+        fmt::format("{}: lot \"{}\" is held by \"{}\", not by \"{}\" (only the holder draws on a lot)", path,
+                    id, lot->owner, actor));
   }
   if (draw_g > lot->remaining_g) {
-    return Refuse(fmt::format("{}: lot \"{}\" holds {} g but {} g are drawn from it (a lot never goes below zero)",
-                              path, id, lot->remaining_g, draw_g));
+    return Status::Refused(
+        fmt::format("{}: lot \"{}\" holds {} g but {} g are drawn from it (a lot never goes below zero)",
+                    path, id, lot->remaining_g, draw_g));
   }
   return std::move(*lot);
 }
@@ -82,8 +84,8 @@ Status ApplyLifecycle(const Step& step, const Json& body) {
 namespace {
 
 bool IsDomainKind(std::string_view kind) {
-  for (std::string_view k : {"generate", "dispatch", "pickup", "handover", "receive", "utilize", "dispose",
-                             "correct", "void"}) {
+  for (std::string_view k :
+       {"generate", "dispatch", "pickup", "handover", "receive", "utilize", "dispose", "correct", "void"}) {
     if (kind == k) return true;
   }
   return false;
@@ -102,8 +104,8 @@ Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint6
   if (!IsDomainKind(st.kind)) return Status::Ok();
   if (st.time.unix_seconds > ctx.logged_unix_seconds + kMaxFutureSkewSeconds) {
     return Status::Refused(fmt::format("{}: event time {} is more than {} minutes after the logged time {}",
-                                       st.kind, st.json["time"].get<std::string>(), kMaxFutureSkewSeconds / 60,
-                                       FormatUtc(ctx.logged_unix_seconds)));
+                                       st.kind, st.json["time"].get<std::string>(),
+                                       kMaxFutureSkewSeconds / 60, FormatUtc(ctx.logged_unix_seconds)));
   }
   domain::DomainTxn txn(batch);
   domain::Step step;
@@ -117,6 +119,7 @@ Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint6
   step.txn = &txn;
   step.catalogue = &catalogue_;
   step.warnings = &warnings_;
+  step.schemas = schemas_;
   const Json& body = st.json["body"];
   if (st.kind == "correct" || st.kind == "void") return domain::ApplyVoidOrCorrect(step, body);
   return domain::ApplyLifecycle(step, body);

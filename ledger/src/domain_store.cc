@@ -105,9 +105,12 @@ Result<std::string> EncodeLot(const Lot& lot) {
   Json source = {{"kind", lot.source.kind}, {"seq", lot.source.seq}};
   PutOpt(source, "manifest", lot.source.manifest);
   if (lot.source.line > 0) source["line"] = lot.source.line;
-  Json j = {{"id", lot.id},         {"owner", lot.owner},
-            {"waste", lot.waste},   {"mass_g", lot.mass_g},
-            {"remaining_g", lot.remaining_g}, {"hazardous", lot.hazardous},
+  Json j = {{"id", lot.id},
+            {"owner", lot.owner},
+            {"waste", lot.waste},
+            {"mass_g", lot.mass_g},
+            {"remaining_g", lot.remaining_g},
+            {"hazardous", lot.hazardous},
             {"source", source}};
   PutOpt(j, "hazards", lot.hazards);
   PutOpt(j, "voided_by", lot.voided_by);
@@ -151,8 +154,9 @@ Result<std::string> EncodeManifest(const Manifest& m) {
   }
   Json custody = Json::array();
   for (const auto& c : m.custody) custody.push_back({{"holder", c.holder}, {"seq", c.seq}});
-  Json j = {{"number", m.number},     {"producer", m.producer},       {"receiver", m.receiver},
-            {"carriers", m.carriers}, {"lines", lines},               {"custody", custody},
+  Json j = {{"number", m.number},     {"producer", m.producer},
+            {"receiver", m.receiver}, {"carriers", m.carriers},
+            {"lines", lines},         {"custody", custody},
             {"status", m.status},     {"dispatch_seq", m.dispatch_seq}};
   PutOpt(j, "receive_seq", m.receive_seq);
   PutOpt(j, "reject", m.reject);

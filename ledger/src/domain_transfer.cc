@@ -1,8 +1,8 @@
 // generate, dispatch, pickup, handover.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "domain_permit.h"
 #include "domain_rules.h"
@@ -38,7 +38,8 @@ Result<Manifest> NeedOpenManifest(const Step& step, const BodyReader& r) {
   WL_ASSIGN_OR_RETURN(std::string number, r.Str("manifest"));
   WL_ASSIGN_OR_RETURN(auto m, step.txn->GetManifest(number));
   if (!m) return step.Refuse(fmt::format("no manifest {} has been dispatched", number));
-  if (m->voided_by) return step.Refuse(fmt::format("manifest {} was voided at seq {}", number, *m->voided_by));
+  if (m->voided_by)
+    return step.Refuse(fmt::format("manifest {} was voided at seq {}", number, *m->voided_by));
   if (m->receive_seq) {
     return step.Refuse(fmt::format("manifest {} was already received at seq {}", number, *m->receive_seq));
   }
@@ -88,8 +89,9 @@ Status ApplyDispatch(const Step& step, const Json& body) {
   if (!parsed.ok()) return r.Error("manifest", parsed.status().message());
   WL_ASSIGN_OR_RETURN(auto existing, step.txn->GetManifest(number));
   if (existing && existing->voided_by != step.seq) {
-    return step.Refuse(fmt::format("manifest number {} is already used (dispatched at seq {}); a number is used once",
-                                   number, existing->dispatch_seq));
+    return step.Refuse(
+        fmt::format("manifest number {} is already used (dispatched at seq {}); a number is used once",
+                    number, existing->dispatch_seq));
   }
   WL_ASSIGN_OR_RETURN(std::string to, r.Str("to"));
   WL_ASSIGN_OR_RETURN(const Party* receiver, step.NeedParty(to, "receiver", "the receiver"));
@@ -112,7 +114,7 @@ Status ApplyDispatch(const Step& step, const Json& body) {
   }
   WL_ASSIGN_OR_RETURN(const Json* lines, r.Array("lines", true, true));
   const std::string date = EventDate(step.time);
-  std::map<std::string, int64_t> drawn;         // lot -> grams, in first-use order below
+  std::map<std::string, int64_t> drawn;  // lot -> grams, in first-use order below
   std::vector<std::string> order;
   std::map<std::string, CapacityUse> by_permit;  // permit number -> use
   std::map<std::string, std::optional<int64_t>> capacity;
@@ -136,9 +138,10 @@ Status ApplyDispatch(const Step& step, const Json& body) {
     drawn[lot_id] = before + mass;
     auto permit = FindPermit(*receiver, waste, date, {"utilize", "dispose", "store", "collect"});
     if (!permit) {
-      return step.Refuse(fmt::format(
-          "line {}: receiver \"{}\" holds no permit valid on {} to utilize, dispose, store or collect {} ({})",
-          i + 1, to, date, waste.code, waste.category));
+      return step.Refuse(
+          fmt::format("line {}: receiver \"{}\" holds no permit valid on {} to utilize, dispose, store or "
+                      "collect {} ({})",
+                      i + 1, to, date, waste.code, waste.category));
     }
     auto& use = by_permit[permit->number];
     use.receiver = to;
@@ -158,8 +161,9 @@ Status ApplyDispatch(const Step& step, const Json& body) {
     WL_ASSIGN_OR_RETURN(int64_t total, step.txn->AddGrams(CapacityKey(to, use.permit, use.year), use.mass_g));
     const auto& cap = capacity[number_p];
     if (cap && total > *cap) {
-      step.Warn(fmt::format("receiver \"{}\" permit {} allows {} a year; {} dispatched to it in {} with manifest {}",
-                            to, use.permit, FormatMass(*cap), FormatMass(total), use.year, number));
+      step.Warn(fmt::format(
+          "receiver \"{}\" permit {} allows {} a year; {} dispatched to it in {} with manifest {}", to,
+          use.permit, FormatMass(*cap), FormatMass(total), use.year, number));
     }
     e.capacity.push_back(use);
   }
@@ -177,12 +181,13 @@ Status ApplyPickup(const Step& step, const Json& body) {
   WL_RETURN_IF_ERROR(r.Shape({"manifest"}));
   WL_ASSIGN_OR_RETURN(Manifest m, NeedOpenManifest(step, r));
   if (std::find(m.carriers.begin(), m.carriers.end(), step.actor) == m.carriers.end()) {
-    return step.Refuse(fmt::format("only a carrier named on manifest {} picks it up; \"{}\" is not (carriers: {})",
-                                   m.number, step.actor, Names(m.carriers)));
+    return step.Refuse(
+        fmt::format("only a carrier named on manifest {} picks it up; \"{}\" is not (carriers: {})", m.number,
+                    step.actor, Names(m.carriers)));
   }
   if (m.custody.size() > 1) {
-    return step.Refuse(fmt::format("manifest {} was already picked up; carrier \"{}\" holds it (use handover)",
-                                   m.number, m.holder()));
+    return step.Refuse(fmt::format(
+        "manifest {} was already picked up; carrier \"{}\" holds it (use handover)", m.number, m.holder()));
   }
   m.custody.push_back({step.actor, step.seq});
   m.status = "in_transit";
@@ -198,13 +203,15 @@ Status ApplyHandover(const Step& step, const Json& body) {
   WL_ASSIGN_OR_RETURN(Manifest m, NeedOpenManifest(step, r));
   WL_ASSIGN_OR_RETURN(std::string to, r.Str("to"));
   if (m.custody.size() < 2 || m.holder() != step.actor) {
-    return step.Refuse(fmt::format("only the carrier holding manifest {} hands it over; \"{}\" holds it, not \"{}\"",
-                                   m.number, m.holder(), step.actor));
+    return step.Refuse(
+        fmt::format("only the carrier holding manifest {} hands it over; \"{}\" holds it, not \"{}\"",
+                    m.number, m.holder(), step.actor));
   }
   if (to == step.actor || std::find(m.carriers.begin(), m.carriers.end(), to) == m.carriers.end()) {
-    return step.Refuse(fmt::format("manifest {} is handed over to another carrier named on it; \"{}\" is not "
-                                   "(carriers: {})",
-                                   m.number, to, Names(m.carriers)));
+    return step.Refuse(
+        fmt::format("manifest {} is handed over to another carrier named on it; \"{}\" is not "
+                    "(carriers: {})",
+                    m.number, to, Names(m.carriers)));
   }
   m.custody.push_back({to, step.seq});
   WL_RETURN_IF_ERROR(step.txn->PutManifest(m));

@@ -7,11 +7,10 @@
 // recomputes every party's stock from the exported entries.
 #pragma once
 
+#include <catch2/catch.hpp>
 #include <map>
 #include <set>
 #include <string>
-
-#include <catch2/catch.hpp>
 
 #include "ledger_fixture.h"
 #include "wasteledger/domain_query.h"
@@ -30,8 +29,8 @@ inline WasteCatalogue LoadCatalogueOrFail() {
 inline Json Permit(const std::string& number, const std::vector<std::string>& activities,
                    const std::vector<std::string>& wastes, int64_t capacity_g,
                    const std::string& from = "2026-01-01", const std::string& to = "2026-12-31") {
-  return {{"number", number}, {"activities", activities}, {"wastes", wastes},
-          {"capacity_g", capacity_g}, {"valid_from", from}, {"valid_to", to}};
+  return {{"number", number},         {"activities", activities}, {"wastes", wastes},
+          {"capacity_g", capacity_g}, {"valid_from", from},       {"valid_to", to}};
 }
 
 using StockMap = std::map<std::string, std::map<std::string, int64_t>>;
@@ -64,11 +63,14 @@ class DomainFixture : public LedgerFixture {
 
   std::string Export() {
     std::string out;
-    REQUIRE(ledger().ScanEntries(0, ledger().size(), [&](uint64_t, std::string_view b) {
-      out.append(b);
-      out.push_back('\n');
-      return true;
-    }).ok());
+    REQUIRE(ledger()
+                .ScanEntries(0, ledger().size(),
+                             [&](uint64_t, std::string_view b) {
+                               out.append(b);
+                               out.push_back('\n');
+                               return true;
+                             })
+                .ok());
     return out;
   }
   StockMap AllStock() {
@@ -121,23 +123,27 @@ inline StockMap ReferenceStock(const Ledger& ledger) {
   };
   std::map<uint64_t, E> entries;
   std::set<uint64_t> dead;
-  REQUIRE(ledger.ScanEntries(0, ledger.size(), [&](uint64_t seq, std::string_view bytes) {
-    auto parsed = ParseEntry(bytes);
-    REQUIRE(parsed.ok());
-    const Json& st = parsed->statement.json;
-    E e{seq, st["kind"].get<std::string>(), st["actor"].get<std::string>(), st["body"]};
-    if (e.kind == "void" || e.kind == "correct") {
-      const auto target = e.body["seq"].get<uint64_t>();
-      dead.insert(target);
-      if (e.kind == "correct") {
-        e.kind = entries.at(target).kind;
-        e.actor = entries.at(target).actor;
-        e.body = e.body["body"];
-      }
-    }
-    entries.emplace(seq, std::move(e));
-    return true;
-  }).ok());
+  REQUIRE(
+      ledger
+          .ScanEntries(0, ledger.size(),
+                       [&](uint64_t seq, std::string_view bytes) {
+                         auto parsed = ParseEntry(bytes);
+                         REQUIRE(parsed.ok());
+                         const Json& st = parsed->statement.json;
+                         E e{seq, st["kind"].get<std::string>(), st["actor"].get<std::string>(), st["body"]};
+                         if (e.kind == "void" || e.kind == "correct") {
+                           const auto target = e.body["seq"].get<uint64_t>();
+                           dead.insert(target);
+                           if (e.kind == "correct") {
+                             e.kind = entries.at(target).kind;
+                             e.actor = entries.at(target).actor;
+                             e.body = e.body["body"];
+                           }
+                         }
+                         entries.emplace(seq, std::move(e));
+                         return true;
+                       })
+          .ok());
   struct L {
     std::string owner, waste;
     int64_t g;
@@ -161,14 +167,16 @@ inline StockMap ReferenceStock(const Ledger& ledger) {
         listed.insert(i);
         const Json& ml = lines[i - 1];
         if (l["received_g"] > 0) {
-          lots["#" + s + "/" + std::to_string(i)] = {e.actor, l.value("waste", ml["waste"].get<std::string>()),
-                                                     l["received_g"]};
+          lots["#" + s + "/" + std::to_string(i)] = {
+              e.actor, l.value("waste", ml["waste"].get<std::string>()), l["received_g"]};
         }
-        if (l["refused_g"] > 0) lots["#" + s + "/" + std::to_string(i) + "r"] = {producer, ml["waste"], l["refused_g"]};
+        if (l["refused_g"] > 0)
+          lots["#" + s + "/" + std::to_string(i) + "r"] = {producer, ml["waste"], l["refused_g"]};
       }
       for (size_t i = 1; b.contains("reject") && i <= lines.size(); ++i) {
-        if (!listed.count(i)) lots["#" + s + "/" + std::to_string(i) + "r"] = {producer, lines[i - 1]["waste"],
-                                                                               lines[i - 1]["mass_g"]};
+        if (!listed.count(i))
+          lots["#" + s + "/" + std::to_string(i) + "r"] = {producer, lines[i - 1]["waste"],
+                                                           lines[i - 1]["mass_g"]};
       }
     } else if (e.kind == "utilize" || e.kind == "dispose") {
       for (const auto& in : b["inputs"]) lots.at(in["lot"]).g -= in["mass_g"].get<int64_t>();

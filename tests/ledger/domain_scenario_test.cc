@@ -4,26 +4,29 @@
 #include <random>
 
 #include "domain_fixture.h"
+#include "wasteledger/manifest_number.h"
 
 namespace wasteledger::testing {
 namespace {
 
 TEST_CASE("a lot followed through two hops to utilisation and disposal", "[domain]") {
   DomainFixture f;
-  const uint64_t gen =
-      f.Ok(f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 10000000}, {"lot", "L1"},
-                                  {"hazards", {"T"}}}));
+  const uint64_t gen = f.Ok(f.S(
+      f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 10000000}, {"lot", "L1"}, {"hazards", {"T"}}}));
   const uint64_t d1 = f.Ok(f.S(f.p1, "dispatch",
-                               {{"manifest", "20264110000001"}, {"to", "r1"}, {"carriers", {"c1", "c2"}},
+                               {{"manifest", "20264110000001"},
+                                {"to", "r1"},
+                                {"carriers", {"c1", "c2"}},
                                 {"lines", {{{"lot", "L1"}, {"waste", "900-041-49"}, {"mass_g", 8000000}}}}}));
   CHECK(f.GetLotOrFail("L1").remaining_g == 2000000);
   f.Ok(f.S(f.c1, "pickup", {{"manifest", "20264110000001"}}));
   CHECK(f.GetManifestOrFail("20264110000001").status == "in_transit");
   f.Ok(f.S(f.c1, "handover", {{"manifest", "20264110000001"}, {"to", "c2"}}));
-  const uint64_t rc1 = f.Ok(f.S(f.r1, "receive",
-                                {{"manifest", "20264110000001"},
-                                 {"lines", {{{"line", 1}, {"received_g", 7900000}, {"refused_g", 100000},
-                                             {"reason", "one drum leaking"}}}}}));
+  const uint64_t rc1 = f.Ok(f.S(
+      f.r1, "receive",
+      {{"manifest", "20264110000001"},
+       {"lines",
+        {{{"line", 1}, {"received_g", 7900000}, {"refused_g", 100000}, {"reason", "one drum leaking"}}}}}));
   const std::string at_r1 = "#" + std::to_string(rc1) + "/1";
   const Manifest m1 = f.GetManifestOrFail("20264110000001");
   CHECK(m1.status == "received");
@@ -41,7 +44,9 @@ TEST_CASE("a lot followed through two hops to utilisation and disposal", "[domai
 
   // Second hop: r1 sends it on to the incinerator.
   f.Ok(f.S(f.r1, "dispatch",
-           {{"manifest", "20264110000002"}, {"to", "r2"}, {"carriers", {"c1"}},
+           {{"manifest", "20264110000002"},
+            {"to", "r2"},
+            {"carriers", {"c1"}},
             {"lines", {{{"lot", at_r1}, {"waste", "900-041-49"}, {"mass_g", 7900000}}}}}));
   f.Ok(f.S(f.c1, "pickup", {{"manifest", "20264110000002"}}));
   const uint64_t rc2 = f.Ok(f.S(f.r2, "receive",
@@ -102,15 +107,19 @@ TEST_CASE("a sealed batch runs the rules on every member", "[domain]") {
   DomainFixture f;
   // Two statements in one batch: the second sees the first's lot.
   f.AppendOk({f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 5000}, {"lot", "B1"}}),
-              f.S(f.p1, "dispatch", {{"manifest", "20264110000007"}, {"to", "r2"},
-                                     {"lines", {{{"lot", "B1"}, {"waste", "900-041-49"}, {"mass_g", 5000}}}}})});
+              f.S(f.p1, "dispatch",
+                  {{"manifest", "20264110000007"},
+                   {"to", "r2"},
+                   {"lines", {{{"lot", "B1"}, {"waste", "900-041-49"}, {"mass_g", 5000}}}}})});
   CHECK(f.GetLotOrFail("B1").remaining_g == 0);
   // A refusal late in a batch leaves nothing of the batch behind.
   const std::string before = f.Export();
-  const std::string msg = f.AppendRefused(
-      {f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 5000}, {"lot", "B2"}}),
-       f.S(f.p1, "dispatch", {{"manifest", "20264110000008"}, {"to", "r2"},
-                              {"lines", {{{"lot", "B2"}, {"waste", "900-041-49"}, {"mass_g", 6000}}}}})});
+  const std::string msg =
+      f.AppendRefused({f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 5000}, {"lot", "B2"}}),
+                       f.S(f.p1, "dispatch",
+                           {{"manifest", "20264110000008"},
+                            {"to", "r2"},
+                            {"lines", {{{"lot", "B2"}, {"waste", "900-041-49"}, {"mass_g", 6000}}}}})});
   CHECK(msg.find("line 2: dispatch:") == 0);
   CHECK(f.Export() == before);
   auto b2 = GetLot(f.ledger(), "B2");
@@ -123,7 +132,7 @@ TEST_CASE("random lifecycles keep stock equal to what the entries say", "[domain
   std::mt19937 rng(20260301);
   const std::vector<const SigningKey*> producers = {&f.p1, &f.p3, &f.r1};
   int manifests = 0;
-  int accepted = 0, refused = 0;
+  int accepted = 0, rejected = 0;
   auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
   for (int step = 0; step < 120; ++step) {
     const int op = static_cast<int>(pick(5));
@@ -132,15 +141,18 @@ TEST_CASE("random lifecycles keep stock equal to what the entries say", "[domain
     REQUIRE(lots.ok());
     Submission sub;
     if (op == 0 || lots->empty()) {
-      sub = f.S(*who, "generate", {{"waste", pick(2) ? "900-041-49" : "772-002-18"},
-                                   {"mass_g", 1000 + static_cast<int64_t>(pick(100000))}});
+      sub = f.S(*who, "generate",
+                {{"waste", pick(2) ? "900-041-49" : "772-002-18"},
+                 {"mass_g", 1000 + static_cast<int64_t>(pick(100000))}});
     } else if (op == 1 || op == 2) {
       const Lot& lot = lots->at(pick(lots->size()));
       // Sometimes more than the lot holds, which must be refused.
       const int64_t mass = 1 + static_cast<int64_t>(pick(static_cast<size_t>(lot.remaining_g + 500)));
-      sub = f.S(*who, "dispatch", {{"manifest", FormatManifestNumber(2026, 41, 10, ++manifests)},
-                                   {"to", pick(2) ? "r1" : "r2"}, {"carriers", {"c1"}},
-                                   {"lines", {{{"lot", lot.id}, {"waste", lot.waste}, {"mass_g", mass}}}}});
+      sub = f.S(*who, "dispatch",
+                {{"manifest", FormatManifestNumber(2026, 41, 10, ++manifests)},
+                 {"to", pick(2) ? "r1" : "r2"},
+                 {"carriers", {"c1"}},
+                 {"lines", {{{"lot", lot.id}, {"waste", lot.waste}, {"mass_g", mass}}}}});
     } else if (op == 3) {
       auto all = ListManifests(f.ledger());
       REQUIRE(all.ok());
@@ -154,8 +166,9 @@ TEST_CASE("random lifecycles keep stock equal to what the entries say", "[domain
       const int64_t received = static_cast<int64_t>(pick(static_cast<size_t>(sent + 1)));
       const int64_t refused = static_cast<int64_t>(pick(static_cast<size_t>(sent - received + 2)));
       const SigningKey& rk = m.receiver == "r1" ? f.r1 : f.r2;
-      sub = f.S(rk, "receive", {{"manifest", m.number},
-                                {"lines", {{{"line", 1}, {"received_g", received}, {"refused_g", refused}}}}});
+      sub = f.S(rk, "receive",
+                {{"manifest", m.number},
+                 {"lines", {{{"line", 1}, {"received_g", received}, {"refused_g", refused}}}}});
     } else {
       const Lot& lot = lots->at(pick(lots->size()));
       const int64_t mass = 1 + static_cast<int64_t>(pick(static_cast<size_t>(lot.remaining_g + 100)));
@@ -166,11 +179,11 @@ TEST_CASE("random lifecycles keep stock equal to what the entries say", "[domain
     auto prepared = f.ledger().Prepare({sub});
     REQUIRE(prepared.ok());
     auto appended = f.ledger().Append(std::move(*prepared));
-    (appended.ok() ? accepted : refused)++;
+    (appended.ok() ? accepted : rejected)++;
     if (step % 20 == 19) REQUIRE(f.AllStock() == ReferenceStock(f.ledger()));
   }
   CHECK(accepted > 40);
-  CHECK(refused > 5);
+  CHECK(rejected > 5);
   CHECK(f.AllStock() == ReferenceStock(f.ledger()));
   // The stock index equals the sum over live lots.
   auto lots = ListLots(f.ledger());

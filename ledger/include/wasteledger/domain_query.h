@@ -33,13 +33,13 @@ struct LotSource {
 struct Lot {
   std::string id;
   std::string owner;
-  std::string waste;                 // normalised code
-  int64_t mass_g = 0;                // at creation
-  int64_t remaining_g = 0;           // after every live consumption
-  bool hazardous = false;            // the code is a 名录 hazardous code
-  std::string hazards;               // "T,C" as declared at generation, or empty
+  std::string waste;        // normalised code
+  int64_t mass_g = 0;       // at creation
+  int64_t remaining_g = 0;  // after every live consumption
+  bool hazardous = false;   // the code is a 名录 hazardous code
+  std::string hazards;      // "T,C" as declared at generation, or empty
   LotSource source;
-  std::optional<uint64_t> voided_by; // the void or correct entry that undid it
+  std::optional<uint64_t> voided_by;  // the void or correct entry that undid it
 };
 
 struct ManifestLine {
@@ -71,7 +71,7 @@ struct Manifest {
   std::string status;
   uint64_t dispatch_seq = 0;
   std::optional<uint64_t> receive_seq;
-  std::string reject;                 // the receiver's reason for refusing it all
+  std::string reject;  // the receiver's reason for refusing it all
   std::optional<uint64_t> voided_by;
 
   const std::string& holder() const { return custody.back().holder; }
@@ -82,17 +82,17 @@ struct Manifest {
 // applied), kept so that void and correct can reverse it.
 struct EntryEffect {
   uint64_t seq = 0;
-  std::string kind;      // the lifecycle kind in force at seq
-  std::string actor;     // the original actor (a correction keeps it)
+  std::string kind;                   // the lifecycle kind in force at seq
+  std::string actor;                  // the original actor (a correction keeps it)
   std::optional<uint64_t> corrects;   // this is the replacement for that seq
   std::optional<uint64_t> voided_by;  // void or correct entry that reversed it
   std::vector<std::string> created_lots;
 };
 
 struct LotFilter {
-  std::string owner;             // empty: every owner
-  std::string waste;             // empty: every code
-  bool include_empty = false;    // lots with nothing remaining
+  std::string owner;           // empty: every owner
+  std::string waste;           // empty: every code
+  bool include_empty = false;  // lots with nothing remaining
   bool include_voided = false;
 };
 

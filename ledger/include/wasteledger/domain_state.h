@@ -21,6 +21,8 @@
 
 namespace wasteledger {
 
+class SchemaValidator;
+
 // How far an event time may lie after the entry's logged time.
 inline constexpr int64_t kMaxFutureSkewSeconds = 600;
 
@@ -28,8 +30,8 @@ class DomainState : public StateHook {
  public:
   explicit DomainState(WasteCatalogue catalogue);
 
-  Status Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> seal_by,
-               const ApplyContext& ctx, BatchAccess& batch) override;
+  Status Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> seal_by, const ApplyContext& ctx,
+               BatchAccess& batch) override;
   void Commit() override;
   void Abort() override;
 
@@ -39,8 +41,15 @@ class DomainState : public StateHook {
 
   const WasteCatalogue& catalogue() const { return catalogue_; }
 
+  // Optional (not owned): checks the replacement body of a correct entry
+  // against the schema of the kind it corrects (path "body.body"). Bodies of
+  // the statements themselves are validated where the ledger validates
+  // every statement.
+  void SetSchemaValidator(const SchemaValidator* schemas) { schemas_ = schemas; }
+
  private:
   WasteCatalogue catalogue_;
+  const SchemaValidator* schemas_ = nullptr;
   std::vector<std::string> warnings_;
   bool in_batch_ = false;
 };
