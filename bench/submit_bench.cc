@@ -20,8 +20,14 @@
 // RESULT lines (per second unless named otherwise): sign, submit_lib,
 // parse_1t, prepare_only, append_only, verify_lib, submit_bin, verify_bin,
 // plus submit_append_share (fraction of the submit wall time the appending
-// thread spent in Append), submit_wait_share (fraction it spent waiting for Prepare), open_seconds
-// (Ledger::Open read-only of the submitted ledger) and payload_bytes.
+// thread spent in Append), submit_wait_share (fraction it spent waiting for
+// Prepare), open_seconds (Ledger::Open read-only of the submitted ledger),
+// payload_bytes, and the CPU time of the process (all threads) per statement
+// in microseconds: submit_cpu_us, parse_cpu_us, prepare_cpu_us,
+// append_cpu_us, verify_cpu_us (per entry).
+//
+// Every ledger is written under the rules `wasteledger submit` applies
+// (bench_util.h, UseDomainRules): the statement schemas and the domain layer.
 #include <future>
 #include <thread>
 
@@ -56,6 +62,7 @@ std::vector<std::string> SignAll(const Parties& parties, uint64_t n, double* pay
 
 struct SubmitTiming {
   double total = 0, in_append = 0, waiting = 0;
+  double cpu = 0;  // process CPU seconds, all threads
   uint64_t appended = 0;
 };
 
@@ -73,7 +80,7 @@ SubmitTiming SubmitLikeCli(Ledger& ledger, const std::vector<std::string>& lines
   };
   auto prepare = [&ledger](Chunk c) { return ledger.Prepare(c.lines, c.numbers); };
 
-  const double start = Now();
+  const double start = Now(), cpu_start = ProcessCpuNow();
   std::future<wasteledger::Result<PreparedBatch>> next = std::async(std::launch::async, prepare, read_chunk());
   PreparedBatch carry;
   for (;;) {
@@ -99,6 +106,7 @@ SubmitTiming SubmitLikeCli(Ledger& ledger, const std::vector<std::string>& lines
     if (done) break;
   }
   timing.total = Now() - start;
+  timing.cpu = ProcessCpuNow() - cpu_start;
   return timing;
 }
 
@@ -107,15 +115,18 @@ SubmitTiming SubmitLikeCli(Ledger& ledger, const std::vector<std::string>& lines
 // core), kept in memory; then Append of those batches, one after another.
 void Decompose(const std::string& dir, const Parties& parties, const std::vector<std::string>& lines,
                size_t batch) {
-  double start = Now();
+  const double n = static_cast<double>(lines.size());
+  double start = Now(), cpu_start = ProcessCpuNow();
   for (const auto& l : lines) {
     if (!ParseSubmission(l).ok()) Die("parse failed");
   }
-  Report("parse_1t", static_cast<double>(lines.size()) / (Now() - start));
+  Report("parse_1t", n / (Now() - start));
+  Report("parse_cpu_us", (ProcessCpuNow() - cpu_start) * 1e6 / n);
 
   auto ledger = CreateLedger(dir, parties);
   std::vector<PreparedBatch> prepared;
   start = Now();
+  cpu_start = ProcessCpuNow();
   for (size_t from = 0; from < lines.size(); from += batch) {
     const size_t to = std::min(lines.size(), from + batch);
     std::vector<std::string> chunk(lines.begin() + static_cast<ptrdiff_t>(from),
@@ -124,11 +135,14 @@ void Decompose(const std::string& dir, const Parties& parties, const std::vector
     for (size_t i = from; i < to; ++i) numbers.push_back(i + 1);
     prepared.push_back(Must(ledger->Prepare(chunk, numbers), "prepare"));
   }
-  Report("prepare_only", static_cast<double>(lines.size()) / (Now() - start));
+  Report("prepare_only", n / (Now() - start));
+  Report("prepare_cpu_us", (ProcessCpuNow() - cpu_start) * 1e6 / n);
 
   start = Now();
+  cpu_start = ProcessCpuNow();
   for (auto& b : prepared) Must(ledger->Append(std::move(b)), "append");
-  Report("append_only", static_cast<double>(lines.size()) / (Now() - start));
+  Report("append_only", n / (Now() - start));
+  Report("append_cpu_us", (ProcessCpuNow() - cpu_start) * 1e6 / n);
   if (ledger->size() != lines.size() + 1 + parties.producers.size()) Die("append-only run lost entries");
 }
 
@@ -139,9 +153,11 @@ double VerifyLib(const std::string& dir, uint64_t expect_size, uint64_t expect_s
   auto ledger = Must(Ledger::Open(dir, Ledger::Mode::kRead), "open " + dir);
   Report("open_seconds", Now() - start);
   start = Now();
+  const double cpu_start = ProcessCpuNow();
   VerifyOptions options;
   auto result = Must(VerifyLedger(*ledger, options), "verify");
   const double t = Now() - start;
+  Report("verify_cpu_us", (ProcessCpuNow() - cpu_start) * 1e6 / static_cast<double>(result.size));
   if (!result.ok()) Die("verify found a problem: " + result.failure->problem);
   if (result.size != expect_size || result.signatures != expect_sigs) {
     Die(fmt::format("verify checked {} entries and {} signatures, expected {} and {}", result.size,
@@ -183,6 +199,7 @@ int Main(int argc, char** argv) {
     Report("submit_lib", static_cast<double>(n) / t.total);
     Report("submit_append_share", t.in_append / t.total);
     Report("submit_wait_share", t.waiting / t.total);
+    Report("submit_cpu_us", t.cpu * 1e6 / static_cast<double>(n));
   }
   Note("the parts alone: parse on one thread, Prepare, Append");
   Decompose(scratch.Sub("parts.ledger"), parties, lines, batch);

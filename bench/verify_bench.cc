@@ -5,7 +5,10 @@
 // the library makes, to show the wrapper costs nothing.
 //
 // Settings (environment): WL_BENCH_VERIFY_SECONDS (default 3) per figure.
-// Prints RESULT lines: verify_1t, verify_2t, verifierkey_2t (signatures/s).
+// Prints RESULT lines: verify_1t, verify_2t, verifierkey_2t (signatures/s),
+// verify_1t_cpu_us and verify_2t_cpu_us (CPU time of the verifying threads
+// per signature, microseconds: what one verification costs a core, however
+// loaded the machine is).
 #include <sodium.h>
 
 #include <atomic>
@@ -53,18 +56,25 @@ Corpus MakeCorpus() {
   return c;
 }
 
+struct Measured {
+  double rate = 0;    // verifications per second (wall clock)
+  double cpu_us = 0;  // CPU time of the verifying threads per verification, microseconds
+};
+
 // Runs `verify(item)` over the corpus on `threads` threads for about
-// `seconds`; returns verifications per second. Dies if one fails.
+// `seconds`; returns verifications per second and the CPU time each took.
+// Dies if one fails.
 template <typename VerifyFn>
-double Rate(const Corpus& c, unsigned threads, double seconds, VerifyFn verify) {
+Measured Rate(const Corpus& c, unsigned threads, double seconds, VerifyFn verify) {
   std::atomic<bool> go{false}, stop{false};
   std::vector<uint64_t> done(threads, 0), bad(threads, 0);
-  std::vector<double> ended(threads, 0);
+  std::vector<double> ended(threads, 0), cpu(threads, 0);
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       while (!go.load(std::memory_order_acquire)) {
       }
+      const double cpu_from = ThreadCpuNow();
       size_t i = t * (kMessages / threads);
       uint64_t n = 0, failed = 0;
       while (!stop.load(std::memory_order_relaxed)) {
@@ -75,6 +85,7 @@ double Rate(const Corpus& c, unsigned threads, double seconds, VerifyFn verify) 
         n += 32;
       }
       ended[t] = Now();
+      cpu[t] = ThreadCpuNow() - cpu_from;
       done[t] = n;
       bad[t] = failed;
     });
@@ -85,13 +96,14 @@ double Rate(const Corpus& c, unsigned threads, double seconds, VerifyFn verify) 
   stop.store(true);
   for (auto& th : pool) th.join();
   uint64_t total = 0;
-  double end = start;
+  double end = start, cpu_total = 0;
   for (unsigned t = 0; t < threads; ++t) {
     if (bad[t] != 0) Die("a baseline signature did not verify");
     total += done[t];
+    cpu_total += cpu[t];
     end = std::max(end, ended[t]);
   }
-  return static_cast<double>(total) / (end - start);
+  return {static_cast<double>(total) / (end - start), cpu_total * 1e6 / static_cast<double>(total)};
 }
 
 bool RawVerify(const Corpus& c, const Signed& s) {
@@ -109,11 +121,14 @@ int Main() {
   const Corpus corpus = MakeCorpus();
   Note(fmt::format("baseline: {} messages of {} bytes, {} keys, {:.0f} s per figure, {} hardware threads",
                    kMessages, kMessageBytes, kKeys, seconds, std::thread::hardware_concurrency()));
-  const double r1 = Rate(corpus, 1, seconds, RawVerify);
-  Report("verify_1t", r1);
-  const double r2 = Rate(corpus, 2, seconds, RawVerify);
-  Report("verify_2t", r2);
-  const double w2 = Rate(corpus, 2, seconds, WrappedVerify);
+  const Measured m1 = Rate(corpus, 1, seconds, RawVerify);
+  Report("verify_1t", m1.rate);
+  Report("verify_1t_cpu_us", m1.cpu_us);
+  const Measured m2 = Rate(corpus, 2, seconds, RawVerify);
+  Report("verify_2t", m2.rate);
+  Report("verify_2t_cpu_us", m2.cpu_us);
+  const double r1 = m1.rate, r2 = m2.rate;
+  const double w2 = Rate(corpus, 2, seconds, WrappedVerify).rate;
   Report("verifierkey_2t", w2);
   Note(fmt::format("libsodium {}: {:.0f}/s on 1 thread, {:.0f}/s on 2 ({:.2f}x); VerifierKey::Verify {:.0f}/s",
                    sodium_version_string(), r1, r2, r2 / r1, w2));

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <string>
+
 #include "command.h"
 #include "wasteledger/keys.h"
 
@@ -18,6 +20,18 @@ std::unique_ptr<Command> MakeCheckpointCommand();
 std::unique_ptr<Command> MakeVerifyCommand();
 std::unique_ptr<Command> MakeProveCommand();
 std::unique_ptr<Command> MakeVerifyProofCommand();
+std::unique_ptr<Command> MakeGenerateCommand();
+std::unique_ptr<Command> MakeDispatchCommand();
+std::unique_ptr<Command> MakePickupCommand();
+std::unique_ptr<Command> MakeHandoverCommand();
+std::unique_ptr<Command> MakeReceiveCommand();
+std::unique_ptr<Command> MakeUtilizeCommand();
+std::unique_ptr<Command> MakeDisposeCommand();
+std::unique_ptr<Command> MakeCorrectCommand();
+std::unique_ptr<Command> MakeVoidCommand();
+std::unique_ptr<Command> MakeStockCommand();
+std::unique_ptr<Command> MakeLotsCommand();
+std::unique_ptr<Command> MakeManifestCommand();
 
 std::vector<std::unique_ptr<Command>> AllCommands() {
   std::vector<std::unique_ptr<Command>> all;
@@ -26,6 +40,18 @@ std::vector<std::unique_ptr<Command>> AllCommands() {
   all.push_back(MakePartyCommand());
   all.push_back(MakeSignCommand());
   all.push_back(MakeSubmitCommand());
+  all.push_back(MakeGenerateCommand());
+  all.push_back(MakeDispatchCommand());
+  all.push_back(MakePickupCommand());
+  all.push_back(MakeHandoverCommand());
+  all.push_back(MakeReceiveCommand());
+  all.push_back(MakeUtilizeCommand());
+  all.push_back(MakeDisposeCommand());
+  all.push_back(MakeCorrectCommand());
+  all.push_back(MakeVoidCommand());
+  all.push_back(MakeStockCommand());
+  all.push_back(MakeLotsCommand());
+  all.push_back(MakeManifestCommand());
   all.push_back(MakeExportCommand());
   all.push_back(MakeLogCommand());
   all.push_back(MakeShowCommand());
@@ -35,6 +61,33 @@ std::vector<std::unique_ptr<Command>> AllCommands() {
   all.push_back(MakeVerifyProofCommand());
   return all;
 }
+
+namespace {
+
+// After a parse error: the first word that names no command, as
+// "word" or "group word", when the command line goes wrong there (CLI11 would
+// only say "A subcommand is required"). Empty when the words before the
+// first option all name commands.
+std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
+  CLI::App* current = &app;
+  std::string path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') return "";
+    const auto subs = current->get_subcommands({});
+    if (subs.empty()) return "";  // a command: the rest are its arguments
+    CLI::App* next = nullptr;
+    for (CLI::App* sub : subs) {
+      if (sub->check_name(word)) next = sub;
+    }
+    if (next == nullptr) return path + word;
+    path += word + " ";
+    current = next;
+  }
+  return "";
+}
+
+}  // namespace
 
 int RunCli(int argc, char** argv) {
   InitCrypto();
@@ -52,6 +105,15 @@ int RunCli(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0) {
+      const std::string unknown = UnknownCommand(app, argc, argv);
+      if (!unknown.empty()) {
+        const std::string group = unknown.substr(0, unknown.rfind(' ') + 1);
+        fmt::print(stderr, "wasteledger: error: unknown command \"{}\" (see wasteledger {}--help)\n", unknown,
+                   group);
+        return kExitUsage;
+      }
+    }
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }

@@ -4,10 +4,9 @@
 //   0 ok, 1 refused or failed, 2 usage, 3 verification failed, 4 ledger busy.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace wasteledger::cli {
 

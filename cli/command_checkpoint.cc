@@ -1,7 +1,7 @@
 // wasteledger checkpoint: sign, store and print a C2SP checkpoint.
-#include <fstream>
-
 #include <fmt/format.h>
+
+#include <fstream>
 
 #include "common.h"
 

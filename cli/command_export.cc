@@ -1,8 +1,8 @@
 // wasteledger export: the ledger as JSONL, each line exactly the stored
 // entry bytes (what outside verifiers read).
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 
 #include "common.h"
 
@@ -42,7 +42,8 @@ class ExportCommand : public Command {
     }
     bool write_ok = true;
     Status s = (*ledger)->ScanEntries(from_, to + 1, [&](uint64_t, std::string_view bytes) {
-      write_ok = std::fwrite(bytes.data(), 1, bytes.size(), out) == bytes.size() && std::fputc('\n', out) != EOF;
+      write_ok =
+          std::fwrite(bytes.data(), 1, bytes.size(), out) == bytes.size() && std::fputc('\n', out) != EOF;
       return write_ok;
     });
     if (out != stdout) {

@@ -1,6 +1,9 @@
 // wasteledger keygen: a new Ed25519 key file, encrypted unless asked not to.
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <system_error>
+
 #include "common.h"
 #include "wasteledger/key_file.h"
 
@@ -28,6 +31,13 @@ class KeygenCommand : public Command {
   }
 
   int Run() override {
+    // Refuse an existing file before warning or asking for a passphrase: the
+    // refusal is then the one line on stderr. WriteKeyFile still creates the
+    // file with O_EXCL, so a file appearing meanwhile is refused there too.
+    std::error_code ec;
+    if (std::filesystem::symlink_status(out_, ec).type() != std::filesystem::file_type::not_found && !ec) {
+      return Fail(Status::Refused("key file " + out_ + " already exists"));
+    }
     auto key = SigningKey::Generate(name_);
     if (!key.ok()) return Fail(key.status());
     std::optional<std::string> passphrase;
@@ -41,7 +51,8 @@ class KeygenCommand : public Command {
         if (!p2.ok()) return Fail(p2.status());
         if (*p1 != *p2) return Fail(Status::InvalidArgument("the passphrases differ"));
       }
-      if (p1->empty()) return Fail(Status::InvalidArgument("the passphrase is empty (or use --no-passphrase)"));
+      if (p1->empty())
+        return Fail(Status::InvalidArgument("the passphrase is empty (or use --no-passphrase)"));
       passphrase = std::move(*p1);
     }
     Status s = WriteKeyFile(out_, *key, passphrase);

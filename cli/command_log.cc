@@ -13,8 +13,10 @@ std::string Summary(const Statement& st) {
   if (st.kind == "genesis") return "origin " + str("origin") + ", timezone " + str("timezone");
   if (st.kind == "party") {
     std::string roles;
-    for (const auto& r : b.value("roles", Json::array())) roles += (roles.empty() ? "" : ",") + r.get<std::string>();
-    return fmt::format("{} {} [{}] {} key(s)", str("id"), str("name"), roles, b.value("keys", Json::array()).size());
+    for (const auto& r : b.value("roles", Json::array()))
+      roles += (roles.empty() ? "" : ",") + r.get<std::string>();
+    return fmt::format("{} {} [{}] {} key(s)", str("id"), str("name"), roles,
+                       b.value("keys", Json::array()).size());
   }
   if (st.kind == "seal") return fmt::format("batch of {}", b.value("count", 0));
   std::string s = b.dump();

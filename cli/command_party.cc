@@ -1,20 +1,62 @@
 // wasteledger party add|update|show|list: the regulator registers parties
 // (companies and agencies), their roles and their keys.
-#include <algorithm>
-
 #include <fmt/format.h>
 
-#include "common.h"
+#include <algorithm>
+
+#include "domain_cli.h"
 #include "wasteledger/uscc.h"
 
 namespace wasteledger::cli {
 namespace {
+
+constexpr const char* kPermitHelp =
+    "A permit NUMBER:ACTIVITIES:WASTES:CAPACITY:FROM:TO (repeat); activities of collect, store, utilize, "
+    "dispose, transport and wastes (codes or categories such as HW49, SW02) comma-separated, CAPACITY a "
+    "yearly mass (30000t), FROM and TO dates (2026-01-01)";
+
+// A permit from its option text, checked as far as the option goes; the
+// party schema checks the rest when the record is appended.
+Result<Json> ParsePermit(const std::string& text) {
+  WL_ASSIGN_OR_RETURN(auto f, SplitArg("--permit", text, 6, 6));
+  auto list = [](const std::string& s) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= s.size()) {
+      size_t comma = s.find(',', start);
+      if (comma == std::string::npos) comma = s.size();
+      if (comma > start) out.push_back(s.substr(start, comma - start));
+      start = comma + 1;
+    }
+    return out;
+  };
+  std::vector<std::string> wastes;
+  for (const auto& w : list(f[2])) {
+    // A category (HW49, SW02, S07, CW01) as it is; a code in normal form.
+    bool category = w.size() <= 4 && !w.empty() && (w[0] == 'H' || w[0] == 'S' || w[0] == 'C');
+    if (category) {
+      wastes.push_back(w);
+    } else {
+      WL_ASSIGN_OR_RETURN(std::string code, WasteArg("--permit " + text, w));
+      wastes.push_back(code);
+    }
+  }
+  WL_ASSIGN_OR_RETURN(int64_t capacity, MassArg("--permit " + text, f[3]));
+  return Json{{"number", f[0]},         {"activities", list(f[1])}, {"wastes", wastes},
+              {"capacity_g", capacity}, {"valid_from", f[4]},       {"valid_to", f[5]}};
+}
 
 class PartyCommand : public Command {
  public:
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("party", "Register, update and list parties");
     app->require_subcommand(1);
+    app->footer(
+        "Run `wasteledger party SUBCOMMAND --help` for its options.\n\n"
+        "Example:\n"
+        "  wasteledger party add --ledger city.ledger --key xcepb.key --id yuzhou-power \\\n"
+        "      --name 禹州市热电有限公司 --role producer --vkey yuzhou-power+1f80...\n"
+        "  wasteledger party list --ledger city.ledger");
 
     add_ = app->add_subcommand("add", "Register a new party (signed by a regulator)");
     AddLedgerOption(add_, &dir_);
@@ -26,14 +68,19 @@ class PartyCommand : public Command {
         ->delimiter(',')
         ->required();
     add_->add_option("--vkey", vkeys_, "Verifier key(s) of the party (from its keygen)");
+    add_->add_option("--permit", permits_, kPermitHelp);
     add_->add_flag("--wait", wait_, "Wait for another writer instead of failing with exit code 4");
     add_->footer(
         "Example:\n"
         "  wasteledger party add --ledger city.ledger --key xcepb.key --id yuzhou-power \\\n"
         "      --name 禹州市热电有限公司 --uscc 91411081MA44XXXXXX --role producer \\\n"
-        "      --vkey yuzhou-power+1a2b3c4d+AbC...");
+        "      --vkey yuzhou-power+1a2b3c4d+AbC...\n"
+        "  wasteledger party add --ledger city.ledger --key xcepb.key --id xuchang-incinerator \\\n"
+        "      --name 许昌危废处置中心 --role receiver --vkey xuchang-incinerator+... \\\n"
+        "      --permit 'HW4110001:utilize,dispose:HW18,HW49:30000t:2026-01-01:2026-12-31'");
 
-    update_ = app->add_subcommand("update", "Change a party's record: name, roles, keys (rotation, revocation)");
+    update_ =
+        app->add_subcommand("update", "Change a party's record: name, roles, keys (rotation, revocation)");
     AddLedgerOption(update_, &dir_);
     AddKeyOption(update_, &key_, "A regulator's key file");
     update_->add_option("--id", id_, "Party id")->required();
@@ -42,6 +89,9 @@ class PartyCommand : public Command {
     update_->add_option("--role", roles_, "Replace the roles (comma-separated)")->delimiter(',');
     update_->add_option("--add-vkey", vkeys_, "Add a verifier key (rotation: add the new, revoke the old)");
     update_->add_option("--revoke-key", revoke_, "Revoke a key, by its name+keyID or its whole vkey");
+    update_->add_option("--permit", permits_,
+                        std::string(kPermitHelp) + "; replaces a permit of the same number");
+    update_->add_option("--drop-permit", drop_permits_, "Remove the permit with this number");
     update_->add_flag("--wait", wait_, "Wait for another writer instead of failing with exit code 4");
     update_->footer(
         "Example (rotate a key):\n"
@@ -69,11 +119,17 @@ class PartyCommand : public Command {
     Json record;
     if (add_->parsed()) {
       if (existing) {
-        return Fail(Status::Refused(fmt::format(
-            "party \"{}\" is already registered (since seq {}); use party update", id_, existing->since_seq)));
+        return Fail(
+            Status::Refused(fmt::format("party \"{}\" is already registered (since seq {}); use party update",
+                                        id_, existing->since_seq)));
       }
-      record = {{"id", id_}, {"name", name_}, {"uscc", uscc_}, {"roles", roles_},
-                {"keys", vkeys_}, {"permits", Json::array()}};
+      record = {{"id", id_},       {"name", name_},  {"uscc", uscc_},
+                {"roles", roles_}, {"keys", vkeys_}, {"permits", Json::array()}};
+      for (const auto& text : permits_) {
+        auto permit = ParsePermit(text);
+        if (!permit.ok()) return Fail(permit.status());
+        record["permits"].push_back(std::move(*permit));
+      }
     } else {
       if (!existing) return Fail(Status::NotFound(fmt::format("no party \"{}\" (use party add)", id_)));
       record = existing->record;
@@ -82,11 +138,11 @@ class PartyCommand : public Command {
       if (!roles_.empty()) record["roles"] = roles_;
       std::vector<std::string> keys = record["keys"].get<std::vector<std::string>>();
       for (const auto& r : revoke_) {
-        auto it = std::find_if(keys.begin(), keys.end(), [&](const std::string& vk) {
-          return vk == r || vk.rfind(r + "+", 0) == 0;
-        });
+        auto it = std::find_if(keys.begin(), keys.end(),
+                               [&](const std::string& vk) { return vk == r || vk.rfind(r + "+", 0) == 0; });
         if (it == keys.end()) {
-          return Fail(Status::InvalidArgument(fmt::format("--revoke-key {}: not a current key of \"{}\"", r, id_)));
+          return Fail(
+              Status::InvalidArgument(fmt::format("--revoke-key {}: not a current key of \"{}\"", r, id_)));
         }
         keys.erase(it);
       }
@@ -97,6 +153,28 @@ class PartyCommand : public Command {
         keys.push_back(v);
       }
       record["keys"] = keys;
+      Json permits = record.value("permits", Json::array());
+      for (const auto& no : drop_permits_) {
+        auto it =
+            std::find_if(permits.begin(), permits.end(), [&](const Json& p) { return p["number"] == no; });
+        if (it == permits.end()) {
+          return Fail(
+              Status::InvalidArgument(fmt::format("--drop-permit {}: \"{}\" holds no such permit", no, id_)));
+        }
+        permits.erase(it);
+      }
+      for (const auto& text : permits_) {
+        auto permit = ParsePermit(text);
+        if (!permit.ok()) return Fail(permit.status());
+        auto it = std::find_if(permits.begin(), permits.end(),
+                               [&](const Json& p) { return p["number"] == (*permit)["number"]; });
+        if (it != permits.end()) {
+          *it = std::move(*permit);
+        } else {
+          permits.push_back(std::move(*permit));
+        }
+      }
+      record["permits"] = std::move(permits);
     }
     if (!record["uscc"].get<std::string>().empty()) {
       auto check = CheckUscc(record["uscc"].get<std::string>());
@@ -132,7 +210,7 @@ class PartyCommand : public Command {
 
   CLI::App *add_ = nullptr, *update_ = nullptr, *show_ = nullptr, *list_ = nullptr;
   std::string dir_, key_, id_, name_, uscc_;
-  std::vector<std::string> roles_, vkeys_, revoke_;
+  std::vector<std::string> roles_, vkeys_, revoke_, permits_, drop_permits_;
   bool wait_ = false;
 };
 

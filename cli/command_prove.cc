@@ -12,6 +12,11 @@ class ProveCommand : public Command {
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("prove", "Print an inclusion or consistency proof");
     app->require_subcommand(1);
+    app->footer(
+        "Run `wasteledger prove SUBCOMMAND --help` for its options.\n\n"
+        "Example:\n"
+        "  wasteledger prove inclusion --ledger city.ledger --seq 42 --format json > p42.json\n"
+        "  wasteledger prove consistency --ledger city.ledger --old 1000 --format json > c.json");
     inclusion_ = app->add_subcommand("inclusion", "Proof that entry SEQ is in the tree of size S");
     AddLedgerOption(inclusion_, &dir_);
     inclusion_->add_option("--seq", seq_, "The entry")->required();
@@ -20,7 +25,8 @@ class ProveCommand : public Command {
     inclusion_->footer(
         "Example:\n"
         "  wasteledger prove inclusion --ledger city.ledger --seq 42 --format json > p42.json");
-    consistency_ = app->add_subcommand("consistency", "Proof that the tree of size S1 is a prefix of size S2");
+    consistency_ =
+        app->add_subcommand("consistency", "Proof that the tree of size S1 is a prefix of size S2");
     AddLedgerOption(consistency_, &dir_);
     consistency_->add_option("--old", old_, "Older tree size S1")->required();
     consistency_->add_option("--new", size_, "Newer tree size S2 (default: the current size)");

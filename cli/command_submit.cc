@@ -1,11 +1,17 @@
-// wasteledger submit: appends signed submissions. Signatures are checked in
-// parallel for the next batch while the current one is appended in order;
-// each batch is one atomic, synced write.
-#include <fstream>
-#include <future>
-#include <iostream>
-
+// wasteledger submit: appends signed submissions. The next batch is read and
+// its signatures checked (in parallel) while the current one is appended in
+// order; each batch is one atomic, synced write. A batch is appended as soon
+// as it is full or the input stalls, so a live feed (`submit -` on a pipe)
+// is committed as it arrives rather than when the input ends.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <future>
 
 #include "common.h"
 
@@ -17,13 +23,85 @@ struct Chunk {
   std::vector<uint64_t> numbers;
 };
 
+// Reads input lines from a file descriptor, a chunk at a time, on submit's
+// reader thread. A chunk ends after `batch` lines, at the end of the input,
+// or when no byte has arrived for kStallMs and the chunk holds a line.
+// Blank lines are skipped (but counted); a trailing '\r' is dropped.
+class LineReader {
+ public:
+  static constexpr int kStallMs = 100;
+
+  explicit LineReader(int fd) : fd_(fd) {}
+
+  // Fills `c` (empty only at the end of the input). Fails on a read error,
+  // or once Stop() was called while waiting for input.
+  Status ReadChunk(size_t batch, Chunk& c) {
+    while (c.lines.size() < batch) {
+      const size_t nl = buf_.find('\n', pos_);
+      if (nl != std::string::npos || (eof_ && pos_ < buf_.size())) {
+        const size_t end = nl == std::string::npos ? buf_.size() : nl;
+        std::string line = buf_.substr(pos_, end - pos_);
+        pos_ = nl == std::string::npos ? buf_.size() : nl + 1;
+        ++line_no_;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        c.lines.push_back(std::move(line));
+        c.numbers.push_back(line_no_);
+        continue;
+      }
+      if (eof_) break;
+      // Need more bytes: wait for them, at most kStallMs at a time.
+      pollfd p{fd_, POLLIN, 0};
+      const int ready = ::poll(&p, 1, kStallMs);
+      if (ready < 0) {
+        if (errno == EINTR) continue;
+        return Status::IOError(fmt::format("error reading the input: {}", std::strerror(errno)));
+      }
+      if (ready == 0) {
+        if (stop_) return Status::IOError("reading the input was stopped");
+        if (!c.lines.empty()) break;  // the input stalls: append what we have
+        continue;
+      }
+      if (pos_ > 0) {
+        buf_.erase(0, pos_);
+        pos_ = 0;
+      }
+      char tmp[64 * 1024];
+      const ssize_t n = ::read(fd_, tmp, sizeof tmp);
+      if (n < 0) {
+        if (errno == EINTR || errno == EAGAIN) continue;
+        return Status::IOError(fmt::format("error reading the input: {}", std::strerror(errno)));
+      }
+      if (n == 0) {
+        eof_ = true;
+      } else {
+        buf_.append(tmp, static_cast<size_t>(n));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Makes a ReadChunk waiting for input return (within kStallMs).
+  void Stop() { stop_ = true; }
+
+ private:
+  int fd_;
+  std::string buf_;
+  size_t pos_ = 0;
+  bool eof_ = false;
+  uint64_t line_no_ = 0;
+  std::atomic<bool> stop_{false};
+};
+
 class SubmitCommand : public Command {
  public:
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("submit", "Append signed statements (from sign) to the ledger");
     AddLedgerOption(app, &dir_);
     app->add_option("FILE", input_, "Signed statements, one a line (default: stdin)");
-    app->add_option("--batch", batch_, "Statements per atomic append (a sealed batch is never split)")
+    app->add_option("--batch", batch_,
+                    "Statements per atomic append (a sealed batch is never split); a batch not yet full "
+                    "is appended when the input pauses")
         ->default_val(1000)
         ->check(CLI::Range(1, 1000000));
     app->add_flag("--wait", wait_, "Wait for another writer instead of failing with exit code 4");
@@ -39,53 +117,50 @@ class SubmitCommand : public Command {
   }
 
   int Run() override {
-    std::ifstream file;
-    std::istream* in = &std::cin;
+    int fd = 0;
     if (!input_.empty() && input_ != "-") {
-      file.open(input_, std::ios::binary);
-      if (!file) return Fail(Status::IOError(fmt::format("cannot read {}", input_)));
-      in = &file;
+      fd = ::open(input_.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return Fail(Status::IOError(fmt::format("cannot read {}", input_)));
     }
+    struct CloseFd {
+      int fd;
+      ~CloseFd() {
+        if (fd > 0) ::close(fd);
+      }
+    } close_fd{fd};
     auto opened = OpenLedger(dir_, Ledger::Mode::kWrite, wait_);
     if (!opened.ok()) return Fail(opened.status());
     Ledger& ledger = **opened;
 
-    uint64_t line_no = 0;
-    auto read_chunk = [&]() {
+    // The reader thread reads and prepares one chunk at a time; the input is
+    // only touched there.
+    LineReader reader(fd);
+    auto read_and_prepare = [&]() -> Result<PreparedBatch> {
       Chunk c;
-      std::string line;
-      while (c.lines.size() < batch_ && std::getline(*in, line)) {
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
-        c.lines.push_back(std::move(line));
-        c.numbers.push_back(line_no);
-      }
-      return c;
+      WL_RETURN_IF_ERROR(reader.ReadChunk(batch_, c));
+      return ledger.Prepare(c.lines, c.numbers);
     };
-    auto prepare = [&ledger](Chunk c) { return ledger.Prepare(c.lines, c.numbers); };
 
     uint64_t appended = 0, replayed = 0, last_line_done = 0;
     std::optional<uint64_t> first_seq, last_seq;
-    Chunk first = read_chunk();
-    std::future<Result<PreparedBatch>> next =
-        std::async(std::launch::async, prepare, std::move(first));
+    std::future<Result<PreparedBatch>> next = std::async(std::launch::async, read_and_prepare);
     PreparedBatch carry;
     std::string out;
     for (;;) {
       Result<PreparedBatch> prepared = next.get();
-      if (!prepared.ok()) return Report(prepared.status(), appended, replayed, last_line_done, first_seq, last_seq);
+      if (!prepared.ok())
+        return Report(prepared.status(), appended, replayed, last_line_done, first_seq, last_seq);
       const bool done = prepared->empty();
-      if (!done) {
-        Chunk c = read_chunk();
-        next = std::async(std::launch::async, prepare, std::move(c));
-      }
+      if (!done) next = std::async(std::launch::async, read_and_prepare);
       carry.Append(std::move(*prepared));
       PreparedBatch tail = done ? PreparedBatch() : carry.TakeIncompleteSealTail();
       if (!carry.empty()) {
         auto result = ledger.Append(std::move(carry));
         if (!result.ok()) {
-          if (!done) (void)next.get();  // let the reader finish before we leave
+          if (!done) {  // let the reader finish before we leave
+            reader.Stop();
+            (void)next.get();
+          }
           return Report(result.status(), appended, replayed, last_line_done, first_seq, last_seq);
         }
         out.clear();
@@ -96,19 +171,19 @@ class SubmitCommand : public Command {
             last_seq = e.seq;
           }
           last_line_done = e.line;
-          if (!quiet_) out += e.replay ? fmt::format("{} (already in the ledger)\n", e.seq)
-                                       : fmt::format("{}\n", e.seq);
+          if (!quiet_)
+            out += e.replay ? fmt::format("{} (already in the ledger)\n", e.seq) : fmt::format("{}\n", e.seq);
         }
+        // Each batch's seqs are out as soon as it is committed.
         std::fwrite(out.data(), 1, out.size(), stdout);
+        std::fflush(stdout);
       }
       carry = std::move(tail);
       if (done) break;
     }
-    if (in->bad()) return Fail(Status::IOError("error reading the input"));
     std::fflush(stdout);
     fmt::print(stderr, "submitted: {} appended{}, {} already in the ledger; ledger size {}\n", appended,
-               first_seq ? fmt::format(" (seq {}..{})", *first_seq, *last_seq) : "", replayed,
-               ledger.size());
+               first_seq ? fmt::format(" (seq {}..{})", *first_seq, *last_seq) : "", replayed, ledger.size());
     return kExitOk;
   }
 

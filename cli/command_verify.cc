@@ -1,8 +1,8 @@
 // wasteledger verify: checks the whole ledger (or an export) the way an
 // outside verifier does, plus the stored tree and checkpoints.
-#include <fstream>
-
 #include <fmt/format.h>
+
+#include <fstream>
 
 #include "common.h"
 #include "wasteledger/verify.h"
@@ -13,8 +13,10 @@ namespace {
 class VerifyCommand : public Command {
  public:
   CLI::App* Setup(CLI::App& parent) override {
-    auto* app = parent.add_subcommand("verify", "Check chain, tree, every signature and seal, and checkpoints");
-    app->add_option("--ledger", dir_, "Ledger directory (env WASTELEDGER_LEDGER)")->envname("WASTELEDGER_LEDGER");
+    auto* app =
+        parent.add_subcommand("verify", "Check chain, tree, every signature and seal, and checkpoints");
+    app->add_option("--ledger", dir_, "Ledger directory (env WASTELEDGER_LEDGER)")
+        ->envname("WASTELEDGER_LEDGER");
     app->add_option("--export", export_,
                     "Verify an export file (JSONL) instead of a ledger directory (takes precedence)");
     app->add_option("--checkpoint", checkpoint_,
@@ -27,13 +29,21 @@ class VerifyCommand : public Command {
         "first bad seq and what is wrong with it.\n\n"
         "Example:\n"
         "  wasteledger verify --ledger city.ledger --checkpoint cp-2026-10.note\n"
-        "  wasteledger verify --export city.jsonl --checkpoint cp.note --vkey xuchang.example/wasteledger+...");
+        "  wasteledger verify --export city.jsonl --checkpoint cp.note --vkey "
+        "xuchang.example/wasteledger+...");
     return app;
   }
 
   int Run() override {
-    if (dir_.empty() && export_.empty()) {
-      return Fail(Status::InvalidArgument("give --ledger DIR or --export FILE"));
+    // Usage errors (exit 2), like a missing required option.
+    auto usage = [](const std::string& message) {
+      fmt::print(stderr, "wasteledger: error: {}\n", message);
+      return kExitUsage;
+    };
+    if (dir_.empty() && export_.empty()) return usage("give --ledger DIR or --export FILE");
+    // An export records no operator key to check a checkpoint against.
+    if (!export_.empty() && !checkpoint_.empty() && vkey_.empty()) {
+      return usage("verify --export with --checkpoint needs the operator's --vkey");
     }
     VerifyOptions options;
     options.threads = threads_;

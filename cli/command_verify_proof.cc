@@ -1,8 +1,8 @@
 // wasteledger verify-proof inclusion|consistency: checks a proof offline,
 // against signed checkpoints and the operator's verifier key; no ledger.
-#include <fstream>
-
 #include <fmt/format.h>
+
+#include <fstream>
 
 #include "common.h"
 #include "wasteledger/canonical_json.h"
@@ -53,6 +53,13 @@ class VerifyProofCommand : public Command {
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("verify-proof", "Check a proof offline against signed checkpoints");
     app->require_subcommand(1);
+    app->footer(
+        "Run `wasteledger verify-proof SUBCOMMAND --help` for its options.\n\n"
+        "Example:\n"
+        "  wasteledger verify-proof inclusion --proof p42.json --entry e42.jsonl \\\n"
+        "      --checkpoint cp.note --vkey xuchang.example/wasteledger+...\n"
+        "  wasteledger verify-proof consistency --proof c.json --old cp-1000.note --new cp.note \\\n"
+        "      --vkey xuchang.example/wasteledger+...");
     inclusion_ = app->add_subcommand("inclusion", "Check that an entry is in a checkpointed tree");
     inclusion_->add_option("--proof", proof_, "Proof file from `prove inclusion --format json`")->required();
     inclusion_->add_option("--checkpoint", checkpoint_, "The checkpoint note")->required();
@@ -65,7 +72,8 @@ class VerifyProofCommand : public Command {
         "  wasteledger verify-proof inclusion --proof p42.json --entry e42.jsonl \\\n"
         "      --checkpoint cp.note --vkey xuchang.example/wasteledger+...");
     consistency_ = app->add_subcommand("consistency", "Check that a newer checkpoint extends an older one");
-    consistency_->add_option("--proof", proof_, "Proof file from `prove consistency --format json`")->required();
+    consistency_->add_option("--proof", proof_, "Proof file from `prove consistency --format json`")
+        ->required();
     consistency_->add_option("--old", old_, "The older checkpoint note")->required();
     consistency_->add_option("--new", checkpoint_, "The newer checkpoint note")->required();
     consistency_->add_option("--vkey", vkey_, "The operator's verifier key")->required();
@@ -86,8 +94,8 @@ class VerifyProofCommand : public Command {
     auto proof = ReadProof(proof_, inclusion);
     if (!proof.ok()) return Fail(proof.status());
     if (proof->size != cp->size) {
-      return Fail(Status::InvalidArgument(
-          fmt::format("the proof is for tree size {} but the checkpoint is of size {}", proof->size, cp->size)));
+      return Fail(Status::InvalidArgument(fmt::format(
+          "the proof is for tree size {} but the checkpoint is of size {}", proof->size, cp->size)));
     }
     if (inclusion) {
       auto entry = ReadWhole(entry_, "--entry");
@@ -123,7 +131,8 @@ class VerifyProofCommand : public Command {
   static Result<Checkpoint> OpenNote(const std::string& path, const VerifierKey& key) {
     WL_ASSIGN_OR_RETURN(std::string note, ReadWhole(path, "checkpoint"));
     auto cp = OpenCheckpoint(note, key);
-    if (!cp.ok()) return Status::Unauthenticated(fmt::format("checkpoint {}: {}", path, cp.status().message()));
+    if (!cp.ok())
+      return Status::Unauthenticated(fmt::format("checkpoint {}: {}", path, cp.status().message()));
     return cp;
   }
 

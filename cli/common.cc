@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -8,9 +9,8 @@
 #include <fstream>
 #include <iostream>
 
-#include <fmt/format.h>
-
 #include "wasteledger/key_file.h"
+#include "wasteledger/time_util.h"
 
 namespace wasteledger::cli {
 
@@ -53,8 +53,7 @@ Result<std::string> ReadPassphrase(const std::string& prompt) {
   if (const char* env = std::getenv("WASTELEDGER_PASSPHRASE")) return std::string(env);
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (fd < 0) {
-    return Status::InvalidArgument(
-        "a passphrase is needed: set WASTELEDGER_PASSPHRASE or run on a terminal");
+    return Status::InvalidArgument("a passphrase is needed: set WASTELEDGER_PASSPHRASE or run on a terminal");
   }
   termios old{};
   const bool is_tty = ::tcgetattr(fd, &old) == 0;
@@ -79,8 +78,45 @@ Result<SigningKey> LoadSigningKey(const std::string& path) {
   return ReadKeyFile(path, [](const std::string& prompt) { return ReadPassphrase(prompt); });
 }
 
+namespace {
+std::string DataDir(const std::string& sub, const std::string& built_in) {
+  const char* env = std::getenv("WASTELEDGER_DATA_DIR");
+  if (env != nullptr && *env != '\0') return std::string(env) + "/" + sub;
+  return built_in;
+}
+}  // namespace
+
+Result<DomainRules*> LoadDomainRules() {
+  // Loaded once per process and kept to its end, so they outlive every
+  // Ledger that points at them.
+  static std::unique_ptr<DomainRules> rules;
+  if (rules) return rules.get();
+  auto schemas = SchemaValidator::Load(DataDir("statements", SchemaValidator::DefaultDir()));
+  if (!schemas.ok())
+    return schemas.status().WithContext("loading the statement schemas (WASTELEDGER_DATA_DIR)");
+  auto catalogue = WasteCatalogue::Load(DataDir("catalogue", DefaultCatalogueDir()));
+  if (!catalogue.ok())
+    return catalogue.status().WithContext("loading the waste catalogue (WASTELEDGER_DATA_DIR)");
+  auto loaded = std::make_unique<DomainRules>(std::move(*schemas), std::move(*catalogue));
+  loaded->domain.SetSchemaValidator(loaded->schemas.get());
+  rules = std::move(loaded);
+  return rules.get();
+}
+
 Result<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir, Ledger::Mode mode, bool wait) {
-  return Ledger::Open(dir, mode, wait);
+  WL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, mode, wait));
+  if (mode == Ledger::Mode::kWrite) {
+    WL_ASSIGN_OR_RETURN(DomainRules * rules, LoadDomainRules());
+    ledger->SetSchemaValidator(rules->schemas.get());
+    ledger->SetStateHook(&rules->domain);
+  }
+  return ledger;
+}
+
+void PrintDomainWarnings() {
+  auto rules = LoadDomainRules();
+  if (!rules.ok()) return;
+  for (const auto& w : (*rules)->domain.warnings()) Warn(w);
 }
 
 Result<Submission> SignStatement(const SigningKey& key, const std::string& kind, Json body,
@@ -107,6 +143,7 @@ int AppendOne(Ledger& ledger, const Submission& sub, bool quiet) {
     if (msg.rfind("line 1: ", 0) == 0) msg = msg.substr(8);
     return Fail(Status::Refused(msg));
   }
+  PrintDomainWarnings();
   const auto& e = appended->front();
   if (!quiet) {
     if (e.replay) {
@@ -118,8 +155,7 @@ int AppendOne(Ledger& ledger, const Submission& sub, bool quiet) {
   return kExitOk;
 }
 
-Status ForEachInputLine(const std::string& path,
-                        const std::function<bool(uint64_t, std::string&)>& fn) {
+Status ForEachInputLine(const std::string& path, const std::function<bool(uint64_t, std::string&)>& fn) {
   std::ifstream file;
   std::istream* in = &std::cin;
   if (!path.empty() && path != "-") {

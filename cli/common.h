@@ -4,17 +4,18 @@
 // Status into one line on stderr plus an exit code.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "command.h"
+#include "wasteledger/domain_state.h"
 #include "wasteledger/keys.h"
 #include "wasteledger/ledger.h"
+#include "wasteledger/schema_validator.h"
 #include "wasteledger/statement.h"
 #include "wasteledger/status.h"
 
@@ -35,7 +36,22 @@ void Warn(const std::string& message);
 Result<std::string> ReadPassphrase(const std::string& prompt);
 Result<SigningKey> LoadSigningKey(const std::string& path);
 
-// Opens the ledger for writing (with --wait semantics) or reading.
+// The domain rules every writing command appends under: the statement
+// schemas and the waste catalogue (from WASTELEDGER_DATA_DIR, default the
+// sources' schemas/), and the DomainState built on them.
+struct DomainRules {
+  DomainRules(std::unique_ptr<SchemaValidator> s, WasteCatalogue c)
+      : schemas(std::move(s)), domain(std::move(c)) {}
+  std::unique_ptr<SchemaValidator> schemas;
+  DomainState domain;
+};
+// Loaded on first use and kept for the life of the process.
+Result<DomainRules*> LoadDomainRules();
+// Prints the warnings of the last append (unlisted codes, capacity exceeded).
+void PrintDomainWarnings();
+
+// Opens the ledger for writing (with --wait semantics, under the domain
+// rules) or reading.
 Result<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir, Ledger::Mode mode, bool wait = false);
 
 // Builds the statement {"v":1,"kind","actor","time","body"} with time = now
@@ -48,8 +64,7 @@ int AppendOne(Ledger& ledger, const Submission& sub, bool quiet = false);
 
 // Reads the lines of FILE, or stdin for "-" or "". Calls fn(line_no, line)
 // for each non-empty line; stops early when fn returns false.
-Status ForEachInputLine(const std::string& path,
-                        const std::function<bool(uint64_t, std::string&)>& fn);
+Status ForEachInputLine(const std::string& path, const std::function<bool(uint64_t, std::string&)>& fn);
 
 bool StderrIsTerminal();
 

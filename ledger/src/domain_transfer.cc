@@ -161,9 +161,10 @@ Status ApplyDispatch(const Step& step, const Json& body) {
     WL_ASSIGN_OR_RETURN(int64_t total, step.txn->AddGrams(CapacityKey(to, use.permit, use.year), use.mass_g));
     const auto& cap = capacity[number_p];
     if (cap && total > *cap) {
-      step.Warn(fmt::format(
-          "receiver \"{}\" permit {} allows {} a year; {} dispatched to it in {} with manifest {}", to,
-          use.permit, FormatMass(*cap), FormatMass(total), use.year, number));
+      step.Warn(
+          fmt::format("annual capacity exceeded: receiver \"{}\" permit {} allows {} a year; {} dispatched "
+                      "to it in {} with manifest {}",
+                      to, use.permit, FormatMass(*cap), FormatMass(total), use.year, number));
     }
     e.capacity.push_back(use);
   }

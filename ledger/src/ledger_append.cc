@@ -14,6 +14,7 @@
 #include "wasteledger/ledger.h"
 #include "wasteledger/merkle.h"
 #include "wasteledger/merkle_tree.h"
+#include "wasteledger/schema_validator.h"
 #include "wasteledger/state_hook.h"
 
 namespace wasteledger {
@@ -53,12 +54,20 @@ struct HashKey {
 
 // Checks every individually signed statement whose key the directory knows,
 // in parallel; keys it does not know yet are left to Append.
-Status Ledger::CheckSignaturesInParallel(std::vector<PreparedBatch::Item>& items,
-                                         const KeyDirectory& keys, unsigned threads) {
+Status Ledger::CheckInParallel(std::vector<PreparedBatch::Item>& items, unsigned threads) const {
+  const KeyDirectory& keys = *key_directory_;
   FirstError error;
   ParallelFor(items.size(), threads, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       auto& item = items[i];
+      if (schemas_ != nullptr) {
+        const Statement& st = item.sub.statement;
+        Status valid = schemas_->ValidateBody(st.kind, st.json["body"]);
+        if (!valid.ok()) {
+          error.Set(i, Status::InvalidArgument(fmt::format("line {}: {}: {}", item.line, st.kind, valid.message())));
+          return;
+        }
+      }
       if (!item.sub.sig) continue;
       auto key = keys.Find(item.sub.sig->key);
       if (!key) continue;
@@ -92,7 +101,7 @@ Result<PreparedBatch> Ledger::Prepare(const std::vector<std::string>& lines,
     }
   });
   if (error.has()) return error.status();
-  WL_RETURN_IF_ERROR(CheckSignaturesInParallel(batch.items_, *key_directory_, threads));
+  WL_RETURN_IF_ERROR(CheckInParallel(batch.items_, threads));
   return batch;
 }
 
@@ -103,7 +112,7 @@ Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned thr
     batch.items_[i].sub = std::move(subs[i]);
     batch.items_[i].line = i + 1;
   }
-  WL_RETURN_IF_ERROR(CheckSignaturesInParallel(batch.items_, *key_directory_, threads));
+  WL_RETURN_IF_ERROR(CheckInParallel(batch.items_, threads));
   return batch;
 }
 

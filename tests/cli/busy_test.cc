@@ -137,25 +137,74 @@ TEST_CASE("readers work while a writer holds the ledger", "[cli][busy]") {
   CHECK(writer.Wait().exit_code == 0);
 }
 
-// A reader sees what a running writer has committed. submit reads the next
-// batch from its input before appending the one it has checked, so a batch
-// that is complete stays unwritten (and unreported) until the next batch
-// arrives or the input ends.
-TEST_CASE("a batch is appended while submit waits for more input", "[cli][busy][!mayfail]") {
+// Polls the ledger's size (as a reader sees it) until it reaches `want`;
+// the last size seen. Generous: the machine may be busy.
+size_t WaitForSize(const CliLedger& l, size_t want, std::chrono::seconds timeout = std::chrono::seconds(30)) {
+  size_t size = 0;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while ((size = l.Size()) < want && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return size;
+}
+
+// A reader sees what a running writer has committed: submit appends each
+// batch as soon as it is full, while it waits for the next input, not when
+// the next batch or the end of the input arrives.
+TEST_CASE("a batch is appended while submit waits for more input", "[cli][busy]") {
   CliLedger l;
   Child writer({"submit", "--ledger", l.ledger, "--batch", "1", "-"}, l.dir().path().string());
   REQUIRE(WaitForWriterLock(l.ledger, writer.pid()));
   writer.WriteStdin(l.Sign(l.producer_key, Statements(1)));
-  size_t size = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while ((size = l.Size()) < 3 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  CHECK(size == 3);
+  CHECK(WaitForSize(l, 3) == 3);
+  CHECK(writer.Running());
+  writer.WriteStdin(l.Sign(l.producer_key, Statements(2, 1)));
+  CHECK(WaitForSize(l, 5) == 5);
   CHECK(writer.Running());
   RunResult w = writer.Wait();
   CHECK(w.exit_code == 0);
-  CHECK(w.out == "2\n");
+  CHECK(w.out == "2\n3\n4\n");
+  CHECK(w.err == "submitted: 3 appended (seq 2..4), 0 already in the ledger; ledger size 5\n");
+  CHECK(l.Size() == 5);
+}
+
+// A batch that is not full is appended when the input pauses, so a live feed
+// is not held back until --batch statements (default 1000) have arrived.
+TEST_CASE("a partial batch is appended when the input pauses", "[cli][busy]") {
+  CliLedger l;
+  Child writer({"submit", "--ledger", l.ledger, "-"}, l.dir().path().string());
+  REQUIRE(WaitForWriterLock(l.ledger, writer.pid()));
+  writer.WriteStdin(l.Sign(l.producer_key, Statements(2)));
+  CHECK(WaitForSize(l, 4) == 4);
+  CHECK(writer.Running());
+  writer.WriteStdin(l.Sign(l.producer_key, Statements(1, 2)));
+  CHECK(WaitForSize(l, 5) == 5);
+  CHECK(writer.Running());
+  RunResult w = writer.Wait();
+  CHECK(w.exit_code == 0);
+  CHECK(w.out == "2\n3\n4\n");
+  CHECK(w.err == "submitted: 3 appended (seq 2..4), 0 already in the ledger; ledger size 5\n");
+}
+
+// A batch the ledger refuses (here: "generate" by a party without the
+// producer role, a rule checked when appending) ends submit at once, even
+// though its input is still open and the next read would block.
+TEST_CASE("a refused batch ends submit while its input is still open", "[cli][busy]") {
+  CliLedger l;
+  Child writer({"submit", "--ledger", l.ledger, "-"}, l.dir().path().string());
+  REQUIRE(WaitForWriterLock(l.ledger, writer.pid()));
+  writer.WriteStdin(l.Sign(l.regulator_key, Statements(1)));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (writer.Running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  CHECK_FALSE(writer.Running());  // stdin is still open here
+  RunResult w = writer.Wait();
+  CHECK(w.exit_code == 1);
+  CHECK(w.out.empty());
+  CHECK(CountLines(w.err) == 1);
+  CHECK(w.err.rfind("wasteledger: error: line 1: ", 0) == 0);
+  CHECK(l.Size() == 2);
 }
 
 }  // namespace

@@ -63,6 +63,21 @@ inline std::vector<std::string> SplitLines(const std::string& text) {
   return lines;
 }
 
+// A vkey is name "+" 8-hex key ID "+" base64(0x01 || pubkey). The base64
+// part may itself contain '+', so split at the first two '+' (a key name has
+// none), never at the last one.
+inline size_t SecondPlus(const std::string& vkey) {
+  const size_t first = vkey.find('+');
+  if (first == std::string::npos) throw std::runtime_error("not a vkey: " + vkey);
+  const size_t second = vkey.find('+', first + 1);
+  if (second == std::string::npos) throw std::runtime_error("not a vkey: " + vkey);
+  return second;
+}
+// The key reference "name+keyID" that signatures and revocations use.
+inline std::string KeyRef(const std::string& vkey) { return vkey.substr(0, SecondPlus(vkey)); }
+// The base64 part of a vkey.
+inline std::string KeyBase64(const std::string& vkey) { return vkey.substr(SecondPlus(vkey) + 1); }
+
 // The "vkey" member of a key file (key files are JSON; this avoids a parser).
 inline std::string VkeyOfKeyFile(const std::string& path) {
   const std::string text = ReadFile(path);

@@ -43,9 +43,13 @@ TEST_CASE("every exported line is exactly what show --raw prints", "[cli][export
     CHECK(raw.exit_code == 0);
     CHECK(raw.err.empty());
     CHECK(raw.out == lines[seq] + "\n");
-    // The chain: "prev" is the leaf hash of the line before.
-    CHECK(lines[seq].find("\"prev\":\"" + ToHex(prev) + "\",\"seq\":" + std::to_string(seq) + ",") !=
-          std::string::npos);
+    // The chain: "prev" is the leaf hash of the line before. Entries are JCS,
+    // members sorted: logged, prev, seal (members of the seal at seq 6 only),
+    // seq, sig, statement.
+    const std::string seal = seq >= 7 ? "\"seal\":{\"by\":6,\"index\":" + std::to_string(seq - 7) + "}," : "";
+    CHECK(lines[seq].find("\"prev\":\"" + ToHex(prev) + "\"," + seal + "\"seq\":" + std::to_string(seq) +
+                          ",") != std::string::npos);
+    CHECK((lines[seq].find("\"sig\":{") != std::string::npos) == seal.empty());
     prev = Sha256(std::string(1, '\0'), lines[seq]);
     // show (pretty) ends with that leaf hash.
     RunResult pretty = Wl({"show", "--ledger", l.ledger, std::to_string(seq)});
@@ -123,9 +127,10 @@ TEST_CASE("checkpoint prints a signed note that verify accepts", "[cli][checkpoi
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
   CHECK(ReadFile(l / "cp.note") == r.out);
-  // C2SP: origin, size, base64 root, blank line, "— origin keyhash+sig".
+  // C2SP: origin, size, base64 root (32 bytes), blank line, "— origin
+  // base64(4-byte key hash || 64-byte signature)" (68 bytes: 91 chars + "=").
   const std::regex note(std::string(kOrigin) + "\n5\n[A-Za-z0-9+/]{43}=\n\n\xE2\x80\x94 " + kOrigin +
-                        " [A-Za-z0-9+/]{95}=\n");
+                        " [A-Za-z0-9+/]{91}=\n");
   CHECK(std::regex_match(r.out, note));
 
   r = Wl({"verify", "--ledger", l.ledger, "--checkpoint", l / "cp.note"});
@@ -183,6 +188,68 @@ TEST_CASE("verify --export of an edited export exits 3 naming the seq", "[cli][v
   CHECK(r.out.empty());
   CHECK(r.err.rfind("wasteledger: verification failed: seq 4: ", 0) == 0);
   CHECK(CountLines(r.err) == 1);
+}
+
+// Lines of an export edited in other ways: each is a verification failure
+// (exit 3) naming the edited seq, never a plain error (exit 1).
+TEST_CASE("verify --export of lines edited in other ways exits 3 naming the seq", "[cli][verify]") {
+  CliLedger l;
+  Fill(l, 4);  // seq 2..5
+  const auto lines = SplitLines(l.Export());
+  REQUIRE(lines.size() == 6);
+  auto verify_with = [&](size_t seq, const std::string& line) {
+    auto copy = lines;
+    copy[seq] = line;
+    std::string text;
+    for (const auto& x : copy) text += x + "\n";
+    WriteFile(l / "edited.jsonl", text);
+    return Wl({"verify", "--export", l / "edited.jsonl"});
+  };
+  struct Case {
+    std::string what;
+    size_t seq;
+    std::string line;
+    std::string problem;  // part of the message
+  };
+  std::string bad_sig = lines[5];
+  char& c = bad_sig[bad_sig.find("\"value\":\"") + 19];
+  c = c == 'A' ? 'B' : 'A';
+  std::string spaced = lines[3];
+  spaced.insert(spaced.find(",\"seq\":") + 1, " ");
+  std::string no_body = lines[3];
+  const size_t body = no_body.find("\"body\":{");
+  no_body.erase(body, no_body.find("},", body) + 2 - body);
+  const std::vector<Case> cases = {
+      // The last entry: no later "prev" covers it, so the signature check finds it.
+      {"bad signature", 5, bad_sig, "signature does not verify under key " + KeyRef(l.producer_vkey)},
+      {"non-canonical JSON", 3, spaced, "not canonical JSON"},
+      {"missing body", 3, no_body, "\"body\": missing"},
+      {"not JSON", 3, "hello", "invalid JSON"},
+      {"empty line", 3, "", "invalid JSON"},
+  };
+  for (const auto& k : cases) {
+    RunResult r = verify_with(k.seq, k.line);
+    INFO(k.what << ": " << r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.empty());
+    CHECK(CountLines(r.err) == 1);
+    CHECK(r.err.rfind("wasteledger: verification failed: seq " + std::to_string(k.seq) + ": ", 0) == 0);
+    CHECK(r.err.find(k.problem) != std::string::npos);
+  }
+}
+
+TEST_CASE("verify --export with a checkpoint but no --vkey is a usage error", "[cli][verify]") {
+  CliLedger l;
+  Fill(l, 2);
+  l.Checkpoint(l / "cp.note");
+  WriteFile(l / "e.jsonl", l.Export());
+  RunResult r = Wl({"verify", "--export", l / "e.jsonl", "--checkpoint", l / "cp.note"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err == "wasteledger: error: verify --export with --checkpoint needs the operator's --vkey\n");
+  r = Wl({"verify", "--export", l / "e.jsonl", "--checkpoint", l / "cp.note", "--vkey", l.operator_vkey});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("OK: 4 entries, root ", 0) == 0);
 }
 
 TEST_CASE("prove --format json gives size, index or old_size, and hashes", "[cli][prove]") {

@@ -60,9 +60,15 @@ TEST_CASE("the outside verifier accepts an export and rejects a flipped byte", "
     INFO("seq " << seq << ": " << r.out << r.err);
     CHECK(r.exit_code == 1);
     CHECK(r.out.rfind("FAIL: ", 0) == 0);
-    // wasteledger's own verify agrees.
-    RunResult ours = Wl({"verify", "--export", l / "flipped.jsonl", "--checkpoint", l / "cp.note"});
+    // wasteledger's own verify agrees (an export records no operator key:
+    // the checkpoint needs --vkey), and blames the same line.
+    RunResult ours = Wl({"verify", "--export", l / "flipped.jsonl", "--checkpoint", l / "cp.note", "--vkey",
+                         l.operator_vkey});
+    INFO("ours: " << ours.err);
     CHECK(ours.exit_code == 3);
+    CHECK(ours.out.empty());
+    CHECK(CountLines(ours.err) == 1);
+    CHECK(ours.err.rfind("wasteledger: verification failed: seq " + std::to_string(seq) + ": ", 0) == 0);
     line_start = line_end + 1;
   }
 }

@@ -34,7 +34,7 @@ TEST_CASE("sign turns statements into signed lines, in order", "[cli][sign]") {
   CHECK(r.err.empty());
   const auto lines = SplitLines(r.out);
   REQUIRE(lines.size() == 3);
-  const std::string ref = l.producer_vkey.substr(0, l.producer_vkey.rfind('+'));
+  const std::string ref = KeyRef(l.producer_vkey);
   for (size_t i = 0; i < lines.size(); ++i) {
     INFO(lines[i]);
     const std::regex shape(
@@ -94,7 +94,7 @@ TEST_CASE("a replayed submission is answered with its existing seq", "[cli][subm
 TEST_CASE("submit refuses a tampered signature", "[cli][submit]") {
   CliLedger l;
   const auto lines = SplitLines(l.Sign(l.producer_key, Statements(2)));
-  const std::string ref = l.producer_vkey.substr(0, l.producer_vkey.rfind('+'));
+  const std::string ref = KeyRef(l.producer_vkey);
   RunResult r = l.Submit(lines[0] + "\n" + FlipSignatureChar(lines[1]) + "\n");
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
@@ -183,7 +183,7 @@ TEST_CASE("a bad line in a later batch: earlier batches land, its batch does not
   RunResult r = l.Submit(input, {"--batch", "1000"});
   CHECK(r.exit_code == 1);
   CHECK(r.out == Seqs(2, 1000));
-  const std::string ref = l.producer_vkey.substr(0, l.producer_vkey.rfind('+'));
+  const std::string ref = KeyRef(l.producer_vkey);
   CHECK(r.err ==
         "wasteledger: error: line 1500: signature does not verify under key " + ref +
             "\n"
@@ -232,16 +232,23 @@ TEST_CASE("sign --seal makes one seal and K members that log shows as sealed", "
     CHECK(log[i].size() > 14);
     CHECK(log[i].substr(log[i].size() - 14) == " (sealed by 2)");
   }
-  // The stored members carry "seal":{"by":2,"index":i}.
-  r = Wl({"show", "--ledger", l.ledger, "--raw", "4"});
-  CHECK(r.out.find("\"seal\":{\"by\":2,\"index\":2}") != std::string::npos);
+  // The stored members (seq 3..6) carry "seal":{"by":2,"index":i} and no "sig".
+  for (size_t i = 0; i < 4; ++i) {
+    r = Wl({"show", "--ledger", l.ledger, "--raw", std::to_string(3 + i)});
+    INFO(r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find(",\"seal\":{\"by\":2,\"index\":" + std::to_string(i) +
+                     "},\"seq\":" + std::to_string(3 + i) + ",") != std::string::npos);
+    CHECK(r.out.find("\"sig\"") == std::string::npos);
+  }
   // Replaying the sealed batch answers with the same seqs.
   r = l.Submit(sealed);
   CHECK(r.exit_code == 0);
   CHECK(r.out == Seqs(2, 5, true));
   r = Wl({"verify", "--ledger", l.ledger});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("1 signatures and 4 sealed statements checked") != std::string::npos);
+  // Signatures: genesis, party "prod" and the seal.
+  CHECK(r.out.find("3 signatures and 4 sealed statements checked") != std::string::npos);
 }
 
 TEST_CASE("a sealed member edited after signing is refused with seal root", "[cli][seal]") {

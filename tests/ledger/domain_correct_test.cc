@@ -146,9 +146,10 @@ TEST_CASE("exceeding a receiver's annual capacity warns and is accepted", "[doma
   const uint64_t d2 = f.Ok(
       f.S(f.p1, "dispatch", {{"manifest", "20264110000002"}, {"to", "r2"}, {"lines", Lines("L1", 3000000)}}));
   REQUIRE(f.domain.warnings().size() == 1);
-  CHECK(f.domain.warnings()[0] == "seq " + std::to_string(d2) +
-                                      ": receiver \"r2\" permit XK-R2-1 allows 10.000 t a year; 11.000 t "
-                                      "dispatched to it in 2026 with manifest 20264110000002");
+  CHECK(f.domain.warnings()[0] ==
+        "seq " + std::to_string(d2) +
+            ": annual capacity exceeded: receiver \"r2\" permit XK-R2-1 allows 10.000 t a year; 11.000 t "
+            "dispatched to it in 2026 with manifest 20264110000002");
   CHECK(f.GetManifestOrFail("20264110000002").status == "dispatched");
   // Voiding the first dispatch gives the capacity back.
   f.Ok(f.S(f.p1, "void", {{"seq", d2 - 1}, {"reason", "cancelled"}}));

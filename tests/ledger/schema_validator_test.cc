@@ -195,7 +195,8 @@ const std::vector<BadCase>& BadCases() {
                                            "most 2^53-1)"},
       {"dispatch", "/carriers/0", "\"c+1\"",
        "body.carriers[0]: must be a party id (1-64 chars, no spaces or '+')"},
-      {"dispatch", "/carriers", "[]", "body.carriers: must be a non-empty array of distinct party ids"},
+      {"dispatch", "/carriers", "[\"c1\",\"c1\"]",
+       "body.carriers: must be an array of distinct party ids (empty when the receiver collects it itself)"},
       {"dispatch", "/lines/0/hazards", "[\"In\",\"In\"]",
        "body.lines[0].hazards: must be a non-empty array of distinct hazard characteristics (T, C, I, "
        "R, In)"},

@@ -31,6 +31,7 @@ class Store;
 class WriterLock;
 class KeyDirectory;
 class StateHook;
+class SchemaValidator;
 
 // Submissions parsed and signature-checked off the append path. Only
 // Ledger::Prepare makes one, so Append can trust its checks.
@@ -132,11 +133,15 @@ class Ledger {
   // batch; may refuse it and may add writes to the same atomic batch.
   void SetStateHook(StateHook* hook) { hook_ = hook; }
 
+  // Statement schemas (not owned; keep alive while set): Prepare checks every
+  // statement's body against the schema of its kind, in parallel with the
+  // signatures, and refuses the batch naming the line and the JSON path.
+  void SetSchemaValidator(const SchemaValidator* schemas) { schemas_ = schemas; }
+
  private:
   Ledger();
   Status LoadState();
-  static Status CheckSignaturesInParallel(std::vector<PreparedBatch::Item>& items,
-                                          const KeyDirectory& keys, unsigned threads);
+  Status CheckInParallel(std::vector<PreparedBatch::Item>& items, unsigned threads) const;
   friend class AppendSession;
 
   std::string dir_;
@@ -144,6 +149,7 @@ class Ledger {
   std::unique_ptr<Store> store_;
   std::unique_ptr<KeyDirectory> key_directory_;
   StateHook* hook_ = nullptr;
+  const SchemaValidator* schemas_ = nullptr;
   uint64_t size_ = 0;
   Hash last_leaf_{};
   std::string origin_;

@@ -1,0 +1,333 @@
+// The waste domain through the binary: a scenario per kind of user
+// (producer, carrier, receiver, regulator) and every refusal of the
+// lifecycle verbs, each checked to leave the ledger unchanged.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_fixture.h"
+
+namespace wasteledger::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kT = "2026-03-02T09:00:00+08:00";
+
+// CliLedger plus a small city: the producer "prod" (USCC of Xuchang, so its
+// manifests are numbered 2026 41 10 ......), carriers "haul" and "rail", a
+// transfer station "station" (receiver and producer, may store HW49), an
+// incinerator "incin" (utilise and dispose HW49 and HW18, 10 t a year) and a
+// brick works "brick" (utilise SW02). Key files are named after the parties.
+class City : public CliLedger {
+ public:
+  City() {
+    Ok({"party", "update", "--ledger", ledger, "--key", regulator_key, "--id", "prod", "--uscc",
+        "91411081MA44XXXX0A"});
+    Add("haul", "carrier", {});
+    Add("rail", "carrier", {});
+    Add("station", "receiver,producer", {"--permit", "XK-ST:store,collect:HW49:1000t:2026-01-01:2026-12-31"});
+    Add("incin", "receiver,producer",
+        {"--permit", "XK-IN:utilize,dispose:HW49,772-002-18:10t:2026-01-01:2026-12-31"});
+    Add("brick", "receiver", {"--permit", "XK-BR:utilize:SW02:5000t:2026-01-01:2026-12-31"});
+  }
+
+  std::string Key(const std::string& party) const {
+    return party == "prod" ? producer_key : (*this / (party + ".key"));
+  }
+  // Runs a domain verb as `party`, with --ledger and --key filled in.
+  RunResult As(const std::string& party, std::vector<std::string> args) const {
+    args.insert(args.begin() + 1, {"--ledger", ledger, "--key", Key(party)});
+    return Wl(args);
+  }
+  // As(), expecting success; returns stdout.
+  std::string AsOk(const std::string& party, const std::vector<std::string>& args) const {
+    RunResult r = As(party, args);
+    INFO(args[0] << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  }
+  // As(), expecting a refusal: exit 1, one line on stderr, the export and
+  // every stock unchanged. Returns the line.
+  std::string Refused(const std::string& party, const std::vector<std::string>& args) const {
+    const std::string before = Export();
+    const json stock = StockJson();
+    RunResult r = As(party, args);
+    INFO(args[0] << " printed: " << r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(CountLines(r.err) == 1);
+    CHECK(r.err.rfind("wasteledger: error: ", 0) == 0);
+    CHECK(Export() == before);
+    CHECK(StockJson() == stock);
+    return r.err;
+  }
+  json StockJson() const {
+    return json::parse(Ok({"stock", "--ledger", ledger, "--format", "json"}).out)["stock_g"];
+  }
+  int64_t Held(const std::string& party, const std::string& code) const {
+    json s = StockJson();
+    return s.contains(party) && s[party].contains(code) ? s[party][code].get<int64_t>() : 0;
+  }
+  json Manifest(const std::string& no) const {
+    return json::parse(Ok({"manifest", "show", "--ledger", ledger, no, "--format", "json"}).out);
+  }
+  json Lots(std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args = {"lots", "--ledger", ledger, "--all", "--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return json::parse(Ok(args).out);
+  }
+  RunResult Ok(const std::vector<std::string>& args) const {
+    RunResult r = Wl(args);
+    INFO(args[0] << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r;
+  }
+
+ private:
+  void Add(const std::string& id, const std::string& roles, std::vector<std::string> extra) {
+    const std::string vkey = Keygen(id, id + ".key");
+    std::vector<std::string> args = {"party", "add",    "--ledger", ledger,   "--key", regulator_key, "--id",
+                                     id,      "--name", id + " Co", "--role", roles,   "--vkey",      vkey};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Ok(args);
+  }
+};
+
+// The seq a verb printed ("seq N: ...").
+uint64_t SeqOf(const std::string& out) {
+  REQUIRE(out.rfind("seq ", 0) == 0);
+  return std::stoull(out.substr(4));
+}
+
+TEST_CASE("producer: generate lots, dispatch by code oldest first, manifest numbered from the USCC",
+          "[cli][domain]") {
+  City c;
+  CHECK(c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "2t", "--lot", "OIL-1", "--hazards",
+                        "T,I", "--time", "2026-03-01"}) == "seq 8: lot OIL-1: 2.000 t of 900-041-49\n");
+  CHECK(c.AsOk("prod", {"generate", "--waste", "90004149", "--mass", "1,500 kg", "--time", kT}) ==
+        "seq 9: lot #9: 1.500 t of 900-041-49\n");
+  CHECK(c.Held("prod", "900-041-49") == 3500000);
+
+  // 2.5 t of the code: all of OIL-1 (older), then 0.5 t of #9.
+  std::string out = c.AsOk(
+      "prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:2.5吨", "--time", kT});
+  CHECK(out ==
+        "seq 10: manifest 20264110000001 to incin: 2.500 t (2.000 t 900-041-49 from lot OIL-1, 0.500 t "
+        "900-041-49 from lot #9)\n");
+  json m = c.Manifest("20264110000001");
+  CHECK(m["status"] == "dispatched");
+  CHECK(m["producer"] == "prod");
+  REQUIRE(m["lines"].size() == 2);
+  CHECK(m["lines"][0]["lot"] == "OIL-1");
+  CHECK(m["lines"][0]["mass_g"] == 2000000);
+  CHECK(m["lines"][1]["lot"] == "#9");
+  CHECK(m["lines"][1]["mass_g"] == 500000);
+  CHECK(c.Held("prod", "900-041-49") == 1000000);
+
+  // The next manifest takes the next serial; a named lot is drawn as given.
+  out = c.AsOk("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:800千克:#9"});
+  CHECK(out.find("manifest 20264110000002 to incin: 0.800 t") != std::string::npos);
+  CHECK(c.Held("prod", "900-041-49") == 200000);
+
+  // More than the producer holds of a code: refused before signing.
+  std::string err =
+      c.Refused("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:1t"});
+  CHECK(err.find("holds 0.200 t of 900-041-49 in its lots, less than 1.000 t") != std::string::npos);
+}
+
+TEST_CASE("carrier: pick up, hand over to the next leg; only named carriers, only the holder",
+          "[cli][domain]") {
+  City c;
+  c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "3t", "--lot", "L1"});
+  c.AsOk("prod",
+         {"dispatch", "--to", "incin", "--carrier", "haul", "--carrier", "rail", "--line", "900-041-49:3t"});
+  const std::string no = "20264110000001";
+
+  // rail is named, but the manifest is with the producer: haul picks up first.
+  CHECK(c.Refused("station", {"pickup", "--manifest", no}).find("\"station\"") != std::string::npos);
+  c.AsOk("haul", {"pickup", "--manifest", no});
+  CHECK(c.Manifest(no)["status"] == "in_transit");
+  CHECK(c.Refused("rail", {"handover", "--manifest", no, "--to", "haul"}).find("handover") !=
+        std::string::npos);
+  CHECK(c.Refused("haul", {"handover", "--manifest", no, "--to", "station"}).find("station") !=
+        std::string::npos);
+  c.AsOk("haul", {"handover", "--manifest", no, "--to", "rail"});
+  json m = c.Manifest(no);
+  REQUIRE(m["custody"].size() == 3);
+  CHECK(m["custody"][0]["holder"] == "prod");
+  CHECK(m["custody"][1]["holder"] == "haul");
+  CHECK(m["custody"][2]["holder"] == "rail");
+  // In transit the mass is nobody's stock.
+  CHECK(c.Held("prod", "900-041-49") == 0);
+  CHECK(c.Held("incin", "900-041-49") == 0);
+}
+
+TEST_CASE("receiver: part refused goes back to the producer, is sent on, and ends in disposal",
+          "[cli][domain]") {
+  City c;
+  c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "5t", "--lot", "L1"});
+  c.AsOk("prod", {"dispatch", "--to", "station", "--carrier", "haul", "--line", "900-041-49:5t"});
+  c.AsOk("haul", {"pickup", "--manifest", "20264110000001"});
+  // Only the named receiver receives.
+  c.Refused("incin", {"receive", "--manifest", "20264110000001", "--mass", "5t"});
+  // Received plus refused never exceeds what was dispatched.
+  CHECK(c.Refused("station", {"receive", "--manifest", "20264110000001", "--line", "1:4t:1.5t"})
+            .find("5000000") != std::string::npos);
+  std::string out = c.AsOk("station", {"receive", "--manifest", "20264110000001", "--line", "1:4t:1t",
+                                       "--reason", "one drum leaking"});
+  const uint64_t rseq = SeqOf(out);
+  CHECK(out.find("received: 4.000 t received, 1.000 t refused") != std::string::npos);
+  CHECK(c.Held("station", "900-041-49") == 4000000);
+  CHECK(c.Held("prod", "900-041-49") == 1000000);  // the returned lot
+  // Once per manifest.
+  c.Refused("station", {"receive", "--manifest", "20264110000001", "--mass", "4t"});
+
+  // The producer sends the returned tonne to the incinerator instead.
+  const std::string returned = "#" + std::to_string(rseq) + "/1r";
+  c.AsOk("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:1t:" + returned});
+  c.AsOk("incin", {"receive", "--manifest", "20264110000002"});  // all of it
+  // Second hop: the station sends what it stored on to the incinerator.
+  c.AsOk("station", {"dispatch", "--manifest", "20264110000099", "--to", "incin", "--carrier", "rail",
+                     "--line", "900-041-49:4t"});
+  c.AsOk("rail", {"pickup", "--manifest", "20264110000099"});
+  const uint64_t r2 = SeqOf(c.AsOk(
+      "incin", {"receive", "--manifest", "20264110000099", "--mass", "3.98t", "--reason", "weighbridge"}));
+  CHECK(c.Held("incin", "900-041-49") == 4980000);
+
+  // Incineration: fly ash becomes a new hazardous lot.
+  const std::string lot2 = "#" + std::to_string(r2) + "/1";
+  out = c.AsOk("incin", {"dispose", "--method", "D10", "--input", lot2 + ":3.98t", "--input",
+                         "#" + std::to_string(rseq + 2) + "/1:1t", "--output", "772-002-18:250kg:FA-1"});
+  CHECK(out.find("disposed of 4.980 t by D10; new lot FA-1: 0.250 t of 772-002-18") != std::string::npos);
+  c.AsOk("incin",
+         {"utilize", "--method", "R15", "--input", "FA-1:200kg", "--product", "solidified block:200kg"});
+  json stock = c.StockJson();
+  CHECK(stock == json{{"incin", {{"772-002-18", 50000}}}});
+
+  // The fate of the first lot, hop by hop, from the lots' sources.
+  json lots = c.Lots();
+  std::map<std::string, json> by_id;
+  for (const auto& l : lots) by_id[l["id"]] = l;
+  CHECK(by_id.at("L1")["remaining_g"] == 0);
+  CHECK(by_id.at("#" + std::to_string(rseq) + "/1")["source"]["manifest"] == "20264110000001");
+  CHECK(by_id.at(lot2)["source"]["manifest"] == "20264110000099");
+  CHECK(by_id.at(lot2)["remaining_g"] == 0);
+  CHECK(by_id.at("FA-1")["source"]["kind"] == "output");
+
+  // A disposal code is not a utilisation, and a lot never goes below zero.
+  c.Refused("incin", {"utilize", "--method", "D10", "--input", "FA-1:10kg"});
+  c.Refused("incin", {"dispose", "--method", "D10", "--input", "FA-1:60kg"});
+  // Only the holder draws on a lot.
+  c.Refused("station", {"dispose", "--method", "D10", "--input", "FA-1:10kg"});
+}
+
+TEST_CASE("regulator: permits, corrections and voids keep the original in the log", "[cli][domain]") {
+  City c;
+  const uint64_t g =
+      SeqOf(c.AsOk("prod", {"generate", "--waste", "SW02", "--mass", "120t", "--lot", "ASH-1"}));
+  // No permit for SW02 at the incinerator: refused naming the receiver.
+  std::string err = c.Refused("prod", {"dispatch", "--to", "incin", "--line", "SW02:10t"});
+  CHECK(err.find("incin") != std::string::npos);
+  CHECK(err.find("permit") != std::string::npos);
+  // A correction of the generated mass, by the regulator.
+  const uint64_t k = SeqOf(c.AsOk("reg", {"correct", "--seq", std::to_string(g), "--mass", "121t", "--reason",
+                                          "weighbridge ticket misread"}));
+  CHECK(c.Held("prod", "SW02") == 121000000);
+  // The brick works collects it itself: no carrier.
+  const uint64_t d = SeqOf(c.AsOk("prod", {"dispatch", "--to", "brick", "--line", "SW02:10t"}));
+  CHECK(c.Held("prod", "SW02") == 111000000);
+  // A lot something has drawn on cannot be corrected away under it.
+  CHECK(c.Refused("reg", {"correct", "--seq", std::to_string(k), "--mass", "5t", "--reason", "x"})
+            .find("drawn on") != std::string::npos);
+  // The original entry stays, unchanged, and the ledger still verifies.
+  const std::string exported = c.Export();
+  CHECK(exported.find("\"mass_g\":120000000") != std::string::npos);
+  CHECK(exported.find("\"reason\":\"weighbridge ticket misread\"") != std::string::npos);
+  CHECK(c.Ok({"verify", "--ledger", c.ledger}).exit_code == 0);
+  // Not twice, and not by a third party.
+  c.Refused("reg", {"void", "--seq", std::to_string(g), "--reason", "x"});
+  c.Refused("brick", {"void", "--seq", std::to_string(k), "--reason", "not theirs"});
+
+  // Void the dispatch: the 10 t come back (the manifest is still with the producer).
+  c.AsOk("prod", {"void", "--seq", std::to_string(d), "--reason", "entered twice"});
+  CHECK(c.Held("prod", "SW02") == 121000000);
+  CHECK(c.Manifest("20264110000001")["status"] == "voided");
+  // Its number stays used.
+  c.Refused("prod", {"dispatch", "--manifest", "20264110000001", "--to", "brick", "--line", "SW02:1t"});
+
+  // Capacity: 10 t a year at the incinerator; 12 t is a warning, not a refusal.
+  c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "12t"});
+  RunResult r = c.As("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:12t"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("warning") != std::string::npos);
+  CHECK(r.err.find("capacity") != std::string::npos);
+
+  // A permit that has expired by the event date refuses.
+  c.Ok({"party", "update", "--ledger", c.ledger, "--key", c.regulator_key, "--id", "brick", "--permit",
+        "XK-BR:utilize:SW02:5000t:2026-01-01:2026-02-28"});
+  c.Refused("prod", {"dispatch", "--to", "brick", "--line", "SW02:1t"});
+  c.Ok({"party", "update", "--ledger", c.ledger, "--key", c.regulator_key, "--id", "brick", "--drop-permit",
+        "XK-BR"});
+  const std::string shown = c.Ok({"party", "show", "--ledger", c.ledger, "brick"}).out;
+  json brick = json::parse(shown.substr(0, shown.rfind("}\n") + 1));
+  CHECK(brick["permits"].empty());
+}
+
+TEST_CASE("every malformed argument is refused with one line naming it, the ledger unchanged",
+          "[cli][domain]") {
+  City c;
+  c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "1t", "--lot", "L1"});
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"generate", "--waste", "SW02", "--mass", "-5t"}, "negative"},
+      {{"generate", "--waste", "SW02", "--mass", "5"}, "no unit"},
+      {{"generate", "--waste", "SW02", "--mass", "0t"}, "--mass"},
+      {{"generate", "--waste", "SW02", "--mass", "0.5g"}, "--mass"},
+      {{"generate", "--waste", "SW02", "--mass", "99999999999t"}, "--mass"},
+      {{"generate", "--waste", "SW02", "--mass", "5 bags"}, "--mass"},
+      {{"generate", "--waste", "900-041-99", "--mass", "5t"}, "HW99"},
+      {{"generate", "--waste", "HW49", "--mass", "5t"}, "category"},
+      {{"generate", "--waste", "SW02", "--mass", "5t", "--lot", "L1"}, "L1"},
+      {{"generate", "--waste", "SW02", "--mass", "5t", "--lot", "#7"}, "body.lot"},
+      {{"generate", "--waste", "SW02", "--mass", "5t", "--time", "2030-01-01"}, "event time"},
+      {{"generate", "--waste", "SW02", "--mass", "5t", "--time", "yesterday"}, "--time"},
+      {{"generate", "--waste", "SW02", "--mass", "5t", "--hazards", "X"}, "hazards"},
+      {{"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:2t:L1"}, "L1"},
+      {{"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49"}, "--line"},
+      {{"dispatch", "--to", "nobody", "--carrier", "haul", "--line", "900-041-49:1t"}, "nobody"},
+      {{"dispatch", "--to", "incin", "--carrier", "brick", "--line", "900-041-49:1t"}, "carrier"},
+      {{"dispatch", "--to", "incin", "--manifest", "2026411000001", "--line", "900-041-49:1t"}, "--manifest"},
+      {{"receive", "--manifest", "20264110000042", "--mass", "1t"}, "20264110000042"},
+      {{"utilize", "--method", "R4", "--input", "L1"}, "--input"},
+      {{"correct", "--seq", "999", "--mass", "1t", "--reason", "x"}, "999"},
+      {{"void", "--seq", "2", "--reason", "x"}, "seq 2"},
+  };
+  for (const auto& k : cases) {
+    INFO(k.args[0] << " " << k.args.back());
+    const std::string err = c.Refused("prod", k.args);
+    CHECK(err.find(k.says) != std::string::npos);
+  }
+  // Another producer's lot: only the producer dispatches its own lots.
+  c.Refused("station", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:1t:L1"});
+  // A key that is no registered party's.
+  c.Keygen("stranger", "stranger.key");
+  RunResult r =
+      Wl({"generate", "--ledger", c.ledger, "--key", c / "stranger.key", "--waste", "SW02", "--mass", "1t"});
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("stranger") != std::string::npos);
+}
+
+TEST_CASE("an unlisted but well-formed code is accepted with a warning", "[cli][domain]") {
+  City c;
+  RunResult r = c.As("prod", {"generate", "--waste", "SW40", "--mass", "1t"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("warning") != std::string::npos);
+  CHECK(r.err.find("SW40") != std::string::npos);
+  CHECK(c.Held("prod", "SW40") == 1000000);
+}
+
+}  // namespace
+}  // namespace wasteledger::testing
