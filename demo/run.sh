@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo city: a ledger created, parties registered, statements signed and
-# appended (one by one and as a sealed batch), a checkpoint, a proof checked
+# appended (one by one and as a sealed batch), waste moving through the city
+# (manifests, receipts, utilisation, disposal, a correction), a checkpoint, a proof checked
 # offline, a full verification, and tampering caught.
 # Usage: demo/run.sh path/to/wasteledger [output-dir]
 set -euo pipefail
@@ -34,7 +35,7 @@ export WASTELEDGER_LEDGER=$PWD/city.ledger
 
 step "3. The regulator registers the parties and their keys"
 run "$WL" party add --key xcepb.key --id yuzhou-power --name 禹州市热电有限公司 \
-  --uscc 91310110666007217T --role producer --vkey "$POWER"
+  --uscc 91411081MA44RD3K79 --role producer --vkey "$POWER"
 run "$WL" party add --key xcepb.key --id henan-haul --name 河南危废运输有限公司 --role carrier --vkey "$CARRIER"
 run "$WL" party add --key xcepb.key --id tianrui-cement --name 天瑞水泥有限公司 --role receiver --vkey "$CEMENT"
 run "$WL" party list
@@ -59,17 +60,58 @@ done > october.jsonl
 run "$WL" submit --quiet october.signed.jsonl
 run "$WL" log --from 4 --limit 5
 
-step "6. The operator signs a checkpoint: size and root hash of the whole log"
+step "6. The city's waste moves: permits, a transfer manifest (联单), pickup, receipt, utilisation"
+INCIN=$(keygen xuchang-hw xuchang-hw.key)
+run "$WL" party add --key xcepb.key --id xuchang-hw --name 许昌危废处置中心 --uscc 91411000MA45C2QJ4A \
+  --role receiver,producer --vkey "$INCIN" \
+  --permit '豫环许可危废字[2026]12号:utilize,dispose:HW49,HW18:3000t:2026-01-01:2026-12-31'
+run "$WL" party update --key xcepb.key --id tianrui-cement \
+  --permit '许环固废[2026]3号:utilize:SW02:200000t:2026-01-01:2026-12-31'
+echo "-- the power plant sends 60 t of fly ash to the cement works (manifest number from its USCC: 41 10 = Xuchang)"
+run "$WL" dispatch --key yuzhou-power.key --to tianrui-cement --carrier henan-haul --line SW02:60t \
+  --time 2026-11-03T09:00:00+08:00
+MF1=$("$WL" manifest list --party tianrui-cement | tail -1 | cut -d' ' -f1)
+echo "-- only a carrier named on the manifest may pick it up; a refusal leaves the ledger unchanged:"
+set +e
+run "$WL" pickup --key xuchang-hw.key --manifest "$MF1"
+set -e
+run "$WL" pickup --key henan-haul.key --manifest "$MF1" --time 2026-11-03T10:00:00+08:00
+run "$WL" receive --key tianrui-cement.key --manifest "$MF1" --mass 59.62t --reason "weighbridge, moisture loss" \
+  --time 2026-11-03T15:00:00+08:00
+RECV=$("$WL" manifest show "$MF1" --format json | sed 's/.*"receive_seq":\([0-9]*\).*/\1/')
+run "$WL" utilize --key tianrui-cement.key --method R5 --input "#$RECV/1:59.62t" --product 水泥熟料掺合料:59.62t \
+  --time 2026-11-05T08:00:00+08:00
+
+step "7. Hazardous waste: part refused and returned, the rest incinerated, its fly ash a new lot"
+run "$WL" dispatch --key yuzhou-power.key --to xuchang-hw --carrier henan-haul --line 900-041-49:850kg \
+  --time 2026-11-04T09:00:00+08:00
+MF2=$("$WL" manifest list --party xuchang-hw | tail -1 | cut -d' ' -f1)
+run "$WL" pickup --key henan-haul.key --manifest "$MF2" --time 2026-11-04T10:00:00+08:00
+run "$WL" receive --key xuchang-hw.key --manifest "$MF2" --line 1:800kg:50kg --reason "one drum leaking, returned" \
+  --time 2026-11-04T16:00:00+08:00
+run "$WL" manifest show "$MF2"
+RECV=$("$WL" manifest show "$MF2" --format json | sed 's/.*"receive_seq":\([0-9]*\).*/\1/')
+run "$WL" dispose --key xuchang-hw.key --method D10 --input "#$RECV/1:800kg" --output 772-002-18:48kg:FA-2026-11 \
+  --time 2026-11-06T08:00:00+08:00
+echo "-- a weighing error is corrected by a compensating entry; the original stays in the log"
+FA=$("$WL" generate --key xuchang-hw.key --waste 772-002-18 --mass 1.2t --time 2026-11-06T20:00:00+08:00)
+echo "$FA"
+run "$WL" correct --key xuchang-hw.key --seq "$(echo "$FA" | sed 's/seq \([0-9]*\):.*/\1/')" --mass 1.02t \
+  --reason "ticket 1106-3 misread"
+run "$WL" stock
+run "$WL" lots --party yuzhou-power --waste 900-041-49
+
+step "8. The operator signs a checkpoint: size and root hash of the whole log"
 run "$WL" checkpoint --key operator.key --out checkpoint.note
 
-step "7. Anyone can prove one entry is in the checkpointed log, offline"
+step "9. Anyone can prove one entry is in the checkpointed log, offline"
 run "$WL" export --from 5 --to 5 > entry5.jsonl
 run "$WL" prove inclusion --seq 5 --format json > proof5.json
 cat proof5.json
 run "$WL" verify-proof inclusion --proof proof5.json --entry entry5.jsonl \
   --checkpoint checkpoint.note --vkey "$OPERATOR"
 
-step "8. The regulator verifies the whole ledger: chain, tree, every signature and seal"
+step "10. The regulator verifies the whole ledger: chain, tree, every signature and seal"
 run "$WL" verify --checkpoint checkpoint.note
 "$WL" export --out city.jsonl
 if command -v node >/dev/null; then
@@ -78,7 +120,7 @@ if command -v node >/dev/null; then
     --checkpoint checkpoint.note --vkey "$OPERATOR"
 fi
 
-step "9. Tampering: someone edits entry 4 directly in the database (12 t of fly ash becomes 1.2 t)"
+step "11. Tampering: someone edits entry 4 directly in the database (12 t of fly ash becomes 1.2 t)"
 cp -r city.ledger tampered.ledger
 KEY=0x450000000000000004   # 'E' + seq 4 as 8 bytes big-endian (docs/FORMAT.md)
 ORIGINAL=$(ldb --db=tampered.ledger --key_hex get "$KEY")
@@ -92,7 +134,7 @@ set -e
 echo "verify exit code: $rc (3 = verification failed)"
 [ "$rc" -eq 3 ] || { echo "demo: tampering was NOT caught" >&2; exit 1; }
 
-step "10. Tampering with an export is caught the same way"
+step "12. Tampering with an export is caught the same way"
 sed '5s/"mass_g":120000000/"mass_g":12000000/' city.jsonl > city-edited.jsonl
 set +e
 run "$WL" verify --export city-edited.jsonl --checkpoint checkpoint.note --vkey "$OPERATOR"
