@@ -95,7 +95,8 @@ int RunCli(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 ok, 1 refused or failed, 2 usage, 3 verification failed (tampering),\n"
       "4 ledger busy. Environment: WASTELEDGER_LEDGER and WASTELEDGER_KEY stand in for\n"
-      "--ledger and --key; WASTELEDGER_PASSPHRASE unlocks encrypted key files.\n"
+      "--ledger and --key; WASTELEDGER_PASSPHRASE unlocks encrypted key files;\n"
+      "WASTELEDGER_DATA_DIR overrides the schemas/ directory (statement schemas, waste catalogue).\n"
       "Run `wasteledger COMMAND --help` for a command's options and an example.");
   app.require_subcommand(1);
   app.set_version_flag("--version", "wasteledger 0.1.0 (ledger format v1)");
