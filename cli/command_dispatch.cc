@@ -18,18 +18,6 @@ struct LineArg {
   std::string lot;  // empty: oldest stock of the code first
 };
 
-std::vector<std::string> HazardList(const std::string& joined) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < joined.size()) {
-    size_t comma = joined.find(',', start);
-    if (comma == std::string::npos) comma = joined.size();
-    out.push_back(joined.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
 class DispatchCommand : public Command {
  public:
   CLI::App* Setup(CLI::App& parent) override {
@@ -94,7 +82,7 @@ class DispatchCommand : public Command {
     std::map<std::string, int64_t> drawn;  // lot -> grams drawn by earlier lines
     auto add = [&](const Lot& lot, int64_t grams) {
       Json line = {{"lot", lot.id}, {"waste", lot.waste}, {"mass_g", grams}};
-      if (!lot.hazards.empty()) line["hazards"] = HazardList(lot.hazards);
+      if (!lot.hazards.empty()) line["hazards"] = SplitList(lot.hazards);
       if (!packaging_.empty()) line["packaging"] = packaging_;
       lines.push_back(std::move(line));
       drawn[lot.id] += grams;

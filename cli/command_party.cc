@@ -19,19 +19,8 @@ constexpr const char* kPermitHelp =
 // party schema checks the rest when the record is appended.
 Result<Json> ParsePermit(const std::string& text) {
   WL_ASSIGN_OR_RETURN(auto f, SplitArg("--permit", text, 6, 6));
-  auto list = [](const std::string& s) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start <= s.size()) {
-      size_t comma = s.find(',', start);
-      if (comma == std::string::npos) comma = s.size();
-      if (comma > start) out.push_back(s.substr(start, comma - start));
-      start = comma + 1;
-    }
-    return out;
-  };
   std::vector<std::string> wastes;
-  for (const auto& w : list(f[2])) {
+  for (const auto& w : SplitList(f[2])) {
     // A category (HW49, SW02, S07, CW01) as it is; a code in normal form.
     bool category = w.size() <= 4 && !w.empty() && (w[0] == 'H' || w[0] == 'S' || w[0] == 'C');
     if (category) {
@@ -42,8 +31,9 @@ Result<Json> ParsePermit(const std::string& text) {
     }
   }
   WL_ASSIGN_OR_RETURN(int64_t capacity, MassArg("--permit " + text, f[3]));
-  return Json{{"number", f[0]},         {"activities", list(f[1])}, {"wastes", wastes},
-              {"capacity_g", capacity}, {"valid_from", f[4]},       {"valid_to", f[5]}};
+  return Json{{"number", f[0]},     {"activities", SplitList(f[1])},
+              {"wastes", wastes},   {"capacity_g", capacity},
+              {"valid_from", f[4]}, {"valid_to", f[5]}};
 }
 
 class PartyCommand : public Command {

@@ -120,6 +120,18 @@ Result<std::pair<std::string, std::string>> SplitLast(std::string_view option, s
   return std::make_pair(std::string(value.substr(0, colon)), std::string(value.substr(colon + 1)));
 }
 
+std::vector<std::string> SplitList(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(sep, start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) out.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 Result<int64_t> MassArg(std::string_view option, std::string_view text, bool allow_zero) {
   auto g = allow_zero ? ParseMass(text) : ParsePositiveMass(text);
   if (!g.ok()) return Status::InvalidArgument(fmt::format("{}: {}", option, g.status().message()));

@@ -46,6 +46,9 @@ Result<std::vector<std::string>> SplitArg(std::string_view option, std::string_v
 // The first ':' separates, from the right: "LOT:MASS" with a lot id that may hold ':'.
 Result<std::pair<std::string, std::string>> SplitLast(std::string_view option, std::string_view value);
 
+// "a,b,,c" -> {"a","b","c"} (empty items dropped).
+std::vector<std::string> SplitList(std::string_view text, char sep = ',');
+
 // A mass argument in grams; zero refused unless allow_zero. The message names
 // the option and quotes the value.
 Result<int64_t> MassArg(std::string_view option, std::string_view text, bool allow_zero = false);

@@ -319,6 +319,27 @@ TEST_CASE("every malformed argument is refused with one line naming it, the ledg
   CHECK(r.err.find("stranger") != std::string::npos);
 }
 
+TEST_CASE("submit refuses a body that breaks its kind's schema, naming the JSON path", "[cli][domain]") {
+  City c;
+  const std::string before = c.Export();
+  const std::string good = R"({"kind":"generate","nonce":"a","body":{"waste":"SW02","mass_g":1000}})"
+                           "\n";
+  const std::string bad =
+      R"({"kind":"dispatch","nonce":"b","body":{"manifest":"20264110000001","to":"brick",)"
+      R"("carriers":[],"lines":[{"lot":"L","waste":"SW02","mass_g":-1}]}})"
+      "\n";
+  RunResult r = c.Submit(c.Sign(c.producer_key, good + bad));
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("line 2: dispatch: body.lines[0].mass_g: must be an integer >= 1") != std::string::npos);
+  CHECK(c.Export() == before);  // the whole batch is refused
+  const std::string typo = R"({"kind":"generate","nonce":"c","body":{"waste":"SW02","mas_g":1000}})"
+                           "\n";
+  r = c.Submit(c.Sign(c.producer_key, typo));
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("unknown field \"mas_g\"") != std::string::npos);
+  CHECK(c.Export() == before);
+}
+
 TEST_CASE("an unlisted but well-formed code is accepted with a warning", "[cli][domain]") {
   City c;
   RunResult r = c.As("prod", {"generate", "--waste", "SW40", "--mass", "1t"});
