@@ -163,6 +163,7 @@ class SubmitCommand : public Command {
           }
           return Report(result.status(), appended, replayed, last_line_done, first_seq, last_seq);
         }
+        PrintDomainWarnings();  // unlisted codes, capacity exceeded
         out.clear();
         for (const auto& e : *result) {
           (e.replay ? replayed : appended)++;
