@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "common.h"
+#include "wasteledger/mass.h"
 
 namespace wasteledger::cli {
 namespace {
@@ -19,6 +20,46 @@ std::string Summary(const Statement& st) {
                        b.value("keys", Json::array()).size());
   }
   if (st.kind == "seal") return fmt::format("batch of {}", b.value("count", 0));
+  // Lifecycle kinds: the masses in tonnes, the lots and the manifest. The
+  // body was checked against its schema on append, so the fields are there.
+  auto mass = [](const Json& j, const char* k) {
+    return j.contains(k) && j[k].is_number_integer() ? FormatMass(j[k].get<int64_t>()) : std::string("?");
+  };
+  auto items = [&](const char* array, const char* name, const char* g) {
+    std::string out;
+    for (const auto& i : b.value(array, Json::array())) {
+      out += fmt::format("{}{} {}", out.empty() ? "" : ", ", mass(i, g),
+                         i.contains(name) && i[name].is_string() ? i[name].get<std::string>() : "");
+    }
+    return out;
+  };
+  if (st.kind == "generate") {
+    return fmt::format("{} of {}{}", mass(b, "mass_g"), str("waste"),
+                       b.contains("lot") ? ", lot " + str("lot") : "");
+  }
+  if (st.kind == "dispatch")
+    return fmt::format("manifest {} to {}: {}", str("manifest"), str("to"),
+                       items("lines", "waste", "mass_g"));
+  if (st.kind == "pickup") return "manifest " + str("manifest");
+  if (st.kind == "handover") return fmt::format("manifest {} to {}", str("manifest"), str("to"));
+  if (st.kind == "receive") {
+    if (b.contains("reject")) return fmt::format("manifest {} rejected: {}", str("manifest"), str("reject"));
+    std::string lines;
+    for (const auto& l : b.value("lines", Json::array())) {
+      lines += fmt::format("{}line {} {} received, {} refused", lines.empty() ? "" : "; ", l.value("line", 0),
+                           mass(l, "received_g"), mass(l, "refused_g"));
+    }
+    return fmt::format("manifest {}: {}", str("manifest"), lines);
+  }
+  if (st.kind == "utilize" || st.kind == "dispose") {
+    std::string out = fmt::format("{} {}", str("method"), items("inputs", "lot", "mass_g"));
+    if (b.contains("outputs")) out += " -> " + items("outputs", "waste", "mass_g");
+    if (b.contains("products")) out += " -> " + items("products", "name", "mass_g");
+    return out;
+  }
+  if (st.kind == "correct" || st.kind == "void") {
+    return fmt::format("seq {}: {}", b.value("seq", uint64_t{0}), str("reason"));
+  }
   std::string s = b.dump();
   if (s.size() > 80) s = s.substr(0, 77) + "...";
   return s;

@@ -123,6 +123,11 @@ TEST_CASE("producer: generate lots, dispatch by code oldest first, manifest numb
   CHECK(m["lines"][1]["mass_g"] == 500000);
   CHECK(c.Held("prod", "900-041-49") == 1000000);
 
+  // The log says it in words.
+  const std::string log = c.Ok({"log", "--ledger", c.ledger, "--from", "8"}).out;
+  CHECK(log.find("2.000 t of 900-041-49, lot OIL-1") != std::string::npos);
+  CHECK(log.find("manifest 20264110000001 to incin: 2.000 t 900-041-49, 0.500 t 900-041-49") != std::string::npos);
+
   // The next manifest takes the next serial; a named lot is drawn as given.
   out = c.AsOk("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:800千克:#9"});
   CHECK(out.find("manifest 20264110000002 to incin: 0.800 t") != std::string::npos);
