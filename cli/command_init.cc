@@ -54,11 +54,7 @@ class InitCommand : public Command {
     auto sub = SignStatement(*key, "genesis", body, *tz);
     if (!sub.ok()) return Fail(sub.status());
     auto ledger = Ledger::Init(dir_, *sub);
-    if (!ledger.ok()) {
-      std::string msg = ledger.status().message();
-      if (msg.rfind("line 1: ", 0) == 0) msg = msg.substr(8);
-      return Fail(Status::Refused(msg));
-    }
+    if (!ledger.ok()) return Fail(OneStatement(ledger.status()));
     fmt::print("created ledger {} (origin {}), genesis at seq 0 by regulator {}\n", dir_, origin_, id_);
     return kExitOk;
   }

@@ -133,16 +133,24 @@ Result<Submission> SignStatement(const SigningKey& key, const std::string& kind,
   return sub;
 }
 
+Status OneStatement(const Status& s) {
+  std::string msg = s.message();
+  if (msg.rfind("line 1: ", 0) == 0) msg = msg.substr(8);
+  switch (s.code()) {
+    case Status::Code::kBusy:
+      return Status::Busy(msg);
+    case Status::Code::kCorruption:
+      return Status::Corruption(msg);
+    default:
+      return Status::Refused(msg);
+  }
+}
+
 int AppendOne(Ledger& ledger, const Submission& sub, bool quiet) {
   auto prepared = ledger.Prepare(std::vector<Submission>{sub}, 1u);
-  if (!prepared.ok()) return Fail(prepared.status());
+  if (!prepared.ok()) return Fail(OneStatement(prepared.status()));
   auto appended = ledger.Append(std::move(*prepared));
-  if (!appended.ok()) {
-    // One statement: "line 1: " says nothing to the user.
-    std::string msg = appended.status().message();
-    if (msg.rfind("line 1: ", 0) == 0) msg = msg.substr(8);
-    return Fail(Status::Refused(msg));
-  }
+  if (!appended.ok()) return Fail(OneStatement(appended.status()));
   PrintDomainWarnings();
   const auto& e = appended->front();
   if (!quiet) {

@@ -59,6 +59,11 @@ Result<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir, Ledger::Mode 
 Result<Submission> SignStatement(const SigningKey& key, const std::string& kind, Json body,
                                  int timezone_minutes, const std::string& time = "");
 
+// A refusal of a one-statement append: without the "line 1: " that says
+// nothing to the user; busy and corruption keep their codes (and exit codes),
+// anything else is a refusal.
+Status OneStatement(const Status& s);
+
 // Appends one signed statement and prints "seq N" (or the existing seq).
 int AppendOne(Ledger& ledger, const Submission& sub, bool quiet = false);
 

@@ -40,21 +40,6 @@ std::string Nonce() {
   return fmt::format("{:08x}{:08x}{:08x}", rd(), rd(), rd());
 }
 
-// One statement: "line 1: " says nothing to the user; the code (and so the
-// exit code) stays.
-Status Restate(const Status& s) {
-  std::string msg = s.message();
-  if (msg.rfind("line 1: ", 0) == 0) msg = msg.substr(8);
-  switch (s.code()) {
-    case Status::Code::kBusy:
-      return Status::Busy(msg);
-    case Status::Code::kCorruption:
-      return Status::Corruption(msg);
-    default:
-      return Status::Refused(msg);
-  }
-}
-
 }  // namespace
 
 int AppendAsActor(const ActorOptions& o, const std::string& kind, const BodyBuilder& build,
@@ -79,9 +64,9 @@ int AppendAsActor(const ActorOptions& o, const std::string& kind, const BodyBuil
   sub.sig = Signature{key->verifier().Ref(), key->Sign(statement->Payload())};
   sub.statement = std::move(*statement);
   auto prepared = ledger.Prepare(std::vector<Submission>{sub}, 1u);
-  if (!prepared.ok()) return Fail(Restate(prepared.status()));
+  if (!prepared.ok()) return Fail(OneStatement(prepared.status()));
   auto appended = ledger.Append(std::move(*prepared));
-  if (!appended.ok()) return Fail(Restate(appended.status()));
+  if (!appended.ok()) return Fail(OneStatement(appended.status()));
   PrintDomainWarnings();
   const uint64_t seq = appended->front().seq;
   const std::string what = describe ? describe(ledger, seq, *body) : kind;
