@@ -4,6 +4,7 @@
 // replacement body as the original kind, actor and event time, at its own seq.
 #include <fmt/format.h>
 
+#include "domain_permit.h"
 #include "domain_rules.h"
 #include "wasteledger/schema_validator.h"
 
@@ -11,8 +12,8 @@ namespace wasteledger::domain {
 
 namespace {
 
-// Undoes what the entry at `target` did to its manifest.
-Status ReverseManifest(const Step& step, uint64_t target, const Effect& effect) {
+// Undoes what the entry at `target` (of event date `day`) did to its manifest.
+Status ReverseManifest(const Step& step, uint64_t target, const Effect& effect, const std::string& day) {
   if (effect.manifest.empty()) return Status::Ok();
   WL_ASSIGN_OR_RETURN(auto found, step.txn->GetManifest(effect.manifest));
   if (!found) return Status::Corruption(fmt::format("domain index: manifest {} is missing", effect.manifest));
@@ -23,6 +24,7 @@ Status ReverseManifest(const Step& step, uint64_t target, const Effect& effect) 
                     m.number, what, at));
   };
   if (effect.kind == "receive") {
+    CountSettlement(*step.txn, m, day, -1);
     for (auto& line : m.lines) line = {line.lot, line.waste, line.mass_g, 0, 0, "", ""};
     m.receive_seq.reset();
     m.reject.clear();
@@ -31,6 +33,10 @@ Status ReverseManifest(const Step& step, uint64_t target, const Effect& effect) 
     if (m.custody.back().seq != target) return later("custody step", m.custody.back().seq);
     if (effect.kind == "dispatch") {
       m.voided_by = step.seq;
+      for (const auto& line : m.lines) {
+        step.txn->AddFlow(kPairFlows, PairDims(m.producer, m.receiver, line.waste), day, kPairDispatched,
+                          -line.mass_g);
+      }
     } else {
       m.custody.pop_back();
     }
@@ -40,6 +46,9 @@ Status ReverseManifest(const Step& step, uint64_t target, const Effect& effect) 
 }
 
 Status Reverse(const Step& step, uint64_t target, Effect& effect) {
+  auto time = ParseRfc3339(effect.time);
+  if (!time.ok()) return Status::Corruption("domain index: effect time: " + time.status().message());
+  const std::string day = EventDate(*time);
   for (const auto& id : effect.created) {
     WL_ASSIGN_OR_RETURN(auto lot, step.txn->GetLot(id));
     if (!lot || lot->voided_by) {
@@ -53,10 +62,10 @@ Status Reverse(const Step& step, uint64_t target, Effect& effect) {
                       target, id, lot->remaining_g, lot->mass_g));
     }
   }
-  WL_RETURN_IF_ERROR(ReverseManifest(step, target, effect));
+  WL_RETURN_IF_ERROR(ReverseManifest(step, target, effect, day));
   for (const auto& id : effect.created) {
     WL_ASSIGN_OR_RETURN(auto lot, step.txn->GetLot(id));
-    WL_RETURN_IF_ERROR(step.txn->VoidLot(*lot, step.seq));
+    WL_RETURN_IF_ERROR(step.txn->VoidLot(*lot, step.seq, day));
   }
   for (const auto& d : effect.drawn) {
     WL_ASSIGN_OR_RETURN(auto lot, step.txn->GetLot(d.lot));
@@ -64,7 +73,7 @@ Status Reverse(const Step& step, uint64_t target, Effect& effect) {
       return Status::Corruption(
           fmt::format("domain index: lot \"{}\" drawn at seq {} is inconsistent", d.lot, target));
     }
-    WL_RETURN_IF_ERROR(step.txn->AdjustLot(*lot, d.mass_g));
+    WL_RETURN_IF_ERROR(step.txn->UndrawLot(*lot, d.mass_g, effect.kind, day));
   }
   for (const auto& c : effect.capacity) {
     WL_RETURN_IF_ERROR(step.txn->AddGrams(CapacityKey(c.receiver, c.permit, c.year), -c.mass_g).status());

@@ -158,3 +158,150 @@ Result<std::optional<EntryEffect>> GetEffect(const Ledger& ledger, uint64_t seq)
 }
 
 }  // namespace wasteledger
+
+// ---- Flow aggregates ----------------------------------------------------
+
+namespace wasteledger {
+
+FlowTotals& FlowTotals::operator+=(const FlowTotals& o) {
+  *this = domain::ToFlowTotals([&] {
+    auto c = domain::FromFlowTotals(*this);
+    domain::AddCounters(c, domain::FromFlowTotals(o));
+    return c;
+  }());
+  return *this;
+}
+
+FlowTotals& FlowTotals::operator-=(const FlowTotals& o) {
+  auto neg = domain::FromFlowTotals(o);
+  for (auto& v : neg) v = -v;
+  auto c = domain::FromFlowTotals(*this);
+  domain::AddCounters(c, neg);
+  *this = domain::ToFlowTotals(c);
+  return *this;
+}
+
+PairFlow& PairFlow::operator+=(const PairFlow& o) {
+  dispatched_g += o.dispatched_g;
+  received_g += o.received_g;
+  returned_g += o.returned_g;
+  return *this;
+}
+
+PairFlow& PairFlow::operator-=(const PairFlow& o) {
+  dispatched_g -= o.dispatched_g;
+  received_g -= o.received_g;
+  returned_g -= o.returned_g;
+  return *this;
+}
+
+namespace {
+
+// Calls fn(period, dims, counters) for the family's aggregates at `grain`
+// with start <= period < end.
+Status ScanAggregates(const Ledger& ledger, char family, char grain, std::string_view start,
+                      std::string_view end,
+                      const std::function<Status(std::string_view, std::string_view, domain::Counters)>& fn) {
+  const std::string prefix = {'X', family, grain};
+  Status status;
+  WL_RETURN_IF_ERROR(ledger.ScanIndexFrom(prefix, prefix + std::string(start),
+                                          [&](std::string_view key, std::string_view value) {
+                                            key.remove_prefix(prefix.size());
+                                            const size_t nul = key.find('\0');
+                                            const std::string_view period = key.substr(0, nul);
+                                            if (period >= end) return false;
+                                            auto c = domain::DecodeCounters(value);
+                                            if (!c.ok()) {
+                                              status = c.status();
+                                              return false;
+                                            }
+                                            status = fn(period, key.substr(nul + 1), std::move(*c));
+                                            return status.ok();
+                                          }));
+  return status;
+}
+
+std::vector<std::string> SplitDims(std::string_view dims) {
+  std::vector<std::string> parts;
+  size_t at = 0;
+  for (size_t nul; (nul = dims.find('\0', at)) != std::string_view::npos; at = nul + 1) {
+    parts.emplace_back(dims.substr(at, nul - at));
+  }
+  parts.emplace_back(dims.substr(at));
+  return parts;
+}
+
+Status AddTo(FlowSums& sums, char family, std::string_view dims, const domain::Counters& c) {
+  const auto parts = SplitDims(dims);
+  if (family == domain::kPartyFlows && parts.size() == 2) {
+    sums.parties[{parts[0], parts[1]}] += domain::ToFlowTotals(c);
+    return Status::Ok();
+  }
+  if (family == domain::kPairFlows && parts.size() == 3) {
+    sums.pairs[{parts[0], parts[1], parts[2]}] += domain::ToPairFlow(c);
+    return Status::Ok();
+  }
+  return Status::Corruption("domain index: a flow aggregate key has the wrong number of parts");
+}
+
+bool IsDate(std::string_view d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (d[i] < '0' || d[i] > '9') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<FlowSums> FlowsBefore(const Ledger& ledger, std::string_view date) {
+  if (!IsDate(date)) return Status::InvalidArgument(fmt::format("\"{}\" is not a date YYYY-MM-DD", date));
+  FlowSums sums;
+  const std::string year(date.substr(0, 4)), month(date.substr(0, 7));
+  // Whole years before, whole months of the year before, days of the month before.
+  const std::pair<char, std::pair<std::string, std::string>> spans[] = {
+      {'Y', {"", year}}, {'M', {year + "-01", month}}, {'D', {month + "-01", std::string(date)}}};
+  for (char family : {domain::kPartyFlows, domain::kPairFlows}) {
+    for (const auto& [grain, span] : spans) {
+      WL_RETURN_IF_ERROR(ScanAggregates(ledger, family, grain, span.first, span.second,
+                                        [&](std::string_view, std::string_view dims, domain::Counters c) {
+                                          return AddTo(sums, family, dims, c);
+                                        }));
+    }
+  }
+  return sums;
+}
+
+Result<std::map<std::string, FlowSums>> FlowsByMonth(const Ledger& ledger, int year) {
+  std::map<std::string, FlowSums> out;
+  const std::string y = fmt::format("{:04d}", year);
+  for (char family : {domain::kPartyFlows, domain::kPairFlows}) {
+    WL_RETURN_IF_ERROR(
+        ScanAggregates(ledger, family, 'M', y + "-01", y + "-13",
+                       [&](std::string_view period, std::string_view dims, domain::Counters c) {
+                         return AddTo(out[std::string(period)], family, dims, c);
+                       }));
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::vector<int64_t>>> StoredAggregates(const Ledger& ledger) {
+  std::map<std::string, std::vector<int64_t>> out;
+  Status status;
+  for (char family : {domain::kPartyFlows, domain::kPairFlows}) {
+    WL_RETURN_IF_ERROR(
+        ledger.ScanIndex(std::string{'X', family}, [&](std::string_view key, std::string_view value) {
+          auto c = domain::DecodeCounters(value);
+          if (!c.ok()) {
+            status = c.status();
+            return false;
+          }
+          out.emplace(std::string(key), std::move(*c));
+          return true;
+        }));
+    WL_RETURN_IF_ERROR(status);
+  }
+  return out;
+}
+
+}  // namespace wasteledger

@@ -22,6 +22,18 @@ bool MethodCharsOk(const std::string& m) {
 
 }  // namespace
 
+void CountSettlement(DomainTxn& txn, const Manifest& m, std::string_view day, int sign) {
+  for (const auto& line : m.lines) {
+    const int64_t arrived = line.received_g + line.refused_g;
+    txn.AddFlow(kPartyFlows, PartyDims(m.producer, line.waste), day, kSettled, sign * line.mass_g);
+    txn.AddFlow(kPartyFlows, PartyDims(m.producer, line.waste), day, kTransitDiff,
+                sign * (line.mass_g - arrived));
+    const std::string pair = PairDims(m.producer, m.receiver, line.waste);
+    txn.AddFlow(kPairFlows, pair, day, kPairReceived, sign * line.received_g);
+    txn.AddFlow(kPairFlows, pair, day, kPairReturned, sign * line.refused_g);
+  }
+}
+
 // Creates lot "#<seq>/<line>" at the receiver for the received mass and,
 // for refused mass, the returned lot "#<seq>/<line>r" back at the producer.
 Status ApplyReceive(const Step& step, const Json& body) {
@@ -106,9 +118,10 @@ Status ApplyReceive(const Step& step, const Json& body) {
       lot.mass_g = lot.remaining_g = line.received_g;
       lot.hazardous = waste.kind == WasteKind::kHazardous;
       lot.hazards = hazards;
+      lot.born = source ? source->born : "";
       lot.source = {"receive", step.seq, number, static_cast<int64_t>(i + 1)};
       WL_RETURN_IF_ERROR(step.NeedFreeLotId(lot.id));
-      WL_RETURN_IF_ERROR(step.txn->CreateLot(lot));
+      WL_RETURN_IF_ERROR(step.txn->CreateLot(lot, date));
       e.created.push_back(lot.id);
     }
     if (line.refused_g > 0) {
@@ -119,12 +132,14 @@ Status ApplyReceive(const Step& step, const Json& body) {
       lot.mass_g = lot.remaining_g = line.refused_g;
       lot.hazardous = source ? source->hazardous : false;
       lot.hazards = hazards;
+      lot.born = source ? source->born : "";
       lot.source = {"return", step.seq, number, static_cast<int64_t>(i + 1)};
       WL_RETURN_IF_ERROR(step.NeedFreeLotId(lot.id));
-      WL_RETURN_IF_ERROR(step.txn->CreateLot(lot));
+      WL_RETURN_IF_ERROR(step.txn->CreateLot(lot, date));
       e.created.push_back(lot.id);
     }
   }
+  CountSettlement(*step.txn, m, date, +1);
   m.receive_seq = step.seq;
   m.reject = reject.value_or("");
   m.status = (reject || (total_received == 0 && total_refused > 0)) ? "refused" : "received";
@@ -169,9 +184,10 @@ Status ApplyProcess(const Step& step, const Json& body) {
     WL_RETURN_IF_ERROR(p.Mass("mass_g", 1).status());
   }
   Effect e = step.NewEffect();
+  const std::string date = EventDate(step.time);
   for (const auto& id : order) {
     WL_ASSIGN_OR_RETURN(auto lot, step.txn->GetLot(id));
-    WL_RETURN_IF_ERROR(step.txn->AdjustLot(*lot, -drawn[id]));
+    WL_RETURN_IF_ERROR(step.txn->DrawLot(*lot, drawn[id], step.kind, date));
     e.drawn.push_back({id, drawn[id]});
   }
   WL_ASSIGN_OR_RETURN(const Json* outputs, r.Array("outputs", false, false));
@@ -191,7 +207,8 @@ Status ApplyProcess(const Step& step, const Json& body) {
     lot.mass_g = lot.remaining_g = mass;
     lot.hazardous = waste.kind == WasteKind::kHazardous;
     lot.source = {"output", step.seq, "", static_cast<int64_t>(i + 1)};
-    WL_RETURN_IF_ERROR(step.txn->CreateLot(lot));
+    lot.born = date;
+    WL_RETURN_IF_ERROR(step.txn->CreateLot(lot, date));
     e.created.push_back(lot.id);
   }
   return step.txn->PutEffect(step.seq, e);

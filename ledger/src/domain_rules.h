@@ -60,6 +60,9 @@ Status ApplyProcess(const Step& step, const Json& body);  // utilize and dispose
 // Applies a lifecycle kind by name.
 Status ApplyLifecycle(const Step& step, const Json& body);
 
+// Counts a received manifest's settlement flows on `day` (sign -1 undoes them).
+void CountSettlement(DomainTxn& txn, const Manifest& m, std::string_view day, int sign);
+
 // void and correct. `step` is the statement's own (kind "void"/"correct",
 // the actor who signed).
 Status ApplyVoidOrCorrect(const Step& step, const Json& body);

@@ -93,7 +93,9 @@ bool IsDomainKind(std::string_view kind) {
 
 }  // namespace
 
-DomainState::DomainState(WasteCatalogue catalogue) : catalogue_(std::move(catalogue)) {}
+DomainState::DomainState(WasteCatalogue catalogue)
+    : catalogue_(std::move(catalogue)), aggregates_(std::make_unique<domain::AggregateBuffer>()) {}
+DomainState::~DomainState() = default;
 
 Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> /*seal_by*/,
                           const ApplyContext& ctx, BatchAccess& batch) {
@@ -107,7 +109,7 @@ Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint6
                                        st.kind, st.json["time"].get<std::string>(),
                                        kMaxFutureSkewSeconds / 60, FormatUtc(ctx.logged_unix_seconds)));
   }
-  domain::DomainTxn txn(batch);
+  domain::DomainTxn txn(batch, aggregates_.get());
   domain::Step step;
   step.seq = seq;
   step.kind = st.kind;
@@ -125,7 +127,15 @@ Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint6
   return domain::ApplyLifecycle(step, body);
 }
 
-void DomainState::Commit() { in_batch_ = false; }
-void DomainState::Abort() { in_batch_ = false; }
+Status DomainState::Finish(BatchAccess& batch) { return aggregates_->Flush(batch); }
+
+void DomainState::Commit() {
+  aggregates_->Clear();
+  in_batch_ = false;
+}
+void DomainState::Abort() {
+  aggregates_->Clear();
+  in_batch_ = false;
+}
 
 }  // namespace wasteledger

@@ -113,6 +113,7 @@ Result<std::string> EncodeLot(const Lot& lot) {
             {"hazardous", lot.hazardous},
             {"source", source}};
   PutOpt(j, "hazards", lot.hazards);
+  PutOpt(j, "born", lot.born);
   PutOpt(j, "voided_by", lot.voided_by);
   return Canonicalize(j);
 }
@@ -127,6 +128,7 @@ Result<Lot> DecodeLot(std::string_view bytes) {
   WL_ASSIGN_OR_RETURN(lot.mass_g, r.Int("mass_g"));
   WL_ASSIGN_OR_RETURN(lot.remaining_g, r.Int("remaining_g"));
   WL_ASSIGN_OR_RETURN(lot.hazards, r.Str("hazards", true));
+  WL_ASSIGN_OR_RETURN(lot.born, r.Str("born", true));
   WL_ASSIGN_OR_RETURN(lot.voided_by, r.OptSeq("voided_by"));
   if (!j.contains("hazardous") || !j["hazardous"].is_boolean()) return Bad("lot", "hazardous");
   lot.hazardous = j["hazardous"].get<bool>();
@@ -303,9 +305,26 @@ Status DomainTxn::PutLot(const Lot& lot) {
   return Status::Ok();
 }
 
-Status DomainTxn::CreateLot(const Lot& lot) {
+namespace {
+
+size_t CreatedColumn(std::string_view source_kind) {
+  if (source_kind == "generate") return kGenerated;
+  if (source_kind == "receive") return kReceived;
+  if (source_kind == "return") return kReturned;
+  return kSecondary;  // "output"
+}
+
+}  // namespace
+
+void DomainTxn::AddFlow(char family, std::string_view dims, std::string_view day, size_t column,
+                        int64_t delta) {
+  if (aggregates_ != nullptr) aggregates_->Add(family, dims, day, column, delta);
+}
+
+Status DomainTxn::CreateLot(const Lot& lot, std::string_view day) {
   WL_RETURN_IF_ERROR(PutLot(lot));
   batch_.Put(OwnerLotKey(lot.owner, lot.id), "");
+  AddFlow(kPartyFlows, PartyDims(lot.owner, lot.waste), day, CreatedColumn(lot.source.kind), lot.mass_g);
   return AddGrams(StockKey(lot.owner, lot.waste), lot.remaining_g).status();
 }
 
@@ -316,12 +335,47 @@ Status DomainTxn::AdjustLot(Lot& lot, int64_t delta) {
   return AddGrams(StockKey(lot.owner, lot.waste), delta).status();
 }
 
-Status DomainTxn::VoidLot(Lot& lot, uint64_t by) {
+Status DomainTxn::CountDraw(const Lot& lot, int64_t mass, std::string_view kind, std::string_view day,
+                            int sign) {
+  size_t column = kDispatched;
+  std::optional<size_t> prior;
+  if (kind == "utilize") {
+    column = kUtilized;
+    prior = kUtilizedPrior;
+  } else if (kind == "dispose") {
+    column = kDisposed;
+    prior = kDisposedPrior;
+  } else if (kind != "dispatch") {
+    return Status::Corruption(fmt::format("domain index: a {} entry drew on lot \"{}\"", kind, lot.id));
+  }
+  const std::string dims = PartyDims(lot.owner, lot.waste);
+  AddFlow(kPartyFlows, dims, day, column, sign * mass);
+  if (prior && !lot.born.empty() && lot.born.substr(0, 4) < day.substr(0, 4)) {
+    AddFlow(kPartyFlows, dims, day, *prior, sign * mass);
+  }
+  if (sign < 0) AddFlow(kPartyFlows, dims, day, kReversals, 1);
+  return Status::Ok();
+}
+
+Status DomainTxn::DrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day) {
+  WL_RETURN_IF_ERROR(CountDraw(lot, mass, kind, day, +1));
+  return AdjustLot(lot, -mass);
+}
+
+Status DomainTxn::UndrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day) {
+  WL_RETURN_IF_ERROR(CountDraw(lot, mass, kind, day, -1));
+  return AdjustLot(lot, mass);
+}
+
+Status DomainTxn::VoidLot(Lot& lot, uint64_t by, std::string_view day) {
   assert(!lot.voided_by);
   const int64_t held = lot.remaining_g;
   lot.voided_by = by;
   lot.remaining_g = 0;
   WL_RETURN_IF_ERROR(PutLot(lot));
+  const std::string dims = PartyDims(lot.owner, lot.waste);
+  AddFlow(kPartyFlows, dims, day, CreatedColumn(lot.source.kind), -lot.mass_g);
+  AddFlow(kPartyFlows, dims, day, kReversals, 1);
   return AddGrams(StockKey(lot.owner, lot.waste), -held).status();
 }
 

@@ -14,8 +14,9 @@
 //                                            receiver under that permit
 //   'X' 'E' seq:u64                       -> JCS effect record of the
 //                                            lifecycle entry (or correction) at seq
+//   'X' 'A' ..., 'X' 'F' ...              -> flow aggregates (domain_aggregate.h)
 // Records (JCS, members in JCS order; optional members absent when empty):
-//   lot:      {"hazardous":bool,"hazards"?:str,"id","mass_g","owner","remaining_g",
+//   lot:      {"born"?:"YYYY-MM-DD","hazardous":bool,"hazards"?:str,"id","mass_g","owner","remaining_g",
 //              "source":{"kind","line"?,"manifest"?,"seq"},"voided_by"?,"waste"}
 //   manifest: {"carriers":[..],"custody":[{"holder","seq"}..],"dispatch_seq",
 //              "lines":[{"lot","mass_g","reason"?,"received_g"?,"received_waste"?,
@@ -34,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain_aggregate.h"
 #include "wasteledger/canonical_json.h"
 #include "wasteledger/domain_query.h"
 #include "wasteledger/state_hook.h"
@@ -89,11 +91,13 @@ Result<std::optional<Manifest>> ReadManifest(const IndexGet& get, std::string_vi
 Result<std::optional<Effect>> ReadEffect(const IndexGet& get, uint64_t seq);
 Result<int64_t> ReadGrams(const IndexGet& get, std::string_view key);  // 0 when absent
 
-// Typed writes into the batch being built; reads see them at once.
+// Typed writes into the batch being built; reads see them at once. Every
+// change of a lot's mass is also a flow, counted in `aggregates` (when
+// given) on the event date `day` (YYYY-MM-DD) of the entry it belongs to.
 class DomainTxn {
  public:
-  explicit DomainTxn(BatchAccess& batch)
-      : batch_(batch), get_([&batch](std::string_view k) { return batch.Get(k); }) {}
+  explicit DomainTxn(BatchAccess& batch, AggregateBuffer* aggregates = nullptr)
+      : batch_(batch), aggregates_(aggregates), get_([&batch](std::string_view k) { return batch.Get(k); }) {}
   DomainTxn(const DomainTxn&) = delete;
   DomainTxn& operator=(const DomainTxn&) = delete;
 
@@ -102,12 +106,18 @@ class DomainTxn {
   Result<std::optional<Manifest>> GetManifest(std::string_view no) const { return ReadManifest(get_, no); }
   Result<std::optional<Effect>> GetEffect(uint64_t seq) const { return ReadEffect(get_, seq); }
 
-  // A new lot (also indexed by owner, and added to the owner's stock).
-  Status CreateLot(const Lot& lot);
-  // Changes remaining_g by delta (and the owner's stock with it).
-  Status AdjustLot(Lot& lot, int64_t delta);
-  // Marks an untouched lot voided and takes it out of the owner's stock.
-  Status VoidLot(Lot& lot, uint64_t by);
+  // A new lot (also indexed by owner, and added to the owner's stock),
+  // counted as generated, secondary, received or returned by its source kind.
+  Status CreateLot(const Lot& lot, std::string_view day);
+  // Takes `mass` from the lot for a dispatch, utilize or dispose (`kind`).
+  Status DrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day);
+  // Puts back what a draw of `kind` on `day` took (void and correct).
+  Status UndrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day);
+  // Marks an untouched lot voided and takes it out of the owner's stock; its
+  // creation on `day` no longer counts.
+  Status VoidLot(Lot& lot, uint64_t by, std::string_view day);
+  // A flow that changes no lot (manifest settlement, pair flows).
+  void AddFlow(char family, std::string_view dims, std::string_view day, size_t column, int64_t delta);
   Status PutManifest(const Manifest& m);
   Status PutEffect(uint64_t seq, const Effect& e);
   // Adds delta to a u64 grams counter; returns the new value.
@@ -116,7 +126,11 @@ class DomainTxn {
 
  private:
   Status PutLot(const Lot& lot);
+  Status AdjustLot(Lot& lot, int64_t delta);
+  // Counts a draw (sign +1) or its undoing (-1).
+  Status CountDraw(const Lot& lot, int64_t mass, std::string_view kind, std::string_view day, int sign);
   BatchAccess& batch_;
+  AggregateBuffer* aggregates_;
   IndexGet get_;
 };
 

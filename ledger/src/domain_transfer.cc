@@ -74,7 +74,8 @@ Status ApplyGenerate(const Step& step, const Json& body) {
   lot.hazards = hazards;
   lot.source.kind = "generate";
   lot.source.seq = step.seq;
-  WL_RETURN_IF_ERROR(step.txn->CreateLot(lot));
+  lot.born = EventDate(step.time);
+  WL_RETURN_IF_ERROR(step.txn->CreateLot(lot, lot.born));
   Effect e = step.NewEffect();
   e.created.push_back(lot.id);
   return step.txn->PutEffect(step.seq, e);
@@ -154,8 +155,11 @@ Status ApplyDispatch(const Step& step, const Json& body) {
   Effect e = step.NewEffect();
   for (const auto& id : order) {
     WL_ASSIGN_OR_RETURN(auto lot, step.txn->GetLot(id));
-    WL_RETURN_IF_ERROR(step.txn->AdjustLot(*lot, -drawn[id]));
+    WL_RETURN_IF_ERROR(step.txn->DrawLot(*lot, drawn[id], step.kind, date));
     e.drawn.push_back({id, drawn[id]});
+  }
+  for (const auto& line : m.lines) {
+    step.txn->AddFlow(kPairFlows, PairDims(step.actor, to, line.waste), date, kPairDispatched, line.mass_g);
   }
   for (const auto& [number_p, use] : by_permit) {
     WL_ASSIGN_OR_RETURN(int64_t total, step.txn->AddGrams(CapacityKey(to, use.permit, use.year), use.mass_g));

@@ -2,10 +2,10 @@
 // ledger_append.cc.
 #include "wasteledger/ledger.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "key_directory.h"
 #include "store.h"
@@ -78,8 +78,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Init(const std::string& dir, const Submi
   return ledger;
 }
 
-Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, Mode mode,
-                                             bool wait_for_writer) {
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, Mode mode, bool wait_for_writer) {
   auto ledger = std::unique_ptr<Ledger>(new Ledger());
   ledger->dir_ = dir;
   if (mode == Mode::kWrite) {
@@ -88,8 +87,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, Mode mode,
     }
     WL_ASSIGN_OR_RETURN(ledger->lock_, WriterLock::Acquire(dir, wait_for_writer));
   }
-  WL_ASSIGN_OR_RETURN(ledger->store_, Store::Open(dir, mode == Mode::kWrite ? Store::Mode::kWrite
-                                                                           : Store::Mode::kRead));
+  WL_ASSIGN_OR_RETURN(ledger->store_,
+                      Store::Open(dir, mode == Mode::kWrite ? Store::Mode::kWrite : Store::Mode::kRead));
   WL_RETURN_IF_ERROR(ledger->LoadState());
   return ledger;
 }
@@ -177,6 +176,14 @@ Status Ledger::ScanIndex(std::string_view prefix,
   return store_->Scan(prefix, prefix, fn);
 }
 
+Status Ledger::ScanIndexFrom(std::string_view prefix, std::string_view start,
+                             const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  if (prefix.empty() || prefix[0] != 'X') return Status::InvalidArgument("domain index keys start with 'X'");
+  if (start.substr(0, prefix.size()) != prefix)
+    return Status::InvalidArgument("start key is outside the prefix");
+  return store_->Scan(prefix, start, fn);
+}
+
 Status Ledger::ScanLeafHashes(uint64_t from, uint64_t to,
                               const std::function<void(uint64_t, const Hash&)>& fn) const {
   to = std::min(to, size_);
@@ -247,8 +254,8 @@ Result<std::string> Ledger::SignCheckpoint(const SigningKey& operator_key) {
   }
   WL_ASSIGN_OR_RETURN(auto recorded, OperatorKey());
   if (recorded && recorded->ToString() != vk.ToString()) {
-    return Status::Refused(fmt::format("this ledger's checkpoints are signed by {}, not by {}",
-                                       recorded->Ref(), vk.Ref()));
+    return Status::Refused(
+        fmt::format("this ledger's checkpoints are signed by {}, not by {}", recorded->Ref(), vk.Ref()));
   }
   Checkpoint cp{origin_, size_, range_.Root(), {}};
   std::string note = wasteledger::SignCheckpoint(cp, operator_key);

@@ -1,11 +1,11 @@
 // The append path: Prepare (parse and check signatures in parallel, off the
 // critical path) and Append (apply the ledger's rules in order and commit one
 // atomic, synced RocksDB batch).
+#include <fmt/format.h>
+
 #include <atomic>
 #include <mutex>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "key_directory.h"
 #include "parallel.h"
@@ -64,7 +64,8 @@ Status Ledger::CheckInParallel(std::vector<PreparedBatch::Item>& items, unsigned
         const Statement& st = item.sub.statement;
         Status valid = schemas_->ValidateBody(st.kind, st.json["body"]);
         if (!valid.ok()) {
-          error.Set(i, Status::InvalidArgument(fmt::format("line {}: {}: {}", item.line, st.kind, valid.message())));
+          error.Set(i, Status::InvalidArgument(
+                           fmt::format("line {}: {}: {}", item.line, st.kind, valid.message())));
           return;
         }
       }
@@ -72,9 +73,8 @@ Status Ledger::CheckInParallel(std::vector<PreparedBatch::Item>& items, unsigned
       auto key = keys.Find(item.sub.sig->key);
       if (!key) continue;
       if (!key->Verify(item.sub.statement.Payload(), item.sub.sig->value)) {
-        error.Set(i, Status::Unauthenticated(fmt::format(
-                         "line {}: signature does not verify under key {}", item.line,
-                         item.sub.sig->key)));
+        error.Set(i, Status::Unauthenticated(fmt::format("line {}: signature does not verify under key {}",
+                                                         item.line, item.sub.sig->key)));
         return;
       }
       item.verified_by = std::move(key);
@@ -121,10 +121,7 @@ Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned thr
 class AppendSession : public BatchAccess {
  public:
   AppendSession(Ledger& ledger)
-      : ledger_(ledger),
-        size_(ledger.size_),
-        last_leaf_(ledger.last_leaf_),
-        range_(ledger.range_) {}
+      : ledger_(ledger), size_(ledger.size_), last_leaf_(ledger.last_leaf_), range_(ledger.range_) {}
 
   void Put(std::string_view key, std::string_view value) override {
     batch_.Put(key, value);
@@ -149,8 +146,8 @@ class AppendSession : public BatchAccess {
   }
 
   // Adds the entry for `st` at the next seq; returns that seq.
-  uint64_t AddEntry(const Statement& st, const std::optional<Signature>& sig,
-                    std::optional<uint64_t> seal_by, uint64_t seal_index) {
+  uint64_t AddEntry(const Statement& st, const std::optional<Signature>& sig, std::optional<uint64_t> seal_by,
+                    uint64_t seal_index) {
     EntryHeader h;
     h.seq = size_;
     h.prev = size_ == 0 ? Hash{} : last_leaf_;
@@ -203,9 +200,9 @@ Status CheckSignature(const Submission& sub, const Party* actor,
   }
   const VerifierKey* key = actor->FindKey(ref);
   if (key == nullptr) {
-    return Status::Unauthenticated(fmt::format(
-        "key {} is not a valid key of \"{}\" (unknown, or revoked by the party record at seq {})",
-        ref, actor_id, actor->since_seq));
+    return Status::Unauthenticated(
+        fmt::format("key {} is not a valid key of \"{}\" (unknown, or revoked by the party record at seq {})",
+                    ref, actor_id, actor->since_seq));
   }
   if (verified_by && *verified_by == *key) return Status::Ok();
   if (!key->Verify(sub.statement.Payload(), sub.sig->value)) {
@@ -229,8 +226,9 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
     const auto& item = items[i];
     const Statement& st = item.sub.statement;
     if (item.sub.seal_index) {
-      return fail(AtLine(item.line, Status::InvalidArgument(
-                                        "a sealed statement must follow its seal (and its earlier members)")));
+      return fail(AtLine(
+          item.line,
+          Status::InvalidArgument("a sealed statement must follow its seal (and its earlier members)")));
     }
     auto existing = session.FindStatement(st.hash);
     if (!existing.ok()) return fail(existing.status());
@@ -259,8 +257,8 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
     }
     const bool genesis_now = session.size_ == 0;
     if (genesis_now != (st.kind == "genesis")) {
-      return fail(AtLine(item.line, Status::Refused(genesis_now
-                                                        ? "the first entry must be the genesis statement"
+      return fail(
+          AtLine(item.line, Status::Refused(genesis_now ? "the first entry must be the genesis statement"
                                                         : "a genesis statement is allowed only at seq 0")));
     }
     if (!item.sub.sig) {
@@ -270,8 +268,8 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
       const Json& body = st.json["body"];
       for (const auto& [key, value] : body.items()) {
         if (key != "origin" && key != "timezone" && key != "party") {
-          return fail(AtLine(item.line, Status::InvalidArgument(fmt::format(
-                                            "genesis body has unknown member \"{}\"", key))));
+          return fail(AtLine(item.line, Status::InvalidArgument(
+                                            fmt::format("genesis body has unknown member \"{}\"", key))));
         }
       }
       if (!body.contains("origin") || !body["origin"].is_string() ||
@@ -281,8 +279,8 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
       }
       if (!body.contains("timezone") || !body["timezone"].is_string() ||
           !ParseUtcOffset(body["timezone"].get<std::string>()).ok()) {
-        return fail(AtLine(item.line, Status::InvalidArgument(
-                                          "genesis body \"timezone\" must be an offset like +08:00")));
+        return fail(AtLine(
+            item.line, Status::InvalidArgument("genesis body \"timezone\" must be an offset like +08:00")));
       }
       if (!body.contains("party")) {
         return fail(AtLine(item.line, Status::InvalidArgument("genesis body has no \"party\"")));
@@ -290,8 +288,9 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
       auto party = PartyFromRecord(body["party"], 0);
       if (!party.ok()) return fail(AtLine(item.line, party.status()));
       if (!party->HasRole("regulator") || party->id != st.actor) {
-        return fail(AtLine(item.line, Status::Refused(
-                                          "genesis must register its actor as a party with the regulator role")));
+        return fail(
+            AtLine(item.line,
+                   Status::Refused("genesis must register its actor as a party with the regulator role")));
       }
       session.parties_.emplace(party->id, std::move(*party));
     }
@@ -303,18 +302,20 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
     if (st.kind == "seal") {
       const Json& body = st.json["body"];
       if (!body.contains("count") || !body["count"].is_number_integer() || body["count"].get<int64_t>() < 1 ||
-          !body.contains("root") || !body["root"].is_string() || !HashFromHex(body["root"].get<std::string>())) {
-        return fail(AtLine(item.line, Status::InvalidArgument(
-                                          "seal body must hold \"count\" (>= 1) and \"root\" (64 hex digits)")));
+          !body.contains("root") || !body["root"].is_string() ||
+          !HashFromHex(body["root"].get<std::string>())) {
+        return fail(AtLine(
+            item.line,
+            Status::InvalidArgument("seal body must hold \"count\" (>= 1) and \"root\" (64 hex digits)")));
       }
       const auto count = static_cast<uint64_t>(body["count"].get<int64_t>());
       std::vector<Hash> hashes;
       for (uint64_t m = 0; m < count; ++m) {
         size_t j = i + 1 + m;
         if (j >= items.size() || !items[j].sub.seal_index || *items[j].sub.seal_index != m) {
-          return fail(AtLine(item.line, Status::InvalidArgument(fmt::format(
-                                            "seal announces {} statements but member {} does not follow it",
-                                            count, m))));
+          return fail(AtLine(
+              item.line, Status::InvalidArgument(fmt::format(
+                             "seal announces {} statements but member {} does not follow it", count, m))));
         }
         const Statement& ms = items[j].sub.statement;
         if (ms.actor != st.actor) {
@@ -328,8 +329,9 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
         auto held = session.FindStatement(ms.hash);
         if (!held.ok()) return fail(held.status());
         if (*held) {
-          return fail(AtLine(items[j].line, Status::Refused(fmt::format(
-                                                "sealed statement is already in the ledger at seq {}", **held))));
+          return fail(AtLine(
+              items[j].line,
+              Status::Refused(fmt::format("sealed statement is already in the ledger at seq {}", **held))));
         }
         hashes.push_back(ms.hash);
         members.push_back(&items[j]);
@@ -338,23 +340,22 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
       leaves.reserve(hashes.size());
       for (const auto& h : hashes) leaves.push_back(HashLeaf(AsBytes(h)));
       if (ToHex(RootFromLeafHashes(leaves)) != body["root"].get<std::string>()) {
-        return fail(AtLine(item.line, Status::Unauthenticated(
-                                          "seal root does not match the statements that follow it")));
+        return fail(AtLine(
+            item.line, Status::Unauthenticated("seal root does not match the statements that follow it")));
       }
     }
     // Core rules for the statement itself, then the domain's.
-    auto apply = [&](const PreparedBatch::Item& it, uint64_t seq,
-                     std::optional<uint64_t> seal_by) -> Status {
+    auto apply = [&](const PreparedBatch::Item& it, uint64_t seq, std::optional<uint64_t> seal_by) -> Status {
       const Statement& s = it.sub.statement;
       if (s.kind == "party") {
         const Party* who = session.FindParty(s.actor);
         if (who == nullptr || !who->HasRole("regulator")) {
-          return Status::Refused(fmt::format("only a regulator registers parties; \"{}\" is not one", s.actor));
+          return Status::Refused(
+              fmt::format("only a regulator registers parties; \"{}\" is not one", s.actor));
         }
         WL_ASSIGN_OR_RETURN(Party p, PartyFromRecord(s.json["body"], seq));
         for (const auto& k : p.keys) key_directory_->Add(k);
-        WL_ASSIGN_OR_RETURN(std::string rec,
-                            Canonicalize(Json{{"record", s.json["body"]}, {"seq", seq}}));
+        WL_ASSIGN_OR_RETURN(std::string rec, Canonicalize(Json{{"record", s.json["body"]}, {"seq", seq}}));
         session.Put(PartyKey(p.id), rec);
         session.parties_[p.id] = std::move(p);
       }
@@ -390,6 +391,9 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
   if (session.size_ == size_) {
     if (hook_) hook_->Commit();
     return out;  // replays only: nothing to write
+  }
+  if (hook_) {
+    if (Status f = hook_->Finish(session); !f.ok()) return fail(f);
   }
   session.Put(MetaKey(kMetaSize), EncodeU64(session.size_));
   Status s = store_->Commit(session.batch_);

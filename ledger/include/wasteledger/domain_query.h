@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "wasteledger/status.h"
@@ -38,6 +40,9 @@ struct Lot {
   int64_t remaining_g = 0;  // after every live consumption
   bool hazardous = false;   // the code is a 名录 hazardous code
   std::string hazards;      // "T,C" as declared at generation, or empty
+  // The event date (YYYY-MM-DD) the waste was generated on: its generate or
+  // utilize/dispose entry's; a received or returned lot keeps its source's.
+  std::string born;
   LotSource source;
   std::optional<uint64_t> voided_by;  // the void or correct entry that undid it
 };
@@ -114,5 +119,58 @@ struct LotFilter {
 [[nodiscard]] Result<int> NextManifestSerial(const Ledger& ledger, int year, int province, int city);
 
 [[nodiscard]] Result<std::optional<EntryEffect>> GetEffect(const Ledger& ledger, uint64_t seq);
+
+// The flows of one party and waste code over a span of event dates, in grams
+// (docs/REPORTS.md defines each). Voids and corrections are applied at the
+// event date of the entry they undo.
+struct FlowTotals {
+  int64_t generated_g = 0;   // generate entries
+  int64_t secondary_g = 0;   // waste output by utilize / dispose (e.g. fly ash)
+  int64_t received_g = 0;    // received on manifests (by the receiver)
+  int64_t returned_g = 0;    // refused on receipt, back at the producer
+  int64_t dispatched_g = 0;  // sent on manifests
+  int64_t utilized_g = 0;
+  int64_t disposed_g = 0;
+  int64_t utilized_prior_g = 0;  // of utilized_g: waste generated in an earlier year
+  int64_t disposed_prior_g = 0;  // of disposed_g: waste generated in an earlier year
+  int64_t settled_g = 0;         // dispatched mass of this producer's manifests closed by a receive
+  int64_t transit_diff_g = 0;    // settled - (received + refused) on those manifests
+  int64_t reversals = 0;         // lot changes undone by void or correct entries
+
+  // The change of stock these flows make.
+  int64_t Net() const {
+    return generated_g + secondary_g + received_g + returned_g - dispatched_g - utilized_g - disposed_g;
+  }
+  FlowTotals& operator+=(const FlowTotals& o);
+  FlowTotals& operator-=(const FlowTotals& o);
+  bool operator==(const FlowTotals&) const = default;
+};
+
+// Waste sent from one producer to one receiver.
+struct PairFlow {
+  int64_t dispatched_g = 0;  // on the dispatch date
+  int64_t received_g = 0;    // on the receive date (counted under the dispatched code)
+  int64_t returned_g = 0;    // refused, on the receive date
+  PairFlow& operator+=(const PairFlow& o);
+  PairFlow& operator-=(const PairFlow& o);
+  bool operator==(const PairFlow&) const = default;
+};
+
+using PartyWaste = std::pair<std::string, std::string>;               // party, waste
+using PairWaste = std::tuple<std::string, std::string, std::string>;  // from, to, waste
+struct FlowSums {
+  std::map<PartyWaste, FlowTotals> parties;
+  std::map<PairWaste, PairFlow> pairs;
+};
+
+// The sum of every flow with an event date before `date` (YYYY-MM-DD): from
+// the year, month and day aggregates, so the cost grows with the number of
+// parties, codes and periods, not with the log. A span [from, to] is
+// FlowsBefore(to + 1 day) minus FlowsBefore(from).
+[[nodiscard]] Result<FlowSums> FlowsBefore(const Ledger& ledger, std::string_view date);
+// The flows of each month of `year` ("YYYY-MM" -> sums).
+[[nodiscard]] Result<std::map<std::string, FlowSums>> FlowsByMonth(const Ledger& ledger, int year);
+// Every aggregate stored, key -> counters, for checking (verify --deep).
+[[nodiscard]] Result<std::map<std::string, std::vector<int64_t>>> StoredAggregates(const Ledger& ledger);
 
 }  // namespace wasteledger

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,9 @@
 namespace wasteledger {
 
 class SchemaValidator;
+namespace domain {
+class AggregateBuffer;
+}  // namespace domain
 
 // How far an event time may lie after the entry's logged time.
 inline constexpr int64_t kMaxFutureSkewSeconds = 600;
@@ -29,9 +33,11 @@ inline constexpr int64_t kMaxFutureSkewSeconds = 600;
 class DomainState : public StateHook {
  public:
   explicit DomainState(WasteCatalogue catalogue);
+  ~DomainState() override;
 
   Status Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> seal_by, const ApplyContext& ctx,
                BatchAccess& batch) override;
+  Status Finish(BatchAccess& batch) override;
   void Commit() override;
   void Abort() override;
 
@@ -51,6 +57,7 @@ class DomainState : public StateHook {
   WasteCatalogue catalogue_;
   const SchemaValidator* schemas_ = nullptr;
   std::vector<std::string> warnings_;
+  std::unique_ptr<domain::AggregateBuffer> aggregates_;
   bool in_batch_ = false;
 };
 

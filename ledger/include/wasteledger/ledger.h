@@ -52,7 +52,7 @@ class PreparedBatch {
   friend class Ledger;
   struct Item {
     Submission sub;
-    uint64_t line = 0;                          // input line, for messages
+    uint64_t line = 0;                               // input line, for messages
     std::shared_ptr<const VerifierKey> verified_by;  // key whose signature checked
   };
   std::vector<Item> items_;
@@ -60,8 +60,8 @@ class PreparedBatch {
 
 struct AppendedEntry {
   uint64_t seq = 0;
-  uint64_t line = 0;     // input line of the submission
-  bool replay = false;   // already in the ledger: seq is the existing one
+  uint64_t line = 0;    // input line of the submission
+  bool replay = false;  // already in the ledger: seq is the existing one
 };
 
 class Ledger {
@@ -128,6 +128,9 @@ class Ledger {
   Result<std::optional<std::string>> GetIndex(std::string_view key) const;
   Status ScanIndex(std::string_view prefix,
                    const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  // The same, from the key `start` (which has `prefix`) on.
+  Status ScanIndexFrom(std::string_view prefix, std::string_view start,
+                       const std::function<bool(std::string_view, std::string_view)>& fn) const;
 
   // Domain layer: called for every statement appended, in order, inside the
   // batch; may refuse it and may add writes to the same atomic batch.

@@ -44,6 +44,9 @@ class StateHook {
   // the batch.
   virtual Status Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> seal_by,
                        const ApplyContext& ctx, BatchAccess& batch) = 0;
+  // Every statement of the batch was applied: the hook adds its last writes
+  // (e.g. aggregates it summed over the batch). A failure refuses the batch.
+  virtual Status Finish(BatchAccess& /*batch*/) { return Status::Ok(); }
   // The batch was committed, or refused: the hook keeps or drops whatever it
   // cached since the batch began.
   virtual void Commit() = 0;
