@@ -32,6 +32,7 @@ std::unique_ptr<Command> MakeVoidCommand();
 std::unique_ptr<Command> MakeStockCommand();
 std::unique_ptr<Command> MakeLotsCommand();
 std::unique_ptr<Command> MakeManifestCommand();
+std::unique_ptr<Command> MakeReportCommand();
 
 std::vector<std::unique_ptr<Command>> AllCommands() {
   std::vector<std::unique_ptr<Command>> all;
@@ -52,6 +53,7 @@ std::vector<std::unique_ptr<Command>> AllCommands() {
   all.push_back(MakeStockCommand());
   all.push_back(MakeLotsCommand());
   all.push_back(MakeManifestCommand());
+  all.push_back(MakeReportCommand());
   all.push_back(MakeExportCommand());
   all.push_back(MakeLogCommand());
   all.push_back(MakeShowCommand());
@@ -94,7 +96,8 @@ int RunCli(int argc, char** argv) {
   CLI::App app{"wasteledger: a tamper-evident material-flow ledger for solid waste (无废城市)"};
   app.footer(
       "Exit codes: 0 ok, 1 refused or failed, 2 usage, 3 verification failed (tampering),\n"
-      "4 ledger busy. Environment: WASTELEDGER_LEDGER and WASTELEDGER_KEY stand in for\n"
+      "4 ledger busy, 5 findings at or above `report reconcile --fail-on`. Environment:\n"
+      "WASTELEDGER_LEDGER and WASTELEDGER_KEY stand in for "
       "--ledger and --key; WASTELEDGER_PASSPHRASE unlocks encrypted key files;\n"
       "WASTELEDGER_DATA_DIR overrides the schemas/ directory (statement schemas, waste catalogue).\n"
       "Run `wasteledger COMMAND --help` for a command's options and an example.");

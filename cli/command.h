@@ -1,7 +1,8 @@
 // Command: one wasteledger subcommand (osmium-tool style). Setup only
 // declares options on the CLI11 app; Run does the work and returns the exit
 // code. Exit codes (documented in README and `wasteledger --help`):
-//   0 ok, 1 refused or failed, 2 usage, 3 verification failed, 4 ledger busy.
+//   0 ok, 1 refused or failed, 2 usage, 3 verification failed, 4 ledger busy,
+//   5 reconciliation findings at or above --fail-on.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,7 @@ enum ExitCode : int {
   kExitUsage = 2,
   kExitVerifyFailed = 3,
   kExitBusy = 4,
+  kExitFindings = 5,  // report reconcile --fail-on: a finding reached that severity
 };
 
 class Command {

@@ -1,6 +1,6 @@
-// Permits as party records carry them (docs/STATEMENTS.md, "A permit"):
-// finding the one that lets a receiver take a waste code on a date. Internal
-// to the library; pure.
+// Event dates of statements. Internal to the library; pure. FindPermit, the
+// permit check the domain rules apply, is declared in wasteledger/party.h
+// (public: the reports re-check permits) and defined in domain_permit.cc.
 #pragma once
 
 #include <cstdint>
@@ -14,17 +14,6 @@
 #include "wasteledger/waste_code.h"
 
 namespace wasteledger::domain {
-
-struct PermitMatch {
-  std::string number;
-  std::optional<int64_t> capacity_g;  // annual capacity, when the permit states one
-};
-
-// The first permit in the party's record valid on `date` (YYYY-MM-DD, both
-// ends inclusive) listing the code or its category (HW49, SW02, S07, CW01)
-// and one of `activities`. Permits that are not well formed never match.
-std::optional<PermitMatch> FindPermit(const Party& party, const WasteCodeInfo& waste, std::string_view date,
-                                      const std::vector<std::string_view>& activities);
 
 // The calendar date of an event in the offset it was written with.
 std::string EventDate(const Timestamp& t);

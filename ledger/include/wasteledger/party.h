@@ -5,13 +5,16 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "wasteledger/keys.h"
 #include "wasteledger/status.h"
+#include "wasteledger/waste_code.h"
 
 namespace wasteledger {
 
@@ -36,5 +39,25 @@ struct Party {
 // "permits":[..]}: types, roles from kPartyRoles, every vkey parses and is
 // named after the id. Permit contents are checked by the domain schemas.
 Result<Party> PartyFromRecord(const nlohmann::json& record, uint64_t since_seq);
+
+namespace domain {
+
+// A permit in a party record (docs/STATEMENTS.md, "A permit") that covers a
+// waste code on a date.
+struct PermitMatch {
+  std::string number;
+  std::optional<int64_t> capacity_g;  // annual capacity, when the permit states one
+};
+
+// The first permit in the party's record valid on `date` (YYYY-MM-DD, both
+// ends inclusive) listing the code or its category (HW49, SW02, S07, CW01)
+// and one of `activities`. Permits that are not well formed never match. The
+// check the dispatch and receive rules apply (defined in
+// ledger/src/domain_permit.cc); public so the reconciliation report can
+// re-check a receiver's permits against the record in force later.
+std::optional<PermitMatch> FindPermit(const Party& party, const WasteCodeInfo& waste, std::string_view date,
+                                      const std::vector<std::string_view>& activities);
+
+}  // namespace domain
 
 }  // namespace wasteledger

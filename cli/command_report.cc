@@ -1,0 +1,254 @@
+// wasteledger report balance | indicators | reconcile | trace | flows: the
+// figures a regulator signs off, in table, csv, json, html or xlsx
+// (docs/REPORTS.md defines every figure).
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cstdio>
+
+#include "common.h"
+#include "report_output.h"
+#include "wasteledger/reports/balance.h"
+#include "wasteledger/reports/reconcile.h"
+
+namespace wasteledger::cli {
+namespace {
+
+struct Filters {
+  std::string year, month, from, to, party, waste;
+};
+
+void AddPeriodOptions(CLI::App* app, Filters* f) {
+  app->add_option("--year", f->year, "The calendar year YYYY");
+  app->add_option("--month", f->month, "One month YYYY-MM");
+  app->add_option("--from", f->from, "First day YYYY-MM-DD (with --to)");
+  app->add_option("--to", f->to, "Last day YYYY-MM-DD, inclusive (with --from)");
+}
+
+void AddFilterOptions(CLI::App* app, Filters* f) {
+  app->add_option("--party", f->party, "Only this party");
+  app->add_option("--waste", f->waste, "Only this waste code or category (900-041-49, HW49, SW02, ...)");
+}
+
+// Today in the ledger's timezone, YYYY-MM-DD.
+std::string Today(const Ledger& ledger) {
+  return FormatWithOffset(NowUnixSeconds(), ledger.timezone_offset_minutes()).substr(0, 10);
+}
+
+// HW49, SW02, CW01, S07: a category is not a code, but is a fine filter.
+bool IsCategory(const std::string& s) {
+  auto digits = [&](size_t at) {
+    return s.size() == at + 2 && std::isdigit(static_cast<unsigned char>(s[at])) &&
+           std::isdigit(static_cast<unsigned char>(s[at + 1]));
+  };
+  return ((s.rfind("HW", 0) == 0 || s.rfind("SW", 0) == 0 || s.rfind("CW", 0) == 0) && digits(2)) ||
+         (s.rfind('S', 0) == 0 && digits(1));
+}
+
+Status CheckFilters(const Ledger& ledger, const WasteCatalogue& catalogue, const Filters& f) {
+  if (!f.party.empty() && ledger.FindParty(f.party) == nullptr) {
+    return Status::NotFound(fmt::format("--party {}: no such party", f.party));
+  }
+  if (!f.waste.empty() && catalogue.Classify(f.waste).kind == WasteKind::kMalformed) {
+    if (!IsCategory(f.waste)) {
+      return Status::InvalidArgument(
+          fmt::format("--waste {}: {}", f.waste, catalogue.Classify(f.waste).message));
+    }
+  }
+  return Status::Ok();
+}
+
+class BalanceCommand {
+ public:
+  CLI::App* Setup(CLI::App* report) {
+    auto* app = report->add_subcommand("balance", "Mass balance per party x waste code for a period");
+    AddLedgerOption(app, &dir_);
+    AddPeriodOptions(app, &f_);
+    AddFilterOptions(app, &f_);
+    out_.Add(app);
+    app->footer(
+        "Each row: opening + generated + received - dispatched - utilized - disposed = closing,\n"
+        "exactly, in grams. Read from aggregates kept at every append: the cost does not grow\n"
+        "with the log. The default period is this year up to today.\n\n"
+        "Examples:\n"
+        "  wasteledger report balance --ledger city.ledger --year 2026\n"
+        "  wasteledger report balance --ledger city.ledger --month 2026-03 --waste HW49 --format json\n"
+        "  wasteledger report balance --ledger city.ledger --year 2026 --format xlsx --out balance.xlsx");
+    return app;
+  }
+
+  int Run() {
+    auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
+    if (!ledger.ok()) return Fail(ledger.status());
+    auto rules = LoadDomainRules();
+    if (!rules.ok()) return Fail(rules.status());
+    const WasteCatalogue& catalogue = (*rules)->domain.catalogue();
+    if (Status s = CheckFilters(**ledger, catalogue, f_); !s.ok()) return Fail(s);
+    auto period = reports::MakePeriod(f_.year, f_.month, f_.from, f_.to, Today(**ledger));
+    if (!period.ok()) return Fail(period.status());
+    auto report = reports::Balance(**ledger, catalogue, {*period, f_.party, f_.waste});
+    if (!report.ok()) return Fail(report.status());
+    return out_.Write(reports::BalanceJson(*report), [&](reports::Lang lang, reports::MassUnit unit) {
+      return reports::BalanceDocument(*report, lang, unit);
+    });
+  }
+
+ private:
+  std::string dir_;
+  Filters f_;
+  ReportOutput out_;
+};
+
+class IndicatorsCommand {
+ public:
+  CLI::App* Setup(CLI::App* report) {
+    auto* app = report->add_subcommand("indicators", "The zero-waste city indicators of a year");
+    AddLedgerOption(app, &dir_);
+    app->add_option("--year", year_, "The calendar year YYYY")->required();
+    out_.Add(app);
+    app->footer(
+        "Rates per 无废城市建设指标体系 (2021): general industrial solid waste utilisation,\n"
+        "industrial hazardous waste utilisation and disposal, and the coal gangue, fly ash,\n"
+        "smelting slag, by-product gypsum and construction waste utilisation rates, each with\n"
+        "its numerator and denominator in grams.\n\n"
+        "Example:\n"
+        "  wasteledger report indicators --ledger city.ledger --year 2026 --format html --out 2026.html");
+    return app;
+  }
+
+  int Run() {
+    auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
+    if (!ledger.ok()) return Fail(ledger.status());
+    auto rules = LoadDomainRules();
+    if (!rules.ok()) return Fail(rules.status());
+    auto period = reports::MakePeriod(year_, "", "", "", "");
+    if (!period.ok()) return Fail(period.status());
+    auto report = reports::Indicators(**ledger, (*rules)->domain.catalogue(), std::stoi(year_));
+    if (!report.ok()) return Fail(report.status());
+    return out_.Write(reports::IndicatorsJson(*report), [&](reports::Lang lang, reports::MassUnit unit) {
+      return reports::IndicatorsDocument(*report, lang, unit);
+    });
+  }
+
+ private:
+  std::string dir_, year_;
+  ReportOutput out_;
+};
+
+class ReconcileCommand {
+ public:
+  CLI::App* Setup(CLI::App* report) {
+    auto* app = report->add_subcommand("reconcile",
+                                       "The findings a regulator acts on, with the entries that prove them");
+    AddLedgerOption(app, &dir_);
+    AddPeriodOptions(app, &f_);
+    AddFilterOptions(app, &f_);
+    app->add_option("--tolerance", tolerance_pct_,
+                    "quantity-discrepancy: allowed difference, percent of the dispatched mass (default 2)")
+        ->check(CLI::Range(0.0, 100.0));
+    app->add_option("--as-of", as_of_, "The clock of the time rules, RFC 3339 (default: now)");
+    app->add_option("--late-after", late_days_, "late-entry: days between event and logging (default 7)")
+        ->check(CLI::PositiveNumber);
+    app->add_option("--fail-on", fail_on_,
+                    "Exit 5 when any finding reaches this severity: info, warning or serious")
+        ->check(CLI::IsMember({"info", "warning", "serious"}));
+    out_.Add(app);
+    app->footer(
+        "Rules: unconfirmed-receipt, quantity-discrepancy, phantom-consumption,\n"
+        "unpermitted-receiver, capacity-exceeded, code-mismatch, storage-overdue, late-entry\n"
+        "(docs/REPORTS.md). Findings are listed with exit code 0; --fail-on makes a script fail.\n"
+        "Without a period every finding of the whole ledger is listed.\n\n"
+        "Examples:\n"
+        "  wasteledger report reconcile --ledger city.ledger --year 2026\n"
+        "  wasteledger report reconcile --ledger city.ledger --tolerance 1 --fail-on serious --format json");
+    return app;
+  }
+
+  int Run() {
+    auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
+    if (!ledger.ok()) return Fail(ledger.status());
+    auto rules = LoadDomainRules();
+    if (!rules.ok()) return Fail(rules.status());
+    const WasteCatalogue& catalogue = (*rules)->domain.catalogue();
+    if (Status s = CheckFilters(**ledger, catalogue, f_); !s.ok()) return Fail(s);
+    reports::ReconcileOptions o;
+    if (!f_.year.empty() || !f_.month.empty() || !f_.from.empty() || !f_.to.empty()) {
+      auto period = reports::MakePeriod(f_.year, f_.month, f_.from, f_.to, "");
+      if (!period.ok()) return Fail(period.status());
+      o.from = period->from;
+      o.to = period->to;
+    }
+    o.party = f_.party;
+    o.waste = f_.waste;
+    o.tolerance = tolerance_pct_ / 100.0;
+    o.as_of = as_of_;
+    o.late_entry_seconds = late_days_ * 86400;
+    auto findings = reports::Reconcile(**ledger, catalogue, o);
+    if (!findings.ok()) return Fail(findings.status());
+    const int code =
+        out_.Write(reports::ReconcileJson(*findings, o), [&](reports::Lang lang, reports::MassUnit) {
+          return reports::ReconcileDocument(*findings, o, lang);
+        });
+    if (code != kExitOk || fail_on_.empty()) return code;
+    for (const auto& finding : *findings) {
+      if (Above(finding.severity)) {
+        std::fprintf(stderr, "wasteledger: %zu finding(s); at least one reaches --fail-on %s\n",
+                     findings->size(), fail_on_.c_str());
+        return kExitFindings;
+      }
+    }
+    return kExitOk;
+  }
+
+ private:
+  bool Above(reports::Severity s) const {
+    const int rank = s == reports::Severity::kSerious ? 2 : s == reports::Severity::kWarning ? 1 : 0;
+    const int wanted = fail_on_ == "serious" ? 2 : fail_on_ == "warning" ? 1 : 0;
+    return rank >= wanted;
+  }
+  std::string dir_, as_of_, fail_on_;
+  Filters f_;
+  double tolerance_pct_ = 2.0;
+  int64_t late_days_ = 7;
+  ReportOutput out_;
+};
+
+class ReportCommand : public Command {
+ public:
+  CLI::App* Setup(CLI::App& parent) override {
+    app_ = parent.add_subcommand("report", "Reports: balance, reconcile, indicators (see docs/REPORTS.md)");
+    app_->require_subcommand(1);
+    balance_app_ = balance_.Setup(app_);
+    indicators_app_ = indicators_.Setup(app_);
+    reconcile_app_ = reconcile_.Setup(app_);
+    app_->footer(
+        "Every report takes --format table|csv|json|html|xlsx, --out FILE, --lang zh|en and\n"
+        "--unit t|kg|g; figures are exact to the gram and name the ledger size and root they\n"
+        "were computed from.\n\n"
+        "Example:\n"
+        "  wasteledger report balance --ledger city.ledger --year 2026");
+    return app_;
+  }
+
+  int Run() override {
+    if (balance_app_->parsed()) return balance_.Run();
+    if (indicators_app_->parsed()) return indicators_.Run();
+    if (reconcile_app_->parsed()) return reconcile_.Run();
+    return kExitUsage;
+  }
+
+ private:
+  CLI::App* app_ = nullptr;
+  CLI::App* balance_app_ = nullptr;
+  CLI::App* indicators_app_ = nullptr;
+  CLI::App* reconcile_app_ = nullptr;
+  BalanceCommand balance_;
+  IndicatorsCommand indicators_;
+  ReconcileCommand reconcile_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> MakeReportCommand() { return std::make_unique<ReportCommand>(); }
+
+}  // namespace wasteledger::cli

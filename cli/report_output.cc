@@ -1,0 +1,73 @@
+#include "report_output.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "common.h"
+#include "wasteledger/reports/render.h"
+
+namespace wasteledger::cli {
+
+void ReportOutput::Add(CLI::App* app) {
+  app->add_option("--format", format_, "table (default), csv, json, html or xlsx")
+      ->check(CLI::IsMember({"table", "csv", "json", "html", "xlsx"}));
+  app->add_option("--out", out_, "Write to FILE instead of stdout (required for xlsx)");
+  app->add_option("--lang", lang_, "Labels in zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
+  app->add_option("--unit", unit_, "Masses in t (default), kg or g; json is always grams")
+      ->check(CLI::IsMember({"t", "kg", "g"}));
+  app->add_flag("--bom", bom_, "csv: start with a UTF-8 byte-order mark (for Excel)");
+}
+
+int ReportOutput::Write(const nlohmann::json& json, const DocumentFn& document) const {
+  if (format_ == "xlsx" && out_.empty()) {
+    return Fail(Status::InvalidArgument("--format xlsx writes a file: give --out FILE.xlsx"));
+  }
+  std::string bytes;
+  if (format_ == "json") {
+    bytes = json.dump(2) + "\n";
+  } else {
+    const auto lang = lang_ == "en" ? reports::Lang::kEn : reports::Lang::kZh;
+    const auto unit = unit_ == "kg"  ? reports::MassUnit::kKilogram
+                      : unit_ == "g" ? reports::MassUnit::kGram
+                                     : reports::MassUnit::kTonne;
+    const reports::Document doc = document(lang, unit);
+    if (format_ == "csv") {
+      bytes = reports::RenderCsv(doc, {bom_});
+    } else if (format_ == "html") {
+      bytes = reports::RenderHtml(doc);
+    } else if (format_ == "xlsx") {
+      auto x = reports::RenderXlsx(doc);
+      if (!x.ok()) return Fail(x.status());
+      bytes = std::move(*x);
+    } else {
+      bytes = reports::RenderText(doc);
+    }
+  }
+  if (Status s = WriteOutput(out_, bytes); !s.ok()) return Fail(s);
+  if (!out_.empty()) std::fprintf(stderr, "wrote %s\n", out_.c_str());
+  return kExitOk;
+}
+
+Status WriteOutput(const std::string& path, std::string_view bytes) {
+  if (path.empty()) {
+    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() || std::fflush(stdout) != 0) {
+      return Status::IOError("writing to stdout failed");
+    }
+    return Status::Ok();
+  }
+  const std::string tmp = path + ".partial";
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) return Status::IOError(fmt::format("--out {}: cannot write there", path));
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) ok = false;
+  if (!ok) {
+    std::remove(tmp.c_str());
+    return Status::IOError(fmt::format("--out {}: writing failed", path));
+  }
+  return Status::Ok();
+}
+
+}  // namespace wasteledger::cli

@@ -1,0 +1,103 @@
+// Terminal rendering: columns aligned by display width (CJK characters are
+// two cells wide), numbers right-aligned, ASCII rules so that terminals that
+// draw ambiguous-width box characters double-wide still line up.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "cells.h"
+#include "wasteledger/reports/render.h"
+
+namespace wasteledger::reports {
+namespace {
+
+using internal::FormatCell;
+using internal::PadTo;
+using internal::RatioStyle;
+
+constexpr const char* kGap = "  ";
+
+using TextRow = std::vector<std::string>;
+
+// A cell on one terminal line: line breaks and tabs become spaces.
+std::string OneLine(std::string text) {
+  for (char& ch : text) {
+    if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
+  }
+  return text;
+}
+
+TextRow FormatRow(const std::vector<Cell>& row, const Table& table, MassUnit unit) {
+  TextRow out;
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    const Cell empty;
+    const Cell& cell = c < row.size() ? row[c] : empty;
+    out.push_back(OneLine(FormatCell(cell, table.columns[c].type, unit, RatioStyle::kPercent)));
+  }
+  return out;
+}
+
+std::vector<int> ColumnWidths(const std::vector<TextRow>& rows, size_t columns) {
+  std::vector<int> widths(columns, 0);
+  for (const TextRow& row : rows) {
+    for (size_t c = 0; c < columns; ++c) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
+  }
+  return widths;
+}
+
+std::string RightTrimmed(std::string line) {
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
+}
+
+std::string JoinRow(const TextRow& row, const std::vector<int>& widths, const Table& table) {
+  std::string line;
+  for (size_t c = 0; c < row.size(); ++c) {
+    if (c > 0) line += kGap;
+    line += PadTo(row[c], widths[c], internal::IsNumeric(table.columns[c].type));
+  }
+  return RightTrimmed(std::move(line)) + "\n";
+}
+
+std::string Rule(const std::vector<int>& widths, char ch) {
+  int total = 0;
+  for (int w : widths) total += w;
+  total += static_cast<int>((widths.empty() ? 0 : widths.size() - 1) * std::string(kGap).size());
+  return std::string(static_cast<size_t>(std::max(total, 1)), ch) + "\n";
+}
+
+std::string RenderTable(const Table& table, const Document& doc) {
+  std::string out = table.title.In(doc.lang) + "\n";
+  if (!table.note.In(doc.lang).empty()) out += table.note.In(doc.lang) + "\n";
+
+  TextRow header;
+  for (const Column& col : table.columns) header.push_back(internal::ColumnHeader(col, doc.unit, doc.lang));
+  std::vector<TextRow> body, totals;
+  for (const auto& row : table.rows) body.push_back(FormatRow(row, table, doc.unit));
+  for (const auto& row : table.totals) totals.push_back(FormatRow(row, table, doc.unit));
+
+  std::vector<TextRow> all = {header};
+  all.insert(all.end(), body.begin(), body.end());
+  all.insert(all.end(), totals.begin(), totals.end());
+  const std::vector<int> widths = ColumnWidths(all, table.columns.size());
+
+  out += JoinRow(header, widths, table) + Rule(widths, '-');
+  if (body.empty()) out += std::string("(") + internal::NoDataText(doc.lang) + ")\n";
+  for (const TextRow& row : body) out += JoinRow(row, widths, table);
+  if (!totals.empty()) out += Rule(widths, '-');
+  for (const TextRow& row : totals) out += JoinRow(row, widths, table);
+  return out;
+}
+
+}  // namespace
+
+std::string RenderText(const Document& doc) {
+  const std::string& title = doc.title.In(doc.lang);
+  std::string out =
+      title + "\n" + std::string(static_cast<size_t>(std::max(DisplayWidth(title), 1)), '=') + "\n";
+  for (const auto& [label, value] : doc.facts) out += label.In(doc.lang) + ": " + value + "\n";
+  for (const Table& table : doc.tables) out += "\n" + RenderTable(table, doc);
+  return out;
+}
+
+}  // namespace wasteledger::reports

@@ -1,0 +1,443 @@
+// Tests of the reconciliation findings (reports/include/wasteledger/reports/
+// reconcile.h): one planted case per rule on a live ledger, each yielding
+// exactly its finding; a clean lifecycle yielding none; the tolerance,
+// working-day and one-year boundaries; the filters; the JSON and Document.
+//
+// Entries are logged at the real clock time, so events are placed in the
+// last week (from the latest Friday 10:00 +08:00, see Base()): a clean
+// ledger then has no late entry with the default threshold. The clock-based
+// rules get an explicit as_of.
+#include "wasteledger/reports/reconcile.h"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ledger/domain_fixture.h"
+
+namespace wasteledger::reports {
+namespace {
+
+using testing::DomainFixture;
+using testing::KeyFromSeed;
+using testing::LoadCatalogueOrFail;
+using testing::PartyRecord;
+using testing::Permit;
+using testing::Sign;
+namespace chr = std::chrono;
+
+constexpr int kOffset = 480;  // +08:00
+constexpr int64_t kHour = 3600;
+constexpr int64_t kDaySeconds = 86400;
+const std::string kHw = "900-041-49";
+
+// "YYYY-MM-DD" of a day number, via std::chrono (independent of the code under test).
+std::string DateOf(chr::sys_days d) {
+  const chr::year_month_day ymd{d};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+// The latest Friday 10:00 +08:00 no later than now + 500 s, as unix seconds:
+// events a few seconds after it are at most 10 minutes after the logged
+// time and less than 7 days before it.
+int64_t Base() {
+  const int64_t now = NowUnixSeconds();
+  chr::sys_days day{chr::days{(now + 500 + kOffset * 60) / kDaySeconds}};
+  auto at = [](chr::sys_days d) {
+    return d.time_since_epoch().count() * kDaySeconds + 10 * kHour - kOffset * 60;
+  };
+  while (chr::weekday{day} != chr::Friday || at(day) > now + 500) day -= chr::days{1};
+  return at(day);
+}
+
+class ReconcileFixture : public DomainFixture {
+ public:
+  ReconcileFixture() : catalogue(LoadCatalogueOrFail()), s1(KeyFromSeed("s1", 20)), base(Base()) {
+    Json rec = PartyRecord("s1", {"receiver"}, {&s1});
+    rec["permits"] = {Permit("XK-S1", {"utilize", "dispose"}, {"HW49", "HW08", "SW02"}, 10000000,
+                             "2000-01-01", "2099-12-31")};
+    AppendOk({Sign(regulator, "party", rec)});
+  }
+
+  // An event time k seconds after the base Friday 10:00 +08:00.
+  std::string At(int64_t k) const { return FormatWithOffset(base + k, kOffset); }
+  // The date `days` after the base Friday, and its start "YYYY-MM-DDT00:00:00+08:00".
+  std::string Date(int days) const {
+    return DateOf(chr::sys_days{chr::days{(base + kOffset * 60) / kDaySeconds + days}});
+  }
+  std::string Midnight(int days) const { return Date(days) + "T00:00:00+08:00"; }
+  int Year() const { return std::stoi(Date(0).substr(0, 4)); }
+
+  uint64_t Generate(const SigningKey& who, const std::string& code, int64_t mass, const std::string& lot,
+                    const std::string& time) {
+    return Ok(S(who, "generate", {{"waste", code}, {"mass_g", mass}, {"lot", lot}}, time));
+  }
+  uint64_t Dispatch(const SigningKey& who, const std::string& no, const std::string& lot,
+                    const std::string& code, int64_t mass, int64_t k,
+                    const std::vector<std::string>& carriers = {}) {
+    return Ok(S(who, "dispatch",
+                {{"manifest", no},
+                 {"to", "s1"},
+                 {"carriers", carriers},
+                 {"lines", {{{"lot", lot}, {"waste", code}, {"mass_g", mass}}}}},
+                At(k)));
+  }
+  uint64_t Receive(const std::string& no, Json line, int64_t k) {
+    line["line"] = 1;
+    return Ok(S(s1, "receive", {{"manifest", no}, {"lines", {line}}}, At(k)));
+  }
+  uint64_t ReceiveAll(const std::string& no, int64_t mass, int64_t k) {
+    return Receive(no, {{"received_g", mass}, {"refused_g", 0}}, k);
+  }
+
+  // Options with as_of an hour after the base.
+  ReconcileOptions Opts() const {
+    ReconcileOptions o;
+    o.as_of = At(kHour);
+    return o;
+  }
+  std::vector<Finding> Run(const ReconcileOptions& o) {
+    auto r = Reconcile(ledger(), catalogue, o);
+    INFO(r.status().message());
+    REQUIRE(r.ok());
+    return *r;
+  }
+
+  WasteCatalogue catalogue;
+  SigningKey s1;
+  int64_t base;
+};
+
+std::vector<std::string> Rules(const std::vector<Finding>& fs) {
+  std::vector<std::string> out;
+  for (const auto& f : fs) out.push_back(f.rule);
+  return out;
+}
+
+// Exactly one finding, with these values.
+void RequireOnly(const std::vector<Finding>& fs, const std::string& rule, Severity severity,
+                 const std::string& party, const std::string& manifest, const std::string& waste,
+                 const std::vector<uint64_t>& seqs) {
+  REQUIRE(Rules(fs) == std::vector<std::string>{rule});
+  CHECK(fs[0].severity == severity);
+  CHECK(fs[0].party == party);
+  CHECK(fs[0].manifest == manifest);
+  CHECK(fs[0].waste == waste);
+  CHECK(fs[0].seqs == seqs);
+}
+
+TEST_CASE("reconcile: a clean lifecycle yields no finding", "[reconcile]") {
+  ReconcileFixture f;
+  f.Generate(f.p1, kHw, 2000000, "L1", f.At(0));
+  f.Dispatch(f.p1, "20264110000001", "L1", kHw, 2000000, 10, {"c1"});
+  f.Ok(f.S(f.c1, "pickup", {{"manifest", "20264110000001"}}, f.At(20)));
+  const uint64_t rc = f.ReceiveAll("20264110000001", 2000000, 30);
+  f.Ok(f.S(f.s1, "utilize",
+           {{"method", "R4"}, {"inputs", {{{"lot", "#" + std::to_string(rc) + "/1"}, {"mass_g", 2000000}}}}},
+           f.At(40)));
+  CHECK(f.Run({}).empty());  // default options: as_of now
+  ReconcileOptions later = f.Opts();
+  later.as_of = f.Midnight(800);  // everything closed: nothing overdue even two years on
+  CHECK(f.Run(later).empty());
+  later.tolerance = 0;
+  CHECK(f.Run(later).empty());
+}
+
+TEST_CASE("reconcile: unconfirmed receipt after 5 working days", "[reconcile]") {
+  ReconcileFixture f;
+  f.Generate(f.p1, kHw, 1500000, "L1", f.At(0));
+  const uint64_t d = f.Dispatch(f.p1, "20264110000001", "L1", kHw, 1500000, 10, {"c1"});
+  const uint64_t pk = f.Ok(f.S(f.c1, "pickup", {{"manifest", "20264110000001"}}, f.At(20)));
+  ReconcileOptions o = f.Opts();
+  CHECK(chr::weekday{chr::sys_days{chr::days{(f.base + kOffset * 60) / kDaySeconds}}} == chr::Friday);
+  // Dispatched on a Friday: Mon..Fri of the next week are the 5 working days.
+  for (const std::string& as_of :
+       {f.At(kHour), f.Date(7) + "T23:59:59+08:00", f.Date(9) + "T23:59:59+08:00"}) {
+    o.as_of = as_of;
+    INFO(as_of);
+    CHECK(f.Run(o).empty());
+  }
+  o.as_of = f.Midnight(10);  // the Monday after: 6 working days
+  const auto fs = f.Run(o);
+  RequireOnly(fs, "unconfirmed-receipt", Severity::kSerious, "p1", "20264110000001", kHw, {d, pk});
+  CHECK(fs[0].sentence_zh == "联单 20264110000001 于 " + f.Date(0) +
+                                 " 由 p1 转移危险废物 900-041-49 1.500000 t 至 s1，截至 " + f.Date(10) +
+                                 " 已过 6 个工作日，超过 5 个工作日未确认接收。");
+  CHECK(fs[0].sentence_en ==
+        "Manifest 20264110000001 dispatched 1.500000 t of hazardous waste 900-041-49 from p1 to s1 on " +
+            f.Date(0) + "; as of " + f.Date(10) +
+            ", 6 working days later, receipt is still unconfirmed (limit 5 working days).");
+  // Received late: no longer unconfirmed.
+  f.ReceiveAll("20264110000001", 1500000, 30);
+  CHECK(f.Run(o).empty());
+}
+
+TEST_CASE("reconcile: unconfirmed general waste is a warning", "[reconcile]") {
+  ReconcileFixture f;
+  f.Generate(f.p1, "SW02", 3000000, "A1", f.At(0));
+  const uint64_t d = f.Dispatch(f.p1, "20264110000002", "A1", "SW02", 3000000, 10);
+  ReconcileOptions o = f.Opts();
+  o.as_of = f.Midnight(10);
+  RequireOnly(f.Run(o), "unconfirmed-receipt", Severity::kWarning, "p1", "20264110000002", "SW02", {d});
+}
+
+TEST_CASE("reconcile: quantity discrepancy at the tolerance boundary", "[reconcile]") {
+  ReconcileFixture f;
+  f.Generate(f.p1, kHw, 3000000, "L1", f.At(0));
+  const uint64_t d1 = f.Dispatch(f.p1, "20264110000001", "L1", kHw, 1000000, 10);
+  const uint64_t d2 = f.Dispatch(f.p1, "20264110000002", "L1", kHw, 1000000, 11);
+  f.Dispatch(f.p1, "20264110000003", "L1", kHw, 1000000, 12);
+  const uint64_t r1 = f.ReceiveAll("20264110000001", 980000, 20);  // exactly 2% short
+  const uint64_t r2 = f.ReceiveAll("20264110000002", 979999, 21);  // one gram more
+  f.Receive("20264110000003", {{"received_g", 500000}, {"refused_g", 0}, {"reason", "spilled at loading"}},
+            22);
+  ReconcileOptions o = f.Opts();
+  const auto fs = f.Run(o);
+  RequireOnly(fs, "quantity-discrepancy", Severity::kWarning, "s1", "20264110000002", kHw, {d2, r2});
+  CHECK(fs[0].sentence_zh ==
+        "联单 20264110000002 第 1 行 900-041-49 转移 1.000000 t，s1 接收 0.979999 t、拒收 0.000000 t，差额 "
+        "-0.020001 t"
+        "（2.00%），超过允许偏差 2.00% 且未记录原因。");
+  o.tolerance = 0;  // now the exact 2% is beyond it too; a recorded reason still clears the third
+  const auto strict = f.Run(o);
+  REQUIRE(Rules(strict) == std::vector<std::string>{"quantity-discrepancy", "quantity-discrepancy"});
+  CHECK(strict[0].seqs == std::vector<uint64_t>{d1, r1});
+  CHECK(strict[1].seqs == std::vector<uint64_t>{d2, r2});
+  o.tolerance = 0.03;
+  CHECK(f.Run(o).empty());
+}
+
+TEST_CASE("reconcile: receiver without a permit at the receive date", "[reconcile]") {
+  ReconcileFixture f;
+  f.Generate(f.p1, kHw, 1000000, "L1", f.At(0));
+  const uint64_t d = f.Dispatch(f.p1, "20264110000001", "L1", kHw, 1000000, 10);
+  // The regulator drops s1's permit between dispatch and receipt.
+  const uint64_t upd = f.Ok(f.S(f.regulator, "party", PartyRecord("s1", {"receiver"}, {&f.s1}), f.At(15)));
+  const uint64_t rc = f.ReceiveAll("20264110000001", 1000000, 20);
+  const auto fs = f.Run(f.Opts());
+  RequireOnly(fs, "unpermitted-receiver", Severity::kSerious, "s1", "20264110000001", kHw, {d, upd, rc});
+  CHECK(fs[0].sentence_en ==
+        "Manifest 20264110000001 line 1 (900-041-49): receiver s1 held no valid permit to "
+        "utilize, dispose, store or collect it on the receipt date " +
+            f.Date(0) + ".");
+}
+
+TEST_CASE("reconcile: annual capacity exceeded by one dispatch", "[reconcile]") {
+  ReconcileFixture f;
+  f.Generate(f.p1, kHw, 12000000, "L1", f.At(0));
+  f.Dispatch(f.p1, "20264110000001", "L1", kHw, 6000000, 10);
+  const uint64_t d2 = f.Dispatch(f.p1, "20264110000002", "L1", kHw, 5000000, 11);  // 11 t > 10 t
+  f.Dispatch(f.p1, "20264110000003", "L1", kHw, 1000000, 12);  // still over: not reported again
+  f.ReceiveAll("20264110000001", 6000000, 20);
+  f.ReceiveAll("20264110000002", 5000000, 21);
+  f.ReceiveAll("20264110000003", 1000000, 22);
+  const auto fs = f.Run(f.Opts());
+  RequireOnly(fs, "capacity-exceeded", Severity::kWarning, "s1", "20264110000002", kHw, {d2});
+  CHECK(fs[0].sentence_en ==
+        "Receiver s1's permit XK-S1 allows 10.000000 t a year; manifest 20264110000002 on " + f.Date(0) +
+            " brought the " + std::to_string(f.Year()) +
+            " total dispatched to it to 11.000000 t, 1.000000 t over.");
+}
+
+TEST_CASE("reconcile: exactly the capacity is not exceeded", "[reconcile]") {
+  ReconcileFixture f;
+  f.Generate(f.p1, kHw, 10000000, "L1", f.At(0));
+  f.Dispatch(f.p1, "20264110000001", "L1", kHw, 4000000, 10);
+  f.Dispatch(f.p1, "20264110000002", "L1", kHw, 6000000, 11);
+  f.ReceiveAll("20264110000001", 4000000, 20);
+  f.ReceiveAll("20264110000002", 6000000, 21);
+  CHECK(f.Run(f.Opts()).empty());
+}
+
+TEST_CASE("reconcile: waste received under another code", "[reconcile]") {
+  ReconcileFixture f;
+  f.Generate(f.p1, kHw, 1000000, "L1", f.At(0));
+  const uint64_t d = f.Dispatch(f.p1, "20264110000001", "L1", kHw, 1000000, 10);
+  const uint64_t rc =
+      f.Receive("20264110000001", {{"received_g", 1000000}, {"refused_g", 0}, {"waste", "900-249-08"}}, 20);
+  const auto fs = f.Run(f.Opts());
+  RequireOnly(fs, "code-mismatch", Severity::kWarning, "s1", "20264110000001", "900-041-49,900-249-08",
+              {d, rc});
+  CHECK(fs[0].sentence_zh == "联单 20264110000001 第 1 行按 900-041-49 转移，接收单位 s1 于 " + f.Date(0) +
+                                 " 按 900-249-08 接收 1.000000 t。");
+}
+
+TEST_CASE("reconcile: hazardous waste stored more than one year", "[reconcile]") {
+  ReconcileFixture f;
+  const uint64_t g = f.Generate(f.p1, kHw, 2000000, "L1", f.At(0));
+  f.Generate(f.p1, "SW02", 2000000, "A1", f.At(1));       // not hazardous
+  f.Generate(f.p1, "772-002-18", 500000, "L2", f.At(2));  // hazardous, used up below
+  f.Ok(f.S(f.p1, "dispose", {{"method", "D10"}, {"inputs", {{{"lot", "L2"}, {"mass_g", 500000}}}}}, f.At(3)));
+  const chr::year_month_day born{chr::sys_days{chr::days{(f.base + kOffset * 60) / kDaySeconds}}};
+  const chr::year_month_day anniversary =
+      born.month() == chr::February && born.day() == chr::day{29}
+          ? chr::year_month_day{born.year() + chr::years{1}, chr::February, chr::day{28}}
+          : born + chr::years{1};
+  ReconcileOptions o = f.Opts();
+  o.as_of = DateOf(chr::sys_days{anniversary}) + "T23:59:59+08:00";  // exactly one year
+  CHECK(f.Run(o).empty());
+  o.as_of = DateOf(chr::sys_days{anniversary} + chr::days{1}) + "T00:00:00+08:00";
+  const auto fs = f.Run(o);
+  RequireOnly(fs, "storage-overdue", Severity::kSerious, "p1", "", kHw, {g});
+  CHECK(fs[0].sentence_en ==
+        "p1's hazardous lot L1 (900-041-49), created on " + f.Date(0) + ", still holds 2.000000 t as of " +
+            DateOf(chr::sys_days{anniversary} + chr::days{1}) + ": stored more than one year.");
+}
+
+TEST_CASE("reconcile: entries logged long after their event time", "[reconcile]") {
+  ReconcileFixture f;
+  const int64_t now = NowUnixSeconds();
+  const uint64_t old = f.Generate(f.p1, kHw, 1000, "OLD", FormatWithOffset(now - 8 * kDaySeconds, kOffset));
+  f.Generate(f.p1, kHw, 1000, "RECENT", FormatWithOffset(now - 6 * kDaySeconds, kOffset));
+  ReconcileOptions o = f.Opts();
+  const auto fs = f.Run(o);
+  RequireOnly(fs, "late-entry", Severity::kWarning, "p1", "", kHw, {old});
+  CHECK(fs[0].sentence_en.find(" 8 d 0 h ") != std::string::npos);
+  CHECK(fs[0].sentence_en.find("(limit 7 d 0 h 0 min 0 s)") != std::string::npos);
+  o.late_entry_seconds = 9 * kDaySeconds;
+  CHECK(f.Run(o).empty());
+  o.late_entry_seconds = 5 * kDaySeconds;
+  CHECK(Rules(f.Run(o)) == std::vector<std::string>{"late-entry", "late-entry"});
+}
+
+// A ledger with three findings about different parties, wastes and dates.
+struct Mixed {
+  ReconcileFixture f;
+  uint64_t late = 0, mismatch_d = 0, mismatch_rc = 0, unconfirmed_d = 0;
+  ReconcileOptions o;
+  Mixed() {
+    late =
+        f.Generate(f.p1, "SW02", 1000, "OLD", FormatWithOffset(NowUnixSeconds() - 8 * kDaySeconds, kOffset));
+    f.Generate(f.p1, kHw, 1000000, "L1", f.At(0));
+    mismatch_d = f.Dispatch(f.p1, "20264110000001", "L1", kHw, 1000000, 10);
+    mismatch_rc =
+        f.Receive("20264110000001", {{"received_g", 1000000}, {"refused_g", 0}, {"waste", "900-249-08"}}, 20);
+    f.Generate(f.p3, "SW02", 2000000, "P3", f.At(30));
+    unconfirmed_d = f.Dispatch(f.p3, "20264110000002", "P3", "SW02", 2000000, 40);
+    o = f.Opts();
+    o.as_of = f.Midnight(10);
+  }
+};
+
+TEST_CASE("reconcile: filters by party, waste and period", "[reconcile]") {
+  Mixed m;
+  ReconcileOptions o = m.o;
+  const auto all = m.f.Run(o);
+  REQUIRE(Rules(all) == std::vector<std::string>{"unconfirmed-receipt", "code-mismatch", "late-entry"});
+  CHECK(all[0].party == "p3");
+  CHECK(all[1].party == "s1");
+  CHECK(all[2].seqs == std::vector<uint64_t>{m.late});
+
+  o.party = "s1";
+  CHECK(Rules(m.f.Run(o)) == std::vector<std::string>{"code-mismatch"});
+  o.party = "p1";
+  CHECK(Rules(m.f.Run(o)) == std::vector<std::string>{"late-entry"});
+  o.party = "nobody";
+  CHECK(m.f.Run(o).empty());
+
+  o = m.o;
+  o.waste = "HW08";  // a category: matches the received code
+  CHECK(Rules(m.f.Run(o)) == std::vector<std::string>{"code-mismatch"});
+  o.waste = "90004149";  // a code in another spelling
+  CHECK(Rules(m.f.Run(o)) == std::vector<std::string>{"code-mismatch"});
+  o.waste = "sw02";
+  CHECK(Rules(m.f.Run(o)) == std::vector<std::string>{"unconfirmed-receipt", "late-entry"});
+  o.waste = "HW18";
+  CHECK(m.f.Run(o).empty());
+
+  o = m.o;
+  o.from = m.f.Date(0);
+  o.to = m.f.Date(0);  // the base Friday: dispatch and receive dates
+  CHECK(Rules(m.f.Run(o)) == std::vector<std::string>{"unconfirmed-receipt", "code-mismatch"});
+  o.from = "";
+  o.to = m.f.Date(-1);  // before it: only the late entry's event date
+  CHECK(Rules(m.f.Run(o)) == std::vector<std::string>{"late-entry"});
+  o.from = m.f.Date(1);
+  o.to = "";
+  CHECK(m.f.Run(o).empty());
+}
+
+TEST_CASE("reconcile: bad options are refused", "[reconcile]") {
+  ReconcileFixture f;
+  auto refused = [&](const ReconcileOptions& o) {
+    auto r = Reconcile(f.ledger(), f.catalogue, o);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == Status::Code::kInvalidArgument);
+    return r.status().message();
+  };
+  ReconcileOptions o;
+  o.from = "2026-02-30";
+  CHECK(refused(o) == "from \"2026-02-30\" is not a date YYYY-MM-DD");
+  o.from = "2026-03-02";
+  o.to = "2026-03-01";
+  CHECK(refused(o) == "from 2026-03-02 is after to 2026-03-01");
+  o = {};
+  o.tolerance = 1.5;
+  CHECK(refused(o) == "tolerance 1.5 is not a fraction from 0 to 1");
+  o = {};
+  o.as_of = "2026-03-01";
+  CHECK(refused(o).rfind("as_of: ", 0) == 0);
+  o = {};
+  o.late_entry_seconds = -1;
+  CHECK(refused(o) == "the late-entry threshold is negative");
+}
+
+// The row's cells, every one a text cell.
+std::vector<std::string> Texts(const std::vector<Cell>& row) {
+  std::vector<std::string> out;
+  for (const Cell& c : row)
+    out.push_back(std::holds_alternative<std::string>(c) ? std::get<std::string>(c) : "?");
+  return out;
+}
+
+TEST_CASE("reconcile: JSON and document", "[reconcile]") {
+  Mixed m;
+  ReconcileOptions o = m.o;
+  o.from = m.f.Date(0);
+  const auto fs = m.f.Run(o);
+  REQUIRE(fs.size() == 2);
+  const Json j = ReconcileJson(fs, o);
+  CHECK(j["period"] == Json{{"from", m.f.Date(0)}, {"to", nullptr}});
+  CHECK(j["counts"] == Json{{"unconfirmed-receipt", 1},
+                            {"quantity-discrepancy", 0},
+                            {"phantom-consumption", 0},
+                            {"unpermitted-receiver", 0},
+                            {"capacity-exceeded", 0},
+                            {"code-mismatch", 1},
+                            {"storage-overdue", 0},
+                            {"late-entry", 0}});
+  REQUIRE(j["findings"].size() == 2);
+  CHECK(j["findings"][0] == Json{{"rule", "unconfirmed-receipt"},
+                                 {"severity", "warning"},
+                                 {"party", "p3"},
+                                 {"manifest", "20264110000002"},
+                                 {"waste", "SW02"},
+                                 {"seqs", Json::array({m.unconfirmed_d})},
+                                 {"sentence", {{"zh", fs[0].sentence_zh}, {"en", fs[0].sentence_en}}}});
+  CHECK(j["findings"][1]["seqs"] == Json::array({m.mismatch_d, m.mismatch_rc}));
+
+  const Document doc = ReconcileDocument(fs, o, Lang::kEn);
+  CHECK(doc.lang == Lang::kEn);
+  REQUIRE(doc.tables.size() == 1);
+  const Table& t = doc.tables[0];
+  CHECK(t.id == "findings");
+  REQUIRE(t.columns.size() == 7);
+  CHECK(t.columns[5].key == "seqs");
+  REQUIRE(t.rows.size() == 2);
+  CHECK(Texts(t.rows[1]) ==
+        std::vector<std::string>{"code-mismatch", "warning", "s1", "20264110000001", "900-041-49,900-249-08",
+                                 std::to_string(m.mismatch_d) + ", " + std::to_string(m.mismatch_rc),
+                                 fs[1].sentence_en});
+  CHECK(std::get<std::string>(ReconcileDocument(fs, o, Lang::kZh).tables[0].rows[0][6]) == fs[0].sentence_zh);
+  CHECK(doc.facts.at(0).second == m.f.Date(0) + " – any");
+}
+
+}  // namespace
+}  // namespace wasteledger::reports
