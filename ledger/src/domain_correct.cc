@@ -73,7 +73,7 @@ Status Reverse(const Step& step, uint64_t target, Effect& effect) {
       return Status::Corruption(
           fmt::format("domain index: lot \"{}\" drawn at seq {} is inconsistent", d.lot, target));
     }
-    WL_RETURN_IF_ERROR(step.txn->UndrawLot(*lot, d.mass_g, effect.kind, day));
+    WL_RETURN_IF_ERROR(step.txn->UndrawLot(*lot, d.mass_g, effect.kind, day, target));
   }
   for (const auto& c : effect.capacity) {
     WL_RETURN_IF_ERROR(step.txn->AddGrams(CapacityKey(c.receiver, c.permit, c.year), -c.mass_g).status());

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "domain_store.h"
+#include "store.h"
 #include "wasteledger/ledger.h"
 
 namespace wasteledger {
@@ -154,7 +155,28 @@ Result<std::optional<EntryEffect>> GetEffect(const Ledger& ledger, uint64_t seq)
   out.corrects = e->corrects;
   out.voided_by = e->voided_by;
   out.created_lots = e->created;
+  out.time = e->time;
+  out.manifest = e->manifest;
+  for (const auto& d : e->drawn) out.drawn.push_back({d.lot, d.mass_g});
   return std::optional<EntryEffect>(std::move(out));
+}
+
+Result<std::vector<LotDraw>> DrawsOn(const Ledger& ledger, std::string_view lot) {
+  std::vector<LotDraw> out;
+  const std::string prefix = domain::DrawKey(lot, 0).substr(0, domain::DrawKey(lot, 0).size() - 8);
+  Status status;
+  WL_RETURN_IF_ERROR(ledger.ScanIndex(prefix, [&](std::string_view key, std::string_view value) {
+    auto seq = DecodeU64(key.substr(prefix.size()));
+    auto grams = domain::DecodeGrams(value);
+    if (!seq || !grams.ok()) {
+      status = Status::Corruption(fmt::format("domain index: a draw on lot \"{}\" is malformed", lot));
+      return false;
+    }
+    if (*grams > 0) out.push_back({*seq, *grams});
+    return true;
+  }));
+  WL_RETURN_IF_ERROR(status);
+  return out;
 }
 
 }  // namespace wasteledger

@@ -187,7 +187,7 @@ Status ApplyProcess(const Step& step, const Json& body) {
   const std::string date = EventDate(step.time);
   for (const auto& id : order) {
     WL_ASSIGN_OR_RETURN(auto lot, step.txn->GetLot(id));
-    WL_RETURN_IF_ERROR(step.txn->DrawLot(*lot, drawn[id], step.kind, date));
+    WL_RETURN_IF_ERROR(step.txn->DrawLot(*lot, drawn[id], step.kind, date, step.seq));
     e.drawn.push_back({id, drawn[id]});
   }
   WL_ASSIGN_OR_RETURN(const Json* outputs, r.Array("outputs", false, false));

@@ -90,6 +90,7 @@ std::string CapacityKey(std::string_view receiver, std::string_view permit, int 
   return Key('C', receiver, std::string(permit) + '\0' + fmt::format("{:04d}", year));
 }
 std::string EffectKey(uint64_t seq) { return Key('E', EncodeU64(seq)); }
+std::string DrawKey(std::string_view lot, uint64_t seq) { return Key('D', lot, EncodeU64(seq)); }
 
 std::string EncodeGrams(int64_t grams) { return EncodeU64(static_cast<uint64_t>(grams)); }
 
@@ -357,13 +358,16 @@ Status DomainTxn::CountDraw(const Lot& lot, int64_t mass, std::string_view kind,
   return Status::Ok();
 }
 
-Status DomainTxn::DrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day) {
+Status DomainTxn::DrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day, uint64_t seq) {
   WL_RETURN_IF_ERROR(CountDraw(lot, mass, kind, day, +1));
+  WL_RETURN_IF_ERROR(AddGrams(DrawKey(lot.id, seq), mass).status());
   return AdjustLot(lot, -mass);
 }
 
-Status DomainTxn::UndrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day) {
+Status DomainTxn::UndrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day,
+                            uint64_t seq) {
   WL_RETURN_IF_ERROR(CountDraw(lot, mass, kind, day, -1));
+  WL_RETURN_IF_ERROR(AddGrams(DrawKey(lot.id, seq), -mass).status());
   return AdjustLot(lot, mass);
 }
 

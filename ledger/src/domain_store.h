@@ -14,6 +14,8 @@
 //                                            receiver under that permit
 //   'X' 'E' seq:u64                       -> JCS effect record of the
 //                                            lifecycle entry (or correction) at seq
+//   'X' 'D' lot_id 0x00 seq:u64          -> u64 grams the entry at seq drew from
+//                                            the lot (0 once voided or corrected)
 //   'X' 'A' ..., 'X' 'F' ...              -> flow aggregates (domain_aggregate.h)
 // Records (JCS, members in JCS order; optional members absent when empty):
 //   lot:      {"born"?:"YYYY-MM-DD","hazardous":bool,"hazards"?:str,"id","mass_g","owner","remaining_g",
@@ -49,6 +51,7 @@ std::string ManifestKey(std::string_view number);
 std::string SerialKey(int year, int province, int city);
 std::string CapacityKey(std::string_view receiver, std::string_view permit, int year);
 std::string EffectKey(uint64_t seq);
+std::string DrawKey(std::string_view lot, uint64_t seq);
 
 // What void and correct need to reverse an entry (the internal side of
 // EntryEffect).
@@ -109,10 +112,11 @@ class DomainTxn {
   // A new lot (also indexed by owner, and added to the owner's stock),
   // counted as generated, secondary, received or returned by its source kind.
   Status CreateLot(const Lot& lot, std::string_view day);
-  // Takes `mass` from the lot for a dispatch, utilize or dispose (`kind`).
-  Status DrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day);
-  // Puts back what a draw of `kind` on `day` took (void and correct).
-  Status UndrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day);
+  // Takes `mass` from the lot for the dispatch, utilize or dispose (`kind`)
+  // at `seq`, and indexes the draw under the lot.
+  Status DrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day, uint64_t seq);
+  // Puts back what the draw of `kind` on `day` at `seq` took (void and correct).
+  Status UndrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day, uint64_t seq);
   // Marks an untouched lot voided and takes it out of the owner's stock; its
   // creation on `day` no longer counts.
   Status VoidLot(Lot& lot, uint64_t by, std::string_view day);

@@ -155,7 +155,7 @@ Status ApplyDispatch(const Step& step, const Json& body) {
   Effect e = step.NewEffect();
   for (const auto& id : order) {
     WL_ASSIGN_OR_RETURN(auto lot, step.txn->GetLot(id));
-    WL_RETURN_IF_ERROR(step.txn->DrawLot(*lot, drawn[id], step.kind, date));
+    WL_RETURN_IF_ERROR(step.txn->DrawLot(*lot, drawn[id], step.kind, date, step.seq));
     e.drawn.push_back({id, drawn[id]});
   }
   for (const auto& line : m.lines) {

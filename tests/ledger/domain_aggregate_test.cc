@@ -245,3 +245,40 @@ TEST_CASE("random histories: every span's flows equal a recomputation from the e
 
 }  // namespace
 }  // namespace wasteledger::testing
+
+namespace wasteledger::testing {
+namespace {
+
+TEST_CASE("draws on a lot are indexed, and a void takes its draw out", "[domain][aggregate]") {
+  DomainFixture f;
+  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 9000}, {"lot", "D1"}}));
+  const uint64_t d = f.Ok(f.S(f.p1, "dispatch",
+                              {{"manifest", "20264110000001"},
+                               {"to", "r1"},
+                               {"lines", {{{"lot", "D1"}, {"waste", kHw}, {"mass_g", 4000}}}}}));
+  const uint64_t u = f.Ok(f.S(f.p3, "generate", {{"waste", kHw}, {"mass_g", 1}}));
+  (void)u;
+  auto draws = DrawsOn(f.ledger(), "D1");
+  REQUIRE(draws.ok());
+  REQUIRE(draws->size() == 1);
+  CHECK(draws->at(0).seq == d);
+  CHECK(draws->at(0).mass_g == 4000);
+  auto effect = GetEffect(f.ledger(), d);
+  REQUIRE(effect.ok());
+  REQUIRE(effect->has_value());
+  CHECK((*effect)->manifest == "20264110000001");
+  REQUIRE((*effect)->drawn.size() == 1);
+  CHECK((*effect)->drawn[0].lot == "D1");
+  CHECK((*effect)->time == kDay);
+  f.Ok(f.S(f.p1, "void", {{"seq", d}, {"reason", "wrong receiver"}}));
+  draws = DrawsOn(f.ledger(), "D1");
+  REQUIRE(draws.ok());
+  CHECK(draws->empty());
+  // A lot whose id is a prefix of another's sees only its own draws.
+  auto none = DrawsOn(f.ledger(), "D");
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+}
+
+}  // namespace
+}  // namespace wasteledger::testing

@@ -92,6 +92,20 @@ struct EntryEffect {
   std::optional<uint64_t> corrects;   // this is the replacement for that seq
   std::optional<uint64_t> voided_by;  // void or correct entry that reversed it
   std::vector<std::string> created_lots;
+  std::string time;      // the event time, RFC 3339
+  std::string manifest;  // dispatch, pickup, handover, receive: the manifest
+  struct Draw {
+    std::string lot;
+    int64_t mass_g = 0;
+  };
+  std::vector<Draw> drawn;  // dispatch, utilize, dispose: what it took from which lots
+};
+
+// A live draw on a lot: the dispatch, utilize or dispose entry at `seq` took
+// `mass_g` from it.
+struct LotDraw {
+  uint64_t seq = 0;
+  int64_t mass_g = 0;
 };
 
 struct LotFilter {
@@ -119,6 +133,8 @@ struct LotFilter {
 [[nodiscard]] Result<int> NextManifestSerial(const Ledger& ledger, int year, int province, int city);
 
 [[nodiscard]] Result<std::optional<EntryEffect>> GetEffect(const Ledger& ledger, uint64_t seq);
+// The live draws on a lot, by seq (voided and corrected draws left out).
+[[nodiscard]] Result<std::vector<LotDraw>> DrawsOn(const Ledger& ledger, std::string_view lot);
 
 // The flows of one party and waste code over a span of event dates, in grams
 // (docs/REPORTS.md defines each). Voids and corrections are applied at the
