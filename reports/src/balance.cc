@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 
+#include "cells.h"
 #include "wasteledger/domain_query.h"
 #include "wasteledger/ledger.h"
 #include "wasteledger/party.h"
+#include "wasteledger/reports/render.h"
 
 namespace wasteledger::reports {
 
@@ -121,9 +123,11 @@ Document BalanceDocument(const BalanceReport& report, Lang lang, MassUnit unit) 
   doc.facts.push_back({{"统计期间", "period"}, report.period.from + " .. " + report.period.to});
   if (!report.options.party.empty()) doc.facts.push_back({{"单位", "party"}, report.options.party});
   if (!report.options.waste.empty()) doc.facts.push_back({{"废物", "waste"}, report.options.waste});
-  doc.facts.push_back({{"期末在途量 (g)", "in transit at the end (g)"}, std::to_string(report.in_transit_g)});
+  const auto mass = [unit](int64_t g) { return FormatMass(g, unit) + " " + internal::UnitSymbol(unit); };
+  doc.facts.push_back({{"期末在途量", "in transit at the end"}, mass(report.in_transit_g)});
   doc.facts.push_back(
-      {{"本期运输差额 (g)", "transport difference settled (g)"}, std::to_string(report.transit_diff_g)});
+      {{"本期运输差额（转移量 - 接收量 - 拒收量）", "transport difference (dispatched - received - refused)"},
+       mass(report.transit_diff_g)});
   Table t;
   t.id = "balance";
   t.title = {"物料平衡", "Mass balance"};

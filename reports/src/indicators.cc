@@ -181,6 +181,16 @@ Document IndicatorsDocument(const IndicatorReport& report, Lang lang, MassUnit u
                       Ratio{i.numerator_g, i.denominator_g}});
   }
   doc.tables.push_back(std::move(t));
+  Table monthly;
+  monthly.id = "monthly";
+  monthly.title = {"逐月产生与利用处置", "Monthly generation and handling"};
+  monthly.columns = {{"month", {"月份", "month"}, ColumnType::kText},
+                     {"generated_g", {"产生量", "generated"}, ColumnType::kMass},
+                     {"utilized_disposed_g", {"利用处置量", "utilised and disposed"}, ColumnType::kMass}};
+  for (size_t m = 0; m < report.months.size(); ++m) {
+    monthly.rows.push_back({report.months[m], report.generated_by_month[m], report.handled_by_month[m]});
+  }
+  doc.tables.push_back(std::move(monthly));
   BarChart chart;
   chart.title = {"逐月产生量与利用处置量", "Generated versus utilised and disposed, by month"};
   chart.categories = report.months;

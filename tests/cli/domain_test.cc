@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "cli/cli_fixture.h"
+#include "cli/city_fixture.h"
 
 namespace wasteledger::testing {
 namespace {
@@ -12,85 +12,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kT = "2026-03-02T09:00:00+08:00";
-
-// CliLedger plus a small city: the producer "prod" (USCC of Xuchang, so its
-// manifests are numbered 2026 41 10 ......), carriers "haul" and "rail", a
-// transfer station "station" (receiver and producer, may store HW49), an
-// incinerator "incin" (utilise and dispose HW49 and HW18, 10 t a year) and a
-// brick works "brick" (utilise SW02). Key files are named after the parties.
-class City : public CliLedger {
- public:
-  City() {
-    Ok({"party", "update", "--ledger", ledger, "--key", regulator_key, "--id", "prod", "--uscc",
-        "91411081MA44XXXX0A"});
-    Add("haul", "carrier", {});
-    Add("rail", "carrier", {});
-    Add("station", "receiver,producer", {"--permit", "XK-ST:store,collect:HW49:1000t:2026-01-01:2026-12-31"});
-    Add("incin", "receiver,producer",
-        {"--permit", "XK-IN:utilize,dispose:HW49,772-002-18:10t:2026-01-01:2026-12-31"});
-    Add("brick", "receiver", {"--permit", "XK-BR:utilize:SW02:5000t:2026-01-01:2026-12-31"});
-  }
-
-  std::string Key(const std::string& party) const {
-    return party == "prod" ? producer_key : (*this / (party + ".key"));
-  }
-  // Runs a domain verb as `party`, with --ledger and --key filled in.
-  RunResult As(const std::string& party, std::vector<std::string> args) const {
-    args.insert(args.begin() + 1, {"--ledger", ledger, "--key", Key(party)});
-    return Wl(args);
-  }
-  // As(), expecting success; returns stdout.
-  std::string AsOk(const std::string& party, const std::vector<std::string>& args) const {
-    RunResult r = As(party, args);
-    INFO(args[0] << ": " << r.err);
-    REQUIRE(r.exit_code == 0);
-    return r.out;
-  }
-  // As(), expecting a refusal: exit 1, one line on stderr, the export and
-  // every stock unchanged. Returns the line.
-  std::string Refused(const std::string& party, const std::vector<std::string>& args) const {
-    const std::string before = Export();
-    const json stock = StockJson();
-    RunResult r = As(party, args);
-    INFO(args[0] << " printed: " << r.out << r.err);
-    CHECK(r.exit_code == 1);
-    CHECK(CountLines(r.err) == 1);
-    CHECK(r.err.rfind("wasteledger: error: ", 0) == 0);
-    CHECK(Export() == before);
-    CHECK(StockJson() == stock);
-    return r.err;
-  }
-  json StockJson() const {
-    return json::parse(Ok({"stock", "--ledger", ledger, "--format", "json"}).out)["stock_g"];
-  }
-  int64_t Held(const std::string& party, const std::string& code) const {
-    json s = StockJson();
-    return s.contains(party) && s[party].contains(code) ? s[party][code].get<int64_t>() : 0;
-  }
-  json Manifest(const std::string& no) const {
-    return json::parse(Ok({"manifest", "show", "--ledger", ledger, no, "--format", "json"}).out);
-  }
-  json Lots(std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args = {"lots", "--ledger", ledger, "--all", "--format", "json"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return json::parse(Ok(args).out);
-  }
-  RunResult Ok(const std::vector<std::string>& args) const {
-    RunResult r = Wl(args);
-    INFO(args[0] << ": " << r.err);
-    REQUIRE(r.exit_code == 0);
-    return r;
-  }
-
- private:
-  void Add(const std::string& id, const std::string& roles, std::vector<std::string> extra) {
-    const std::string vkey = Keygen(id, id + ".key");
-    std::vector<std::string> args = {"party", "add",    "--ledger", ledger,   "--key", regulator_key, "--id",
-                                     id,      "--name", id + " Co", "--role", roles,   "--vkey",      vkey};
-    args.insert(args.end(), extra.begin(), extra.end());
-    Ok(args);
-  }
-};
 
 // The seq a verb printed ("seq N: ...").
 uint64_t SeqOf(const std::string& out) {
@@ -126,7 +47,8 @@ TEST_CASE("producer: generate lots, dispatch by code oldest first, manifest numb
   // The log says it in words.
   const std::string log = c.Ok({"log", "--ledger", c.ledger, "--from", "8"}).out;
   CHECK(log.find("2.000 t of 900-041-49, lot OIL-1") != std::string::npos);
-  CHECK(log.find("manifest 20264110000001 to incin: 2.000 t 900-041-49, 0.500 t 900-041-49") != std::string::npos);
+  CHECK(log.find("manifest 20264110000001 to incin: 2.000 t 900-041-49, 0.500 t 900-041-49") !=
+        std::string::npos);
 
   // The next manifest takes the next serial; a named lot is drawn as given.
   out = c.AsOk("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:800千克:#9"});

@@ -1,0 +1,205 @@
+// The reports through the binary, as a regulator runs them: balance in every
+// format (the JSON, CSV, HTML and XLSX hold the same exact figures),
+// reconcile with --fail-on, indicators, and every malformed option refused
+// with one line.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli/city_fixture.h"
+#include "wasteledger/time_util.h"
+
+namespace wasteledger::testing {
+namespace {
+
+using nlohmann::json;
+
+// N days before now, at the current time of day, in +08:00.
+std::string DaysAgo(int n) { return FormatWithOffset(NowUnixSeconds() - int64_t{n} * 86400, 480); }
+std::string DateAgo(int n) { return DaysAgo(n).substr(0, 10); }
+
+// The City plus a kiln (utilises SW02) and a furnace (disposes HW49) whose
+// permits run from 400 days ago to 400 days ahead; three days of history:
+// 100 t of SW02 and 2 t of HW49 made, 60 t of SW02 sent to the kiln and
+// 58 t received with no reason (3.3% short), all of it utilised; 1 t of HW49
+// sent to the furnace and not yet received.
+class ReportCity : public City {
+ public:
+  ReportCity() {
+    const std::string span = DateAgo(400) + ":" + DateAgo(-400);
+    Add("kiln", "receiver", {"--permit", "XK-KILN:utilize:SW02:100000t:" + span});
+    Add("furnace", "receiver", {"--permit", "XK-FUR:dispose:HW49:1000t:" + span});
+    AsOk("prod", {"generate", "--waste", "SW02", "--mass", "100t", "--lot", "ASH1", "--time", DaysAgo(3)});
+    AsOk("prod",
+         {"generate", "--waste", "900-041-49", "--mass", "2t", "--lot", "OIL1", "--time", DaysAgo(3)});
+    AsOk("prod", {"dispatch", "--to", "kiln", "--line", "SW02:60t", "--time", DaysAgo(2)});
+    kiln_manifest = LastManifest("kiln");
+    AsOk("kiln", {"receive", "--manifest", kiln_manifest, "--mass", "58t", "--time", DaysAgo(2)});
+    const std::string lot =
+        "#" + std::to_string(Manifest(kiln_manifest)["receive_seq"].get<uint64_t>()) + "/1";
+    AsOk("kiln", {"utilize", "--method", "R5", "--input", lot + ":58t", "--time", DaysAgo(1)});
+    AsOk("prod", {"dispatch", "--to", "furnace", "--line", "900-041-49:1t", "--time", DaysAgo(1)});
+    furnace_manifest = LastManifest("furnace");
+  }
+
+  std::string LastManifest(const std::string& party) const {
+    const std::string out = Ok({"manifest", "list", "--ledger", ledger, "--party", party}).out;
+    const size_t last = out.rfind('\n', out.size() - 2);
+    return out.substr(last == std::string::npos ? 0 : last + 1, 14);
+  }
+  RunResult Report(std::vector<std::string> args) const {
+    args.insert(args.begin(), "report");
+    args.insert(args.begin() + 2, {"--ledger", ledger});
+    return Wl(args);
+  }
+  std::string ReportOk(const std::vector<std::string>& args) const {
+    RunResult r = Report(args);
+    INFO(args[0] << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  }
+  std::vector<std::string> Period() const { return {"--from", DateAgo(10), "--to", DateAgo(0)}; }
+  std::vector<std::string> With(std::vector<std::string> a, const std::vector<std::string>& b) const {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  }
+
+  std::string kiln_manifest, furnace_manifest;
+};
+
+const json& RowOf(const json& report, const std::string& party, const std::string& waste) {
+  for (const auto& row : report["rows"]) {
+    if (row["party"] == party && row["waste"] == waste) return row;
+  }
+  FAIL("no row " << party << " " << waste);
+  static const json none;
+  return none;
+}
+
+TEST_CASE("report balance: exact rows, city totals and in-transit mass", "[cli][reports]") {
+  ReportCity city;
+  const json j = json::parse(city.ReportOk(city.With({"balance", "--format", "json"}, city.Period())));
+  CHECK(j["period"]["from"] == DateAgo(10));
+  CHECK(j["rows"].size() == 3);
+  const json& ash = RowOf(j, "prod", "SW02");
+  CHECK(ash["generated_g"] == 100000000);
+  CHECK(ash["dispatched_g"] == 60000000);
+  CHECK(ash["closing_g"] == 40000000);
+  const json& kiln = RowOf(j, "kiln", "SW02");
+  CHECK(kiln["received_g"] == 58000000);
+  CHECK(kiln["utilized_g"] == 58000000);
+  CHECK(kiln["closing_g"] == 0);
+  const json& oil = RowOf(j, "prod", "900-041-49");
+  CHECK(oil["dispatched_g"] == 1000000);
+  CHECK(oil["closing_g"] == 1000000);
+  CHECK(j["in_transit_g"] == 1000000);
+  CHECK(j["transit_diff_g"] == 2000000);
+  CHECK(j["totals"]["closing_g"] == 41000000);
+  CHECK(j["ledger"]["size"].get<uint64_t>() == CountLines(city.Export()));
+  // Opening stock carries over: a period starting after the history opens with it.
+  const json later =
+      json::parse(city.ReportOk({"balance", "--format", "json", "--from", DateAgo(-1), "--to", DateAgo(-1)}));
+  CHECK(RowOf(later, "prod", "SW02")["opening_g"] == 40000000);
+  CHECK(RowOf(later, "prod", "SW02")["closing_g"] == 40000000);
+  // Filters.
+  const json hw = json::parse(
+      city.ReportOk(city.With({"balance", "--format", "json", "--waste", "HW49"}, city.Period())));
+  CHECK(hw["rows"].size() == 1);
+  const json kiln_only = json::parse(
+      city.ReportOk(city.With({"balance", "--format", "json", "--party", "kiln"}, city.Period())));
+  CHECK(kiln_only["rows"].size() == 1);
+  CHECK(kiln_only["in_transit_g"] == 0);
+}
+
+TEST_CASE("report balance renders the same figures as a table, CSV, HTML and XLSX", "[cli][reports]") {
+  ReportCity city;
+  const std::string table = city.ReportOk(city.With({"balance"}, city.Period()));
+  CHECK(table.find("物料平衡") != std::string::npos);
+  CHECK(table.find("100.000000") != std::string::npos);
+  CHECK(table.find("全市合计") != std::string::npos);
+  const std::string csv = city.ReportOk(
+      city.With({"balance", "--format", "csv", "--bom", "--lang", "en", "--unit", "kg"}, city.Period()));
+  CHECK(csv.rfind("\xEF\xBB\xBF", 0) == 0);
+  CHECK(csv.find("\r\n") != std::string::npos);
+  const std::string row = ",SW02,SW02,0.000,100000.000,0.000,60000.000,0.000,0.000,40000.000,0\r\n";
+  const size_t at = csv.find(row);
+  REQUIRE(at != std::string::npos);
+  CHECK(csv.rfind("\r\nprod,", at) == csv.rfind("\r\n", at));
+  const std::string html_file = city / "balance.html";
+  city.ReportOk(city.With({"balance", "--format", "html", "--out", html_file}, city.Period()));
+  const std::string html = ReadFile(html_file);
+  CHECK(html.find("<table") != std::string::npos);
+  CHECK(html.find("58.000000") != std::string::npos);
+  CHECK(html.find("http://") == std::string::npos);
+  CHECK(html.find("https://") == std::string::npos);
+  const std::string xlsx_file = city / "balance.xlsx";
+  city.ReportOk(city.With({"balance", "--format", "xlsx", "--out", xlsx_file}, city.Period()));
+  CHECK(ReadFile(xlsx_file).rfind("PK", 0) == 0);
+  CHECK_FALSE(std::filesystem::exists(xlsx_file + ".partial"));
+}
+
+TEST_CASE("report reconcile finds the planted anomalies and --fail-on fails a script", "[cli][reports]") {
+  ReportCity city;
+  // Ten days on, the furnace has still not confirmed its manifest.
+  const std::vector<std::string> as_of = {"--as-of", DaysAgo(-10)};
+  const json j = json::parse(city.ReportOk(city.With({"reconcile", "--format", "json"}, as_of)));
+  std::vector<std::pair<std::string, std::string>> found;
+  for (const auto& f : j["findings"]) found.emplace_back(f["rule"], f["manifest"]);
+  CHECK(found ==
+        std::vector<std::pair<std::string, std::string>>{{"unconfirmed-receipt", city.furnace_manifest},
+                                                         {"quantity-discrepancy", city.kiln_manifest}});
+  RunResult strict = city.Report(city.With({"reconcile", "--fail-on", "serious"}, as_of));
+  CHECK(strict.exit_code == 5);
+  CHECK(strict.out.find("unconfirmed-receipt") != std::string::npos);
+  CHECK(strict.err.find("reaches --fail-on serious") != std::string::npos);
+  // Today the manifest is one day old: only the discrepancy, a warning.
+  CHECK(city.Report({"reconcile", "--fail-on", "serious"}).exit_code == 0);
+  CHECK(city.Report({"reconcile", "--fail-on", "warning"}).exit_code == 5);
+  // A 5% tolerance accepts the 3.3% shortfall.
+  const json loose = json::parse(city.ReportOk({"reconcile", "--format", "json", "--tolerance", "5"}));
+  CHECK(loose["findings"].empty());
+}
+
+TEST_CASE("report indicators: numerator and denominator in grams", "[cli][reports]") {
+  ReportCity city;
+  const std::string year = DateAgo(1).substr(0, 4);
+  const json j = json::parse(city.ReportOk({"indicators", "--year", year, "--format", "json"}));
+  bool seen = false;
+  for (const auto& i : j["indicators"]) {
+    if (i["id"] == "general_industrial_utilization") {
+      seen = true;
+      CHECK(i["numerator_g"] == 58000000);
+      CHECK(i["denominator_g"] == 100000000);
+    }
+  }
+  CHECK(seen);
+}
+
+TEST_CASE("report options: each malformed one is refused with one line", "[cli][reports]") {
+  ReportCity city;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"balance", "--month", "2026-13"}, "--month: \"2026-13\" is not a month"},
+      {{"balance", "--from", "2026-02-30", "--to", "2026-03-01"}, "--from: \"2026-02-30\" is not a date"},
+      {{"balance", "--year", "2026", "--month", "2026-01"}, "give one of --year, --month or --from/--to"},
+      {{"balance", "--from", "2026-03-01"}, "--from and --to go together"},
+      {{"balance", "--party", "nobody"}, "--party nobody: no such party"},
+      {{"balance", "--waste", "HWX9"}, "--waste HWX9"},
+      {{"balance", "--format", "xlsx"}, "--format xlsx writes a file: give --out FILE.xlsx"},
+      {{"balance", "--out", "/nonexistent-dir/b.txt"}, "--out /nonexistent-dir/b.txt: cannot write there"},
+      {{"indicators", "--year", "20x6"}, "--year: \"20x6\" is not a year"},
+      {{"reconcile", "--as-of", "yesterday"}, "as_of"},
+  };
+  for (const auto& [args, message] : cases) {
+    RunResult r = city.Report(args);
+    INFO(args[0] << " " << args[1] << " printed: " << r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(CountLines(r.err) == 1);
+    CHECK(r.err.find(message) != std::string::npos);
+    CHECK(r.out.empty());
+  }
+  CHECK(city.Report({"balance", "--format", "pdf"}).exit_code == 2);
+  CHECK(city.Report({"nothing"}).exit_code == 2);
+}
+
+}  // namespace
+}  // namespace wasteledger::testing
