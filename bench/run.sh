@@ -2,7 +2,10 @@
 # Runs the benchmarks of issue 2 and prints a Markdown table of the figures,
 # each as a ratio to the raw libsodium verify rate measured in the same run.
 #
-#   bench/run.sh BUILD_DIR            (BUILD_DIR holds wasteledger and bench/*_bench)
+#   bench/run.sh [--large] BUILD_DIR  (BUILD_DIR holds wasteledger and bench/*_bench)
+#
+# --large also times the balance report at 10 million entries (building that
+# ledger takes a long while the first time; it is cached, see WL_BENCH_CACHE).
 #
 # Environment: WL_BENCH_N (statements for submit/verify, default 100000),
 # WL_BENCH_PROOF_ENTRIES (default 1000000), WL_BENCH_PROOFS (1000),
@@ -10,17 +13,29 @@
 # WL_BENCH_VERIFY_SECONDS (3), WL_BENCH_TMP (scratch directory, default
 # $TMPDIR or /tmp: put it on the disk you care about, since submit syncs),
 # WL_BENCH_KEEP=1 (keep the scratch ledgers), WL_BENCH_ONLY (a subset of
-# "submit proof"; the baseline always runs).
+# "submit proof report"; the baseline always runs), WL_BENCH_REPORT_ENTRIES
+# (default 1000000), WL_BENCH_CACHE (where the report ledgers are kept and
+# reused, default /tmp/wasteledger-bench).
 # The table goes to stdout; progress to stderr.
 set -euo pipefail
 
+large=()
+if [[ $# -ge 1 && "$1" == "--large" ]]; then
+  large=(--large)
+  shift
+fi
 if [[ $# -ne 1 || ! -d "$1" ]]; then
-  echo "usage: $0 BUILD_DIR   (configure with -DWASTELEDGER_BUILD_BENCH=ON and build first)" >&2
+  echo "usage: $0 [--large] BUILD_DIR   (configure with -DWASTELEDGER_BUILD_BENCH=ON and build first)" >&2
   exit 2
 fi
 build=$(cd "$1" && pwd)
 bin="$build/wasteledger"
-for prog in verify_bench submit_bench proof_bench; do
+only=${WL_BENCH_ONLY:-submit proof report}
+progs=(verify_bench)
+for part in submit proof report; do
+  if [[ " $only " == *" $part "* ]]; then progs+=("${part}_bench"); fi
+done
+for prog in "${progs[@]}"; do
   if [[ ! -x "$build/bench/$prog" ]]; then
     echo "$0: $build/bench/$prog is missing: cmake --build $1 --target $prog" >&2
     exit 2
@@ -30,7 +45,6 @@ if [[ ! -x "$bin" ]]; then
   echo "$0: $bin is missing (configure with -DWASTELEDGER_BUILD_CLI=ON): skipping the binary figures" >&2
   bin=""
 fi
-only=${WL_BENCH_ONLY:-submit proof}
 
 results=$(mktemp "${TMPDIR:-/tmp}/wl-bench-results-XXXXXX")
 trap 'rm -f "$results"' EXIT
@@ -54,6 +68,10 @@ fi
 if [[ " $only " == *" proof "* ]]; then
   step "proofs at ${WL_BENCH_PROOF_ENTRIES:-1000000} entries"
   if [[ -n "$bin" ]]; then run proof "$build/bench/proof_bench" "$bin"; else run proof "$build/bench/proof_bench"; fi
+fi
+if [[ " $only " == *" report "* ]]; then
+  step "balance report against SQLite at ${WL_BENCH_REPORT_ENTRIES:-1000000} entries${large:+ and 10 times that}"
+  run rep "$build/bench/report_bench" "${large[@]}"
 fi
 step "baseline again (drift check)"
 run base1 "$build/bench/verify_bench"
@@ -87,6 +105,17 @@ function ratio_row(label, key, unit, target,   v, q, status) {
 }
 function cpu_row(label, key, v2) {
   if (has(key)) printf "| %s | %.1f | %.2f |\n", label, r[key], r[key] / v2
+}
+function report_rows(tag,   p, b, s, q) {
+  p = "rep." tag "."
+  if (!has(p "balance_ms")) return
+  b = r[p "balance_ms"]; s = r[p "sqlite_ms"]; q = s / b
+  if (has(p "build_rate"))
+    printf "| Build the city ledger of %s lifecycle entries (sealed per actor and chunk of days) | %s entries/s (%.0f s) | | | |\n", \
+      grp(r[p "entries"]), grp(r[p "build_rate"]), r[p "build_seconds"]
+  printf "| Balance report at %s entries (%s rows) | median %.2f ms | 1.00x | | |\n", grp(r[p "entries"]), grp(r[p "rows"]), b
+  printf "| SQLite `GROUP BY` over the same %s flows (%s MB file) | median %.1f ms | %.0fx the balance | >= 10x | %s |\n", \
+    grp(r[p "flows"]), grp(r[p "sqlite_mb"]), s, q, (q >= 10) ? "met" : "**missed**"
 }
 function latency_row(label, mkey, pkey,   m, p, status) {
   if (!has(mkey)) return
@@ -151,5 +180,22 @@ END {
     cpu_row("`ParseSubmission` alone", "sub.parse_cpu_us", v2)
     cpu_row("`Append` alone (rules, domain hook, RocksDB write)", "sub.append_cpu_us", v2)
     cpu_row("`VerifyLedger`, per entry", "sub.verify_cpu_us", v2)
+  }
+  if (has("rep.small.balance_ms")) {
+    print ""
+    print "The balance report (`reports::Balance`, calendar year 2025, read from the aggregates of a"
+    print "ledger opened read-only) against SQLite computing the same figures with `GROUP BY party, waste`"
+    print "over one row per flow, covering index `(party, waste, day, kind, mass_g)`, whole file in its page cache."
+    print "Medians of warm runs; both agree to the gram on every row (the benchmark fails otherwise)."
+    print ""
+    print "| Figure | Measured | Ratio | Target | |"
+    print "|---|---|---|---|---|"
+    report_rows("small")
+    report_rows("large")
+    if (has("rep.large.balance_ms")) {
+      q = r["rep.large.balance_ms"] / r["rep.small.balance_ms"]
+      printf "| Balance at %s entries / at %s | | %.2fx | <= 1.2x | %s |\n", grp(r["rep.large.entries"]), \
+        grp(r["rep.small.entries"]), q, (q <= 1.2) ? "met" : "**missed**"
+    }
   }
 }' "$results"
