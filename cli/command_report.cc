@@ -9,7 +9,9 @@
 #include "common.h"
 #include "report_output.h"
 #include "wasteledger/reports/balance.h"
+#include "wasteledger/reports/flows.h"
 #include "wasteledger/reports/reconcile.h"
+#include "wasteledger/reports/trace.h"
 
 namespace wasteledger::cli {
 namespace {
@@ -213,14 +215,102 @@ class ReconcileCommand {
   ReportOutput out_;
 };
 
+class TraceCommand {
+ public:
+  CLI::App* Setup(CLI::App* report) {
+    auto* app = report->add_subcommand("trace", "Where every gram of a lot or manifest went, or came from");
+    AddLedgerOption(app, &dir_);
+    auto* lot = app->add_option("--lot", o_.lot, "The lot to trace (L1, #12, #15/1, #15/1r, ...)");
+    auto* manifest = app->add_option("--manifest", o_.manifest, "Trace every line of this manifest");
+    lot->excludes(manifest);
+    app->add_flag("--backward", o_.backward, "From the lot back to its sources (with --lot)")->needs(lot);
+    out_.Add(app);
+    app->footer(
+        "Forward, the tree follows each draw on the lot: manifest lines to the received and\n"
+        "refused lots, in transit or the transport difference; utilisation and disposal with\n"
+        "their products and secondary-waste lots (shared by the mass drawn, largest remainder,\n"
+        "exact grams), through any number of hops. The fate adds up exactly:\n"
+        "held + in transit + utilized + disposed + transport difference = the lot's mass.\n"
+        "--backward walks from a lot to the generate entries it came from.\n\n"
+        "Examples:\n"
+        "  wasteledger report trace --ledger city.ledger --lot L1\n"
+        "  wasteledger report trace --ledger city.ledger --manifest 20264110000001 --format json\n"
+        "  wasteledger report trace --ledger city.ledger --lot '#42/1' --backward --lang en");
+    return app;
+  }
+
+  int Run() {
+    auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
+    if (!ledger.ok()) return Fail(ledger.status());
+    auto report = reports::Trace(**ledger, o_);
+    if (!report.ok()) return Fail(report.status());
+    return out_.Write(reports::TraceJson(*report), [&](reports::Lang lang, reports::MassUnit unit) {
+      return reports::TraceDocument(*report, lang, unit);
+    });
+  }
+
+ private:
+  std::string dir_;
+  reports::TraceOptions o_;
+  ReportOutput out_;
+};
+
+class FlowsCommand {
+ public:
+  CLI::App* Setup(CLI::App* report) {
+    auto* app =
+        report->add_subcommand("flows", "Material flows between parties and streams, as a Sankey diagram");
+    AddLedgerOption(app, &dir_);
+    AddPeriodOptions(app, &f_);
+    app->add_option("--waste", f_.waste, "Only this waste code or category (900-041-49, HW49, SW02, ...)");
+    app->add_option("--top", top_, "Parties with their own node; the rest are merged as others (default 12)")
+        ->check(CLI::PositiveNumber);
+    out_.Add(app);
+    app->footer(
+        "Producers (left) to receivers, in transit, and the fates utilized, disposed and stored\n"
+        "(right), per stream class: hazardous, coal gangue, fly ash, smelting slag, by-product\n"
+        "gypsum, construction waste, other. Exact grams of the period, from the aggregates.\n"
+        "The default period is this year up to today. --format html draws the Sankey diagram.\n\n"
+        "Examples:\n"
+        "  wasteledger report flows --ledger city.ledger --year 2026 --format html --out flows.html\n"
+        "  wasteledger report flows --ledger city.ledger --month 2026-03 --waste HW49 --format json");
+    return app;
+  }
+
+  int Run() {
+    auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
+    if (!ledger.ok()) return Fail(ledger.status());
+    auto rules = LoadDomainRules();
+    if (!rules.ok()) return Fail(rules.status());
+    const WasteCatalogue& catalogue = (*rules)->domain.catalogue();
+    if (Status s = CheckFilters(**ledger, catalogue, f_); !s.ok()) return Fail(s);
+    auto period = reports::MakePeriod(f_.year, f_.month, f_.from, f_.to, Today(**ledger));
+    if (!period.ok()) return Fail(period.status());
+    auto report = reports::Flows(**ledger, catalogue, {*period, f_.waste, top_});
+    if (!report.ok()) return Fail(report.status());
+    return out_.Write(reports::FlowsJson(*report), [&](reports::Lang lang, reports::MassUnit unit) {
+      return reports::FlowsDocument(*report, lang, unit);
+    });
+  }
+
+ private:
+  std::string dir_;
+  Filters f_;
+  size_t top_ = 12;
+  ReportOutput out_;
+};
+
 class ReportCommand : public Command {
  public:
   CLI::App* Setup(CLI::App& parent) override {
-    app_ = parent.add_subcommand("report", "Reports: balance, reconcile, indicators (see docs/REPORTS.md)");
+    app_ = parent.add_subcommand(
+        "report", "Reports: balance, reconcile, indicators, trace, flows (see docs/REPORTS.md)");
     app_->require_subcommand(1);
     balance_app_ = balance_.Setup(app_);
     indicators_app_ = indicators_.Setup(app_);
     reconcile_app_ = reconcile_.Setup(app_);
+    trace_app_ = trace_.Setup(app_);
+    flows_app_ = flows_.Setup(app_);
     app_->footer(
         "Every report takes --format table|csv|json|html|xlsx, --out FILE, --lang zh|en and\n"
         "--unit t|kg|g; figures are exact to the gram and name the ledger size and root they\n"
@@ -234,6 +324,8 @@ class ReportCommand : public Command {
     if (balance_app_->parsed()) return balance_.Run();
     if (indicators_app_->parsed()) return indicators_.Run();
     if (reconcile_app_->parsed()) return reconcile_.Run();
+    if (trace_app_->parsed()) return trace_.Run();
+    if (flows_app_->parsed()) return flows_.Run();
     return kExitUsage;
   }
 
@@ -242,9 +334,13 @@ class ReportCommand : public Command {
   CLI::App* balance_app_ = nullptr;
   CLI::App* indicators_app_ = nullptr;
   CLI::App* reconcile_app_ = nullptr;
+  CLI::App* trace_app_ = nullptr;
+  CLI::App* flows_app_ = nullptr;
   BalanceCommand balance_;
   IndicatorsCommand indicators_;
   ReconcileCommand reconcile_;
+  TraceCommand trace_;
+  FlowsCommand flows_;
 };
 
 }  // namespace

@@ -1,14 +1,19 @@
 // wasteledger verify: checks the whole ledger (or an export) the way an
-// outside verifier does, plus the stored tree and checkpoints.
+// outside verifier does, plus the stored tree and checkpoints; with --deep,
+// also the stored flow aggregates and stock against the log.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "common.h"
+#include "wasteledger/deep_check.h"
 #include "wasteledger/verify.h"
 
 namespace wasteledger::cli {
 namespace {
+
+constexpr size_t kShownDifferences = 20;
 
 class VerifyCommand : public Command {
  public:
@@ -23,12 +28,17 @@ class VerifyCommand : public Command {
                     "An older checkpoint note: the ledger must extend it (no rollback, no fork)");
     app->add_option("--vkey", vkey_, "The operator's verifier key (default: the one the ledger records)");
     app->add_option("--threads", threads_, "Signature-checking threads (default: one per core)");
+    app->add_flag("--deep", deep_,
+                  "Also recompute the flow aggregates and stock from the log and compare them with the "
+                  "stored ones");
     app->add_flag("--quiet", quiet_, "No progress line");
     app->footer(
         "Exit code 0 when everything checks, 3 when something does not: the message names the\n"
-        "first bad seq and what is wrong with it.\n\n"
+        "first bad seq and what is wrong with it. --deep (a ledger only) then folds the log once more\n"
+        "and names every aggregate or stock figure that differs from what the log adds up to.\n\n"
         "Example:\n"
         "  wasteledger verify --ledger city.ledger --checkpoint cp-2026-10.note\n"
+        "  wasteledger verify --ledger city.ledger --deep\n"
         "  wasteledger verify --export city.jsonl --checkpoint cp.note --vkey "
         "xuchang.example/wasteledger+...");
     return app;
@@ -44,6 +54,10 @@ class VerifyCommand : public Command {
     // An export records no operator key to check a checkpoint against.
     if (!export_.empty() && !checkpoint_.empty() && vkey_.empty()) {
       return usage("verify --export with --checkpoint needs the operator's --vkey");
+    }
+    // An export holds the log only: there are no stored aggregates to compare.
+    if (deep_ && !export_.empty()) {
+      return usage("--deep checks a ledger's stored aggregates: give --ledger, not --export");
     }
     VerifyOptions options;
     options.threads = threads_;
@@ -68,14 +82,16 @@ class VerifyCommand : public Command {
       };
     }
     Result<VerifyResult> result = Status::InvalidArgument("unset");
+    std::unique_ptr<Ledger> ledger;
     if (!export_.empty()) {
       std::ifstream in(export_, std::ios::binary);
       if (!in) return Fail(Status::IOError(fmt::format("cannot read {}", export_)));
       result = VerifyExport(in, options);
     } else {
-      auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
-      if (!ledger.ok()) return Fail(ledger.status());
-      result = VerifyLedger(**ledger, options);
+      auto opened = OpenLedger(dir_, Ledger::Mode::kRead);
+      if (!opened.ok()) return Fail(opened.status());
+      ledger = std::move(*opened);
+      result = VerifyLedger(*ledger, options);
     }
     if (show_progress) fmt::print(stderr, "\r\033[K");
     if (!result.ok()) return Fail(result.status());
@@ -90,12 +106,43 @@ class VerifyCommand : public Command {
     fmt::print("    {} signatures and {} sealed statements checked, {} stored checkpoint(s) match\n",
                result->signatures, result->sealed, result->checkpoints);
     if (options.checkpoint_note) fmt::print("    consistent with the checkpoint in {}\n", checkpoint_);
-    return kExitOk;
+    return deep_ ? RunDeep(*ledger, show_progress) : kExitOk;
   }
 
  private:
+  // --deep: the aggregates and stock recomputed from the log, compared.
+  static int RunDeep(const Ledger& ledger, bool show_progress) {
+    std::function<void(uint64_t, uint64_t)> progress;
+    if (show_progress) {
+      progress = [](uint64_t done, uint64_t total) {
+        fmt::print(stderr, "\rdeep check: {}/{} entries ({}%)", done, total,
+                   total > 0 ? done * 100 / total : 100);
+      };
+    }
+    auto report = DeepCheck(ledger, progress);
+    if (show_progress) fmt::print(stderr, "\r\033[K");
+    if (!report.ok()) return Fail(report.status());
+    if (!report->ok()) return ReportDifferences(report->differences);
+    fmt::print("deep: {} entries, {} aggregates and {} stock rows match the log\n", report->entries,
+               report->aggregates, report->stock_rows);
+    return kExitOk;
+  }
+
+  static int ReportDifferences(const std::vector<std::string>& differences) {
+    std::fflush(stdout);
+    const size_t shown = std::min(differences.size(), kShownDifferences);
+    for (size_t i = 0; i < shown; ++i) fmt::print(stderr, "deep: {}\n", differences[i]);
+    if (shown < differences.size()) fmt::print(stderr, "deep: ... and {} more\n", differences.size() - shown);
+    fmt::print(stderr,
+               "wasteledger: verification failed: {} difference(s) between the log and the stored aggregates "
+               "or stock\n",
+               differences.size());
+    return kExitVerifyFailed;
+  }
+
   std::string dir_, export_, checkpoint_, vkey_;
   unsigned threads_ = 0;
+  bool deep_ = false;
   bool quiet_ = false;
 };
 

@@ -128,7 +128,7 @@ run "$WL" verify-proof inclusion --proof proof5.json --entry entry5.jsonl \
   --checkpoint checkpoint.note --vkey "$OPERATOR"
 
 step "10. The regulator verifies the whole ledger: chain, tree, every signature and seal"
-run "$WL" verify --checkpoint checkpoint.note
+run "$WL" verify --checkpoint checkpoint.note --deep
 "$WL" export --out city.jsonl
 if command -v node >/dev/null; then
   echo "and an independent verifier written from the format contract alone agrees:"
@@ -175,7 +175,10 @@ echo "report reconcile --fail-on serious: exit code $rc (5 = a finding reached t
 run "$WL" report indicators --year "$YEAR"
 run "$WL" report balance --from "$FROM" --to "$TO" --format html --out city-balance.html
 run "$WL" report indicators --year "$YEAR" --format html --out "city-indicators-$YEAR.html"
+echo "-- where did the power plant's waste oil filters go? every gram, hop by hop"
+run "$WL" report trace --lot "#5"
+run "$WL" report flows --from "$FROM" --to "$TO" --format html --out city-flows.html
 run "$WL" report balance --from "$FROM" --to "$TO" --format xlsx --out city-balance.xlsx
 
 printf '\n\033[1mDemo finished.\033[0m Files are in %s/: city.ledger, city.jsonl, checkpoint.note,\n' "$OUT"
-printf 'and the reports city-balance.html, city-indicators-%s.html (open them in a browser) and city-balance.xlsx.\n' "$YEAR"
+printf 'and the reports city-balance.html, city-indicators-%s.html, city-flows.html (open them in a browser)\nand city-balance.xlsx.\n' "$YEAR"

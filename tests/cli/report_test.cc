@@ -203,3 +203,44 @@ TEST_CASE("report options: each malformed one is refused with one line", "[cli][
 
 }  // namespace
 }  // namespace wasteledger::testing
+
+namespace wasteledger::testing {
+namespace {
+
+TEST_CASE("report trace and report flows through the binary", "[cli][reports]") {
+  ReportCity city;
+  const json t = json::parse(city.ReportOk({"trace", "--lot", "ASH1", "--format", "json"}));
+  // 100 t: 58 t utilised at the kiln, 2 t lost on the road, 40 t still held.
+  CHECK(t["fate"]["mass_g"] == 100000000);
+  CHECK(t["fate"]["utilized_g"] == 58000000);
+  CHECK(t["fate"]["transport_diff_g"] == 2000000);
+  CHECK(t["fate"]["held_g"] == 40000000);
+  CHECK(t["fate"]["accounted_g"] == t["fate"]["mass_g"]);
+  const json m =
+      json::parse(city.ReportOk({"trace", "--manifest", city.furnace_manifest, "--format", "json"}));
+  CHECK(m["fate"]["in_transit_g"] == 1000000);
+  const std::string back = city.ReportOk({"trace", "--lot", "OIL1", "--backward", "--lang", "en"});
+  CHECK(back.find("OIL1") != std::string::npos);
+  RunResult unknown = city.Report({"trace", "--lot", "NOPE"});
+  CHECK(unknown.exit_code == 1);
+  CHECK(CountLines(unknown.err) == 1);
+  CHECK(unknown.err.find("NOPE") != std::string::npos);
+  CHECK(city.Report({"trace"}).exit_code != 0);
+
+  const json f = json::parse(city.ReportOk(city.With({"flows", "--format", "json"}, city.Period())));
+  bool prod_to_kiln = false;
+  for (const auto& link : f["links"]) {
+    if (link["from"].get<std::string>().find("prod") != std::string::npos &&
+        link["to"].get<std::string>().find("kiln") != std::string::npos) {
+      prod_to_kiln = true;
+      CHECK(link["mass_g"] == 58000000);
+    }
+  }
+  CHECK(prod_to_kiln);
+  const std::string html_file = city / "flows.html";
+  city.ReportOk(city.With({"flows", "--format", "html", "--out", html_file}, city.Period()));
+  CHECK(ReadFile(html_file).find("<svg") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace wasteledger::testing

@@ -1,0 +1,90 @@
+// verify --deep through the binary: a small city's aggregates match the log;
+// one edited in RocksDB fails verification (exit 3) naming it; --deep needs a
+// ledger, not an export.
+#include <rocksdb/db.h>
+
+#include <catch2/catch.hpp>
+#include <memory>
+
+#include "cli/cli_fixture.h"
+#include "domain_aggregate.h"
+
+namespace wasteledger::testing {
+namespace {
+
+// CliLedger plus an incinerator "incin" (receiver, may dispose of HW49) and
+// a history: prod generates 2 t on 2026-03-01 and sends 0.5 t to incin, who
+// receives it all.
+class SmallCity : public CliLedger {
+ public:
+  SmallCity() {
+    Ok({"party", "update", "--ledger", ledger, "--key", regulator_key, "--id", "prod", "--uscc",
+        "91411081MA44XXXX0A"});
+    Ok({"party", "add", "--ledger", ledger, "--key", regulator_key, "--id", "incin", "--name", "Incin Co",
+        "--role", "receiver", "--vkey", Keygen("incin", "incin.key"), "--permit",
+        "XK-IN:utilize,dispose:HW49:10t:2026-01-01:2026-12-31"});
+    Ok({"generate", "--ledger", ledger, "--key", producer_key, "--waste", "900-041-49", "--mass", "2t",
+        "--time", "2026-03-01"});
+    Ok({"dispatch", "--ledger", ledger, "--key", producer_key, "--to", "incin", "--line", "900-041-49:0.5t",
+        "--time", "2026-03-02T09:00:00+08:00"});
+    Ok({"receive", "--ledger", ledger, "--key", *this / "incin.key", "--manifest", "20264110000001", "--time",
+        "2026-03-03T09:00:00+08:00"});
+  }
+  RunResult Ok(const std::vector<std::string>& args) const {
+    RunResult r = Wl(args);
+    INFO(args[0] << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r;
+  }
+};
+
+// Sets one counter of a stored aggregate, in RocksDB directly.
+void SetCounter(const std::string& ledger, const std::string& key, size_t column, int64_t value) {
+  rocksdb::DB* raw = nullptr;
+  REQUIRE(rocksdb::DB::Open(rocksdb::Options(), ledger, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string bytes;
+  REQUIRE(db->Get(rocksdb::ReadOptions(), key, &bytes).ok());
+  auto counters = domain::DecodeCounters(bytes);
+  REQUIRE(counters.ok());
+  (*counters)[column] = value;
+  REQUIRE(db->Put(rocksdb::WriteOptions(), key, domain::EncodeCounters(*counters)).ok());
+}
+
+TEST_CASE("verify --deep: the stored aggregates match the log, until one is edited", "[cli][deep]") {
+  SmallCity c;
+  RunResult r = Wl({"verify", "--ledger", c.ledger, "--deep"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const std::vector<std::string> lines = SplitLines(r.out);
+  REQUIRE_FALSE(lines.empty());
+  CHECK(lines.back().rfind("deep: " + std::to_string(c.Size()) + " entries, ", 0) == 0);
+  CHECK(lines.back().find(" aggregates and 2 stock rows match the log") != std::string::npos);
+
+  const std::string key =
+      domain::AggregateKey(domain::kPartyFlows, 'D', "2026-03-01", domain::PartyDims("prod", "900-041-49"));
+  SetCounter(c.ledger, key, domain::kGenerated, 1);
+  r = Wl({"verify", "--ledger", c.ledger, "--deep", "--quiet"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err ==
+        "deep: aggregate day 2026-03-01 prod 900-041-49: generated_g stored 1 recomputed 2000000\n"
+        "wasteledger: verification failed: 1 difference(s) between the log and the stored aggregates or "
+        "stock\n");
+  // Without --deep the log itself still verifies.
+  CHECK(Wl({"verify", "--ledger", c.ledger}).exit_code == 0);
+}
+
+TEST_CASE("verify --deep with --export is a usage error", "[cli][deep]") {
+  CliLedger c;
+  const std::string file = c / "city.jsonl";
+  WriteFile(file, c.Export());
+  RunResult r = Wl({"verify", "--export", file, "--deep"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "wasteledger: error: --deep checks a ledger's stored aggregates: give --ledger, not --export\n");
+}
+
+}  // namespace
+}  // namespace wasteledger::testing

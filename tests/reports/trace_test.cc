@@ -1,0 +1,312 @@
+// report trace: a lot followed by hand through two hops, a partial refusal,
+// a transport loss, utilisation into a product and a fly-ash lot, the fly
+// ash's disposal and a shared utilisation; backward to the sources;
+// --manifest; unknown ids.
+#include "wasteledger/reports/trace.h"
+
+#include <catch2/catch.hpp>
+#include <functional>
+
+#include "ledger/domain_fixture.h"
+#include "wasteledger/reports/render.h"
+
+namespace wasteledger::testing {
+namespace {
+
+using reports::TraceNode;
+using reports::TraceStep;
+
+const char* kHw = "900-041-49";
+const char* kAsh = "772-002-18";
+
+struct Chain {
+  std::string received;  // r1's lot from M1: "#<seq>/1"
+  std::string returned;  // p1's refused lot: "#<seq>/1r"
+  std::string at_r2;     // r2's lot from M2
+};
+
+Json Line(const std::string& lot, int64_t mass) { return {{"lot", lot}, {"waste", kHw}, {"mass_g", mass}}; }
+
+// p1 makes 10 t (L1) and r1 2 t (R1LOT). M1: p1 sends 6 t to r1, which takes
+// 5.9 t and refuses 0.05 t (0.05 t lost on the road). M2: r1 sends 4 t of it
+// to r2, received in full; r2 utilises 3 t into 2 t of brick and 0.3 t of fly
+// ash (ASH1), then disposes of 0.2 t of the ash. r1 utilises 1 t of its lot
+// with 2 t of R1LOT into 100001 g of ash (ASH2) and 10 g of oil. M3: p1
+// sends 1 t to r2, not yet received.
+Chain Story(DomainFixture& f) {
+  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 10000000}, {"lot", "L1"}}));
+  f.Ok(f.S(f.r1, "generate", {{"waste", kHw}, {"mass_g", 2000000}, {"lot", "R1LOT"}}));
+  f.Ok(f.S(f.p1, "dispatch",
+           {{"manifest", "20264110000001"}, {"to", "r1"}, {"lines", {Line("L1", 6000000)}}}));
+  const uint64_t rc1 = f.Ok(
+      f.S(f.r1, "receive",
+          {{"manifest", "20264110000001"},
+           {"lines", {{{"line", 1}, {"received_g", 5900000}, {"refused_g", 50000}, {"reason", "wet"}}}}}));
+  Chain c{"#" + std::to_string(rc1) + "/1", "#" + std::to_string(rc1) + "/1r", ""};
+  f.Ok(f.S(f.r1, "dispatch",
+           {{"manifest", "20264110000002"}, {"to", "r2"}, {"lines", {Line(c.received, 4000000)}}}));
+  const uint64_t rc2 = f.Ok(f.S(f.r2, "receive",
+                                {{"manifest", "20264110000002"},
+                                 {"lines", {{{"line", 1}, {"received_g", 4000000}, {"refused_g", 0}}}}}));
+  c.at_r2 = "#" + std::to_string(rc2) + "/1";
+  f.Ok(f.S(f.r2, "utilize",
+           {{"method", "R4"},
+            {"inputs", {{{"lot", c.at_r2}, {"mass_g", 3000000}}}},
+            {"outputs", {{{"waste", kAsh}, {"mass_g", 300000}, {"lot", "ASH1"}}}},
+            {"products", {{{"name", "brick"}, {"mass_g", 2000000}}}}}));
+  f.Ok(f.S(f.r2, "dispose", {{"method", "D10"}, {"inputs", {{{"lot", "ASH1"}, {"mass_g", 200000}}}}}));
+  f.Ok(f.S(f.r1, "utilize",
+           {{"method", "R2"},
+            {"inputs", {{{"lot", c.received}, {"mass_g", 1000000}}, {{"lot", "R1LOT"}, {"mass_g", 2000000}}}},
+            {"outputs", {{{"waste", kAsh}, {"mass_g", 100001}, {"lot", "ASH2"}}}},
+            {"products", {{{"name", "oil"}, {"mass_g", 10}}}}}));
+  f.Ok(f.S(f.p1, "dispatch",
+           {{"manifest", "20264110000003"}, {"to", "r2"}, {"lines", {Line("L1", 1000000)}}}));
+  return c;
+}
+
+reports::TraceReport TraceOk(DomainFixture& f, reports::TraceOptions o) {
+  auto r = reports::Trace(f.ledger(), o);
+  INFO(r.status().message());
+  REQUIRE(r.ok());
+  return *r;
+}
+
+const TraceNode* Find(const TraceNode& n, const std::function<bool(const TraceNode&)>& match) {
+  if (match(n)) return &n;
+  for (const auto& c : n.children) {
+    if (const TraceNode* found = Find(c, match)) return found;
+  }
+  return nullptr;
+}
+
+const TraceNode& LotNode(const TraceNode& root, const std::string& lot) {
+  const TraceNode* n =
+      Find(root, [&](const TraceNode& x) { return x.step == TraceStep::kLot && x.lot == lot; });
+  REQUIRE(n != nullptr);
+  return *n;
+}
+
+const TraceNode& StepNode(const TraceNode& root, TraceStep step) {
+  const TraceNode* n = Find(root, [&](const TraceNode& x) { return x.step == step; });
+  REQUIRE(n != nullptr);
+  return *n;
+}
+
+// Every lot, line and manifest node accounts for its mass exactly.
+void CheckEveryNodeAccounted(const TraceNode& n) {
+  if (n.step == TraceStep::kLot || n.step == TraceStep::kLine || n.step == TraceStep::kManifest) {
+    INFO(n.lot << " " << n.manifest);
+    CHECK(n.fate.Accounted() == n.mass_g);
+  }
+  for (const auto& c : n.children) CheckEveryNodeAccounted(c);
+}
+
+reports::Fate MakeFate(int64_t held, int64_t transit, int64_t utilized, int64_t disposed, int64_t diff,
+                       int64_t products, int64_t secondary) {
+  return {held, transit, utilized, disposed, diff, products, secondary};
+}
+
+TEST_CASE("SplitByWeight: largest remainder, parts sum exactly", "[reports][trace]") {
+  using reports::SplitByWeight;
+  CHECK(SplitByWeight(100001, {1000000, 2000000}) == std::vector<int64_t>{33334, 66667});
+  CHECK(SplitByWeight(10, {1000000, 2000000}) == std::vector<int64_t>{3, 7});
+  CHECK(SplitByWeight(10, {1, 1, 1}) == std::vector<int64_t>{4, 3, 3});  // ties: earlier first
+  CHECK(SplitByWeight(7, {0, 0}) == std::vector<int64_t>{0, 0});
+  CHECK(SplitByWeight(5, {5, 0, 3}) == std::vector<int64_t>{3, 0, 2});
+  // No overflow with masses of millions of tonnes.
+  const int64_t big = 4000000000000000;  // 4 million t in grams
+  CHECK(SplitByWeight(big, {big - 1, 1}) == std::vector<int64_t>{big - 1, 1});
+}
+
+TEST_CASE("trace forward: every gram of a lot, by hand", "[reports][trace]") {
+  DomainFixture f;
+  const Chain c = Story(f);
+  const auto r = TraceOk(f, {"L1", "", false});
+  const TraceNode& root = r.root;
+  CHECK(root.step == TraceStep::kLot);
+  CHECK(root.mass_g == 10000000);
+  // held: L1 3 t + refused 0.05 t + at r1 0.9 t + at r2 1 t; in transit M3
+  // 1 t; utilized 3 t (r2) + 1 t (r1); lost 0.05 t on M1. New mass: brick 2 t
+  // and a third of the oil (3 g of 10); ash 0.3 t and a third of ASH2 (33334
+  // g of 100001, largest remainder).
+  CHECK(r.fate == MakeFate(4950000, 1000000, 4000000, 0, 50000, 2000003, 333334));
+  CHECK(r.fate.Accounted() == 10000000);
+  CHECK(root.remaining_g == 3000000);
+  CheckEveryNodeAccounted(root);
+
+  const TraceNode& m1 = *Find(root, [](const TraceNode& n) { return n.manifest == "20264110000001"; });
+  CHECK(m1.step == TraceStep::kLine);
+  CHECK(m1.party == "r1");
+  CHECK(m1.mass_g == 6000000);
+  CHECK(m1.fate == MakeFate(1950000, 0, 4000000, 0, 50000, 2000003, 333334));
+
+  const TraceNode& returned = LotNode(root, c.returned);
+  CHECK(returned.party == "p1");
+  CHECK(returned.mass_g == 50000);
+  CHECK(returned.fate == MakeFate(50000, 0, 0, 0, 0, 0, 0));
+
+  const TraceNode& at_r1 = LotNode(root, c.received);
+  CHECK(at_r1.party == "r1");
+  CHECK(at_r1.mass_g == 5900000);
+  CHECK(at_r1.remaining_g == 900000);
+  CHECK(at_r1.fate == MakeFate(1900000, 0, 4000000, 0, 0, 2000003, 333334));  // 0.9 t here, 1 t at r2
+
+  const TraceNode& at_r2 = LotNode(root, c.at_r2);
+  CHECK(at_r2.mass_g == 4000000);
+  CHECK(at_r2.fate == MakeFate(1000000, 0, 3000000, 0, 0, 2000000, 300000));
+
+  const TraceNode& lost = StepNode(root, TraceStep::kTransportDiff);
+  CHECK(lost.mass_g == 50000);
+  CHECK(lost.manifest == "20264110000001");
+  const TraceNode& transit = StepNode(root, TraceStep::kInTransit);
+  CHECK(transit.mass_g == 1000000);
+  CHECK(transit.manifest == "20264110000003");
+
+  // The fly ash: its own fate, outside the root's 10 t.
+  const TraceNode& ash = LotNode(root, "ASH1");
+  CHECK(ash.mass_g == 300000);
+  CHECK(ash.waste == kAsh);
+  CHECK(ash.fate == MakeFate(100000, 0, 0, 200000, 0, 0, 0));
+  const TraceNode& disposal = StepNode(ash, TraceStep::kDisposed);
+  CHECK(disposal.party == "r2");
+  CHECK(disposal.method == "D10");
+  CHECK(disposal.mass_g == 200000);
+
+  const TraceNode& brick =
+      *Find(root, [](const TraceNode& n) { return n.step == TraceStep::kProduct && n.name == "brick"; });
+  CHECK(brick.mass_g == 2000000);
+  const TraceNode& ash2 = LotNode(root, "ASH2");
+  CHECK(ash2.mass_g == 33334);
+  CHECK(ash2.lot_mass_g == 100001);
+  CHECK(ash2.remaining_g == 33334);
+
+  // JSON holds the same figures.
+  const Json j = reports::TraceJson(r);
+  CHECK(j["report"] == "trace");
+  CHECK(j["direction"] == "forward");
+  CHECK(j["fate"]["held_g"] == 4950000);
+  CHECK(j["fate"]["in_transit_g"] == 1000000);
+  CHECK(j["fate"]["utilized_g"] == 4000000);
+  CHECK(j["fate"]["disposed_g"] == 0);
+  CHECK(j["fate"]["transport_diff_g"] == 50000);
+  CHECK(j["fate"]["accounted_g"] == 10000000);
+  CHECK(j["root"]["lot"] == "L1");
+  CHECK(j["root"]["children"].size() == 2);
+  CHECK(j["ledger"]["size"] == f.ledger().size());
+
+  // A share of a lot traced on: R1LOT's 2 t gave two thirds of ASH2.
+  const auto from_r1lot = TraceOk(f, {"R1LOT", "", false});
+  CHECK(from_r1lot.fate == MakeFate(0, 0, 2000000, 0, 0, 7, 66667));
+  CHECK(LotNode(from_r1lot.root, "ASH2").mass_g == 66667);
+}
+
+TEST_CASE("trace the fly ash forward, and a manifest's lines", "[reports][trace]") {
+  DomainFixture f;
+  Story(f);
+  const auto ash = TraceOk(f, {"ASH1", "", false});
+  CHECK(ash.fate == MakeFate(100000, 0, 0, 200000, 0, 0, 0));
+
+  const auto m1 = TraceOk(f, {"", "20264110000001", false});
+  CHECK(m1.root.step == TraceStep::kManifest);
+  CHECK(m1.root.mass_g == 6000000);
+  CHECK(m1.fate == MakeFate(1950000, 0, 4000000, 0, 50000, 2000003, 333334));
+  CHECK(m1.fate.Accounted() == 6000000);
+  CheckEveryNodeAccounted(m1.root);
+
+  const auto m3 = TraceOk(f, {"", "20264110000003", false});
+  CHECK(m3.fate == MakeFate(0, 1000000, 0, 0, 0, 0, 0));
+  REQUIRE(m3.root.children.size() == 1);
+  CHECK(m3.root.children[0].children.at(0).step == TraceStep::kInTransit);
+}
+
+TEST_CASE("trace backward from the fly ash to the generate entry", "[reports][trace]") {
+  DomainFixture f;
+  const Chain c = Story(f);
+  const auto r = TraceOk(f, {"ASH1", "", true});
+  // ASH1 <- utilize (r2) <- c.at_r2 <- M2 line 1 (r1) <- c.received <- M1 line 1 (p1) <- L1 <- generate.
+  const TraceNode* n = &r.root;
+  const std::vector<std::pair<TraceStep, std::string>> chain = {
+      {TraceStep::kLot, "ASH1"},     {TraceStep::kUtilized, "r2"},
+      {TraceStep::kLot, c.at_r2},    {TraceStep::kLine, "20264110000002"},
+      {TraceStep::kLot, c.received}, {TraceStep::kLine, "20264110000001"},
+      {TraceStep::kLot, "L1"},       {TraceStep::kGenerated, "p1"}};
+  for (size_t i = 0; i < chain.size(); ++i) {
+    INFO("hop " << i);
+    REQUIRE(n != nullptr);
+    CHECK(n->step == chain[i].first);
+    const std::string& what = n->step == TraceStep::kLot    ? n->lot
+                              : n->step == TraceStep::kLine ? n->manifest
+                                                            : n->party;
+    CHECK(what == chain[i].second);
+    n = n->children.empty() ? nullptr : &n->children[0];
+  }
+  CHECK(n == nullptr);
+  CHECK(StepNode(r.root, TraceStep::kUtilized).mass_g == 3000000);
+
+  // ASH2 came from two lots: the chain back to L1, and R1LOT.
+  const auto ash2 = TraceOk(f, {"ASH2", "", true});
+  const TraceNode& use = StepNode(ash2.root, TraceStep::kUtilized);
+  REQUIRE(use.children.size() == 2);
+  CHECK(use.children[0].lot == c.received);
+  CHECK(use.children[1].lot == "R1LOT");
+  CHECK(use.mass_g == 3000000);
+  CHECK(!reports::TraceJson(ash2).contains("fate"));
+}
+
+TEST_CASE("trace: every lot of the story accounts for every gram", "[reports][trace]") {
+  DomainFixture f;
+  Story(f);
+  auto lots = ListLots(f.ledger(), {"", "", true, false});
+  REQUIRE(lots.ok());
+  CHECK(lots->size() == 7);
+  for (const Lot& lot : *lots) {
+    INFO(lot.id);
+    const auto r = TraceOk(f, {lot.id, "", false});
+    CHECK(r.fate.Accounted() == lot.mass_g);
+    CHECK(r.fate.held_g >= lot.remaining_g);
+    CheckEveryNodeAccounted(r.root);
+    const auto back = TraceOk(f, {lot.id, "", true});
+    CHECK(Find(back.root, [](const TraceNode& n) { return n.step == TraceStep::kGenerated; }) != nullptr);
+  }
+}
+
+TEST_CASE("trace refuses unknown ids and bad option sets", "[reports][trace]") {
+  DomainFixture f;
+  Story(f);
+  auto lot = reports::Trace(f.ledger(), {"NOPE", "", false});
+  REQUIRE(!lot.ok());
+  CHECK(lot.status().code() == Status::Code::kNotFound);
+  CHECK(lot.status().message().find("NOPE") != std::string::npos);
+  auto manifest = reports::Trace(f.ledger(), {"", "20264110000099", false});
+  REQUIRE(!manifest.ok());
+  CHECK(manifest.status().code() == Status::Code::kNotFound);
+  CHECK(manifest.status().message().find("20264110000099") != std::string::npos);
+  CHECK(!reports::Trace(f.ledger(), {"", "", false}).ok());
+  CHECK(!reports::Trace(f.ledger(), {"L1", "20264110000001", false}).ok());
+  CHECK(!reports::Trace(f.ledger(), {"", "20264110000001", true}).ok());
+}
+
+TEST_CASE("trace document: the tree flattened and the fate", "[reports][trace]") {
+  DomainFixture f;
+  Story(f);
+  const auto r = TraceOk(f, {"L1", "", false});
+  const auto doc = reports::TraceDocument(r, reports::Lang::kEn, reports::MassUnit::kGram);
+  REQUIRE(doc.tables.size() == 2);
+  CHECK(doc.tables[0].rows.size() > 10);
+  CHECK(std::get<int64_t>(doc.tables[1].totals.at(0).at(1)) == 10000000);
+  const std::string text = reports::RenderText(doc);
+  CHECK(text.find("└ ") != std::string::npos);
+  CHECK(text.find("ASH1") != std::string::npos);
+  CHECK(text.find("disposed by method D10") != std::string::npos);
+  CHECK(text.find("4950000") != std::string::npos);
+  const std::string zh =
+      reports::RenderText(reports::TraceDocument(r, reports::Lang::kZh, reports::MassUnit::kTonne));
+  CHECK(zh.find("去向追溯") != std::string::npos);
+  CHECK(zh.find("10.000000") != std::string::npos);
+  const auto back = TraceOk(f, {"ASH1", "", true});
+  CHECK(reports::TraceDocument(back, reports::Lang::kEn, reports::MassUnit::kGram).tables.size() == 1);
+}
+
+}  // namespace
+}  // namespace wasteledger::testing
