@@ -60,6 +60,27 @@ Status CheckFilters(const Ledger& ledger, const WasteCatalogue& catalogue, const
   return Status::Ok();
 }
 
+// What a report opens first: the ledger (read-only) and the waste catalogue,
+// with the party and waste filters checked against them.
+struct ReportInput {
+  std::unique_ptr<Ledger> ledger;
+  const WasteCatalogue* catalogue = nullptr;
+};
+
+Result<ReportInput> OpenReportInput(const std::string& dir, const Filters& f) {
+  ReportInput in;
+  WL_ASSIGN_OR_RETURN(in.ledger, OpenLedger(dir, Ledger::Mode::kRead));
+  WL_ASSIGN_OR_RETURN(DomainRules * rules, LoadDomainRules());
+  in.catalogue = &rules->domain.catalogue();
+  WL_RETURN_IF_ERROR(CheckFilters(*in.ledger, *in.catalogue, f));
+  return in;
+}
+
+// The period of the filters; by default this year up to today.
+Result<reports::Period> PeriodOrThisYear(const Filters& f, const Ledger& ledger) {
+  return reports::MakePeriod(f.year, f.month, f.from, f.to, Today(ledger));
+}
+
 class BalanceCommand {
  public:
   CLI::App* Setup(CLI::App* report) {
@@ -80,15 +101,11 @@ class BalanceCommand {
   }
 
   int Run() {
-    auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
-    if (!ledger.ok()) return Fail(ledger.status());
-    auto rules = LoadDomainRules();
-    if (!rules.ok()) return Fail(rules.status());
-    const WasteCatalogue& catalogue = (*rules)->domain.catalogue();
-    if (Status s = CheckFilters(**ledger, catalogue, f_); !s.ok()) return Fail(s);
-    auto period = reports::MakePeriod(f_.year, f_.month, f_.from, f_.to, Today(**ledger));
+    auto in = OpenReportInput(dir_, f_);
+    if (!in.ok()) return Fail(in.status());
+    auto period = PeriodOrThisYear(f_, *in->ledger);
     if (!period.ok()) return Fail(period.status());
-    auto report = reports::Balance(**ledger, catalogue, {*period, f_.party, f_.waste});
+    auto report = reports::Balance(*in->ledger, *in->catalogue, {*period, f_.party, f_.waste});
     if (!report.ok()) return Fail(report.status());
     return out_.Write(reports::BalanceJson(*report), [&](reports::Lang lang, reports::MassUnit unit) {
       return reports::BalanceDocument(*report, lang, unit);
@@ -119,13 +136,11 @@ class IndicatorsCommand {
   }
 
   int Run() {
-    auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
-    if (!ledger.ok()) return Fail(ledger.status());
-    auto rules = LoadDomainRules();
-    if (!rules.ok()) return Fail(rules.status());
+    auto in = OpenReportInput(dir_, {});
+    if (!in.ok()) return Fail(in.status());
     auto period = reports::MakePeriod(year_, "", "", "", "");
     if (!period.ok()) return Fail(period.status());
-    auto report = reports::Indicators(**ledger, (*rules)->domain.catalogue(), std::stoi(year_));
+    auto report = reports::Indicators(*in->ledger, *in->catalogue, std::stoi(year_));
     if (!report.ok()) return Fail(report.status());
     return out_.Write(reports::IndicatorsJson(*report), [&](reports::Lang lang, reports::MassUnit unit) {
       return reports::IndicatorsDocument(*report, lang, unit);
@@ -167,12 +182,8 @@ class ReconcileCommand {
   }
 
   int Run() {
-    auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
-    if (!ledger.ok()) return Fail(ledger.status());
-    auto rules = LoadDomainRules();
-    if (!rules.ok()) return Fail(rules.status());
-    const WasteCatalogue& catalogue = (*rules)->domain.catalogue();
-    if (Status s = CheckFilters(**ledger, catalogue, f_); !s.ok()) return Fail(s);
+    auto in = OpenReportInput(dir_, f_);
+    if (!in.ok()) return Fail(in.status());
     reports::ReconcileOptions o;
     if (!f_.year.empty() || !f_.month.empty() || !f_.from.empty() || !f_.to.empty()) {
       auto period = reports::MakePeriod(f_.year, f_.month, f_.from, f_.to, "");
@@ -185,7 +196,7 @@ class ReconcileCommand {
     o.tolerance = tolerance_pct_ / 100.0;
     o.as_of = as_of_;
     o.late_entry_seconds = late_days_ * 86400;
-    auto findings = reports::Reconcile(**ledger, catalogue, o);
+    auto findings = reports::Reconcile(*in->ledger, *in->catalogue, o);
     if (!findings.ok()) return Fail(findings.status());
     const int code =
         out_.Write(reports::ReconcileJson(*findings, o), [&](reports::Lang lang, reports::MassUnit) {
@@ -278,15 +289,11 @@ class FlowsCommand {
   }
 
   int Run() {
-    auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
-    if (!ledger.ok()) return Fail(ledger.status());
-    auto rules = LoadDomainRules();
-    if (!rules.ok()) return Fail(rules.status());
-    const WasteCatalogue& catalogue = (*rules)->domain.catalogue();
-    if (Status s = CheckFilters(**ledger, catalogue, f_); !s.ok()) return Fail(s);
-    auto period = reports::MakePeriod(f_.year, f_.month, f_.from, f_.to, Today(**ledger));
+    auto in = OpenReportInput(dir_, f_);
+    if (!in.ok()) return Fail(in.status());
+    auto period = PeriodOrThisYear(f_, *in->ledger);
     if (!period.ok()) return Fail(period.status());
-    auto report = reports::Flows(**ledger, catalogue, {*period, f_.waste, top_});
+    auto report = reports::Flows(*in->ledger, *in->catalogue, {*period, f_.waste, top_});
     if (!report.ok()) return Fail(report.status());
     return out_.Write(reports::FlowsJson(*report), [&](reports::Lang lang, reports::MassUnit unit) {
       return reports::FlowsDocument(*report, lang, unit);
