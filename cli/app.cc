@@ -33,6 +33,7 @@ std::unique_ptr<Command> MakeStockCommand();
 std::unique_ptr<Command> MakeLotsCommand();
 std::unique_ptr<Command> MakeManifestCommand();
 std::unique_ptr<Command> MakeReportCommand();
+std::unique_ptr<Command> MakeImportCommand();
 
 std::vector<std::unique_ptr<Command>> AllCommands() {
   std::vector<std::unique_ptr<Command>> all;
@@ -54,6 +55,7 @@ std::vector<std::unique_ptr<Command>> AllCommands() {
   all.push_back(MakeLotsCommand());
   all.push_back(MakeManifestCommand());
   all.push_back(MakeReportCommand());
+  all.push_back(MakeImportCommand());
   all.push_back(MakeExportCommand());
   all.push_back(MakeLogCommand());
   all.push_back(MakeShowCommand());

@@ -2,7 +2,8 @@
 // declares options on the CLI11 app; Run does the work and returns the exit
 // code. Exit codes (documented in README and `wasteledger --help`):
 //   0 ok, 1 refused or failed, 2 usage, 3 verification failed, 4 ledger busy,
-//   5 reconciliation findings at or above --fail-on.
+//   5 reconciliation findings at or above --fail-on, or an import that
+//   refused some rows (within --max-errors) and imported the rest.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -17,7 +18,7 @@ enum ExitCode : int {
   kExitUsage = 2,
   kExitVerifyFailed = 3,
   kExitBusy = 4,
-  kExitFindings = 5,  // report reconcile --fail-on: a finding reached that severity
+  kExitFindings = 5,  // report reconcile --fail-on: a finding reached that severity; import: rows refused
 };
 
 class Command {

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -96,6 +97,13 @@ class Recomputation {
   Status Receive(const Fact& f, int sign);
   Status Process(const Fact& f, int sign);
   Status ReceiveLine(const Fact& f, const ManifestRow& m, size_t index, const Receipt& receipt, int sign);
+  // import: the party's pools (one per party x code x year; draws oldest
+  // year first, the shortfall below zero in the event year's pool).
+  Status Import(const Statement& st);
+  void PoolAdd(const std::string& party, const std::string& waste, const std::string& day, int64_t mass,
+               size_t column);
+  void PoolDraw(const std::string& party, const std::string& waste, const std::string& day, int64_t mass,
+                std::string_view kind);
 
   Result<LotRow*> FindLot(const std::string& id, std::string_view kind);
   void MakeLot(const std::string& id, LotRow row, int sign);
@@ -108,6 +116,7 @@ class Recomputation {
   const Ledger& ledger_;
   std::map<std::string, LotRow> lots_;
   std::map<std::string, ManifestRow> manifests_;
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> pool_years_;  // party, code -> years
   std::map<std::tuple<char, std::string, std::string>, Counters> days_;  // family, dims, day
 };
 
@@ -119,6 +128,7 @@ Status Recomputation::Entry(uint64_t seq, std::string_view bytes) {
 }
 
 Status Recomputation::Fold(uint64_t seq, Statement& st) {
+  if (st.kind == "import") return Import(st);
   if (IsLifecycle(st.kind)) {
     WL_ASSIGN_OR_RETURN(Fact f, Resolve(seq, st));
     return Apply(f, +1);
@@ -298,6 +308,79 @@ Status Recomputation::Process(const Fact& f, int sign) {
     PartyFlow(f.actor, waste, f.date, domain::kSecondary, sign * mass);
   }
   return Status::Ok();
+}
+
+Status Recomputation::Import(const Statement& st) {
+  const Json& body = st.json["body"];
+  BodyReader r(body, "import: body");
+  WL_ASSIGN_OR_RETURN(std::string type, r.Str("record"));
+  WL_ASSIGN_OR_RETURN(std::string from, r.Str("from"));
+  WL_ASSIGN_OR_RETURN(std::string waste, r.Str("waste"));
+  WL_ASSIGN_OR_RETURN(int64_t mass, r.Mass("mass_g", 1));
+  WL_ASSIGN_OR_RETURN(std::string date, r.Str("date"));
+  if (type == "generate") {
+    PoolAdd(from, waste, date, mass, domain::kGenerated);
+    return Status::Ok();
+  }
+  if (type == "utilize" || type == "dispose") {
+    PoolDraw(from, waste, date, mass, type);
+    return Status::Ok();
+  }
+  WL_ASSIGN_OR_RETURN(std::string to, r.Str("to"));
+  PoolDraw(from, waste, date, mass, "dispatch");
+  PairFlow(from, to, waste, date, domain::kPairDispatched, mass);
+  int64_t received = mass;
+  std::string day = date;
+  if (type == "manifest") {
+    if (!r.Has("received_g")) return Status::Ok();  // not received (yet)
+    WL_ASSIGN_OR_RETURN(received, r.Mass("received_g", 0));
+    WL_ASSIGN_OR_RETURN(day, r.Str("received"));
+  }
+  PartyFlow(from, waste, day, domain::kSettled, mass);
+  PartyFlow(from, waste, day, domain::kTransitDiff, mass - received);
+  PairFlow(from, to, waste, day, domain::kPairReceived, received);
+  if (received == 0) return Status::Ok();
+  PoolAdd(to, waste, day, received, domain::kReceived);
+  WL_ASSIGN_OR_RETURN(auto method, r.OptStr("method"));
+  if (method && method->front() == 'R') PoolDraw(to, waste, day, received, "utilize");
+  if (method && method->front() == 'D') PoolDraw(to, waste, day, received, "dispose");
+  return Status::Ok();
+}
+
+void Recomputation::PoolAdd(const std::string& party, const std::string& waste, const std::string& day,
+                            int64_t mass, size_t column) {
+  const std::string year = day.substr(0, 4);
+  auto [it, made] = lots_.try_emplace(fmt::format("#import/{}/{}/{}", party, waste, year),
+                                      LotRow{party, waste, day, 0});
+  pool_years_[{party, waste}].insert(year);
+  it->second.remaining_g += mass;
+  PartyFlow(party, waste, day, column, mass);
+}
+
+void Recomputation::PoolDraw(const std::string& party, const std::string& waste, const std::string& day,
+                             int64_t mass, std::string_view kind) {
+  const size_t column = kind == "dispatch" ? domain::kDispatched
+                        : kind == "utilize" ? domain::kUtilized
+                                            : domain::kDisposed;
+  const std::string year = day.substr(0, 4);
+  auto take = [&](LotRow& pool, int64_t grams) {
+    pool.remaining_g -= grams;
+    PartyFlow(party, waste, day, column, grams);
+    if (kind != "dispatch" && pool.born.substr(0, 4) < year) {
+      PartyFlow(party, waste, day, kind == "utilize" ? domain::kUtilizedPrior : domain::kDisposedPrior, grams);
+    }
+  };
+  for (const std::string& y : pool_years_[{party, waste}]) {
+    if (mass == 0 || y > year) break;
+    LotRow& pool = lots_[fmt::format("#import/{}/{}/{}", party, waste, y)];
+    if (pool.remaining_g <= 0) continue;
+    const int64_t grams = std::min(mass, pool.remaining_g);
+    take(pool, grams);
+    mass -= grams;
+  }
+  if (mass == 0) return;
+  PoolAdd(party, waste, day, 0, domain::kGenerated);  // the year's pool, made if new
+  take(lots_[fmt::format("#import/{}/{}/{}", party, waste, year)], mass);
 }
 
 Result<LotRow*> Recomputation::FindLot(const std::string& id, std::string_view kind) {

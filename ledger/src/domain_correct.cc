@@ -104,6 +104,12 @@ Status ApplyVoidOrCorrect(const Step& step, const Json& body) {
                     target));
   }
   Effect effect = std::move(*found);
+  if (effect.kind == "import") {
+    return step.Refuse(fmt::format(
+        "seq {} is an imported legacy record: imports are not voided or corrected (the reconciliation "
+        "report flags what they break; see docs/IMPORT.md)",
+        target));
+  }
   if (effect.voided_by) {
     return step.Refuse(
         fmt::format("seq {} was already voided or corrected by seq {}", target, *effect.voided_by));

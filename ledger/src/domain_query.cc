@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "domain_rules.h"
 #include "domain_store.h"
 #include "store.h"
 #include "wasteledger/ledger.h"
@@ -104,11 +105,20 @@ Result<std::map<std::string, std::map<std::string, int64_t>>> StockAll(const Led
       return false;
     }
     auto [owner, waste] = SplitKey(key);
-    if (*g > 0) out[std::string(owner)][std::string(waste)] = *g;
+    if (*g != 0) out[std::string(owner)][std::string(waste)] = *g;  // below zero: an imported deficit
     return true;
   }));
   WL_RETURN_IF_ERROR(status);
   return out;
+}
+
+Result<Hash> ImportRecordHash(const Json& body) { return domain::ImportRecordHashOf(body); }
+
+Result<std::optional<uint64_t>> FindImportedRecord(const Ledger& ledger, const Hash& record) {
+  WL_ASSIGN_OR_RETURN(auto bytes, ledger.GetIndex(domain::ImportedKey(record)));
+  if (!bytes) return std::optional<uint64_t>();
+  WL_ASSIGN_OR_RETURN(int64_t seq, domain::DecodeGrams(*bytes));
+  return std::optional<uint64_t>(static_cast<uint64_t>(seq));
 }
 
 Result<std::optional<Manifest>> GetManifest(const Ledger& ledger, std::string_view number) {

@@ -57,6 +57,10 @@ Status ApplyPickup(const Step& step, const Json& body);
 Status ApplyHandover(const Step& step, const Json& body);
 Status ApplyReceive(const Step& step, const Json& body);
 Status ApplyProcess(const Step& step, const Json& body);  // utilize and dispose
+// import (domain_import.cc): one legacy record, into the party's pools.
+Status ApplyImport(const Step& step, const Json& body);
+// The identity of an imported record: SHA-256 over the body without "source".
+Result<Hash> ImportRecordHashOf(const Json& body);
 // Applies a lifecycle kind by name.
 Status ApplyLifecycle(const Step& step, const Json& body);
 

@@ -76,6 +76,7 @@ Status ApplyLifecycle(const Step& step, const Json& body) {
   if (step.kind == "handover") return ApplyHandover(step, body);
   if (step.kind == "receive") return ApplyReceive(step, body);
   if (step.kind == "utilize" || step.kind == "dispose") return ApplyProcess(step, body);
+  if (step.kind == "import") return ApplyImport(step, body);
   return Status::Corruption(fmt::format("\"{}\" is not a lifecycle kind", step.kind));
 }
 
@@ -85,7 +86,7 @@ namespace {
 
 bool IsDomainKind(std::string_view kind) {
   for (std::string_view k :
-       {"generate", "dispatch", "pickup", "handover", "receive", "utilize", "dispose", "correct", "void"}) {
+       {"generate", "dispatch", "pickup", "handover", "receive", "utilize", "dispose", "correct", "void", "import"}) {
     if (kind == k) return true;
   }
   return false;

@@ -91,14 +91,16 @@ std::string CapacityKey(std::string_view receiver, std::string_view permit, int 
 }
 std::string EffectKey(uint64_t seq) { return Key('E', EncodeU64(seq)); }
 std::string DrawKey(std::string_view lot, uint64_t seq) { return Key('D', lot, EncodeU64(seq)); }
+std::string PoolYearsKey(std::string_view party, std::string_view waste) { return Key('P', party, waste); }
+std::string ImportedKey(const Hash& record) { return Key('I', AsBytes(record)); }
 
 std::string EncodeGrams(int64_t grams) { return EncodeU64(static_cast<uint64_t>(grams)); }
 
 Result<int64_t> DecodeGrams(std::string_view bytes) {
+  // Two's complement: only an imported deficit (domain_import.cc) makes a
+  // counter negative.
   auto v = DecodeU64(bytes);
-  if (!v || *v > static_cast<uint64_t>(INT64_MAX)) {
-    return Status::Corruption("domain index: a mass counter is not 8 bytes");
-  }
+  if (!v) return Status::Corruption("domain index: a mass counter is not 8 bytes");
   return static_cast<int64_t>(*v);
 }
 
@@ -162,6 +164,7 @@ Result<std::string> EncodeManifest(const Manifest& m) {
             {"lines", lines},         {"custody", custody},
             {"status", m.status},     {"dispatch_seq", m.dispatch_seq}};
   PutOpt(j, "receive_seq", m.receive_seq);
+  if (m.imported) j["imported"] = true;
   PutOpt(j, "reject", m.reject);
   PutOpt(j, "voided_by", m.voided_by);
   return Canonicalize(j);
@@ -180,6 +183,10 @@ Result<Manifest> DecodeManifest(std::string_view bytes) {
   m.dispatch_seq = static_cast<uint64_t>(dseq);
   WL_ASSIGN_OR_RETURN(m.receive_seq, r.OptSeq("receive_seq"));
   WL_ASSIGN_OR_RETURN(m.voided_by, r.OptSeq("voided_by"));
+  if (j.contains("imported")) {
+    if (!j["imported"].is_boolean()) return Bad("manifest", "imported");
+    m.imported = j["imported"].get<bool>();
+  }
   WL_ASSIGN_OR_RETURN(const Json* carriers, r.Arr("carriers"));
   for (const auto& c : *carriers) {
     if (!c.is_string()) return Bad("manifest", "carriers");
@@ -325,6 +332,7 @@ void DomainTxn::AddFlow(char family, std::string_view dims, std::string_view day
 Status DomainTxn::CreateLot(const Lot& lot, std::string_view day) {
   WL_RETURN_IF_ERROR(PutLot(lot));
   batch_.Put(OwnerLotKey(lot.owner, lot.id), "");
+  if (lot.mass_g == 0) return Status::Ok();  // an empty import pool: nothing moved yet
   AddFlow(kPartyFlows, PartyDims(lot.owner, lot.waste), day, CreatedColumn(lot.source.kind), lot.mass_g);
   return AddGrams(StockKey(lot.owner, lot.waste), lot.remaining_g).status();
 }
@@ -371,6 +379,28 @@ Status DomainTxn::UndrawLot(Lot& lot, int64_t mass, std::string_view kind, std::
   return AdjustLot(lot, mass);
 }
 
+Status DomainTxn::GrowLot(Lot& lot, int64_t mass, size_t column, std::string_view day) {
+  lot.mass_g += mass;
+  lot.remaining_g += mass;
+  WL_RETURN_IF_ERROR(PutLot(lot));
+  AddFlow(kPartyFlows, PartyDims(lot.owner, lot.waste), day, column, mass);
+  return AddGrams(StockKey(lot.owner, lot.waste), mass, /*may_go_negative=*/true).status();
+}
+
+Status DomainTxn::DrawPoolLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day,
+                              uint64_t seq) {
+  WL_RETURN_IF_ERROR(CountDraw(lot, mass, kind, day, +1));
+  WL_RETURN_IF_ERROR(AddGrams(DrawKey(lot.id, seq), mass).status());
+  lot.remaining_g -= mass;  // may go below zero: an imported deficit, flagged by reconcile
+  WL_RETURN_IF_ERROR(PutLot(lot));
+  return AddGrams(StockKey(lot.owner, lot.waste), -mass, /*may_go_negative=*/true).status();
+}
+
+Status DomainTxn::PutRaw(const std::string& key, std::string_view value) {
+  batch_.Put(key, value);
+  return Status::Ok();
+}
+
 Status DomainTxn::VoidLot(Lot& lot, uint64_t by, std::string_view day) {
   assert(!lot.voided_by);
   const int64_t held = lot.remaining_g;
@@ -395,11 +425,12 @@ Status DomainTxn::PutEffect(uint64_t seq, const Effect& e) {
   return Status::Ok();
 }
 
-Result<int64_t> DomainTxn::AddGrams(const std::string& key, int64_t delta) {
+Result<int64_t> DomainTxn::AddGrams(const std::string& key, int64_t delta, bool may_go_negative) {
   WL_ASSIGN_OR_RETURN(int64_t v, ReadGrams(get_, key));
   if (delta > 0 && v > INT64_MAX - delta) return Status::Refused("a mass total would overflow");
+  if (delta < 0 && v < INT64_MIN - delta) return Status::Refused("a mass total would overflow");
   v += delta;
-  if (v < 0) return Status::Corruption("domain index: a mass counter would go below zero");
+  if (v < 0 && !may_go_negative) return Status::Corruption("domain index: a mass counter would go below zero");
   batch_.Put(key, EncodeGrams(v));
   return v;
 }

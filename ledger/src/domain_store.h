@@ -16,14 +16,20 @@
 //                                            lifecycle entry (or correction) at seq
 //   'X' 'D' lot_id 0x00 seq:u64          -> u64 grams the entry at seq drew from
 //                                            the lot (0 once voided or corrected)
+//   'X' 'P' party 0x00 waste              -> years of the party's import pools of
+//                                            that code, ascending, "2021,2023"
+//   'X' 'I' record_hash(32 bytes)         -> u64 seq of the import entry that
+//                                            holds the record (ImportRecordHash)
 //   'X' 'A' ..., 'X' 'F' ...              -> flow aggregates (domain_aggregate.h)
+// u64 grams counters are two's complement: a stock or draw total is negative
+// only where imported legacy data drew more than it held (domain_import.cc).
 // Records (JCS, members in JCS order; optional members absent when empty):
 //   lot:      {"born"?:"YYYY-MM-DD","hazardous":bool,"hazards"?:str,"id","mass_g","owner","remaining_g",
 //              "source":{"kind","line"?,"manifest"?,"seq"},"voided_by"?,"waste"}
 //   manifest: {"carriers":[..],"custody":[{"holder","seq"}..],"dispatch_seq",
 //              "lines":[{"lot","mass_g","reason"?,"received_g"?,"received_waste"?,
 //              "refused_g"?,"waste"}..],"number","producer","receive_seq"?,
-//              "receiver","reject"?,"status","voided_by"?}
+//              "imported"?:true,"receiver","reject"?,"status","voided_by"?}
 //   effect:   {"actor","capacity"?:[{"mass_g","permit","receiver","year"}..],"corrects"?,
 //              "created"?:[lot..],"drawn"?:[{"lot","mass_g"}..],"kind",
 //              "manifest"?,"time","voided_by"?}
@@ -39,6 +45,7 @@
 
 #include "domain_aggregate.h"
 #include "wasteledger/canonical_json.h"
+#include "wasteledger/hash.h"
 #include "wasteledger/domain_query.h"
 #include "wasteledger/state_hook.h"
 
@@ -52,6 +59,8 @@ std::string SerialKey(int year, int province, int city);
 std::string CapacityKey(std::string_view receiver, std::string_view permit, int year);
 std::string EffectKey(uint64_t seq);
 std::string DrawKey(std::string_view lot, uint64_t seq);
+std::string PoolYearsKey(std::string_view party, std::string_view waste);
+std::string ImportedKey(const Hash& record);
 
 // What void and correct need to reverse an entry (the internal side of
 // EntryEffect).
@@ -117,6 +126,11 @@ class DomainTxn {
   Status DrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day, uint64_t seq);
   // Puts back what the draw of `kind` on `day` at `seq` took (void and correct).
   Status UndrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day, uint64_t seq);
+  // Import pools (domain_import.cc): adds `mass` to the lot, counted in
+  // `column` on `day`; draws without the floor at zero.
+  Status GrowLot(Lot& lot, int64_t mass, size_t column, std::string_view day);
+  Status DrawPoolLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day, uint64_t seq);
+  Status PutRaw(const std::string& key, std::string_view value);
   // Marks an untouched lot voided and takes it out of the owner's stock; its
   // creation on `day` no longer counts.
   Status VoidLot(Lot& lot, uint64_t by, std::string_view day);
@@ -124,8 +138,9 @@ class DomainTxn {
   void AddFlow(char family, std::string_view dims, std::string_view day, size_t column, int64_t delta);
   Status PutManifest(const Manifest& m);
   Status PutEffect(uint64_t seq, const Effect& e);
-  // Adds delta to a u64 grams counter; returns the new value.
-  Result<int64_t> AddGrams(const std::string& key, int64_t delta);
+  // Adds delta to a grams counter; returns the new value. Below zero is
+  // Corruption unless `may_go_negative` (an imported deficit's stock).
+  Result<int64_t> AddGrams(const std::string& key, int64_t delta, bool may_go_negative = false);
   Status RaiseSerial(int year, int province, int city, int serial);
 
  private:

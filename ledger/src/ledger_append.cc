@@ -372,6 +372,7 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
         ApplyContext ctx;
         ctx.find_party = [&session](std::string_view id) { return session.FindParty(std::string(id)); };
         ctx.logged_unix_seconds = session.logged_unix_;
+        ctx.timezone_minutes = timezone_minutes_;
         WL_RETURN_IF_ERROR(hook_->Apply(seq, s, seal_by, ctx, session));
       }
       return Status::Ok();

@@ -179,6 +179,11 @@ Status RecordEntry(Ctx& c, uint64_t seq, std::string_view bytes) {
   info.logged = logged.unix_seconds;
   info.event_day = LocalDay(st.time);
   info.waste = BodyCodes(st.kind, body);
+  if (st.kind == "import") {
+    // A legacy record: its event is the date in the file, not the import's time.
+    WL_ASSIGN_OR_RETURN(auto day, ParseDay(body.value("date", ""), "import date"));
+    if (day) info.event_day = *day;
+  }
   if (st.kind == "correct") {
     const auto target = body.value("seq", seq);
     if (target < seq) info.event_day = c.entries[target].event_day;
@@ -391,6 +396,9 @@ void AddUnpermitted(const Ctx& c, const Manifest& m, size_t i, uint64_t seq, con
 
 Status UnpermittedReceiver(const Ctx& c, std::vector<Finding>& out) {
   for (const Manifest& m : c.manifests) {
+    // An imported manifest keeps the permit number its file gave; legacy
+    // parties carry no permits to check it against.
+    if (m.imported) continue;
     const Party* sent_to = c.PartyAt(m.receiver, m.dispatch_seq);
     const Party* taken_by = m.receive_seq ? c.PartyAt(m.receiver, *m.receive_seq) : nullptr;
     for (size_t i = 0; i < m.lines.size(); ++i) {

@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "wasteledger/canonical_json.h"
+#include "wasteledger/hash.h"
 #include "wasteledger/status.h"
 
 namespace wasteledger {
@@ -78,6 +80,7 @@ struct Manifest {
   std::optional<uint64_t> receive_seq;
   std::string reject;  // the receiver's reason for refusing it all
   std::optional<uint64_t> voided_by;
+  bool imported = false;  // made by an import entry from a legacy file
 
   const std::string& holder() const { return custody.back().holder; }
   bool closed() const { return status == "received" || status == "refused" || status == "voided"; }
@@ -125,6 +128,13 @@ struct LotFilter {
 [[nodiscard]] Result<std::map<std::string, std::map<std::string, int64_t>>> StockAll(const Ledger& ledger);
 
 [[nodiscard]] Result<std::optional<Manifest>> GetManifest(const Ledger& ledger, std::string_view number);
+
+// Imported legacy records (kind "import", docs/IMPORT.md). A record's
+// identity is SHA-256("wasteledger/import-record/v1\n" || JCS(body without
+// "source")): the same record from any file, or any row, is the same record.
+[[nodiscard]] Result<Hash> ImportRecordHash(const Json& body);
+// The seq of the import entry holding the record, if any.
+[[nodiscard]] Result<std::optional<uint64_t>> FindImportedRecord(const Ledger& ledger, const Hash& record);
 // Every manifest, by number.
 [[nodiscard]] Result<std::vector<Manifest>> ListManifests(const Ledger& ledger);
 

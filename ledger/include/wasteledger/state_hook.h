@@ -25,6 +25,7 @@ struct Party;
 struct ApplyContext {
   std::function<const Party*(std::string_view id)> find_party;
   int64_t logged_unix_seconds = 0;
+  int timezone_minutes = 0;  // the ledger's genesis timezone
 };
 
 // Writes and reads inside the batch being built: Get sees the batch's own

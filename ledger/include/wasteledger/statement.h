@@ -27,9 +27,9 @@ namespace wasteledger {
 using Json = nlohmann::json;
 
 inline constexpr std::string_view kStatementPrefix = "wasteledger/statement/v1\n";
-inline constexpr std::array<std::string_view, 12> kStatementKinds = {
-    "genesis",  "party",   "generate", "dispatch", "pickup", "handover",
-    "receive",  "utilize", "dispose",  "correct",  "void",   "seal"};
+inline constexpr std::array<std::string_view, 13> kStatementKinds = {
+    "genesis", "party",   "generate", "dispatch", "pickup", "handover", "receive",
+    "utilize", "dispose", "correct",  "void",     "seal",   "import"};
 
 bool IsKnownKind(std::string_view kind);
 

@@ -1,0 +1,301 @@
+// ImportPlan: reads, maps and checks every row before the import writes
+// anything (import_plan.h).
+#include "import_plan.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "wasteledger/domain_query.h"
+#include "wasteledger/uscc.h"
+
+namespace wasteledger::cli {
+
+namespace {
+
+constexpr size_t kHeadingSearchRows = 30;
+
+// The heading a clerk would look for, when a record names no column.
+const char* FieldHeading(const char* role) {
+  if (std::string_view(role) == "producer") return "产生单位";
+  if (std::string_view(role) == "receiver") return "接受单位";
+  return "运输单位";
+}
+
+Result<std::string> ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError(fmt::format("cannot read {}", path));
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) return Status::IOError(fmt::format("cannot read {}", path));
+  return s.str();
+}
+
+// A party id made from what a legacy file says: the USCC when it is a well
+// formed one, else "legacy-" and 12 hex digits of the name's SHA-256.
+std::string LegacyId(const import::PartyRef& ref) {
+  if (!ref.uscc.empty() && CheckUscc(ref.uscc).well_formed) return ref.uscc;
+  return "legacy-" + ToHex(Sha256(ref.name)).substr(0, 12);
+}
+
+}  // namespace
+
+ImportPlan::ImportPlan(const Ledger& ledger, const WasteCatalogue& catalogue, PlanOptions options)
+    : ledger_(ledger), catalogue_(catalogue), options_(std::move(options)) {
+  for (const auto& [id, p] : ledger_.parties()) {
+    if (!p.uscc.empty()) by_uscc_.emplace(p.uscc, id);
+    by_name_.emplace(p.name, id);
+  }
+}
+
+uint64_t ImportPlan::records() const {
+  uint64_t n = 0;
+  for (const auto& f : files_) n += f.bodies.size();
+  return n;
+}
+
+Result<std::string> ImportPlan::ResolveParty(const import::PartyRef& ref, const char* role,
+                                             const std::string& where) {
+  if (!ref.uscc.empty()) {
+    auto it = by_uscc_.find(ref.uscc);
+    if (it != by_uscc_.end()) return it->second;
+  }
+  if (!ref.name.empty()) {
+    auto it = by_name_.find(ref.name);
+    if (it != by_name_.end()) {
+      auto planned = new_parties_.find(it->second);
+      if (planned != new_parties_.end()) planned->second.roles.insert(role);
+      return it->second;
+    }
+  }
+  const std::string shown = ref.uscc.empty() ? ref.name : fmt::format("{} ({})", ref.name, ref.uscc);
+  if (!options_.create_parties) {
+    return Status::Refused(fmt::format(
+        "unknown {} \"{}\": register it with `party add`, or import with --create-parties", role, shown));
+  }
+  if (ref.name.empty()) {
+    return Status::Refused(fmt::format("the {} has a USCC ({}) but no name", role, ref.uscc));
+  }
+  NewParty p;
+  p.id = LegacyId(ref);
+  p.name = ref.name;
+  p.uscc = CheckUscc(ref.uscc).well_formed ? ref.uscc : "";
+  p.roles.insert(role);
+  p.first_seen = where;
+  if (ledger_.FindParty(p.id) != nullptr || new_parties_.count(p.id) != 0) {
+    return Status::Refused(fmt::format("the {} \"{}\" would take the id {}, which another party holds", role,
+                                       shown, p.id));
+  }
+  if (!p.uscc.empty()) by_uscc_.emplace(p.uscc, p.id);
+  by_name_.emplace(p.name, p.id);
+  const std::string id = p.id;
+  new_parties_.emplace(id, std::move(p));
+  return id;
+}
+
+Result<Json> ImportPlan::Body(const import::Record& rec, const PlannedFile& file, import::RowError& at) {
+  const std::string where = fmt::format("{} row {}", file.name, rec.row);
+  Json body = {{"record", import::RecordTypeName(rec.type)}};
+  Json source = {{"file", file.name}, {"sha256", file.sha256}, {"row", rec.row}};
+  if (!file.sheet.empty()) source["sheet"] = file.sheet;
+  if (!rec.column.empty()) source["column"] = rec.column;
+  body["source"] = std::move(source);
+  const bool moves = rec.type == import::RecordType::kManifest || rec.type == import::RecordType::kTransfer;
+  at.column = FieldHeading("producer");
+  at.value = rec.from.name;
+  WL_ASSIGN_OR_RETURN(std::string from, ResolveParty(rec.from, "producer", where));
+  body["from"] = from;
+  if (moves) {
+    at.column = FieldHeading("receiver");
+    at.value = rec.to.name;
+    WL_ASSIGN_OR_RETURN(std::string to, ResolveParty(rec.to, "receiver", where));
+    body["to"] = to;
+  }
+  if (rec.type == import::RecordType::kManifest && !rec.carriers.empty()) {
+    Json carriers = Json::array();
+    for (const auto& c : rec.carriers) {
+      at.column = FieldHeading("carrier");
+      at.value = c.name;
+      WL_ASSIGN_OR_RETURN(std::string id, ResolveParty(c, "carrier", where));
+      carriers.push_back(id);
+    }
+    body["carriers"] = std::move(carriers);
+  }
+  at.column = "废物代码";
+  at.value = rec.waste;
+  WasteCodeInfo waste = catalogue_.Classify(rec.waste);
+  if (waste.kind == WasteKind::kMalformed) return Status::InvalidArgument(waste.message);
+  body["waste"] = waste.code;
+  auto put = [&body](const char* f, const std::string& v) {
+    if (!v.empty()) body[f] = v;
+  };
+  if (rec.type == import::RecordType::kManifest) put("manifest", rec.manifest);
+  put("name", rec.waste_name);
+  if (!rec.hazards.empty()) body["hazards"] = rec.hazards;
+  put("form", rec.form);
+  put("packaging", rec.packaging);
+  put("method", rec.method);
+  put("permit", rec.to.permit);
+  body["mass_g"] = rec.mass_g;
+  body["date"] = rec.date;
+  if (rec.type == import::RecordType::kManifest) {
+    // A receipt date without a received mass: received in full; a received
+    // mass without a date: received on the transfer date (docs/IMPORT.md).
+    if (rec.received_g || !rec.received_date.empty()) {
+      body["received_g"] = rec.received_g.value_or(rec.mass_g);
+      body["received"] = rec.received_date.empty() ? rec.date : rec.received_date;
+    }
+  }
+  put("note", rec.note);
+  return body;
+}
+
+// What the ledger would refuse about a manifest record, found here so the
+// row goes to the errors file instead of failing a batch.
+Status ImportPlan::CheckManifest(const import::Record& rec, const Json& body) {
+  if (rec.type != import::RecordType::kManifest || rec.manifest.empty()) return Status::Ok();
+  const std::string from = body["from"], to = body["to"], waste = body["waste"];
+  auto planned = manifests_.find(rec.manifest);
+  if (planned == manifests_.end()) {
+    WL_ASSIGN_OR_RETURN(auto held, GetManifest(ledger_, rec.manifest));
+    PlannedManifest m;
+    if (held) {
+      if (!held->imported) {
+        return Status::Refused(fmt::format("manifest {} is a live manifest in the ledger (dispatched at seq {})",
+                                           rec.manifest, held->dispatch_seq));
+      }
+      m.producer = held->producer;
+      m.receiver = held->receiver;
+      for (const auto& l : held->lines) m.codes.insert(l.waste);
+    } else {
+      m.producer = from;
+      m.receiver = to;
+    }
+    planned = manifests_.emplace(rec.manifest, std::move(m)).first;
+  }
+  PlannedManifest& m = planned->second;
+  if (m.producer != from || m.receiver != to) {
+    return Status::Refused(fmt::format("manifest {} goes from {} to {} elsewhere, not from {} to {}",
+                                       rec.manifest, m.producer, m.receiver, from, to));
+  }
+  if (!m.codes.insert(waste).second) {
+    return Status::Refused(fmt::format(
+        "manifest {} already has a line for {} with other figures (a manifest names each waste once)",
+        rec.manifest, waste));
+  }
+  return Status::Ok();
+}
+
+void ImportPlan::Refuse(const PlannedFile& file, const import::Row& row, import::RowError error) {
+  error.row = row.number;
+  refused_.push_back({file.name, std::move(error), row.original});
+}
+
+Status ImportPlan::AddFile(const std::string& path) {
+  PlannedFile file;
+  file.path = path;
+  file.name = std::filesystem::path(path).filename().string();
+  WL_ASSIGN_OR_RETURN(std::string bytes, ReadAll(path));
+  file.sha256 = ToHex(Sha256(bytes));
+  bytes.clear();
+  bytes.shrink_to_fit();
+  if (!spec_) {
+    if (!options_.mapping_path.empty()) {
+      WL_ASSIGN_OR_RETURN(std::string text, ReadAll(options_.mapping_path));
+      WL_ASSIGN_OR_RETURN(spec_, import::LoadMapping(text, options_.mapping_path));
+    } else {
+      WL_ASSIGN_OR_RETURN(spec_, import::LoadProfile(options_.profile));
+    }
+  }
+  auto source = import::OpenTable(path, options_.encoding, options_.sheet);
+  if (!source.ok()) return source.status().WithContext(file.name);
+  file.encoding = (*source)->encoding();
+  file.sheet = (*source)->sheet();
+  std::vector<import::Row> first;
+  import::Row row;
+  while (first.size() < kHeadingSearchRows) {
+    auto more = (*source)->Next(row);
+    if (!more.ok()) return more.status().WithContext(file.name);
+    if (!*more) break;
+    first.push_back(row);
+  }
+  size_t heading = 0;
+  auto mapper = import::Mapper::Detect(spec_, first, &heading);
+  if (!mapper.ok()) return mapper.status().WithContext(file.name);
+  file.mapping = mapper->Describe();
+
+  std::vector<import::Record> records;
+  import::RowError error;
+  size_t pending = heading + 1;
+  auto next_row = [&]() -> Result<bool> {
+    if (pending < first.size()) {
+      row = std::move(first[pending++]);
+      return true;
+    }
+    return (*source)->Next(row);
+  };
+  while (!over_limit()) {
+    WL_ASSIGN_OR_RETURN(bool more, next_row());
+    if (!more) break;
+    ++file.rows_read;
+    const auto outcome = mapper->Map(row, records, error);
+    if (outcome == import::Mapper::Outcome::kSkip) {
+      ++file.rows_skipped;
+      continue;
+    }
+    if (outcome == import::Mapper::Outcome::kError) {
+      ++file.rows_refused;
+      Refuse(file, row, std::move(error));
+      error = {};
+      continue;
+    }
+    std::vector<std::pair<std::string, Json>> fresh;  // record hash, body
+    bool refused = false;
+    for (const auto& rec : records) {
+      import::RowError e;
+      auto body = Body(rec, file, e);
+      Status problem = body.status();
+      if (problem.ok()) {
+        WL_ASSIGN_OR_RETURN(Hash h, ImportRecordHash(*body));
+        std::string key(AsBytes(h));
+        WL_ASSIGN_OR_RETURN(auto held, FindImportedRecord(ledger_, h));
+        const bool again =
+            std::any_of(fresh.begin(), fresh.end(), [&](const auto& f) { return f.first == key; });
+        if (held || again || seen_.count(key) != 0) continue;  // a duplicate
+        problem = CheckManifest(rec, *body);
+        if (problem.ok()) {
+          fresh.emplace_back(std::move(key), std::move(*body));
+          continue;
+        }
+      }
+      if (body.ok()) {
+        e.column = "联单编号";
+        e.value = rec.manifest;
+      }
+      e.reason = problem.message();
+      Refuse(file, row, std::move(e));
+      refused = true;
+      break;
+    }
+    if (refused) {
+      ++file.rows_refused;
+      continue;
+    }
+    if (fresh.empty()) {
+      ++file.rows_duplicate;
+      continue;
+    }
+    ++file.rows_imported;
+    for (auto& [key, body] : fresh) {
+      seen_.insert(std::move(key));
+      file.bodies.push_back(std::move(body));
+    }
+  }
+  files_.push_back(std::move(file));
+  return Status::Ok();
+}
+
+}  // namespace wasteledger::cli

@@ -1,0 +1,103 @@
+// The checking half of `wasteledger import`: every row of every file read,
+// mapped, its parties and waste code resolved, duplicates set aside, and the
+// statement body of each record built, before anything is written. The
+// import command then appends the plan in sealed batches (or, with
+// --dry-run, only reports it).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "wasteledger/hash.h"
+#include "wasteledger/import/mapper.h"
+#include "wasteledger/import/reader.h"
+#include "wasteledger/ledger.h"
+#include "wasteledger/statement.h"
+#include "wasteledger/waste_code.h"
+
+namespace wasteledger::cli {
+
+// One refused row, as the errors file lists it.
+struct RefusedRow {
+  std::string file;
+  import::RowError error;
+  std::string original;  // the row's text as in the file (UTF-8)
+};
+
+// A party the import registers (--create-parties): keyless, legacy.
+struct NewParty {
+  std::string id, name, uscc;
+  std::set<std::string> roles;
+  std::string first_seen;  // "FILE row N", for messages
+};
+
+struct PlannedFile {
+  std::string path;
+  std::string name;    // the file name recorded in provenance (no directories)
+  std::string sha256;  // hex, of the file's bytes
+  std::string sheet;   // XLSX sheet read, or ""
+  std::string encoding;
+  uint64_t rows_read = 0;        // data rows after the heading
+  uint64_t rows_imported = 0;    // rows with at least one new record
+  uint64_t rows_duplicate = 0;   // rows whose every record is already held
+  uint64_t rows_skipped = 0;     // blank, total and repeated heading rows
+  uint64_t rows_refused = 0;
+  std::vector<Json> bodies;      // import statement bodies, in row order
+  std::vector<std::string> mapping;  // Mapper::Describe()
+};
+
+struct PlanOptions {
+  std::string profile;       // or
+  std::string mapping_path;  // a mapping file
+  import::Encoding encoding = import::Encoding::kAuto;
+  std::string sheet;
+  bool create_parties = false;
+  uint64_t max_errors = 1;  // stop once this many rows are refused
+};
+
+class ImportPlan {
+ public:
+  ImportPlan(const Ledger& ledger, const WasteCatalogue& catalogue, PlanOptions options);
+
+  // Reads and checks one file. A bad file (unreadable, wrong encoding, not
+  // a spreadsheet, missing required columns) is an error; bad rows are
+  // collected in refused(). Stops early (Ok) once the error limit is hit.
+  Status AddFile(const std::string& path);
+
+  bool over_limit() const { return refused_.size() >= options_.max_errors && !refused_.empty(); }
+  const std::vector<PlannedFile>& files() const { return files_; }
+  const std::vector<RefusedRow>& refused() const { return refused_; }
+  const std::map<std::string, NewParty>& new_parties() const { return new_parties_; }
+  uint64_t records() const;
+
+ private:
+  // The id of the party a file names, or a refusal for the row.
+  Result<std::string> ResolveParty(const import::PartyRef& ref, const char* role, const std::string& where);
+  // The statement body of one record, or a reason to refuse the row.
+  // `at` names the column and value a refusal is about.
+  Result<Json> Body(const import::Record& rec, const PlannedFile& file, import::RowError& at);
+  Status CheckManifest(const import::Record& rec, const Json& body);
+  void Refuse(const PlannedFile& file, const import::Row& row, import::RowError error);
+
+  const Ledger& ledger_;
+  const WasteCatalogue& catalogue_;
+  PlanOptions options_;
+  std::shared_ptr<const import::MappingSpec> spec_;
+  std::vector<PlannedFile> files_;
+  std::vector<RefusedRow> refused_;
+  std::map<std::string, std::string> by_uscc_, by_name_;  // -> party id
+  std::map<std::string, NewParty> new_parties_;
+  std::unordered_set<std::string> seen_;  // record hashes planned in this run
+  // Manifests planned in this run: number -> producer, receiver, codes.
+  struct PlannedManifest {
+    std::string producer, receiver;
+    std::set<std::string> codes;
+  };
+  std::map<std::string, PlannedManifest> manifests_;
+};
+
+}  // namespace wasteledger::cli

@@ -1,0 +1,69 @@
+// From rows to records: the built-in profiles (cn-hw-manifest,
+// cn-sw-ledger) and JSON mapping files (docs/IMPORT.md). A mapper is planned
+// once from the file's heading row and then maps each data row.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasteledger/import/record.h"
+#include "wasteledger/import/table.h"
+#include "wasteledger/status.h"
+
+namespace wasteledger::import {
+
+// A bad data row: what goes to the errors file.
+struct RowError {
+  uint64_t row = 0;
+  std::string column;  // the heading as written in the file ("" for the row as a whole)
+  std::string value;   // the cell's text as written
+  std::string reason;  // one line, English, e.g. "not a date (write 2023-01-05)"
+};
+
+// What a profile or a mapping file says about a layout. Opaque to callers.
+struct MappingSpec;
+
+// The built-in profiles by name; InvalidArgument naming the known ones.
+Result<std::shared_ptr<const MappingSpec>> LoadProfile(std::string_view name);
+// A mapping file's JSON text; `file` names it in messages. InvalidArgument
+// naming the JSON path of the first problem.
+Result<std::shared_ptr<const MappingSpec>> LoadMapping(std::string_view json_text, std::string_view file);
+// The names of the built-in profiles.
+std::vector<std::string> ProfileNames();
+
+class Mapper {
+ public:
+  enum class Outcome { kRecords, kSkip, kError };
+
+  // Finds the heading row among `first_rows` (the first rows of the file,
+  // up to 30): the first row whose cells name every required field of the
+  // spec. Title rows above it are passed over. On success *heading_index is
+  // its index in `first_rows`; the rows after it are data. Otherwise
+  // InvalidArgument naming the required fields missing from the closest
+  // candidate row (e.g. "missing required columns: 转移量, 转移日期").
+  static Result<Mapper> Detect(std::shared_ptr<const MappingSpec> spec, const std::vector<Row>& first_rows,
+                               size_t* heading_index);
+
+  // Maps one data row into `out` (cleared first; one row can make several
+  // records, e.g. a 台账 row with 产生量 and 自行利用量). kSkip for a blank
+  // row, a repeated heading row, or a total row (合计/总计/小计/total in a
+  // leading cell), with `error.reason` saying which; kError with `error`
+  // naming the first bad cell.
+  Outcome Map(const Row& row, std::vector<Record>& out, RowError& error) const;
+
+  // "heading -> field (unit)" for each heading matched, for --dry-run output.
+  std::vector<std::string> Describe() const;
+
+  Mapper(Mapper&&) noexcept;
+  Mapper& operator=(Mapper&&) noexcept;
+  ~Mapper();
+
+ private:
+  Mapper();
+  struct Plan;
+  std::unique_ptr<Plan> plan_;
+};
+
+}  // namespace wasteledger::import

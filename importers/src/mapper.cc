@@ -1,0 +1,418 @@
+// Mapper::Map: one data row to records, following the plan Detect made
+// (mapper_detect.cc). The hot path of an import: it reuses the records
+// already in `out` (their strings keep their capacity) and reads cells
+// through string_views, so a steady stream of rows allocates little.
+//
+// Order of the checks for each row:
+//   1. skips: a blank row, a total row (合计/总计/小计/累计/total/sum in one
+//      of the first three cells, or a cell there starting with 合计/总计 or
+//      ending with 合计/小计/累计), a repeat of the heading row, a row
+//      whose mapped cells are all empty (a footer such as "填表人：");
+//   2. 台账: the quantity columns (a bad one is an error; none above zero
+//      is a skip, "no quantity");
+//   3. the other columns in column order: the first bad cell is the error.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mapping_spec.h"
+#include "wasteledger/import/mapper.h"
+#include "wasteledger/import/values.h"
+
+namespace wasteledger::import {
+
+const char* RecordTypeName(RecordType t) {
+  switch (t) {
+    case RecordType::kManifest:
+      return "manifest";
+    case RecordType::kGenerate:
+      return "generate";
+    case RecordType::kUtilize:
+      return "utilize";
+    case RecordType::kDispose:
+      return "dispose";
+    case RecordType::kTransfer:
+      return "transfer";
+  }
+  return "manifest";
+}
+
+namespace {
+
+using mapping::Binding;
+using mapping::Field;
+
+const Cell kEmptyCell;
+
+const Cell& CellAt(const Row& row, size_t column) {
+  return column < row.cells.size() ? row.cells[column] : kEmptyCell;
+}
+
+void ClearParty(PartyRef& p) {
+  p.name.clear();
+  p.uscc.clear();
+  p.permit.clear();
+}
+
+// Empties a record but keeps the capacity of its strings.
+void Reset(Record& r) {
+  r.type = RecordType::kManifest;
+  r.row = 0;
+  r.column.clear();
+  ClearParty(r.from);
+  ClearParty(r.to);
+  r.carriers.clear();
+  r.manifest.clear();
+  r.waste.clear();
+  r.waste_name.clear();
+  r.hazards.clear();
+  r.form.clear();
+  r.packaging.clear();
+  r.method.clear();
+  r.mass_g = 0;
+  r.received_g.reset();
+  r.date.clear();
+  r.received_date.clear();
+  r.note.clear();
+}
+
+void UpperAscii(std::string& s) {
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+}
+
+bool IsTotalLabel(std::string_view text) {
+  std::array<char, 48> buf{};
+  size_t n = 0;
+  std::string scratch;
+  for (char c : NormalizeText(text, scratch)) {
+    if (c == ' ') continue;
+    if (n == buf.size()) return false;
+    buf[n++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  const std::string_view s(buf.data(), n);
+  if (s == "total" || s == "sum" || s == "合计" || s == "总计" || s == "小计" || s == "累计") return true;
+  for (std::string_view w : {"合计", "总计"}) {
+    if (s.substr(0, w.size()) == w) return true;
+  }
+  for (std::string_view w : {"合计", "小计", "累计"}) {
+    if (s.size() >= w.size() && s.substr(s.size() - w.size()) == w) return true;
+  }
+  return false;
+}
+
+// A manifest number that a spreadsheet stored as a number in exponent form
+// ("2.0234110000001E+13") back to its digits; other text unchanged.
+void ExpandNumber(std::string& s) {
+  const size_t e = s.find_first_of("eE");
+  if (e == std::string::npos || e == 0) return;
+  std::string digits;
+  size_t point = std::string::npos;
+  for (size_t i = 0; i < e; ++i) {
+    if (s[i] == '.' && point == std::string::npos) {
+      point = digits.size();
+    } else if (s[i] >= '0' && s[i] <= '9') {
+      digits.push_back(s[i]);
+    } else {
+      return;
+    }
+  }
+  if (point == std::string::npos) point = digits.size();
+  size_t i = e + 1;
+  if (i < s.size() && s[i] == '+') ++i;
+  int exponent = 0;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9' || exponent > 30) return;
+    exponent = exponent * 10 + (s[i] - '0');
+  }
+  const size_t int_len = point + static_cast<size_t>(exponent);
+  if (int_len < digits.size()) {  // not a whole number: keep it as written
+    for (size_t k = int_len; k < digits.size(); ++k) {
+      if (digits[k] != '0') return;
+    }
+    digits.resize(int_len);
+  }
+  digits.resize(int_len, '0');
+  s = digits;
+}
+
+// The state of one Map call.
+class RowMapper {
+ public:
+  RowMapper(const mapping::PlanData& plan, const Row& row, RowError& error) : plan_(plan), row_(row), error_(error) {}
+
+  Mapper::Outcome Skip(const char* reason) {
+    error_.reason = reason;
+    return Mapper::Outcome::kSkip;
+  }
+
+  Mapper::Outcome Fail(const Binding& b, std::string reason) {
+    error_.column = b.heading;
+    error_.value = CellAt(row_, b.column).text;
+    error_.reason = std::move(reason);
+    return Mapper::Outcome::kError;
+  }
+
+  // Fail for the bool-returning steps.
+  bool Error(const Binding& b, std::string reason) {
+    Fail(b, std::move(reason));
+    return false;
+  }
+
+  // The skips of step 1; kRecords when the row is to be mapped.
+  Mapper::Outcome Prefilter() {
+    bool blank = true;
+    for (const Cell& c : row_.cells) blank = blank && IsBlankText(c.text);
+    if (blank) return Skip("blank row");
+    for (size_t j = 0; j < 3 && j < row_.cells.size(); ++j) {
+      if (IsTotalLabel(row_.cells[j].text)) return Skip("total row");
+    }
+    bool heading = !plan_.bindings.empty();
+    bool any_value = false;
+    for (const Binding& b : plan_.bindings) {
+      const std::string_view v = NormalizeText(CellAt(row_, b.column).text, scratch_);
+      heading = heading && v == b.heading_norm;
+      any_value = any_value || (!v.empty() && !IsPlaceholder(v));
+    }
+    if (heading) return Skip("repeated heading row");
+    if (!any_value) return Skip("no values in the mapped columns");
+    return Mapper::Outcome::kRecords;
+  }
+
+  // The per-row unit (a 计量单位 column), if the row gives one.
+  Mapper::Outcome RowUnit() {
+    if (!plan_.unit_column) return Mapper::Outcome::kRecords;
+    const Binding& b = plan_.bindings[*plan_.unit_column];
+    const std::string_view v = NormalizeText(CellAt(row_, b.column).text, scratch_);
+    if (v.empty() || IsPlaceholder(v)) return Mapper::Outcome::kRecords;
+    row_unit_ = ParseUnitName(v);
+    if (!row_unit_) return Fail(b, "unknown unit \"" + std::string(v) + "\" (use t, kg or g)");
+    return Mapper::Outcome::kRecords;
+  }
+
+  MassUnit UnitFor(const Binding& b) const {
+    if (row_unit_) return *row_unit_;
+    if (b.unit) return *b.unit;
+    if (plan_.constant_unit) return *plan_.constant_unit;
+    return MassUnit::kTonnes;
+  }
+
+  // Reads a mass column; false on error (error_ filled).
+  bool Mass(const Binding& b, std::string_view v, const Cell& cell, int64_t& grams) {
+    Result<int64_t> g = ParseMass(v, UnitFor(b), cell.kind);
+    if (!g.ok()) return Error(b, g.status().message());
+    grams = *g;
+    return true;
+  }
+
+  // Sets one non-quantity field of `r` from `v` (normalised, not empty).
+  bool Set(const Binding* b, Field field, std::string_view v, Cell::Kind kind, Record& r) {
+    switch (field) {
+      case Field::kManifest:
+        r.manifest.assign(v);
+        if (kind == Cell::Kind::kNumber) ExpandNumber(r.manifest);
+        return true;
+      case Field::kFromName:
+        r.from.name.assign(v);
+        return true;
+      case Field::kFromUscc:
+        r.from.uscc.assign(v);
+        UpperAscii(r.from.uscc);
+        return true;
+      case Field::kCarrier: {
+        size_t n = 0;
+        for (std::string_view rest = v, name = NextName(rest); !name.empty(); name = NextName(rest)) {
+          if (n == r.carriers.size()) r.carriers.emplace_back();
+          ClearParty(r.carriers[n]);
+          r.carriers[n++].name.assign(name);
+        }
+        r.carriers.resize(n);
+        return true;
+      }
+      case Field::kCarrierUscc:
+        carrier_uscc_.assign(v);
+        carrier_uscc_binding_ = b;
+        return true;
+      case Field::kToName:
+        r.to.name.assign(v);
+        return true;
+      case Field::kToUscc:
+        r.to.uscc.assign(v);
+        UpperAscii(r.to.uscc);
+        return true;
+      case Field::kToPermit:
+        r.to.permit.assign(v);
+        return true;
+      case Field::kWasteName:
+        r.waste_name.assign(v);
+        return true;
+      case Field::kWaste:
+        r.waste.assign(v);
+        return true;
+      case Field::kHazards:
+        if (Status s = ParseHazards(v, r.hazards); !s.ok()) return b == nullptr || Error(*b, s.message());
+        return true;
+      case Field::kForm:
+        r.form.assign(v);
+        return true;
+      case Field::kPackaging:
+        r.packaging.assign(v);
+        return true;
+      case Field::kDate:
+      case Field::kReceivedDate: {
+        const DateFormat* format = b != nullptr ? b->format : nullptr;
+        Result<std::string> d = ParseDate(v, kind, format, plan_.ledger);
+        if (!d.ok()) return b == nullptr || Error(*b, d.status().message());
+        (field == Field::kDate ? r.date : r.received_date) = std::move(*d);
+        return true;
+      }
+      case Field::kMethod: {
+        std::string code_buffer;
+        const std::string_view code = ExtractMethodCode(v, code_buffer);
+        r.method.assign(code);
+        if (code.empty()) method_text_.assign(v);
+        return true;
+      }
+      case Field::kNote:
+        r.note.assign(v);
+        return true;
+      default:
+        return true;  // kUnit (read first), quantities (read apart)
+    }
+  }
+
+  // Constants, then every non-quantity column; false on error.
+  bool Fill(Record& r) {
+    for (const mapping::Constant& c : plan_.constants) {
+      Set(nullptr, c.field, c.value, Cell::Kind::kText, r);
+    }
+    for (const Binding& b : plan_.bindings) {
+      const mapping::FieldInfo& info = mapping::Info(b.field);
+      if (info.quantity || b.field == Field::kUnit) continue;
+      const Cell& cell = CellAt(row_, b.column);
+      if (cell.kind == Cell::Kind::kError) return Error(b, "spreadsheet error value");
+      const std::string_view v = NormalizeText(cell.text, scratch_);
+      if (v.empty() || IsPlaceholder(v)) {
+        if (b.required) return Error(b, "required value missing");
+        continue;
+      }
+      if (b.field == Field::kMass || b.field == Field::kReceived) {
+        int64_t grams = 0;
+        if (!Mass(b, v, cell, grams)) return false;
+        if (b.field == Field::kReceived) {
+          r.received_g = grams;
+        } else if (grams == 0) {
+          return Error(b, "mass must be more than zero");
+        } else {
+          r.mass_g = grams;
+        }
+        continue;
+      }
+      if (!Set(&b, b.field, v, cell.kind, r)) return false;
+    }
+    if (!method_text_.empty()) {  // a method without a code: kept in the note
+      r.note.append(r.note.empty() ? "" : "; ").append("利用处置方式: ").append(method_text_);
+    }
+    if (carrier_uscc_binding_ != nullptr) return CarrierUscc(r);
+    return true;
+  }
+
+  // Pairs the carriers' USCCs with the carriers, in order.
+  bool CarrierUscc(Record& r) {
+    size_t n = 0;
+    for (std::string_view rest = carrier_uscc_, code = NextName(rest); !code.empty(); code = NextName(rest)) {
+      if (n == r.carriers.size()) {
+        return Error(*carrier_uscc_binding_, std::to_string(r.carriers.size()) + " carriers but more credit codes");
+      }
+      r.carriers[n].uscc.assign(code);
+      UpperAscii(r.carriers[n++].uscc);
+    }
+    if (n != r.carriers.size()) {
+      return Error(*carrier_uscc_binding_,
+                   std::to_string(r.carriers.size()) + " carriers but " + std::to_string(n) + " credit codes");
+    }
+    return true;
+  }
+
+  Mapper::Outcome Manifest(std::vector<Record>& out) {
+    out.resize(1);
+    Record& r = out[0];
+    Reset(r);
+    r.type = RecordType::kManifest;
+    r.row = row_.number;
+    if (!Fill(r)) return Mapper::Outcome::kError;
+    return Mapper::Outcome::kRecords;
+  }
+
+  Mapper::Outcome Ledger(std::vector<Record>& out) {
+    std::array<int64_t, mapping::kMaxQuantityColumns> grams{};
+    size_t count = 0;
+    for (size_t q = 0; q < plan_.quantities.size(); ++q) {
+      const Binding& b = plan_.bindings[plan_.quantities[q]];
+      const Cell& cell = CellAt(row_, b.column);
+      if (cell.kind == Cell::Kind::kError) return Fail(b, "spreadsheet error value");
+      const std::string_view v = NormalizeText(cell.text, scratch_);
+      if (v.empty() || IsPlaceholder(v)) continue;
+      if (!Mass(b, v, cell, grams[q])) return Mapper::Outcome::kError;
+      if (grams[q] > 0) ++count;
+    }
+    if (count == 0) return Skip("no quantity");
+    out.resize(count);
+    Record& base = out[0];
+    Reset(base);
+    base.row = row_.number;
+    if (!Fill(base)) return Mapper::Outcome::kError;
+    // Fill the later records from the base first: the base is adjusted last.
+    size_t k = count;
+    for (size_t q = plan_.quantities.size(); q-- > 0;) {
+      if (grams[q] == 0) continue;
+      Record& r = out[--k];
+      if (k > 0) r = base;
+      const Binding& b = plan_.bindings[plan_.quantities[q]];
+      r.type = mapping::Info(b.field).type;
+      r.mass_g = grams[q];
+      r.column = b.heading;
+      if (r.type != RecordType::kTransfer) ClearParty(r.to);
+      if (r.type == RecordType::kGenerate) r.method.clear();
+    }
+    return Mapper::Outcome::kRecords;
+  }
+
+ private:
+  const mapping::PlanData& plan_;
+  const Row& row_;
+  RowError& error_;
+  std::string scratch_;
+  std::optional<MassUnit> row_unit_;
+  std::string method_text_;
+  std::string carrier_uscc_;
+  const Binding* carrier_uscc_binding_ = nullptr;
+};
+
+}  // namespace
+
+Mapper::Mapper() = default;
+Mapper::Mapper(Mapper&&) noexcept = default;
+Mapper& Mapper::operator=(Mapper&&) noexcept = default;
+Mapper::~Mapper() = default;
+
+Mapper::Outcome Mapper::Map(const Row& row, std::vector<Record>& out, RowError& error) const {
+  error.row = row.number;
+  error.column.clear();
+  error.value.clear();
+  error.reason.clear();
+  RowMapper m(*plan_, row, error);
+  Outcome outcome = m.Prefilter();
+  if (outcome == Outcome::kRecords) outcome = m.RowUnit();
+  if (outcome == Outcome::kRecords) outcome = plan_->ledger ? m.Ledger(out) : m.Manifest(out);
+  if (outcome != Outcome::kRecords) out.clear();
+  return outcome;
+}
+
+}  // namespace wasteledger::import

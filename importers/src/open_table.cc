@@ -1,0 +1,111 @@
+// OpenTable: maps the file and picks the reader by its first bytes, never
+// by its name (clerks rename .xlsx to .csv and back).
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "reader_internal.h"
+#include "wasteledger/import/reader.h"
+
+namespace wasteledger::import {
+namespace {
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// Closes a file descriptor on scope exit.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Reads what is left of `fd` into `out` (pipes, and files mmap refuses).
+bool ReadAll(int fd, std::string& out) {
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t got = read(fd, buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return false;
+    if (got == 0) return true;
+    out.append(buf, static_cast<size_t>(got));
+  }
+}
+
+}  // namespace
+
+namespace internal {
+
+Result<std::unique_ptr<FileBytes>> FileBytes::Read(const std::string& path) {
+  const auto fail = [&path](int err) { return Status::IOError("cannot read " + path + ": " + std::strerror(err)); };
+  const Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return fail(errno);
+  struct stat st;
+  if (fstat(fd.get(), &st) != 0) return fail(errno);
+  if (S_ISDIR(st.st_mode)) return fail(EISDIR);
+  std::unique_ptr<FileBytes> file(new FileBytes());
+  if (S_ISREG(st.st_mode) && st.st_size > 0) {
+    const auto size = static_cast<size_t>(st.st_size);
+    // MAP_POPULATE: the whole file is read anyway, so fault it in at once.
+    void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+    if (map != MAP_FAILED) {
+      file->map_ = map;
+      file->map_size_ = size;
+      file->bytes_ = std::string_view(static_cast<const char*>(map), size);
+      return file;
+    }
+  }
+  if (!ReadAll(fd.get(), file->copy_)) return fail(errno);
+  file->bytes_ = file->copy_;
+  return file;
+}
+
+FileBytes::~FileBytes() {
+  if (map_ != nullptr) munmap(map_, map_size_);
+}
+
+}  // namespace internal
+
+Result<std::unique_ptr<RowSource>> OpenTable(const std::string& path, Encoding encoding, std::string_view sheet) {
+  WL_ASSIGN_OR_RETURN(std::unique_ptr<internal::FileBytes> file, internal::FileBytes::Read(path));
+  const std::string_view bytes = file->bytes();
+  if (bytes.starts_with("PK\x03\x04")) return OpenXlsx(std::string(bytes), sheet);
+  // One pass checks UTF-8 and finds NUL bytes up to where UTF-8 breaks.
+  const internal::Utf8Scan scan = internal::ScanUtf8(bytes);
+  const bool utf8 = scan.invalid == bytes.size();
+  if (scan.nul || (!utf8 && std::memchr(bytes.data() + scan.invalid, '\0', bytes.size() - scan.invalid) != nullptr)) {
+    // Say what it probably is when the signature is a common one.
+    if (bytes.starts_with("\xD0\xCF\x11\xE0")) {
+      return Status::InvalidArgument("not a CSV or XLSX file (an old .xls workbook? save it as .xlsx)");
+    }
+    if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
+      return Status::InvalidArgument("not a CSV or XLSX file (UTF-16 text; save it as UTF-8 CSV)");
+    }
+    return Status::InvalidArgument("not a CSV or XLSX file (it holds NUL bytes)");
+  }
+  // UTF-8 is read where it lies; anything else is decoded into new text.
+  if (encoding != Encoding::kGb18030 && utf8) {
+    return internal::NewCsvSource(std::move(file), bytes.starts_with(kBom) ? kBom.size() : 0);
+  }
+  std::string detected;
+  WL_ASSIGN_OR_RETURN(std::string text, DecodeText(bytes, encoding, &detected));
+  return internal::NewCsvSource(std::move(text), std::move(detected));
+}
+
+}  // namespace wasteledger::import

@@ -1,0 +1,332 @@
+// import: one record of legacy data (a manifest line or a 台账 row), signed
+// by the regulator who imported it, usually under a seal (docs/IMPORT.md).
+//
+// Legacy files name no lots, so imported mass lives in pools: one lot per
+// party x waste code x year, "#import/<party>/<code>/<year>", made on first
+// use. Generation and receipt grow a pool; dispatch, utilisation and disposal
+// draw on the party's pools oldest year first (years up to the event's), and
+// what they cannot cover is drawn from the event year's pool, which then
+// goes below zero: legacy data that breaks conservation is kept, and
+// reconciliation reports it (phantom-consumption), rather than refused.
+// A record already held (the same content, from any file) is refused here;
+// the import command skips such rows before they reach the ledger.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "domain_permit.h"
+#include "domain_rules.h"
+#include "wasteledger/time_util.h"
+
+namespace wasteledger::domain {
+
+namespace {
+
+constexpr std::string_view kRecordTypes[] = {"manifest", "generate", "utilize", "dispose", "transfer"};
+
+bool IsDay(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  const int64_t y = std::stoi(s.substr(0, 4));
+  const unsigned m = static_cast<unsigned>(std::stoi(s.substr(5, 2)));
+  const unsigned d = static_cast<unsigned>(std::stoi(s.substr(8, 2)));
+  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+  int64_t y2;
+  unsigned m2, d2;
+  CivilFromDays(DaysFromCivil(y, m, d), &y2, &m2, &d2);
+  return y2 == y && m2 == m && d2 == d;
+}
+
+Result<std::string> NeedDay(const BodyReader& r, const char* f) {
+  WL_ASSIGN_OR_RETURN(std::string day, r.Str(f));
+  if (!IsDay(day)) return r.Error(f, "must be a date YYYY-MM-DD");
+  return day;
+}
+
+std::string PoolId(std::string_view party, std::string_view waste, std::string_view year) {
+  return fmt::format("#import/{}/{}/{}", party, waste, year);
+}
+
+std::vector<std::string> SplitYears(const std::string& text) {
+  std::vector<std::string> years;
+  for (size_t at = 0; at < text.size(); at += 5) years.push_back(text.substr(at, 4));
+  return years;
+}
+
+// The pools of one party x code, as one import entry changes them.
+class Pools {
+ public:
+  Pools(const Step& step, Effect& effect, std::string party, const WasteCodeInfo& waste, std::string hazards)
+      : step_(step), effect_(effect), party_(std::move(party)), waste_(waste), hazards_(std::move(hazards)) {}
+
+  // Adds `mass` on `day`, counted as `column` (generated or received).
+  Status Grow(int64_t mass, size_t column, const std::string& day) {
+    WL_ASSIGN_OR_RETURN(Lot lot, Pool(day));
+    return step_.txn->GrowLot(lot, mass, column, day);
+  }
+
+  // Draws `mass` for `kind` on `day`, oldest pool first; the shortfall
+  // takes the day's year pool below zero. Returns the first pool drawn.
+  Result<std::string> Draw(int64_t mass, std::string_view kind, const std::string& day) {
+    WL_ASSIGN_OR_RETURN(std::vector<std::string> years, Years());
+    std::string first;
+    const std::string year = day.substr(0, 4);
+    for (const std::string& y : years) {
+      if (mass == 0 || y > year) break;
+      WL_ASSIGN_OR_RETURN(auto lot, step_.txn->GetLot(PoolId(party_, waste_.code, y)));
+      if (!lot || lot->remaining_g <= 0) continue;
+      const int64_t take = std::min(mass, lot->remaining_g);
+      WL_RETURN_IF_ERROR(Take(*lot, take, kind, day));
+      if (first.empty()) first = lot->id;
+      mass -= take;
+    }
+    if (mass > 0) {
+      WL_ASSIGN_OR_RETURN(Lot lot, Pool(day));
+      WL_RETURN_IF_ERROR(Take(lot, mass, kind, day));
+      if (first.empty()) first = lot.id;
+    }
+    return first;
+  }
+
+ private:
+  Result<std::vector<std::string>> Years() const {
+    WL_ASSIGN_OR_RETURN(auto text, step_.txn->get()(PoolYearsKey(party_, waste_.code)));
+    return text ? SplitYears(*text) : std::vector<std::string>{};
+  }
+
+  Status Take(Lot& lot, int64_t mass, std::string_view kind, const std::string& day) {
+    WL_RETURN_IF_ERROR(step_.txn->DrawPoolLot(lot, mass, kind, day, step_.seq));
+    auto it = std::find_if(effect_.drawn.begin(), effect_.drawn.end(),
+                           [&](const domain::Draw& d) { return d.lot == lot.id; });
+    if (it == effect_.drawn.end()) {
+      effect_.drawn.push_back({lot.id, mass});
+    } else {
+      it->mass_g += mass;
+    }
+    return Status::Ok();
+  }
+
+  // The pool of the day's year, made (empty) if new.
+  Result<Lot> Pool(const std::string& day) {
+    const std::string year = day.substr(0, 4);
+    const std::string id = PoolId(party_, waste_.code, year);
+    WL_ASSIGN_OR_RETURN(auto found, step_.txn->GetLot(id));
+    if (found) return std::move(*found);
+    Lot lot;
+    lot.id = id;
+    lot.owner = party_;
+    lot.waste = waste_.code;
+    lot.hazardous = waste_.kind == WasteKind::kHazardous;
+    lot.hazards = hazards_;
+    lot.born = day;
+    lot.source.kind = "import";
+    lot.source.seq = step_.seq;
+    WL_RETURN_IF_ERROR(step_.txn->CreateLot(lot, day));
+    effect_.created.push_back(id);
+    WL_ASSIGN_OR_RETURN(std::vector<std::string> years, Years());
+    years.insert(std::upper_bound(years.begin(), years.end(), year), year);
+    std::string text;
+    for (const auto& y : years) text += (text.empty() ? "" : ",") + y;
+    WL_RETURN_IF_ERROR(step_.txn->PutRaw(PoolYearsKey(party_, waste_.code), text));
+    return lot;
+  }
+
+  const Step& step_;
+  Effect& effect_;
+  std::string party_;
+  const WasteCodeInfo& waste_;
+  std::string hazards_;
+};
+
+Result<std::string> JoinHazards(const BodyReader& r) {
+  WL_ASSIGN_OR_RETURN(const Json* arr, r.Array("hazards", false, true));
+  if (arr == nullptr) return std::string();
+  std::string joined;
+  for (const auto& h : *arr) {
+    if (!h.is_string()) return r.Error("hazards", "must hold strings T, C, I, R or In");
+    joined += (joined.empty() ? "" : ",") + h.get<std::string>();
+  }
+  auto set = ParseHazards(joined);
+  if (!set.ok()) return r.Error("hazards", set.status().message());
+  return set->ToString();
+}
+
+Result<const Party*> NeedRegistered(const Step& step, const std::string& id, std::string_view as) {
+  const Party* p = step.ctx->find_party(id);
+  if (p == nullptr) return step.Refuse(fmt::format("{} \"{}\" is not a registered party", as, id));
+  return p;
+}
+
+// What the receiver did with it, by the method's code: R utilised, D disposed.
+std::string_view Treatment(const std::string& method) {
+  if (!method.empty() && method[0] == 'R') return "utilize";
+  if (!method.empty() && method[0] == 'D') return "dispose";
+  return {};
+}
+
+Status CheckSource(const BodyReader& r) {
+  if (!r.Has("source") || !r.value("source").is_object()) return r.Error("source", "must be an object");
+  BodyReader s(r.value("source"), r.Path("source"));
+  WL_RETURN_IF_ERROR(s.Shape({"file", "sha256", "sheet", "row", "column"}));
+  WL_RETURN_IF_ERROR(s.Str("file").status());
+  WL_ASSIGN_OR_RETURN(std::string sha, s.Str("sha256"));
+  if (!HashFromHex(sha)) return s.Error("sha256", "must be 64 hex digits");
+  WL_RETURN_IF_ERROR(s.OptStr("sheet").status());
+  WL_RETURN_IF_ERROR(s.OptStr("column").status());
+  return s.Int("row", 1, int64_t{1} << 53).status();
+}
+
+}  // namespace
+
+Result<Hash> ImportRecordHashOf(const Json& body) {
+  Json record = body;
+  record.erase("source");
+  WL_ASSIGN_OR_RETURN(std::string canonical, Canonicalize(record));
+  return Sha256("wasteledger/import-record/v1\n" + canonical);
+}
+
+Status ApplyImport(const Step& step, const Json& body) {
+  BodyReader r = step.Reader(body);
+  WL_RETURN_IF_ERROR(r.Shape({"record", "source", "from", "to", "carriers", "manifest", "waste", "name",
+                              "hazards", "form", "packaging", "method", "permit", "mass_g", "received_g",
+                              "date", "received", "note"}));
+  const Party* actor = step.ctx->find_party(step.actor);
+  if (actor == nullptr || !actor->HasRole("regulator")) {
+    return step.Refuse(fmt::format("only a regulator imports legacy records; \"{}\" is not one", step.actor));
+  }
+  WL_ASSIGN_OR_RETURN(std::string type, r.Str("record"));
+  if (std::find(std::begin(kRecordTypes), std::end(kRecordTypes), type) == std::end(kRecordTypes)) {
+    return r.Error("record", "must be manifest, generate, utilize, dispose or transfer");
+  }
+  WL_RETURN_IF_ERROR(CheckSource(r));
+  WL_ASSIGN_OR_RETURN(std::string from, r.Str("from"));
+  WL_RETURN_IF_ERROR(NeedRegistered(step, from, "the party").status());
+  const bool moves = type == "manifest" || type == "transfer";
+  std::string to;
+  if (moves) {
+    WL_ASSIGN_OR_RETURN(to, r.Str("to"));
+    WL_RETURN_IF_ERROR(NeedRegistered(step, to, "the receiver").status());
+  } else if (r.Has("to")) {
+    return r.Error("to", fmt::format("has no place in a {} record", type));
+  }
+  std::vector<std::string> carriers;
+  WL_ASSIGN_OR_RETURN(const Json* cs, r.Array("carriers", false, false));
+  if (cs != nullptr) {
+    for (size_t i = 0; i < cs->size(); ++i) {
+      if (!(*cs)[i].is_string()) return Status::InvalidArgument(r.Item("carriers", i) + " must be a party id");
+      carriers.push_back((*cs)[i].get<std::string>());
+      WL_RETURN_IF_ERROR(NeedRegistered(step, carriers.back(), "carrier").status());
+    }
+  }
+  WL_ASSIGN_OR_RETURN(std::string code, r.Str("waste"));
+  WL_ASSIGN_OR_RETURN(WasteCodeInfo waste, step.NeedWaste(code, r.Path("waste")));
+  WL_ASSIGN_OR_RETURN(std::string hazards, JoinHazards(r));
+  for (const char* f : {"name", "form", "packaging", "permit", "note", "manifest"}) {
+    WL_RETURN_IF_ERROR(r.OptStr(f).status());
+  }
+  WL_ASSIGN_OR_RETURN(auto method, r.OptStr("method"));
+  WL_ASSIGN_OR_RETURN(int64_t mass, r.Mass("mass_g", 1));
+  WL_ASSIGN_OR_RETURN(std::string date, NeedDay(r, "date"));
+  std::optional<int64_t> received;
+  std::string received_day;
+  if (type == "manifest") {
+    if (r.Has("received_g")) {
+      WL_ASSIGN_OR_RETURN(received, r.Mass("received_g", 0));
+    }
+    if (r.Has("received")) {
+      WL_ASSIGN_OR_RETURN(received_day, NeedDay(r, "received"));
+      if (!received) return r.Error("received", "needs received_g");
+    }
+    if (received && received_day.empty()) return r.Error("received_g", "needs the date \"received\"");
+  } else {
+    for (const char* f : {"received_g", "received", "carriers", "manifest"}) {
+      if (r.Has(f)) return r.Error(f, fmt::format("has no place in a {} record", type));
+    }
+  }
+
+  WL_ASSIGN_OR_RETURN(Hash record, ImportRecordHashOf(body));
+  WL_ASSIGN_OR_RETURN(auto held, step.txn->get()(ImportedKey(record)));
+  if (held) {
+    WL_ASSIGN_OR_RETURN(int64_t at, DecodeGrams(*held));
+    return step.Refuse(fmt::format("the same record was already imported at seq {}", at));
+  }
+  WL_RETURN_IF_ERROR(step.txn->PutRaw(ImportedKey(record), EncodeGrams(static_cast<int64_t>(step.seq))));
+
+  Effect e = step.NewEffect();
+  e.time = date + "T00:00:00" + FormatUtcOffset(step.ctx->timezone_minutes);
+  Pools own(step, e, from, waste, hazards);
+  if (type == "generate") {
+    WL_RETURN_IF_ERROR(own.Grow(mass, kGenerated, date));
+    return step.txn->PutEffect(step.seq, e);
+  }
+  if (type == "utilize" || type == "dispose") {
+    WL_RETURN_IF_ERROR(own.Draw(mass, type, date).status());
+    return step.txn->PutEffect(step.seq, e);
+  }
+  WL_ASSIGN_OR_RETURN(std::string lot, own.Draw(mass, "dispatch", date));
+  step.txn->AddFlow(kPairFlows, PairDims(from, to, waste.code), date, kPairDispatched, mass);
+  if (type == "transfer") {
+    // A 台账 transfer is handed over: received in full the same day.
+    received = mass;
+    received_day = date;
+  }
+  Manifest line_view;
+  line_view.producer = from;
+  line_view.receiver = to;
+  ManifestLine line;
+  line.lot = lot;
+  line.waste = waste.code;
+  line.mass_g = mass;
+  line.received_g = received.value_or(0);
+  line_view.lines.push_back(line);
+  if (received) {
+    CountSettlement(*step.txn, line_view, received_day, +1);
+    if (*received > 0) {
+      Pools theirs(step, e, to, waste, hazards);
+      WL_RETURN_IF_ERROR(theirs.Grow(*received, kReceived, received_day));
+      const std::string_view treated = Treatment(method.value_or(""));
+      if (!treated.empty()) WL_RETURN_IF_ERROR(theirs.Draw(*received, treated, received_day).status());
+    }
+  }
+  WL_ASSIGN_OR_RETURN(auto number, r.OptStr("manifest"));
+  if (type == "manifest" && number) {
+    e.manifest = *number;
+    WL_ASSIGN_OR_RETURN(auto existing, step.txn->GetManifest(*number));
+    Manifest m;
+    if (existing) {
+      m = std::move(*existing);
+      if (!m.imported) {
+        return step.Refuse(fmt::format("manifest {} is a live manifest (dispatched at seq {})", *number,
+                                       m.dispatch_seq));
+      }
+      if (m.producer != from || m.receiver != to) {
+        return step.Refuse(fmt::format("manifest {} was imported from \"{}\" to \"{}\" (seq {}), not from \"{}\" to \"{}\"",
+                                       *number, m.producer, m.receiver, m.dispatch_seq, from, to));
+      }
+      for (const auto& l : m.lines) {
+        if (l.waste == waste.code) {
+          return step.Refuse(fmt::format(
+              "manifest {} already has a line for {} (imported at seq {}) with other figures", *number,
+              waste.code, m.dispatch_seq));
+        }
+      }
+    } else {
+      m.number = *number;
+      m.producer = from;
+      m.receiver = to;
+      m.carriers = carriers;
+      m.custody.push_back({from, step.seq});
+      m.dispatch_seq = step.seq;
+      m.imported = true;
+    }
+    m.lines.push_back(line);
+    if (received) m.receive_seq = step.seq;
+    m.status = m.receive_seq ? "received" : "dispatched";
+    WL_RETURN_IF_ERROR(step.txn->PutManifest(m));
+  }
+  return step.txn->PutEffect(step.seq, e);
+}
+
+}  // namespace wasteledger::domain

@@ -1,0 +1,236 @@
+// `wasteledger import` through the binary, on the messy GB18030 manifest
+// export of tests/cli/data (make_legacy_manifests.py says what it holds):
+// every good row in the ledger exactly once, every bad row in the errors
+// file with its reason, the balances equal to the file's own 合计 row,
+// re-imports and dry runs that change nothing, and a bad file or a bad key
+// refused with one line and the ledger untouched.
+#include <catch2/catch.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "cli/cli_fixture.h"
+
+namespace wasteledger::testing {
+namespace {
+
+using nlohmann::json;
+
+const std::string kFixture = std::string(WL_SOURCE_DIR) + "/tests/cli/data/legacy-manifests-gb18030.csv";
+// Party ids the import gives the companies of the fixture: the producers'
+// USCCs, and for the receivers (no USCC in the file) "legacy-" + 12 hex
+// digits of SHA-256 of the name.
+const std::string kFoundry = "91411081MA44X8Y7CG";  // 禹州市铸造有限公司
+const std::string kChem = "91411000MA45A1B2D5";     // 许昌市化工有限公司
+
+class ImportLedger : public CliLedger {
+ public:
+  RunResult Import(std::vector<std::string> extra, const std::string& file = kFixture) const {
+    std::vector<std::string> args = {"import", "--ledger", ledger, "--key", regulator_key, "--profile",
+                                     "cn-hw-manifest"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(file);
+    return Wl(args);
+  }
+  json Balance() const {
+    RunResult r = Wl({"report", "balance", "--ledger", ledger, "--from", "2023-01-01", "--to", "2023-12-31",
+                      "--format", "json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return json::parse(r.out);
+  }
+  std::string PartyNamed(const std::string& name) const {
+    RunResult r = Wl({"log", "--ledger", ledger});
+    REQUIRE(r.exit_code == 0);
+    for (const auto& line : SplitLines(Export())) {
+      json e = json::parse(line);
+      const json& st = e["statement"];
+      if (st["kind"] == "party" && st["body"]["name"] == name) return st["body"]["id"];
+    }
+    FAIL("no party named " << name);
+    return "";
+  }
+};
+
+int64_t Cell(const json& balance, const std::string& party, const std::string& waste, const std::string& col) {
+  for (const auto& row : balance["rows"]) {
+    if (row["party"] == party && row["waste"] == waste) return row[col].get<int64_t>();
+  }
+  FAIL("no balance row " << party << " " << waste);
+  return 0;
+}
+
+TEST_CASE("import: a messy GB18030 manifest export, good rows once, bad rows listed", "[cli][import]") {
+  ImportLedger l;
+  const std::string errors = l / "refused.csv";
+  RunResult r = l.Import({"--create-parties", "--errors", errors, "--max-errors", "10"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 5);  // imported, except the refused rows
+  CHECK(r.out.find("17 rows read: 10 imported, 1 duplicates skipped, 2 blank or total rows skipped, 4 "
+                   "refused") != std::string::npos);
+  CHECK(r.out.find("(gb18030)") != std::string::npos);
+  CHECK(r.out.find("imported 10 records under 1 seal") != std::string::npos);
+
+  // The errors file: exactly the four bad rows, with their physical lines,
+  // columns, values as written and the original text.
+  const std::string text = ReadFile(errors);
+  const auto lines = SplitLines(text);
+  REQUIRE(lines.size() == 5);
+  CHECK(lines[0] == "\xEF\xBB\xBF" "file,row,column,value,reason,original\r");
+  CHECK(lines[1].rfind("legacy-manifests-gb18030.csv,10,转移日期,2023-02-30,", 0) == 0);
+  CHECK(lines[2].rfind("legacy-manifests-gb18030.csv,15,转移数量（千克）,-50,", 0) == 0);
+  CHECK(lines[3].rfind("legacy-manifests-gb18030.csv,16,废物代码,900-006-99,", 0) == 0);
+  CHECK(lines[4].rfind("legacy-manifests-gb18030.csv,17,联单号,,", 0) == 0);
+  CHECK(lines[2].find("20234110000012,许昌市化工有限公司") != std::string::npos);
+
+  // Every good row is in the ledger exactly once, with its provenance.
+  size_t imports = 0, seals = 0;
+  uint64_t first_import = 0;
+  std::set<std::string> manifests;
+  for (const auto& line : SplitLines(l.Export())) {
+    const json st = json::parse(line)["statement"];
+    if (st["kind"] == "seal") {
+      ++seals;
+      CHECK(st["body"]["count"] == 10);
+      CHECK(st["body"]["source"]["file"] == "legacy-manifests-gb18030.csv");
+      CHECK(st["body"]["source"]["rows"] == 17);
+    }
+    if (st["kind"] != "import") continue;
+    if (imports++ == 0) first_import = json::parse(line)["seq"];
+    CHECK(st["body"]["source"]["sha256"].get<std::string>().size() == 64);
+    CHECK(manifests.insert(st["body"]["manifest"].get<std::string>()).second);
+  }
+  CHECK(imports == 10);
+  CHECK(seals == 1);
+
+  // The balances equal the file's own 合计 row: 11,400.5 kg transferred,
+  // 10,890.5 kg received (manifest ...08 has no receipt).
+  const json b = l.Balance();
+  CHECK(b["totals"]["dispatched_g"] == 11400500);
+  CHECK(b["totals"]["received_g"] == 10890500);
+  CHECK(b["in_transit_g"] == 450000);
+  CHECK(Cell(b, kFoundry, "900-249-08", "dispatched_g") == 2650500);
+  CHECK(Cell(b, kFoundry, "900-006-09", "dispatched_g") == 2450000);
+  CHECK(Cell(b, kChem, "900-300-34", "dispatched_g") == 2600000);
+  CHECK(Cell(b, kChem, "900-249-08", "dispatched_g") == 3700000);
+  const std::string recycler = l.PartyNamed("禹州市环保科技有限公司");
+  const std::string plant = l.PartyNamed("许昌市危废处置中心");
+  CHECK(recycler.rfind("legacy-", 0) == 0);
+  CHECK(Cell(b, recycler, "900-249-08", "received_g") == 6340500);
+  CHECK(Cell(b, recycler, "900-249-08", "utilized_g") == 6340500);  // R9 on every line
+  CHECK(Cell(b, plant, "900-300-34", "received_g") == 2550000);
+  CHECK(Cell(b, plant, "900-300-34", "disposed_g") == 2550000);     // D9
+  CHECK(Cell(b, plant, "900-006-09", "received_g") == 2000000);
+  // Nothing generated on record: the producers' stock goes below zero, kept
+  // and flagged (legacy data that breaks conservation is not refused).
+  CHECK(Cell(b, kFoundry, "900-249-08", "closing_g") == -2650500);
+
+  RunResult rec = Wl({"report", "reconcile", "--ledger", l.ledger, "--from", "2023-01-01", "--to", "2023-12-31",
+                      "--format", "json"});
+  REQUIRE(rec.exit_code == 0);
+  const json findings = json::parse(rec.out)["findings"];
+  std::map<std::string, int> rules;
+  for (const auto& f : findings) rules[f["rule"].get<std::string>()]++;
+  CHECK(rules["phantom-consumption"] == 4);   // two producers x two codes
+  CHECK(rules["unconfirmed-receipt"] == 1);   // ...08
+  CHECK(rules["quantity-discrepancy"] == 1);  // ...06: 50 kg of 1200 kg, no reason
+  CHECK(rules.count("unpermitted-receiver") == 0);
+  CHECK(rules.count("late-entry") == 0);
+
+  RunResult deep = Wl({"verify", "--ledger", l.ledger, "--deep"});
+  INFO(deep.err);
+  CHECK(deep.exit_code == 0);
+
+  SECTION("re-importing the file adds nothing") {
+    const std::string before = l.Export();
+    RunResult again = l.Import({"--create-parties", "--max-errors", "10", "--format", "json"});
+    CHECK(again.exit_code == 5);
+    const json s = json::parse(again.out);
+    CHECK(s["files"][0]["rows_duplicate"] == 11);
+    CHECK(s["files"][0]["rows_imported"] == 0);
+    CHECK(s["files"][0]["rows_refused"] == 4);
+    CHECK(s["entries"] == 0);
+    CHECK(s["parties_created"].empty());
+    CHECK(l.Export() == before);
+  }
+  SECTION("an imported entry is not voided") {
+    RunResult v = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--seq", std::to_string(first_import),
+                      "--reason", "x"});
+    CHECK(v.exit_code == 1);
+    CHECK(v.err.find("imported legacy record") != std::string::npos);
+  }
+}
+
+TEST_CASE("import: by default the first bad row stops it with nothing written", "[cli][import]") {
+  ImportLedger l;
+  const std::string before = l.Export();
+  RunResult r = l.Import({"--create-parties"});
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("legacy-manifests-gb18030.csv row 10, column 转移日期") != std::string::npos);
+  CHECK(r.err.find("nothing was imported") != std::string::npos);
+  CHECK(l.Export() == before);
+}
+
+TEST_CASE("import: --dry-run checks everything and writes nothing", "[cli][import]") {
+  ImportLedger l;
+  const std::string before = l.Export();
+  RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--dry-run"});
+  CHECK(r.exit_code == 5);
+  CHECK(r.out.find("dry run: 10 records would be imported and 5 parties registered") != std::string::npos);
+  CHECK(l.Export() == before);
+}
+
+TEST_CASE("import: unknown companies are refused rows without --create-parties", "[cli][import]") {
+  ImportLedger l;
+  const std::string errors = l / "refused.csv";
+  RunResult r = l.Import({"--errors", errors, "--max-errors", "0", "--format", "json"});
+  CHECK(r.exit_code == 5);
+  const json s = json::parse(r.out);
+  CHECK(s["files"][0]["rows_refused"] == 15);  // every row but the blank and total ones
+  CHECK(s["entries"] == 0);
+  // CSV doubles the quotes of the reason.
+  CHECK(ReadFile(errors).find("unknown producer \"\"禹州市铸造有限公司 (91411081MA44X8Y7CG)\"\"") !=
+        std::string::npos);
+}
+
+TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[cli][import]") {
+  ImportLedger l;
+  const std::string before = l.Export();
+  SECTION("missing required columns") {
+    const std::string f = l / "short.csv";
+    WriteFile(f, "联单编号,产生单位,接受单位\n20234110000001,甲,乙\n");
+    RunResult r = l.Import({"--create-parties"}, f);
+    CHECK(r.exit_code == 1);
+    CHECK(CountLines(r.err) == 1);
+    CHECK(r.err.find("missing required columns") != std::string::npos);
+    CHECK(r.err.find("转移量") != std::string::npos);
+  }
+  SECTION("not a spreadsheet") {
+    const std::string f = l / "photo.csv";
+    WriteFile(f, std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+    RunResult r = l.Import({}, f);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("not a CSV or XLSX file") != std::string::npos);
+  }
+  SECTION("GB18030 declared as UTF-8") {
+    RunResult r = l.Import({"--encoding", "utf-8"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("not valid UTF-8") != std::string::npos);
+  }
+  SECTION("a producer's key is not an importer") {
+    RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.producer_key, "--profile", "cn-hw-manifest",
+                      kFixture});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("not a regulator") != std::string::npos);
+  }
+  SECTION("no layout") {
+    RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, kFixture});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("--profile") != std::string::npos);
+  }
+  CHECK(l.Export() == before);
+}
+
+}  // namespace
+}  // namespace wasteledger::testing
