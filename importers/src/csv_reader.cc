@@ -62,7 +62,10 @@ uint64_t CountLineEnds(const char* p, const char* end) {
 class CsvSource final : public RowSource {
  public:
   CsvSource(std::string text, std::string encoding)
-      : owned_(std::move(text)), text_(owned_), encoding_(std::move(encoding)), delimiter_(SniffDelimiter(text_)) {}
+      : owned_(std::move(text)),
+        text_(owned_),
+        encoding_(std::move(encoding)),
+        delimiter_(SniffDelimiter(text_)) {}
   CsvSource(std::unique_ptr<internal::FileBytes> file, size_t skip)
       : file_(std::move(file)),
         text_(file_->bytes().substr(skip)),
@@ -107,9 +110,9 @@ class CsvSource final : public RowSource {
   std::string encoding_;
   std::string sheet_;
   char delimiter_;
-  size_t pos_ = 0;      // where the next record starts
-  uint64_t line_ = 1;   // the physical line at pos_
-  Status error_;        // once a record is malformed, every later call says so
+  size_t pos_ = 0;     // where the next record starts
+  uint64_t line_ = 1;  // the physical line at pos_
+  Status error_;       // once a record is malformed, every later call says so
   std::vector<Cell> spare_;
 };
 

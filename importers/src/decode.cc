@@ -69,9 +69,10 @@ Status Gb18030ToUtf8(std::string_view in, std::string& out, size_t& bad) {
     char* dst = out.data() + written;
     size_t dst_left = out.size() - written;
     const size_t rc = iconv(cd.get(), &src, &src_left, &dst, &dst_left);
+    const int err = errno;
     written = out.size() - dst_left;
     if (rc != static_cast<size_t>(-1)) break;
-    if (errno == E2BIG) {
+    if (err == E2BIG) {
       out.resize(out.size() * 2);
       continue;
     }
@@ -190,7 +191,8 @@ Result<Encoding> ParseEncoding(std::string_view name) {
   if (lower == "auto") return Encoding::kAuto;
   if (lower == "utf-8" || lower == "utf8") return Encoding::kUtf8;
   if (lower == "gb18030" || lower == "gbk") return Encoding::kGb18030;
-  return Status::InvalidArgument("unknown encoding \"" + std::string(name) + "\" (use auto, utf-8 or gb18030)");
+  return Status::InvalidArgument("unknown encoding \"" + std::string(name) +
+                                 "\" (use auto, utf-8 or gb18030)");
 }
 
 }  // namespace wasteledger::import

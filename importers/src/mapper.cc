@@ -11,6 +11,8 @@
 //   2. 台账: the quantity columns (a bad one is an error; none above zero
 //      is a skip, "no quantity");
 //   3. the other columns in column order: the first bad cell is the error.
+#include "wasteledger/import/mapper.h"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +23,6 @@
 #include <vector>
 
 #include "mapping_spec.h"
-#include "wasteledger/import/mapper.h"
 #include "wasteledger/import/values.h"
 
 namespace wasteledger::import {
@@ -88,6 +89,12 @@ void UpperAscii(std::string& s) {
 }
 
 bool IsTotalLabel(std::string_view text) {
+  // Quick rejection: every label holds 计 or starts with t or s.
+  const size_t first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos || text.size() > 48) return false;
+  const char c0 = static_cast<char>(text[first] | 0x20);
+  const bool full_width = static_cast<unsigned char>(text[first]) == 0xEF;
+  if (c0 != 't' && c0 != 's' && !full_width && text.find("计") == std::string_view::npos) return false;
   std::array<char, 48> buf{};
   size_t n = 0;
   std::string scratch;
@@ -145,7 +152,8 @@ void ExpandNumber(std::string& s) {
 // The state of one Map call.
 class RowMapper {
  public:
-  RowMapper(const mapping::PlanData& plan, const Row& row, RowError& error) : plan_(plan), row_(row), error_(error) {}
+  RowMapper(const mapping::PlanData& plan, const Row& row, RowError& error)
+      : plan_(plan), row_(row), error_(error) {}
 
   Mapper::Outcome Skip(const char* reason) {
     error_.reason = reason;
@@ -168,21 +176,33 @@ class RowMapper {
   // The skips of step 1; kRecords when the row is to be mapped.
   Mapper::Outcome Prefilter() {
     bool blank = true;
-    for (const Cell& c : row_.cells) blank = blank && IsBlankText(c.text);
+    for (const Cell& c : row_.cells) {
+      if (!IsBlankText(c.text)) {
+        blank = false;
+        break;
+      }
+    }
     if (blank) return Skip("blank row");
     for (size_t j = 0; j < 3 && j < row_.cells.size(); ++j) {
       if (IsTotalLabel(row_.cells[j].text)) return Skip("total row");
     }
-    bool heading = !plan_.bindings.empty();
-    bool any_value = false;
-    for (const Binding& b : plan_.bindings) {
-      const std::string_view v = NormalizeText(CellAt(row_, b.column).text, scratch_);
-      heading = heading && v == b.heading_norm;
-      any_value = any_value || (!v.empty() && !IsPlaceholder(v));
+    if (!plan_.bindings.empty()) {
+      bool heading = true;
+      for (const Binding& b : plan_.bindings) {
+        if (NormalizeText(CellAt(row_, b.column).text, scratch_) != b.heading_norm) {
+          heading = false;
+          break;
+        }
+      }
+      if (heading) return Skip("repeated heading row");
     }
-    if (heading) return Skip("repeated heading row");
-    if (!any_value) return Skip("no values in the mapped columns");
-    return Mapper::Outcome::kRecords;
+    for (const Binding& b : plan_.bindings) {
+      const std::string& text = CellAt(row_, b.column).text;
+      if (IsBlankText(text)) continue;
+      if (text.size() <= 16 && IsPlaceholder(NormalizeText(text, scratch_))) continue;
+      return Mapper::Outcome::kRecords;
+    }
+    return Skip("no values in the mapped columns");
   }
 
   // The per-row unit (a 计量单位 column), if the row gives one.
@@ -293,8 +313,7 @@ class RowMapper {
       Set(nullptr, c.field, c.value, Cell::Kind::kText, r);
     }
     for (const Binding& b : plan_.bindings) {
-      const mapping::FieldInfo& info = mapping::Info(b.field);
-      if (info.quantity || b.field == Field::kUnit) continue;
+      if (b.info->quantity || b.field == Field::kUnit) continue;
       const Cell& cell = CellAt(row_, b.column);
       if (cell.kind == Cell::Kind::kError) return Error(b, "spreadsheet error value");
       const std::string_view v = NormalizeText(cell.text, scratch_);
@@ -328,14 +347,15 @@ class RowMapper {
     size_t n = 0;
     for (std::string_view rest = carrier_uscc_, code = NextName(rest); !code.empty(); code = NextName(rest)) {
       if (n == r.carriers.size()) {
-        return Error(*carrier_uscc_binding_, std::to_string(r.carriers.size()) + " carriers but more credit codes");
+        return Error(*carrier_uscc_binding_,
+                     std::to_string(r.carriers.size()) + " carriers but more credit codes");
       }
       r.carriers[n].uscc.assign(code);
       UpperAscii(r.carriers[n++].uscc);
     }
     if (n != r.carriers.size()) {
-      return Error(*carrier_uscc_binding_,
-                   std::to_string(r.carriers.size()) + " carriers but " + std::to_string(n) + " credit codes");
+      return Error(*carrier_uscc_binding_, std::to_string(r.carriers.size()) + " carriers but " +
+                                               std::to_string(n) + " credit codes");
     }
     return true;
   }
@@ -375,7 +395,7 @@ class RowMapper {
       Record& r = out[--k];
       if (k > 0) r = base;
       const Binding& b = plan_.bindings[plan_.quantities[q]];
-      r.type = mapping::Info(b.field).type;
+      r.type = b.info->type;
       r.mass_g = grams[q];
       r.column = b.heading;
       if (r.type != RecordType::kTransfer) ClearParty(r.to);

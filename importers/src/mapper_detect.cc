@@ -47,7 +47,7 @@ struct Match {
   std::optional<MassUnit> unit;
   std::string unit_text;
   Field field = Field::kCount;
-  int rank = -1;  // 0 primary, 1 fallback, 2 contains
+  int rank = -1;                              // 0 primary, 1 fallback, 2 contains
   const mapping::ColumnRule* rule = nullptr;  // mapping files
   std::string ignored;  // why the column is not used ("" when it is, or for plain unknown headings)
 };
@@ -79,15 +79,16 @@ std::string Compact(std::string_view s, bool drop_brackets) {
 }
 
 size_t CodePoints(std::string_view s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 bool IsPartyName(Field f) { return f == Field::kFromName || f == Field::kToName || f == Field::kCarrier; }
 
 Field UsccOf(Field party) {
-  return party == Field::kToName ? Field::kToUscc : party == Field::kCarrier ? Field::kCarrierUscc : Field::kFromUscc;
+  return party == Field::kToName    ? Field::kToUscc
+         : party == Field::kCarrier ? Field::kCarrierUscc
+                                    : Field::kFromUscc;
 }
 
 const mapping::ProfileField* ProfileFieldOf(const MappingSpec& spec, Field f) {
@@ -151,8 +152,10 @@ void ClassifyProfileHeading(const MappingSpec& spec, Match& m) {
   }
 }
 
+// Messages and Describe show headings normalised: a heading cell with a
+// line break in it still makes one line.
 std::string ColumnRef(const Match& m) {
-  return Quote(m.heading) + " (column " + mapping::ColumnLetters(m.column) + ")";
+  return Quote(m.norm) + " (column " + mapping::ColumnLetters(m.column) + ")";
 }
 
 Candidate ClassifyProfileRow(const MappingSpec& spec, const Row& row) {
@@ -184,7 +187,8 @@ Candidate ClassifyProfileRow(const MappingSpec& spec, const Row& row) {
   std::array<int, mapping::kFieldCount> best{};
   best.fill(99);
   for (const Match& m : c.cells) {
-    if (m.field != Field::kCount) best[static_cast<size_t>(m.field)] = std::min(best[static_cast<size_t>(m.field)], m.rank);
+    if (m.field != Field::kCount)
+      best[static_cast<size_t>(m.field)] = std::min(best[static_cast<size_t>(m.field)], m.rank);
   }
   std::array<const Match*, mapping::kFieldCount> first{};
   for (Match& m : c.cells) {
@@ -235,14 +239,13 @@ Candidate ClassifyMappingRow(const MappingSpec& spec, const Row& row) {
     m.heading = row.cells[j].text;
     m.norm = NormalizeText(m.heading);
     if (m.norm.empty()) continue;
-    const std::string compact = Compact(m.norm, false);
+    const std::string compact = mapping::WithoutSpaces(m.norm);
     for (const mapping::ColumnRule& rule : spec.columns) {
-      if (rule.key != m.norm && Compact(rule.key, false) != compact) continue;
+      if (rule.key != m.norm && mapping::WithoutSpaces(rule.key) != compact) continue;
       m.rule = &rule;
       m.field = rule.field;
-      const HeadingParts parts = SplitHeading(m.norm);
-      m.unit = rule.unit ? rule.unit : parts.unit;
-      if (!rule.unit) m.unit_text = std::string(parts.unit_text);
+      // LoadMapping has checked that a unit part of the heading is a mass unit.
+      m.unit = rule.unit ? rule.unit : SplitHeading(rule.key).unit;
       break;
     }
     c.cells.push_back(std::move(m));
@@ -284,8 +287,9 @@ bool RequiredField(const MappingSpec& spec, Field f) {
   return f == Field::kDate || f == Field::kFromName || f == Field::kWaste;
 }
 
-std::string DescribeLine(const MappingSpec& spec, const Match& m, const mapping::PlanData& plan, const Binding* b) {
-  std::string line = m.heading + " -> ";
+std::string DescribeLine(const MappingSpec& spec, const Match& m, const mapping::PlanData& plan,
+                         const Binding* b) {
+  std::string line = m.norm + " -> ";
   if (b == nullptr) {
     line += "ignored";
     if (!m.ignored.empty()) line += " (" + m.ignored + ")";
@@ -293,10 +297,10 @@ std::string DescribeLine(const MappingSpec& spec, const Match& m, const mapping:
   }
   line += std::string(Info(b->field).name);
   if (Info(b->field).mass) {
-    std::string unit = b->unit ? UnitName(*b->unit)
+    std::string unit = b->unit              ? UnitName(*b->unit)
                        : plan.constant_unit ? std::string(UnitName(*plan.constant_unit)) + ", constant"
                                             : "t, default";
-    if (plan.unit_column) unit += "; a unit in " + plan.bindings[*plan.unit_column].heading + " overrides";
+    if (plan.unit_column) unit += "; a unit in " + plan.bindings[*plan.unit_column].heading_norm + " overrides";
     line += " (" + unit + ")";
   } else if (b->format != nullptr) {
     line += " (format " + b->format->pattern() + ")";
@@ -333,8 +337,8 @@ Result<Mapper> Mapper::Detect(std::shared_ptr<const MappingSpec> spec, const std
     }
   }
   if (spec->heading_row && !heading_row_seen) {
-    return Status::InvalidArgument("heading_row " + std::to_string(*spec->heading_row) + " is not among the first " +
-                                   std::to_string(n) + " rows");
+    return Status::InvalidArgument("heading_row " + std::to_string(*spec->heading_row) +
+                                   " is not among the first " + std::to_string(n) + " rows");
   }
   if (!chosen) {
     std::string message = "missing required columns: ";
@@ -342,7 +346,8 @@ Result<Mapper> Mapper::Detect(std::shared_ptr<const MappingSpec> spec, const std
       message += Join(closest->missing) + " (closest heading row: line " +
                  std::to_string(first_rows[closest_index].number) + ")";
     } else {
-      Candidate empty = spec->is_profile ? ClassifyProfileRow(*spec, Row{}) : ClassifyMappingRow(*spec, Row{});
+      Candidate empty =
+          spec->is_profile ? ClassifyProfileRow(*spec, Row{}) : ClassifyMappingRow(*spec, Row{});
       message += Join(empty.missing) + " (no heading row among the first " + std::to_string(n) + " rows)";
     }
     return Status::InvalidArgument(message);
@@ -363,11 +368,11 @@ Result<Mapper> Mapper::Detect(std::shared_ptr<const MappingSpec> spec, const std
     const mapping::FieldInfo& info = Info(m.field);
     if (info.mass && !m.unit && !m.unit_text.empty()) {
       return Status::InvalidArgument("heading " + ColumnRef(m) + ": " + Quote(m.unit_text) +
-                                     " is not a mass unit (use t, kg or g" +
-                                     (spec->is_profile ? ", or a mapping file" : ", or give \"unit\"") + ")");
+                                     " is not a mass unit (use t, kg or g, or a mapping file)");
     }
     Binding b;
     b.field = m.field;
+    b.info = &info;
     b.column = m.column;
     b.heading = m.heading;
     b.heading_norm = m.norm;
@@ -393,7 +398,7 @@ Result<Mapper> Mapper::Detect(std::shared_ptr<const MappingSpec> spec, const std
   for (const mapping::Constant& c : plan.constants) {
     plan.describe.push_back("(constant) " + std::string(Info(c.field).name) + " = " + c.value);
   }
-  *heading_index = chosen_index;
+  if (heading_index != nullptr) *heading_index = chosen_index;
   return mapper;
 }
 

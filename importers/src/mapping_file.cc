@@ -39,8 +39,21 @@ class Loader {
  public:
   explicit Loader(std::string_view file) : file_(file) {}
 
+  // One line: control characters in the path (a key may hold "\n") are
+  // written as \uXXXX.
   Status Fail(const std::string& path, const std::string& problem) const {
-    return Status::InvalidArgument(file_ + ": " + (path.empty() ? "" : path + ": ") + problem);
+    std::string where;
+    for (char c : path) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        where += "\\u00";
+        where += kHex[(c >> 4) & 0xF];
+        where += kHex[c & 0xF];
+      } else {
+        where += c;
+      }
+    }
+    return Status::InvalidArgument(file_ + ": " + (where.empty() ? "" : where + ": ") + problem);
   }
 
   Result<std::shared_ptr<const MappingSpec>> Load(std::string_view json_text) {
@@ -53,10 +66,12 @@ class Loader {
       bool known = false;
       for (std::string_view k : kKnown) known = known || key == k;
       if (!known) {
-        return Fail(key, "unknown member (known: record, heading_row, date_format, columns, constants, "
-                         "description)");
+        return Fail(key,
+                    "unknown member (known: record, heading_row, date_format, columns, constants, "
+                    "description)");
       }
-      if ((key == "description" || key == "$schema") && !value.is_string()) return Fail(key, "must be a string");
+      if ((key == "description" || key == "$schema") && !value.is_string())
+        return Fail(key, "must be a string");
     }
     auto spec = std::make_shared<MappingSpec>();
     spec->name = file_;
@@ -128,7 +143,8 @@ class Loader {
         if (!value["field"].is_string()) return Fail(field_path, "must be a string");
         field_name = value["field"].get<std::string>();
       } else {
-        return Fail(path, "must be a field name or an object {\"field\": ..., \"unit\"?: ..., \"format\"?: ...}");
+        return Fail(path,
+                    "must be a field name or an object {\"field\": ..., \"unit\"?: ..., \"format\"?: ...}");
       }
       const std::optional<Field> field = mapping::FieldByName(field_name, spec.kind);
       if (!field) return Fail(field_path, UnknownField(field_name, spec.kind));
@@ -136,20 +152,31 @@ class Loader {
       const mapping::FieldInfo& info = Info(*field);
       if (value.is_object() && value.contains("unit")) {
         const Json& u = value["unit"];
-        if (!info.mass) return Fail(path + ".unit", "only mass columns take a unit (" + field_name + " is not one)");
+        if (!info.mass)
+          return Fail(path + ".unit", "only mass columns take a unit (" + field_name + " is not one)");
         if (u.is_string()) rule.unit = ParseUnitName(u.get<std::string>());
         if (!rule.unit) return Fail(path + ".unit", "unknown unit " + Quoted(u) + " (use t, kg or g)");
       }
+      if (info.mass && !rule.unit) {
+        const HeadingParts parts = SplitHeading(rule.key);
+        if (!parts.unit && !parts.unit_text.empty()) {
+          return Fail(path, "\"" + std::string(parts.unit_text) +
+                                "\" in the heading is not a mass unit: give \"unit\" (t, kg or g)");
+        }
+      }
       if (value.is_object() && value.contains("format")) {
         const Json& f = value["format"];
-        if (!info.date) return Fail(path + ".format", "only date columns take a format (" + field_name + " is not one)");
+        if (!info.date)
+          return Fail(path + ".format", "only date columns take a format (" + field_name + " is not one)");
         if (!f.is_string()) return Fail(path + ".format", "must be a string such as \"%d.%m.%Y\"");
         Result<DateFormat> format = DateFormat::Compile(f.get<std::string>());
         if (!format.ok()) return Fail(path + ".format", format.status().message());
         rule.format = std::move(*format);
       }
       for (const mapping::ColumnRule& other : spec.columns) {
-        if (other.key == rule.key) return Fail(path, "the same heading as \"" + other.heading + "\"");
+        if (mapping::WithoutSpaces(other.key) == mapping::WithoutSpaces(rule.key)) {
+          return Fail(path, "the same heading as \"" + other.heading + "\"");
+        }
         if (other.field == rule.field && !info.quantity) {
           return Fail(path, "field " + field_name + " is already mapped by column \"" + other.heading + "\"");
         }
@@ -174,13 +201,14 @@ class Loader {
       if (info.mass) return Fail(path, "a quantity cannot be a constant");
       if (!value.is_string()) return Fail(path, "must be a string");
       for (const mapping::ColumnRule& rule : spec.columns) {
-        if (rule.field == *field) return Fail(path, name + " is also mapped by column \"" + rule.heading + "\"");
+        if (rule.field == *field)
+          return Fail(path, name + " is also mapped by column \"" + rule.heading + "\"");
       }
       mapping::Constant constant{*field, NormalizeText(value.get<std::string>())};
       if (constant.value.empty()) return Fail(path, "empty");
       if (info.date) {
-        Result<std::string> date = ParseDate(constant.value, Cell::Kind::kText, nullptr,
-                                             spec.kind == RecordKind::kLedger);
+        Result<std::string> date =
+            ParseDate(constant.value, Cell::Kind::kText, nullptr, spec.kind == RecordKind::kLedger);
         if (!date.ok()) return Fail(path, date.status().message());
         constant.value = *date;
       } else if (*field == Field::kHazards) {
@@ -228,7 +256,9 @@ class Loader {
            " records (known: " + mapping::FieldNames(kind) + ")";
   }
 
-  static std::string Quoted(const Json& v) { return v.is_string() ? "\"" + v.get<std::string>() + "\"" : v.dump(); }
+  static std::string Quoted(const Json& v) {
+    return v.is_string() ? "\"" + v.get<std::string>() + "\"" : v.dump();
+  }
 
   std::string file_;
 };

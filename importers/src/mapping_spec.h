@@ -115,16 +115,22 @@ struct Constant {
 // A column of the heading row that the plan reads.
 struct Binding {
   Field field = Field::kCount;
+  const FieldInfo* info = nullptr;  // Info(field)
   size_t column = 0;
-  std::string heading;       // as written in the file
-  std::string heading_norm;  // NormalizeText(heading), to spot repeated heading rows
-  std::optional<MassUnit> unit;          // declared by the heading or the mapping file
-  const DateFormat* format = nullptr;    // explicit date format, owned by the spec
+  std::string heading;                 // as written in the file
+  std::string heading_norm;            // NormalizeText(heading), to spot repeated heading rows
+  std::optional<MassUnit> unit;        // declared by the heading or the mapping file
+  const DateFormat* format = nullptr;  // explicit date format, owned by the spec
   bool required = false;
 };
 
 // Quantity columns one 台账 row may have (so Map can keep them on the stack).
 inline constexpr size_t kMaxQuantityColumns = 32;
+
+// `s` without its spaces: a mapping file's heading matches a cell when both
+// are equal normalised, or equal without spaces (and LoadMapping refuses two
+// headings equal this way).
+std::string WithoutSpaces(std::string_view s);
 
 // "A", "B", ..., "Z", "AA", ... for the 0-based column index.
 std::string ColumnLetters(size_t index);
@@ -145,8 +151,8 @@ struct MappingSpec {
   // Mapping files.
   std::vector<mapping::ColumnRule> columns;
   std::vector<mapping::Constant> constants;
-  std::optional<uint64_t> heading_row;       // the file line / sheet row of the headings
-  std::optional<DateFormat> date_format;     // for date columns without their own
+  std::optional<uint64_t> heading_row;    // the file line / sheet row of the headings
+  std::optional<DateFormat> date_format;  // for date columns without their own
 };
 
 namespace mapping {
@@ -155,10 +161,10 @@ namespace mapping {
 struct PlanData {
   std::shared_ptr<const MappingSpec> spec;
   bool ledger = false;
-  std::vector<Binding> bindings;        // in column order
-  std::vector<size_t> quantities;       // indexes into bindings (台账 quantity columns)
-  std::optional<size_t> unit_column;    // index into bindings of the per-row unit column
-  std::vector<Constant> constants;      // applied to every record
+  std::vector<Binding> bindings;          // in column order
+  std::vector<size_t> quantities;         // indexes into bindings (台账 quantity columns)
+  std::optional<size_t> unit_column;      // index into bindings of the per-row unit column
+  std::vector<Constant> constants;        // applied to every record
   std::optional<MassUnit> constant_unit;  // a "unit" constant
   std::vector<std::string> describe;
 };

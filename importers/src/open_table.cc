@@ -53,7 +53,9 @@ bool ReadAll(int fd, std::string& out) {
 namespace internal {
 
 Result<std::unique_ptr<FileBytes>> FileBytes::Read(const std::string& path) {
-  const auto fail = [&path](int err) { return Status::IOError("cannot read " + path + ": " + std::strerror(err)); };
+  const auto fail = [&path](int err) {
+    return Status::IOError("cannot read " + path + ": " + std::strerror(err));
+  };
   const Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return fail(errno);
   struct stat st;
@@ -82,14 +84,16 @@ FileBytes::~FileBytes() {
 
 }  // namespace internal
 
-Result<std::unique_ptr<RowSource>> OpenTable(const std::string& path, Encoding encoding, std::string_view sheet) {
+Result<std::unique_ptr<RowSource>> OpenTable(const std::string& path, Encoding encoding,
+                                             std::string_view sheet) {
   WL_ASSIGN_OR_RETURN(std::unique_ptr<internal::FileBytes> file, internal::FileBytes::Read(path));
   const std::string_view bytes = file->bytes();
   if (bytes.starts_with("PK\x03\x04")) return OpenXlsx(std::string(bytes), sheet);
   // One pass checks UTF-8 and finds NUL bytes up to where UTF-8 breaks.
   const internal::Utf8Scan scan = internal::ScanUtf8(bytes);
   const bool utf8 = scan.invalid == bytes.size();
-  if (scan.nul || (!utf8 && std::memchr(bytes.data() + scan.invalid, '\0', bytes.size() - scan.invalid) != nullptr)) {
+  if (scan.nul ||
+      (!utf8 && std::memchr(bytes.data() + scan.invalid, '\0', bytes.size() - scan.invalid) != nullptr)) {
     // Say what it probably is when the signature is a common one.
     if (bytes.starts_with("\xD0\xCF\x11\xE0")) {
       return Status::InvalidArgument("not a CSV or XLSX file (an old .xls workbook? save it as .xlsx)");

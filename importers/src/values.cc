@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -15,8 +16,12 @@ namespace {
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAsciiAlnum(char c) { return IsDigit(c) || IsAsciiAlpha(c); }
-bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
-unsigned char Byte(std::string_view s, size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0; }
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+unsigned char Byte(std::string_view s, size_t i) {
+  return i < s.size() ? static_cast<unsigned char>(s[i]) : 0;
+}
 
 std::string_view TrimAsciiSpaces(std::string_view s) {
   while (!s.empty() && IsAsciiSpace(s.front())) s.remove_prefix(1);
@@ -50,16 +55,46 @@ char FullWidthAt(std::string_view s, size_t i) {
   return 0;
 }
 
+// Bytes that may start something NormalizeText changes: ASCII whitespace and
+// controls, and the lead bytes of U+00A0 (C2), U+3000 (E3) and the
+// full-width forms (EF). Everything else is copied as it is.
+constexpr std::array<bool, 256> kMaybeSpecial = [] {
+  std::array<bool, 256> t{};
+  for (size_t b = 0; b <= 0x20; ++b) t[b] = true;
+  t[0xC2] = t[0xE3] = t[0xEF] = true;
+  return t;
+}();
+
+// Eight bytes at a time: whether any byte of `x` is below 0x21 or one of
+// C2, E3, EF (the bytes kMaybeSpecial flags).
+bool MaybeSpecialWord(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
+  const bool below = ((x - kOnes * 0x21) & ~x & kHigh) != 0;
+  return below || has_zero(x ^ (kOnes * 0xC2)) || has_zero(x ^ (kOnes * 0xE3)) ||
+         has_zero(x ^ (kOnes * 0xEF));
+}
+
 // True when `s` (trimmed of ASCII whitespace) is already normalised.
 bool IsNormalized(std::string_view s) {
-  for (size_t i = 0; i < s.size(); ++i) {
+  const size_t n = s.size();
+  size_t i = 0;
+  // Skip whole words without a flagged byte (most of a Chinese or ASCII text).
+  for (; i + 8 <= n; i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, s.data() + i, 8);
+    if (MaybeSpecialWord(word)) break;
+  }
+  for (; i < n; ++i) {
     const auto b = static_cast<unsigned char>(s[i]);
+    if (!kMaybeSpecial[b]) continue;
     if (b == ' ') {
-      if (Byte(s, i + 1) == ' ') return false;
+      if (i + 1 < n && s[i + 1] == ' ') return false;
     } else if (b < 0x20) {
       if (IsAsciiSpace(static_cast<char>(b))) return false;
-    } else if (b == 0xEF || b == 0xE3 || b == 0xC2) {
-      if (SpaceAt(s, i) != 0 || FullWidthAt(s, i) != 0) return false;
+    } else if (SpaceAt(s, i) != 0 || FullWidthAt(s, i) != 0) {
+      return false;
     }
   }
   return true;
@@ -72,6 +107,15 @@ size_t NormalizeInto(std::string_view s, char* out) {
   size_t n = 0;
   bool pending_space = false;
   for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (!kMaybeSpecial[b]) {
+      if (pending_space) {
+        out[n++] = ' ';
+        pending_space = false;
+      }
+      out[n++] = s[i++];
+      continue;
+    }
     if (const size_t len = SpaceAt(s, i); len != 0) {
       pending_space = n > 0;
       i += len;
@@ -213,7 +257,8 @@ HeadingParts SplitHeading(std::string_view s) {
     if (s.size() < p.close.size() || s.substr(s.size() - p.close.size()) != p.close) continue;
     const size_t open = s.rfind(p.open);
     if (open == std::string_view::npos) break;
-    std::string_view inside = s.substr(open + p.open.size(), s.size() - p.close.size() - open - p.open.size());
+    std::string_view inside =
+        s.substr(open + p.open.size(), s.size() - p.close.size() - open - p.open.size());
     inside = TrimSpaces(inside);
     if (constexpr std::string_view kUnitWord = "单位"; inside.substr(0, kUnitWord.size()) == kUnitWord) {
       inside = TrimSpaces(inside.substr(kUnitWord.size()));
@@ -293,8 +338,8 @@ Result<int64_t> ParseMass(std::string_view text, MassUnit unit, Cell::Kind kind)
   if (!rest.empty()) {
     const char c = rest[0];
     if (IsDigit(c) || c == '.' || c == ',' || c == '-' || c == '+') return MassError("not a number");
-    const bool exponent_like = (c == 'e' || c == 'E') && rest.size() > 1 &&
-                               (IsDigit(rest[1]) || rest[1] == '-' || rest[1] == '+');
+    const bool exponent_like =
+        (c == 'e' || c == 'E') && rest.size() > 1 && (IsDigit(rest[1]) || rest[1] == '-' || rest[1] == '+');
     if (exponent_like) return MassError("not a number");
     const std::optional<MassUnit> own = ParseUnitName(rest);
     if (!own) {

@@ -23,16 +23,21 @@
 namespace wasteledger::import {
 namespace {
 
-constexpr size_t kMaxPartSize = size_t{2} << 30;  // 2 GiB: a zip bomb stops here
-constexpr uint64_t kMaxColumns = 16384;           // XFD, Excel's last column
+constexpr size_t kMaxPartSize = size_t{2} << 30;    // 2 GiB: a zip bomb stops here
+constexpr size_t kMaxItemSize = size_t{256} << 20;  // one <row> or <si>, 256 MiB
+constexpr size_t kChunk = size_t{1} << 20;          // read from the zip at a time
+
+// What ElementScanner reads at a time: kChunk, or less in tests and fuzzing
+// (internal::SetXlsxChunkSize) so that elements straddle chunk boundaries.
+size_t g_scan_chunk = kChunk;
+constexpr uint64_t kMaxColumns = 16384;  // XFD, Excel's last column
 
 Status NotWorkbook(const std::string& why) { return Status::InvalidArgument("not an XLSX workbook: " + why); }
 
 // An element or attribute name without its namespace prefix.
-std::string_view LocalName(const char* name) {
-  const std::string_view n(name);
-  const size_t colon = n.find(':');
-  return colon == std::string_view::npos ? n : n.substr(colon + 1);
+std::string_view LocalName(std::string_view name) {
+  const size_t colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
 
 pugi::xml_node Child(pugi::xml_node node, std::string_view local) {
@@ -187,28 +192,29 @@ class Archive {
       if (zip_ == nullptr) zip_source_free(source);
     }
     Status s;
-    if (zip_ == nullptr) s = NotWorkbook(std::string("not a zip archive (") + zip_error_strerror(&error) + ")");
+    if (zip_ == nullptr) {
+      s = NotWorkbook(std::string("not a zip archive (") + zip_error_strerror(&error) + ")");
+    }
     zip_error_fini(&error);
     return s;
   }
 
   bool Has(const std::string& name) const { return zip_name_locate(zip_, name.c_str(), ZIP_FL_NOCASE) >= 0; }
 
+  // Opens part `name` for reading; NotFound when the archive has no such part.
+  Status OpenPart(const std::string& name, zip_file_t*& file) const {
+    const zip_int64_t index = zip_name_locate(zip_, name.c_str(), ZIP_FL_NOCASE);
+    if (index < 0) return Status::NotFound("no part " + name);
+    file = zip_fopen_index(zip_, static_cast<zip_uint64_t>(index), 0);
+    if (file == nullptr) return NotWorkbook("cannot open " + name + " (" + zip_strerror(zip_) + ")");
+    return Status::Ok();
+  }
+
   // Reads part `name` into `out`; NotFound when the archive has no such part.
   Status Read(const std::string& name, std::string& out) const {
     out.clear();
-    const zip_int64_t index = zip_name_locate(zip_, name.c_str(), ZIP_FL_NOCASE);
-    if (index < 0) return Status::NotFound("no part " + name);
-    zip_stat_t st;
-    zip_stat_init(&st);
-    // The stored size is only a hint (a damaged archive may lie): reserve
-    // up to 64 MiB from it and let the string grow past that.
-    if (zip_stat_index(zip_, static_cast<zip_uint64_t>(index), 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) != 0) {
-      out.reserve(static_cast<size_t>(std::min<zip_uint64_t>(st.size, zip_uint64_t{64} << 20)));
-    }
-    zip_file_t* file = zip_fopen_index(zip_, static_cast<zip_uint64_t>(index), 0);
-    if (file == nullptr) return NotWorkbook("cannot open " + name + " (" + zip_strerror(zip_) + ")");
-    constexpr size_t kChunk = 1 << 16;
+    zip_file_t* file = nullptr;
+    WL_RETURN_IF_ERROR(OpenPart(name, file));
     Status s;
     for (;;) {
       const size_t used = out.size();
@@ -268,7 +274,8 @@ Status ReadRelationships(const Archive& zip, const std::string& part, std::vecto
 }
 
 bool TypeIs(const std::string& type, std::string_view suffix) {
-  return type.size() > suffix.size() && type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+  return type.size() > suffix.size() &&
+         type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0 &&
          type[type.size() - suffix.size() - 1] == '/';
 }
 
@@ -306,17 +313,219 @@ bool ParseUint(std::string_view s, uint64_t& out) {
   return true;
 }
 
-class XlsxSource final : public RowSource {
- public:
-  XlsxSource(std::string sheet_name, std::string part, std::string xml, std::vector<std::string> strings)
-      : sheet_(std::move(sheet_name)), part_(std::move(part)), xml_(std::move(xml)), strings_(std::move(strings)) {}
+// One piece of markup: a start, end or empty-element tag, or anything else
+// (comment, CDATA, processing instruction, DOCTYPE).
+enum class TagKind { kStart, kEnd, kEmpty, kOther };
 
-  Status Init() {
-    WL_RETURN_IF_ERROR(ParseXml(xml_, part_, doc_));
-    const pugi::xml_node data = Child(doc_.document_element(), "sheetData");
-    if (data) next_ = Child(data, "row");
+// Reads the markup that starts at s[i] == '<': its kind, name and the
+// offset just past it. False when `s` ends first (and more may come: with
+// `eof`, a short tail is read as it is).
+bool ReadTag(std::string_view s, size_t i, bool eof, TagKind& kind, std::string_view& name, size_t& end) {
+  const std::string_view rest = s.substr(i);
+  if (rest.size() < 9 && !eof) return false;  // "<![CDATA[" must be told from "<!DOCTYPE"
+  const auto skip_to = [&](std::string_view close, size_t from) {
+    const size_t at = s.find(close, from);
+    if (at == std::string_view::npos) return false;
+    end = at + close.size();
+    return true;
+  };
+  kind = TagKind::kOther;
+  name = {};
+  if (rest.starts_with("<!--")) return skip_to("-->", i + 4);
+  if (rest.starts_with("<![CDATA[")) return skip_to("]]>", i + 9);
+  if (rest.starts_with("<?")) return skip_to("?>", i + 2);
+  if (rest.starts_with("<!")) return skip_to(">", i + 2);
+  const bool closing = rest.starts_with("</");
+  size_t j = i + (closing ? 2 : 1);
+  const size_t name_start = j;
+  while (j < s.size() && s[j] != '>' && s[j] != '/' && s[j] != ' ' && s[j] != '\t' && s[j] != '\r' &&
+         s[j] != '\n') {
+    ++j;
+  }
+  name = s.substr(name_start, j - name_start);
+  // To the closing '>', stepping over quoted attribute values (which may
+  // hold '>' and '/').
+  for (; j < s.size(); ++j) {
+    const char c = s[j];
+    if (c == '"' || c == '\'') {
+      j = s.find(c, j + 1);
+      if (j == std::string_view::npos) return false;
+    } else if (c == '>') {
+      end = j + 1;
+      kind = closing ? TagKind::kEnd : s[j - 1] == '/' ? TagKind::kEmpty : TagKind::kStart;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Cuts a part into elements as it is decompressed, a chunk at a time: the
+// <row>s of a sheet's <sheetData>, the <si>s of the shared strings' <sst>.
+// Memory then holds a chunk and one element rather than the part: a DOM of
+// a million-row sheet takes gigabytes. Each element is parsed on its own.
+class ElementScanner {
+ public:
+  // `item` elements inside the `container` element; both do not nest.
+  ElementScanner(zip_file_t* file, std::string_view container, std::string_view item)
+      : file_(file), container_(container), item_(item) {}
+  ~ElementScanner() { zip_fclose(file_); }
+  ElementScanner(const ElementScanner&) = delete;
+  ElementScanner& operator=(const ElementScanner&) = delete;
+
+  // The next item element's bytes in `begin`/`size` (writable, valid until
+  // the next call), or false after the last. The error messages are
+  // phrases for the caller to place.
+  Result<bool> Next(char*& begin, size_t& size) {
+    for (;;) {
+      size_t start = 0, stop = 0;
+      const Step step = state_ == State::kDone ? Step::kDone : Scan(start, stop);
+      if (step == Step::kRow) {
+        begin = buf_.data() + start;
+        size = stop - start;
+        return true;
+      }
+      if (step == Step::kDone) return false;
+      if (eof_) {
+        if (state_ == State::kBeforeData) return false;  // no container (a chart sheet): no items
+        if (in_item_) return Status::InvalidArgument("the XML ends inside a <" + std::string(item_) + ">");
+        return Status::InvalidArgument("the XML ends before </" + std::string(container_) + ">");
+      }
+      WL_RETURN_IF_ERROR(Refill());
+    }
+  }
+
+ private:
+  enum class State { kBeforeData, kInData, kDone };
+  enum class Step { kRow, kMore, kDone };
+
+  // Looks for the next whole item from pos_; kMore when the buffer ends
+  // first. pos_ then stays at the markup to read again after a refill, or
+  // at the item's start (in_item_), with scan_ where its end tag is sought
+  // from, so a long item is not scanned again from its start at each chunk.
+  Step Scan(size_t& start, size_t& stop) {
+    const std::string_view s = buf_;
+    TagKind kind;
+    std::string_view name;
+    size_t end = 0;
+    while (!in_item_) {
+      const size_t lt = s.find('<', pos_);
+      if (lt == std::string_view::npos) {
+        pos_ = s.size();  // text between tags
+        return Step::kMore;
+      }
+      pos_ = lt;
+      if (!ReadTag(s, lt, eof_, kind, name, end)) return Step::kMore;
+      const std::string_view local = LocalName(name);
+      if (state_ == State::kBeforeData) {
+        if (local == container_ && kind == TagKind::kStart) state_ = State::kInData;
+        if (local == container_ && kind == TagKind::kEmpty) state_ = State::kDone;
+        pos_ = end;
+        if (state_ == State::kDone) return Step::kDone;
+        continue;
+      }
+      if (local == container_ && kind == TagKind::kEnd) {
+        state_ = State::kDone;
+        pos_ = end;
+        return Step::kDone;
+      }
+      if (local == item_ && kind == TagKind::kEmpty) {
+        start = pos_;
+        stop = pos_ = end;
+        return Step::kRow;
+      }
+      if (local == item_ && kind == TagKind::kStart) {
+        in_item_ = true;
+        scan_ = end;
+        break;
+      }
+      pos_ = end;  // a comment or other markup between items
+    }
+    // Items do not nest: the item ends at the first end tag of its name.
+    for (;;) {
+      const size_t lt = s.find('<', scan_);
+      if (lt == std::string_view::npos) {
+        scan_ = s.size();
+        return Step::kMore;
+      }
+      scan_ = lt;
+      if (!ReadTag(s, lt, eof_, kind, name, end)) return Step::kMore;
+      scan_ = end;
+      if (kind == TagKind::kEnd && LocalName(name) == item_) break;
+    }
+    in_item_ = false;
+    start = pos_;
+    stop = pos_ = scan_;
+    return Step::kRow;
+  }
+
+  // Drops what is read and appends the next chunk of the part.
+  Status Refill() {
+    buf_.erase(0, pos_);
+    scan_ -= std::min(scan_, pos_);
+    pos_ = 0;
+    if (buf_.size() > kMaxItemSize) {
+      return Status::InvalidArgument("a <" + std::string(item_) + "> is larger than 256 MiB");
+    }
+    const size_t used = buf_.size();
+    buf_.resize(used + g_scan_chunk);
+    const zip_int64_t got = zip_fread(file_, buf_.data() + used, g_scan_chunk);
+    if (got < 0) {
+      buf_.resize(used);
+      return Status::InvalidArgument(std::string("cannot read it (") + zip_file_strerror(file_) + ")");
+    }
+    buf_.resize(used + static_cast<size_t>(got));
+    eof_ = got == 0;
     return Status::Ok();
   }
+
+  zip_file_t* file_;
+  std::string_view container_, item_;
+  std::string buf_;
+  size_t pos_ = 0;  // the next unread byte of buf_
+  bool eof_ = false;
+  bool in_item_ = false;  // pos_ is at the start of an item whose end is not read yet
+  size_t scan_ = 0;       // with in_item_: where to look for the item's end
+  State state_ = State::kBeforeData;
+};
+
+// Parses one element cut out by an ElementScanner; its first element.
+bool ParseItem(pugi::xml_document& doc, char* begin, size_t size, std::string& why) {
+  const pugi::xml_parse_result parsed = doc.load_buffer_inplace(
+      begin, size, pugi::parse_default | pugi::parse_ws_pcdata_single | pugi::parse_fragment,
+      pugi::encoding_utf8);
+  if (!parsed) why = parsed.description();
+  return static_cast<bool>(parsed);
+}
+
+// The shared strings, in order; none when the part is missing.
+Status ReadSharedStrings(const Archive& zip, const std::string& part, std::vector<std::string>& strings) {
+  zip_file_t* file = nullptr;
+  Status s = zip.OpenPart(part, file);
+  if (s.code() == Status::Code::kNotFound) return Status::Ok();  // a workbook with no text cells
+  WL_RETURN_IF_ERROR(s);
+  ElementScanner scanner(file, "sst", "si");
+  pugi::xml_document doc;
+  char* begin = nullptr;
+  size_t size = 0;
+  for (;;) {
+    Result<bool> more = scanner.Next(begin, size);
+    if (!more.ok()) return NotWorkbook(part + ": " + more.status().message());
+    if (!*more) return Status::Ok();
+    std::string why;
+    if (!ParseItem(doc, begin, size, why)) {
+      return NotWorkbook(part + ": string " + std::to_string(strings.size()) + " is not well-formed XML (" +
+                         why + ")");
+    }
+    StringItemText(Child(doc, "si"), strings.emplace_back());
+  }
+}
+
+class XlsxSource final : public RowSource {
+ public:
+  explicit XlsxSource(std::string bytes) : bytes_(std::move(bytes)) {}
+
+  // Opens the workbook and finds the sheet (the first when `sheet` is "").
+  Status Open(std::string_view sheet);
 
   Result<bool> Next(Row& row) override;
   const std::string& encoding() const override { return encoding_; }
@@ -326,15 +535,21 @@ class XlsxSource final : public RowSource {
   Status RowFailure(uint64_t number, const std::string& why) const {
     return Status::InvalidArgument("sheet \"" + sheet_ + "\" row " + std::to_string(number) + ": " + why);
   }
+  Status Failure(const std::string& why) const {
+    return Status::InvalidArgument("sheet \"" + sheet_ + "\" after row " + std::to_string(last_row_) + ": " +
+                                   why);
+  }
   Status CellValue(pugi::xml_node c, uint64_t number, const char* ref, Cell& cell) const;
 
+  // Destroyed in reverse: the scanner's part before the archive before the
+  // bytes the archive reads.
+  std::string bytes_;
+  Archive archive_;
+  std::unique_ptr<ElementScanner> scanner_;
   const std::string encoding_ = "xlsx";
   std::string sheet_;
-  std::string part_;
-  std::string xml_;  // the sheet part, parsed in place by doc_
   std::vector<std::string> strings_;
-  pugi::xml_document doc_;
-  pugi::xml_node next_;
+  pugi::xml_document row_doc_;  // the current row, parsed in the scanner's buffer
   uint64_t last_row_ = 0;
   Status error_;
 };
@@ -374,7 +589,9 @@ Status XlsxSource::CellValue(pugi::xml_node c, uint64_t number, const char* ref,
   } else if (type == "n") {
     cell.kind = cell.text.empty() ? Cell::Kind::kEmpty : Cell::Kind::kNumber;
   } else if (type == "b") {
-    if (cell.text != "0" && cell.text != "1") return cell_error("boolean \"" + cell.text + "\" is not 0 or 1");
+    if (cell.text != "0" && cell.text != "1") {
+      return cell_error("boolean \"" + cell.text + "\" is not 0 or 1");
+    }
     cell.text = cell.text == "1" ? "TRUE" : "FALSE";
     cell.kind = Cell::Kind::kBool;
   } else if (type == "e") {
@@ -387,22 +604,31 @@ Status XlsxSource::CellValue(pugi::xml_node c, uint64_t number, const char* ref,
 
 Result<bool> XlsxSource::Next(Row& row) {
   if (!error_.ok()) return error_;
-  if (!next_) return false;
-  const pugi::xml_node xml_row = next_;
-  next_ = NextSibling(next_, "row");
+  char* begin = nullptr;
+  size_t size = 0;
+  Result<bool> more = scanner_->Next(begin, size);
+  if (!more.ok()) {
+    error_ = Failure(more.status().message());
+    return error_;
+  }
+  if (!*more) return false;
+  if (std::string why; !ParseItem(row_doc_, begin, size, why)) {
+    error_ = Failure("a row is not well-formed XML (" + why + ")");
+    return error_;
+  }
+  const pugi::xml_node xml_row = Child(row_doc_, "row");
 
   uint64_t number = last_row_ + 1;  // rows without "r" follow on
   if (const char* r = Attr(xml_row, "r"); r != nullptr) {
     if (!ParseUint(r, number) || number == 0) {
-      error_ = Status::InvalidArgument("sheet \"" + sheet_ + "\": the row after row " + std::to_string(last_row_) +
-                                       " has a bad number \"" + r + "\"");
+      error_ = Failure("a row has a bad number \"" + std::string(r) + "\"");
       return error_;
     }
   }
   last_row_ = number;
   row.number = number;
 
-  size_t n = 0;  // cells filled so far
+  size_t n = 0;     // cells filled so far
   size_t used = 0;  // cells up to the last one that is not empty
   for (pugi::xml_node c = Child(xml_row, "c"); c; c = NextSibling(c, "c")) {
     const char* ref = Attr(c, "r");
@@ -453,11 +679,9 @@ struct SheetRef {
   std::string part;  // "" when the relationship is missing
 };
 
-}  // namespace
-
-Result<std::unique_ptr<RowSource>> OpenXlsx(std::string bytes, std::string_view sheet) {
-  Archive zip;
-  WL_RETURN_IF_ERROR(zip.Open(bytes));
+Status XlsxSource::Open(std::string_view sheet) {
+  Archive& zip = archive_;
+  WL_RETURN_IF_ERROR(zip.Open(bytes_));
 
   // The workbook part: from the package relationships, else the usual name.
   std::vector<Relationship> rels;
@@ -478,7 +702,8 @@ Result<std::unique_ptr<RowSource>> OpenXlsx(std::string bytes, std::string_view 
   WL_RETURN_IF_ERROR(ParseXml(workbook_xml, workbook_part, workbook));
 
   const std::string base = DirOf(workbook_part);
-  WL_RETURN_IF_ERROR(ReadRelationships(zip, base + "_rels/" + workbook_part.substr(base.size()) + ".rels", rels));
+  WL_RETURN_IF_ERROR(
+      ReadRelationships(zip, base + "_rels/" + workbook_part.substr(base.size()) + ".rels", rels));
 
   std::vector<SheetRef> sheets;
   const pugi::xml_node sheets_node = Child(workbook.document_element(), "sheets");
@@ -502,7 +727,8 @@ Result<std::unique_ptr<RowSource>> OpenXlsx(std::string bytes, std::string_view 
     if (chosen == nullptr) {
       std::string names;
       for (const SheetRef& ref : sheets) names += (names.empty() ? "" : ", ") + ref.name;
-      return Status::NotFound("no sheet \"" + std::string(sheet) + "\" in the workbook (sheets: " + names + ")");
+      return Status::NotFound("no sheet \"" + std::string(sheet) + "\" in the workbook (sheets: " + names +
+                              ")");
     }
   }
   if (chosen->part.empty()) return NotWorkbook("sheet \"" + chosen->name + "\" has no part in the archive");
@@ -513,28 +739,30 @@ Result<std::unique_ptr<RowSource>> OpenXlsx(std::string bytes, std::string_view 
   for (const Relationship& r : rels) {
     if (TypeIs(r.type, "sharedStrings")) strings_part = ResolvePart(base, r.target);
   }
-  std::vector<std::string> strings;
-  {
-    std::string text;
-    s = zip.Read(strings_part, text);
-    if (s.code() != Status::Code::kNotFound) {
-      WL_RETURN_IF_ERROR(s);
-      pugi::xml_document doc;
-      WL_RETURN_IF_ERROR(ParseXml(text, strings_part, doc));
-      for (pugi::xml_node si = Child(doc.document_element(), "si"); si; si = NextSibling(si, "si")) {
-        StringItemText(si, strings.emplace_back());
-      }
-    }
-  }
+  WL_RETURN_IF_ERROR(ReadSharedStrings(zip, strings_part, strings_));
 
-  std::string sheet_xml;
-  s = zip.Read(chosen->part, sheet_xml);
+  zip_file_t* part = nullptr;
+  s = zip.OpenPart(chosen->part, part);
   if (s.code() == Status::Code::kNotFound) {
     return NotWorkbook("sheet \"" + chosen->name + "\" (" + chosen->part + ") is missing from the archive");
   }
   WL_RETURN_IF_ERROR(s);
-  auto source = std::make_unique<XlsxSource>(chosen->name, chosen->part, std::move(sheet_xml), std::move(strings));
-  WL_RETURN_IF_ERROR(source->Init());
+  scanner_ = std::make_unique<ElementScanner>(part, "sheetData", "row");
+  sheet_ = chosen->name;
+  return Status::Ok();
+}
+
+}  // namespace
+
+namespace internal {
+
+void SetXlsxChunkSize(size_t bytes) { g_scan_chunk = bytes == 0 ? kChunk : bytes; }
+
+}  // namespace internal
+
+Result<std::unique_ptr<RowSource>> OpenXlsx(std::string bytes, std::string_view sheet) {
+  auto source = std::make_unique<XlsxSource>(std::move(bytes));
+  WL_RETURN_IF_ERROR(source->Open(sheet));
   return std::unique_ptr<RowSource>(std::move(source));
 }
 

@@ -97,7 +97,7 @@ class Pools {
   }
 
   Status Take(Lot& lot, int64_t mass, std::string_view kind, const std::string& day) {
-    WL_RETURN_IF_ERROR(step_.txn->DrawPoolLot(lot, mass, kind, day, step_.seq));
+    WL_RETURN_IF_ERROR(step_.txn->DrawPoolLot(lot, mass, kind, day));
     auto it = std::find_if(effect_.drawn.begin(), effect_.drawn.end(),
                            [&](const domain::Draw& d) { return d.lot == lot.id; });
     if (it == effect_.drawn.end()) {
@@ -178,13 +178,33 @@ Status CheckSource(const BodyReader& r) {
   return s.Int("row", 1, int64_t{1} << 53).status();
 }
 
+// The entry's effect, and its draws indexed under each pool it drew on
+// (one key per pool: the draws of one entry are summed per pool).
+Status Finish(const Step& step, const Effect& e) {
+  for (const auto& d : e.drawn) {
+    WL_RETURN_IF_ERROR(step.txn->PutRaw(DrawKey(d.lot, step.seq), EncodeGrams(d.mass_g)));
+  }
+  return step.txn->PutEffect(step.seq, e);
+}
+
 }  // namespace
 
 Result<Hash> ImportRecordHashOf(const Json& body) {
-  Json record = body;
-  record.erase("source");
-  WL_ASSIGN_OR_RETURN(std::string canonical, Canonicalize(record));
-  return Sha256("wasteledger/import-record/v1\n" + canonical);
+  // JCS(body without "source"), member by member: the body's members have
+  // ASCII names, so the map's order is JCS order.
+  std::string text = "wasteledger/import-record/v1\n{";
+  bool first = true;
+  for (const auto& [name, value] : body.items()) {
+    if (name == "source") continue;
+    WL_ASSIGN_OR_RETURN(std::string v, Canonicalize(value));
+    text += first ? "\"" : ",\"";
+    text += name;
+    text += "\":";
+    text += v;
+    first = false;
+  }
+  text += '}';
+  return Sha256(text);
 }
 
 Status ApplyImport(const Step& step, const Json& body) {
@@ -259,11 +279,11 @@ Status ApplyImport(const Step& step, const Json& body) {
   Pools own(step, e, from, waste, hazards);
   if (type == "generate") {
     WL_RETURN_IF_ERROR(own.Grow(mass, kGenerated, date));
-    return step.txn->PutEffect(step.seq, e);
+    return Finish(step, e);
   }
   if (type == "utilize" || type == "dispose") {
     WL_RETURN_IF_ERROR(own.Draw(mass, type, date).status());
-    return step.txn->PutEffect(step.seq, e);
+    return Finish(step, e);
   }
   WL_ASSIGN_OR_RETURN(std::string lot, own.Draw(mass, "dispatch", date));
   step.txn->AddFlow(kPairFlows, PairDims(from, to, waste.code), date, kPairDispatched, mass);
@@ -326,7 +346,7 @@ Status ApplyImport(const Step& step, const Json& body) {
     m.status = m.receive_seq ? "received" : "dispatched";
     WL_RETURN_IF_ERROR(step.txn->PutManifest(m));
   }
-  return step.txn->PutEffect(step.seq, e);
+  return Finish(step, e);
 }
 
 }  // namespace wasteledger::domain

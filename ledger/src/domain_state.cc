@@ -95,7 +95,9 @@ bool IsDomainKind(std::string_view kind) {
 }  // namespace
 
 DomainState::DomainState(WasteCatalogue catalogue)
-    : catalogue_(std::move(catalogue)), aggregates_(std::make_unique<domain::AggregateBuffer>()) {}
+    : catalogue_(std::move(catalogue)),
+      aggregates_(std::make_unique<domain::AggregateBuffer>()),
+      lots_(std::make_unique<domain::LotCache>()) {}
 DomainState::~DomainState() = default;
 
 Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> /*seal_by*/,
@@ -110,7 +112,7 @@ Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint6
                                        st.kind, st.json["time"].get<std::string>(),
                                        kMaxFutureSkewSeconds / 60, FormatUtc(ctx.logged_unix_seconds)));
   }
-  domain::DomainTxn txn(batch, aggregates_.get());
+  domain::DomainTxn txn(batch, aggregates_.get(), lots_.get());
   domain::Step step;
   step.seq = seq;
   step.kind = st.kind;
@@ -128,14 +130,19 @@ Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint6
   return domain::ApplyLifecycle(step, body);
 }
 
-Status DomainState::Finish(BatchAccess& batch) { return aggregates_->Flush(batch); }
+Status DomainState::Finish(BatchAccess& batch) {
+  WL_RETURN_IF_ERROR(lots_->Flush(batch));
+  return aggregates_->Flush(batch);
+}
 
 void DomainState::Commit() {
   aggregates_->Clear();
+  lots_->Clear();
   in_batch_ = false;
 }
 void DomainState::Abort() {
   aggregates_->Clear();
+  lots_->Clear();
   in_batch_ = false;
 }
 

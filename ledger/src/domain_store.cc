@@ -307,7 +307,37 @@ Result<int64_t> ReadGrams(const IndexGet& get, std::string_view key) {
   return DecodeGrams(*bytes);
 }
 
+Lot* LotCache::Find(const std::string& id) {
+  auto it = lots_.find(id);
+  return it == lots_.end() ? nullptr : &it->second.lot;
+}
+
+void LotCache::Put(const Lot& lot) { lots_[lot.id] = {lot, true}; }
+void LotCache::Remember(const Lot& lot) { lots_.try_emplace(lot.id, Slot{lot, false}); }
+
+Status LotCache::Flush(BatchAccess& batch) {
+  for (const auto& [id, slot] : lots_) {
+    if (!slot.dirty) continue;
+    WL_ASSIGN_OR_RETURN(std::string bytes, EncodeLot(slot.lot));
+    batch.Put(LotKey(id), bytes);
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<Lot>> DomainTxn::GetLot(std::string_view id) const {
+  if (lots_ == nullptr) return ReadLot(get_, id);
+  const std::string key(id);
+  if (const Lot* cached = lots_->Find(key)) return std::optional<Lot>(*cached);
+  WL_ASSIGN_OR_RETURN(auto lot, ReadLot(get_, id));
+  if (lot) lots_->Remember(*lot);
+  return lot;
+}
+
 Status DomainTxn::PutLot(const Lot& lot) {
+  if (lots_ != nullptr) {
+    lots_->Put(lot);
+    return Status::Ok();
+  }
   WL_ASSIGN_OR_RETURN(std::string bytes, EncodeLot(lot));
   batch_.Put(LotKey(lot.id), bytes);
   return Status::Ok();
@@ -387,10 +417,8 @@ Status DomainTxn::GrowLot(Lot& lot, int64_t mass, size_t column, std::string_vie
   return AddGrams(StockKey(lot.owner, lot.waste), mass, /*may_go_negative=*/true).status();
 }
 
-Status DomainTxn::DrawPoolLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day,
-                              uint64_t seq) {
+Status DomainTxn::DrawPoolLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day) {
   WL_RETURN_IF_ERROR(CountDraw(lot, mass, kind, day, +1));
-  WL_RETURN_IF_ERROR(AddGrams(DrawKey(lot.id, seq), mass).status());
   lot.remaining_g -= mass;  // may go below zero: an imported deficit, flagged by reconcile
   WL_RETURN_IF_ERROR(PutLot(lot));
   return AddGrams(StockKey(lot.owner, lot.waste), -mass, /*may_go_negative=*/true).status();

@@ -41,6 +41,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "domain_aggregate.h"
@@ -103,18 +104,41 @@ Result<std::optional<Manifest>> ReadManifest(const IndexGet& get, std::string_vi
 Result<std::optional<Effect>> ReadEffect(const IndexGet& get, uint64_t seq);
 Result<int64_t> ReadGrams(const IndexGet& get, std::string_view key);  // 0 when absent
 
+// The lots one batch reads and changes, decoded once: a batch of thousands
+// of imported rows changes the same few pool lots on every row. Flush
+// writes the changed ones into the batch (DomainState::Finish).
+class LotCache {
+ public:
+  // The cached lot, or nullptr when not read yet.
+  Lot* Find(const std::string& id);
+  void Put(const Lot& lot);       // marks it changed
+  void Remember(const Lot& lot);  // as read from the index
+  Status Flush(BatchAccess& batch);
+  void Clear() { lots_.clear(); }
+
+ private:
+  struct Slot {
+    Lot lot;
+    bool dirty = false;
+  };
+  std::unordered_map<std::string, Slot> lots_;
+};
+
 // Typed writes into the batch being built; reads see them at once. Every
 // change of a lot's mass is also a flow, counted in `aggregates` (when
 // given) on the event date `day` (YYYY-MM-DD) of the entry it belongs to.
 class DomainTxn {
  public:
-  explicit DomainTxn(BatchAccess& batch, AggregateBuffer* aggregates = nullptr)
-      : batch_(batch), aggregates_(aggregates), get_([&batch](std::string_view k) { return batch.Get(k); }) {}
+  explicit DomainTxn(BatchAccess& batch, AggregateBuffer* aggregates = nullptr, LotCache* lots = nullptr)
+      : batch_(batch),
+        aggregates_(aggregates),
+        lots_(lots),
+        get_([&batch](std::string_view k) { return batch.Get(k); }) {}
   DomainTxn(const DomainTxn&) = delete;
   DomainTxn& operator=(const DomainTxn&) = delete;
 
   const IndexGet& get() const { return get_; }
-  Result<std::optional<Lot>> GetLot(std::string_view id) const { return ReadLot(get_, id); }
+  Result<std::optional<Lot>> GetLot(std::string_view id) const;
   Result<std::optional<Manifest>> GetManifest(std::string_view no) const { return ReadManifest(get_, no); }
   Result<std::optional<Effect>> GetEffect(uint64_t seq) const { return ReadEffect(get_, seq); }
 
@@ -127,9 +151,10 @@ class DomainTxn {
   // Puts back what the draw of `kind` on `day` at `seq` took (void and correct).
   Status UndrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day, uint64_t seq);
   // Import pools (domain_import.cc): adds `mass` to the lot, counted in
-  // `column` on `day`; draws without the floor at zero.
+  // `column` on `day`; draws without the floor at zero (the caller indexes
+  // the draw).
   Status GrowLot(Lot& lot, int64_t mass, size_t column, std::string_view day);
-  Status DrawPoolLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day, uint64_t seq);
+  Status DrawPoolLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day);
   Status PutRaw(const std::string& key, std::string_view value);
   // Marks an untouched lot voided and takes it out of the owner's stock; its
   // creation on `day` no longer counts.
@@ -150,6 +175,7 @@ class DomainTxn {
   Status CountDraw(const Lot& lot, int64_t mass, std::string_view kind, std::string_view day, int sign);
   BatchAccess& batch_;
   AggregateBuffer* aggregates_;
+  LotCache* lots_;
   IndexGet get_;
 };
 

@@ -123,9 +123,16 @@ class AppendSession : public BatchAccess {
   AppendSession(Ledger& ledger)
       : ledger_(ledger), size_(ledger.size_), last_leaf_(ledger.last_leaf_), range_(ledger.range_) {}
 
+  // Index writes are kept here, last value per key, and go into the batch
+  // once at the end (Flush): a batch of thousands of statements rewrites
+  // the same stock and lot keys over and over, and each Put would otherwise
+  // be one more memtable entry.
   void Put(std::string_view key, std::string_view value) override {
-    batch_.Put(key, value);
-    pending_[std::string(key)] = std::string(value);
+    auto [it, fresh] = pending_.try_emplace(std::string(key), value);
+    if (!fresh) it->second.assign(value);
+  }
+  void FlushPending() {
+    for (const auto& [key, value] : pending_) batch_.Put(key, value);
   }
   Result<std::optional<std::string>> Get(std::string_view key) const override {
     auto it = pending_.find(std::string(key));
@@ -397,6 +404,7 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
     if (Status f = hook_->Finish(session); !f.ok()) return fail(f);
   }
   session.Put(MetaKey(kMetaSize), EncodeU64(session.size_));
+  session.FlushPending();
   Status s = store_->Commit(session.batch_);
   if (!s.ok()) return fail(s);
   if (hook_) hook_->Commit();

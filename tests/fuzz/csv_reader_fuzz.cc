@@ -81,7 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(utf8 == wasteledger::ValidateUtf8(input).ok());
 
   std::string detected;
-  Result<std::string> decoded = wasteledger::import::DecodeText(input, wasteledger::import::Encoding::kAuto, &detected);
+  Result<std::string> decoded =
+      wasteledger::import::DecodeText(input, wasteledger::import::Encoding::kAuto, &detected);
   if (decoded.ok()) {
     Check(wasteledger::ValidateUtf8(*decoded).ok());
     Check(detected == "utf-8" || detected == "gb18030");

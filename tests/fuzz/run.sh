@@ -8,7 +8,8 @@
 # SECONDS per target, 10 by default; TARGETs are names such as
 # csv_reader_fuzz (all targets by default). Exits non-zero when a build
 # fails or a target crashes; the crashing input is left in the build folder
-# (crash-*, leak-*, timeout-*), and `BUILD/TARGET INPUT` replays it.
+# as BUILD/TARGET-crash-* (or -leak-, -timeout-), and `BUILD/TARGET FILE`
+# replays it.
 #
 # Every ledger/src/*.cc and importers/src/*.cc is compiled once (with
 # coverage instrumentation, so the fuzzer sees inside them) into two static

@@ -58,7 +58,7 @@ inline std::string MappingError(const std::string& json) {
 }
 
 inline Mapper Detect(const std::shared_ptr<const MappingSpec>& spec, const std::vector<Row>& rows,
-              size_t expected_heading = 0) {
+                     size_t expected_heading = 0) {
   size_t index = 99;
   Result<Mapper> m = Mapper::Detect(spec, rows, &index);
   INFO(m.status().message());

@@ -17,15 +17,31 @@ using namespace mapper_test;  // NOLINT(google-build-using-namespace)
 // ---- cn-hw-manifest -------------------------------------------------------------
 
 // Columns A..Q.
-const V kHwHeading = {"联单编号", "移出单位", "移出单位统一社会信用代码", "承运单位", "接受单位",
-                      "经营许可证编号", "废物名称", "废物代码", "危险特性", "形态",
-                      "包装方式", "转移量(吨)", "接受量(吨)", "转移日期", "接收日期",
+const V kHwHeading = {"联单编号",     "移出单位", "移出单位统一社会信用代码",
+                      "承运单位",     "接受单位", "经营许可证编号",
+                      "废物名称",     "废物代码", "危险特性",
+                      "形态",         "包装方式", "转移量(吨)",
+                      "接受量(吨)",   "转移日期", "接收日期",
                       "利用处置方式", "备注"};
 enum HwColumn { A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P, Q };
 
-const V kHwData = {"20234110000001", "禹州市钧都铸造有限公司", "91411081ma9k3t2l1x", "许昌通达危险货物运输有限公司",
-                   "禹州市环保科技有限公司", "豫环许可危废字123号", "废矿物油", "900-249-08", "T,I", "液态", "桶装",
-                   "12.5", "12.48", "2023-01-05", "2023/1/6", "R9 废油再提炼", ""};
+const V kHwData = {"20234110000001",
+                   "禹州市钧都铸造有限公司",
+                   "91411081ma9k3t2l1x",
+                   "许昌通达危险货物运输有限公司",
+                   "禹州市环保科技有限公司",
+                   "豫环许可危废字123号",
+                   "废矿物油",
+                   "900-249-08",
+                   "T,I",
+                   "液态",
+                   "桶装",
+                   "12.5",
+                   "12.48",
+                   "2023-01-05",
+                   "2023/1/6",
+                   "R9 废油再提炼",
+                   ""};
 
 Row HwRow(uint64_t number, const std::map<size_t, std::string>& changes = {}) {
   return MakeRow(number, With(kHwData, changes));
@@ -70,8 +86,8 @@ TEST_CASE("cn-hw-manifest maps a manifest row exactly", "[mapper]") {
 }
 
 TEST_CASE("Describe says which heading fills which field", "[mapper]") {
-  const Mapper mapper =
-      HwMapper(With(kHwHeading, {{17, "联系电话"}, {18, "计划转移量(吨)"}, {19, "数量"}, {20, "废物代码及危险特性"}}));
+  const Mapper mapper = HwMapper(
+      With(kHwHeading, {{17, "联系电话"}, {18, "计划转移量(吨)"}, {19, "数量"}, {20, "废物代码及危险特性"}}));
   CHECK(mapper.Describe() == V{"联单编号 -> manifest",
                                "移出单位 -> from.name",
                                "移出单位统一社会信用代码 -> from.uscc",
@@ -102,28 +118,47 @@ TEST_CASE("cn-hw-manifest knows the usual synonyms of each heading", "[mapper]")
     V headings;
   };
   const std::vector<Synonyms> table = {
-      {A, "manifest", {"联单编号", "联单号", "转移联单编号", "电子联单编号", "联单号码", "转移联单号", "危险废物转移联单编号"}},
-      {B, "from.name", {"移出单位", "产生单位", "产废单位", "移出人", "产生单位名称", "移出单位名称", "移出人名称",
-                        "产废单位名称", "危险废物产生单位", "移出单位(盖章)", "危险废物移出单位"}},
-      {C, "from.uscc", {"移出单位统一社会信用代码", "产生单位统一社会信用代码", "移出人统一社会信用代码",
-                        "产废单位统一社会信用代码", "统一社会信用代码", "社会信用代码", "信用代码",
-                        "产生单位(统一社会信用代码)"}},
+      {A,
+       "manifest",
+       {"联单编号", "联单号", "转移联单编号", "电子联单编号", "联单号码", "转移联单号",
+        "危险废物转移联单编号"}},
+      {B,
+       "from.name",
+       {"移出单位", "产生单位", "产废单位", "移出人", "产生单位名称", "移出单位名称", "移出人名称",
+        "产废单位名称", "危险废物产生单位", "移出单位(盖章)", "危险废物移出单位"}},
+      {C,
+       "from.uscc",
+       {"移出单位统一社会信用代码", "产生单位统一社会信用代码", "移出人统一社会信用代码",
+        "产废单位统一社会信用代码", "统一社会信用代码", "社会信用代码", "信用代码",
+        "产生单位(统一社会信用代码)"}},
       {D, "carrier", {"承运单位", "运输单位", "承运人", "运输单位名称", "承运单位名称", "承运人名称"}},
-      {E, "to.name", {"接受单位", "接收单位", "接受人", "利用处置单位", "经营单位", "接受单位名称", "接收单位名称",
-                      "接受人名称", "利用处置单位名称", "处置单位", "利用单位"}},
-      {F, "to.permit", {"经营许可证编号", "许可证编号", "危险废物经营许可证编号", "经营许可证号", "许可证号"}},
+      {E,
+       "to.name",
+       {"接受单位", "接收单位", "接受人", "利用处置单位", "经营单位", "接受单位名称", "接收单位名称",
+        "接受人名称", "利用处置单位名称", "处置单位", "利用单位"}},
+      {F,
+       "to.permit",
+       {"经营许可证编号", "许可证编号", "危险废物经营许可证编号", "经营许可证号", "许可证号"}},
       {G, "waste_name", {"废物名称", "危险废物名称", "危废名称"}},
-      {H, "waste", {"废物代码", "危废代码", "危险废物代码", "废物类别代码", "危险废物类别代码", "废物类别", "危废类别",
-                    "危险废物类别"}},
+      {H,
+       "waste",
+       {"废物代码", "危废代码", "危险废物代码", "废物类别代码", "危险废物类别代码", "废物类别", "危废类别",
+        "危险废物类别"}},
       {I, "hazards", {"危险特性", "危险特性代码", "危害特性"}},
       {J, "form", {"形态", "物理性状", "废物形态", "物理形态", "性状"}},
       {K, "packaging", {"包装方式", "包装形式", "包装类型"}},
-      {L, "mass", {"转移量", "转移数量", "移出量", "转移重量", "实际转移量", "移出数量", "移出重量", "数量", "重量"}},
-      {M, "received", {"接受量", "接收量", "实际接收量", "接收数量", "接受数量", "接收重量", "接受重量", "实际接受量",
-                       "实际接收", "实际接收重量"}},
+      {L,
+       "mass",
+       {"转移量", "转移数量", "移出量", "转移重量", "实际转移量", "移出数量", "移出重量", "数量", "重量"}},
+      {M,
+       "received",
+       {"接受量", "接收量", "实际接收量", "接收数量", "接受数量", "接收重量", "接受重量", "实际接受量",
+        "实际接收", "实际接收重量"}},
       {N, "date", {"转移日期", "移出日期", "转移时间", "运输日期", "移出时间", "日期", "实际转移日期"}},
       {O, "received_date", {"接收日期", "接受日期", "接收时间", "接受时间"}},
-      {P, "method", {"利用处置方式", "处置方式", "利用方式", "利用处置方式代码", "处置利用方式", "利用/处置方式"}},
+      {P,
+       "method",
+       {"利用处置方式", "处置方式", "利用方式", "利用处置方式代码", "处置利用方式", "利用/处置方式"}},
       {Q, "note", {"备注", "说明"}},
   };
   for (const Synonyms& s : table) {
@@ -138,20 +173,22 @@ TEST_CASE("cn-hw-manifest knows the usual synonyms of each heading", "[mapper]")
     }
   }
   // Spaces and full-width forms in headings do not matter.
-  const Mapper spaced = HwMapper(With(kHwHeading, {{A, " 联 单 编 号 "}, {L, "转移量（吨）"}, {N, "转移日期\n"}}));
+  const Mapper spaced =
+      HwMapper(With(kHwHeading, {{A, " 联 单 编 号 "}, {L, "转移量（吨）"}, {N, "转移日期\n"}}));
   CHECK(Dump(MapOne(spaced, HwRow(2))) == kHwBaseline);
 }
 
 TEST_CASE("A bare 统一社会信用代码 belongs to the party named to its left", "[mapper]") {
-  const V heading = {"联单编号", "产生单位",         "统一社会信用代码", "运输单位", "统一社会信用代码", "接收单位",
-                     "统一社会信用代码", "废物代码", "转移量", "转移日期", "承运单位信用代码"};
+  const V heading = {"联单编号",         "产生单位", "统一社会信用代码", "运输单位",
+                     "统一社会信用代码", "接收单位", "统一社会信用代码", "废物代码",
+                     "转移量",           "转移日期", "承运单位信用代码"};
   const Mapper mapper = Detect(Profile("cn-hw-manifest"), {MakeRow(1, heading)});
   CHECK(mapper.Describe()[2] == "统一社会信用代码 -> from.uscc");
   CHECK(mapper.Describe()[4] == "统一社会信用代码 -> carrier.uscc");
   CHECK(mapper.Describe()[6] == "统一社会信用代码 -> to.uscc");
   CHECK(mapper.Describe()[10] == "承运单位信用代码 -> ignored (carrier.uscc comes from another column)");
-  const Record r = MapOne(mapper, MakeRow(2, {"20234110000001", "甲厂", "91a", "乙运输", "91b", "丙公司", "91c",
-                                              "900-249-08", "1", "2023-01-05", ""}));
+  const Record r = MapOne(mapper, MakeRow(2, {"20234110000001", "甲厂", "91a", "乙运输", "91b", "丙公司",
+                                              "91c", "900-249-08", "1", "2023-01-05", ""}));
   CHECK(r.from.uscc == "91A");
   REQUIRE(r.carriers.size() == 1);
   CHECK(r.carriers[0].uscc == "91B");
@@ -192,11 +229,21 @@ TEST_CASE("Units come from the heading, a unit column or the cell; tonnes by def
     int64_t grams;
   };
   const std::vector<Case> cases = {
-      {"转移量(吨)", "12.5", 12500000},      {"转移量（吨）", "12.5", 12500000},   {"转移量（千克）", "12.5", 12500},
-      {"数量（千克）", "12.5", 12500},       {"重量/kg", "12.5", 12500},          {"转移数量 (t)", "12.5", 12500000},
-      {"转移量[kg]", "12.5", 12500},         {"转移量【千克】", "12.5", 12500},   {"转移量(单位:千克)", "12.5", 12500},
-      {"转移量(公斤)", "12.5", 12500},       {"转移量(g)", "12", 12},             {"转移量", "12.5", 12500000},
-      {"转移量(吨)", "800kg", 800000},       {"转移量(千克)", "1.5吨", 1500000},  {"转移量（千克）", "１，２３４．５", 1234500},
+      {"转移量(吨)", "12.5", 12500000},
+      {"转移量（吨）", "12.5", 12500000},
+      {"转移量（千克）", "12.5", 12500},
+      {"数量（千克）", "12.5", 12500},
+      {"重量/kg", "12.5", 12500},
+      {"转移数量 (t)", "12.5", 12500000},
+      {"转移量[kg]", "12.5", 12500},
+      {"转移量【千克】", "12.5", 12500},
+      {"转移量(单位:千克)", "12.5", 12500},
+      {"转移量(公斤)", "12.5", 12500},
+      {"转移量(g)", "12", 12},
+      {"转移量", "12.5", 12500000},
+      {"转移量(吨)", "800kg", 800000},
+      {"转移量(千克)", "1.5吨", 1500000},
+      {"转移量（千克）", "１，２３４．５", 1234500},
       {"转移量(吨)", "1,234.5 ", 1234500000},
   };
   for (const Case& c : cases) {
@@ -205,7 +252,9 @@ TEST_CASE("Units come from the heading, a unit column or the cell; tonnes by def
     CHECK(MapOne(mapper, HwRow(2, {{L, c.cell}})).mass_g == c.grams);
   }
   CHECK(HwMapper(With(kHwHeading, {{L, "转移量"}})).Describe()[L] == "转移量 -> mass (t, default)");
-  CHECK(HwMapper(With(kHwHeading, {{M, "接受量（千克）"}})).Describe()[M] == "接受量（千克） -> received (kg)");
+  CHECK(HwMapper(With(kHwHeading, {{M, "接受量（千克）"}})).Describe()[M] == "接受量(千克) -> received (kg)");
+  // A line break in a heading cell (Alt+Enter) still describes in one line.
+  CHECK(HwMapper(With(kHwHeading, {{L, "转移量\n（吨）"}})).Describe()[L] == "转移量 (吨) -> mass (t)");
 
   SECTION("a finer unit than the value is an error") {
     const Mapper mapper = HwMapper(With(kHwHeading, {{L, "转移量(g)"}}));
@@ -233,14 +282,15 @@ TEST_CASE("Units come from the heading, a unit column or the cell; tonnes by def
   }
   SECTION("a heading whose unit is not a mass") {
     CHECK(DetectError(Profile("cn-hw-manifest"), {MakeRow(1, With(kHwHeading, {{L, "转移量(立方米)"}}))}) ==
-          "heading \"转移量(立方米)\" (column L): \"立方米\" is not a mass unit (use t, kg or g, or a mapping file)");
+          "heading \"转移量(立方米)\" (column L): \"立方米\" is not a mass unit (use t, kg or g, or a "
+          "mapping file)");
   }
 }
 
 TEST_CASE("Dates in every accepted form, and bad ones", "[mapper]") {
   const Mapper mapper = HwMapper();
-  for (const char* text : {"2023-01-05", "2023/1/5", "2023.1.5", "2023年1月5日", "20230105", "2023-01-05 14:30:00",
-                           "２０２３年１月５日", "2023-01-05  ", "44931"}) {
+  for (const char* text : {"2023-01-05", "2023/1/5", "2023.1.5", "2023年1月5日", "20230105",
+                           "2023-01-05 14:30:00", "２０２３年１月５日", "2023-01-05  ", "44931"}) {
     INFO(text);
     CHECK(MapOne(mapper, HwRow(2, {{N, text}})).date == "2023-01-05");
   }
@@ -333,9 +383,7 @@ TEST_CASE("Hazards, methods and notes", "[mapper]") {
 TEST_CASE("Title rows above the heading are passed over", "[mapper]") {
   const std::vector<Row> rows = {MakeRow(1, {"2023年危险废物转移联单汇总表"}),
                                  MakeRow(2, {"填报单位：禹州市生态环境局", "", "填报日期：2023-02-01"}),
-                                 MakeRow(3, {}),
-                                 MakeRow(4, kHwHeading),
-                                 HwRow(5)};
+                                 MakeRow(3, {}), MakeRow(4, kHwHeading), HwRow(5)};
   const Mapper mapper = Detect(Profile("cn-hw-manifest"), rows, 3);
   CHECK(Dump(MapOne(mapper, HwRow(2))) == kHwBaseline);
 }
@@ -351,17 +399,20 @@ TEST_CASE("Missing required columns stop the import, named in Chinese", "[mapper
   CHECK(DetectError(spec, {MakeRow(1, {"联单编号", "移出单位"}), MakeRow(2, heading)}) ==
         "missing required columns: 转移量, 转移日期 (closest heading row: line 2)");
   CHECK(DetectError(spec, {MakeRow(1, {"2023年汇总表"}), MakeRow(2, {"a", "b"})}) ==
-        "missing required columns: 联单编号, 移出单位, 接受单位, 废物代码, 转移量, 转移日期 (no heading row among "
+        "missing required columns: 联单编号, 移出单位, 接受单位, 废物代码, 转移量, 转移日期 (no heading row "
+        "among "
         "the first 2 rows)");
   CHECK(DetectError(spec, {}) ==
-        "missing required columns: 联单编号, 移出单位, 接受单位, 废物代码, 转移量, 转移日期 (no heading row among "
+        "missing required columns: 联单编号, 移出单位, 接受单位, 废物代码, 转移量, 转移日期 (no heading row "
+        "among "
         "the first 0 rows)");
   // Only the first 30 rows are searched.
   std::vector<Row> rows;
   for (uint64_t i = 1; i <= 30; ++i) rows.push_back(MakeRow(i, {"说明"}));
   rows.push_back(MakeRow(31, kHwHeading));
   CHECK(DetectError(spec, rows) ==
-        "missing required columns: 联单编号, 移出单位, 接受单位, 废物代码, 转移量, 转移日期 (no heading row among "
+        "missing required columns: 联单编号, 移出单位, 接受单位, 废物代码, 转移量, 转移日期 (no heading row "
+        "among "
         "the first 30 rows)");
   rows.erase(rows.begin());
   Detect(spec, rows, 29);
@@ -375,7 +426,8 @@ TEST_CASE("Two columns matching one field are an error naming both", "[mapper]")
         "columns \"接收单位\" (column E) and \"接受单位\" (column R) both match 接受单位 (to.name)");
   // Two "contains" matches and no exact one.
   CHECK(DetectError(spec, {MakeRow(1, With(kHwHeading, {{B, "危险废物移出单位"}, {17, "原移出单位"}}))}) ==
-        "columns \"危险废物移出单位\" (column B) and \"原移出单位\" (column R) both match 移出单位 (from.name)");
+        "columns \"危险废物移出单位\" (column B) and \"原移出单位\" (column R) both match 移出单位 "
+        "(from.name)");
   // An exact match wins over a "contains" one: no error.
   const Mapper mapper = Detect(spec, {MakeRow(1, With(kHwHeading, {{17, "移出人联系电话"}}))});
   CHECK(mapper.Describe()[17] == "移出人联系电话 -> ignored (from.name comes from another column)");
@@ -400,7 +452,8 @@ TEST_CASE("Blank, total, repeated heading and footer rows are skipped", "[mapper
   // 合计 further right is just text.
   CHECK(MapOne(mapper, HwRow(5, {{D, "合计"}})).carriers[0].name == "合计");
   CHECK(SkipReason(mapper, MakeRow(6, kHwHeading)) == "repeated heading row");
-  CHECK(SkipReason(mapper, MakeRow(7, With(V(17, ""), {{17, "填表人：张三"}}))) == "no values in the mapped columns");
+  CHECK(SkipReason(mapper, MakeRow(7, With(V(17, ""), {{17, "填表人：张三"}}))) ==
+        "no values in the mapped columns");
   CHECK(SkipReason(mapper, MakeRow(8, V(17, "/"))) == "no values in the mapped columns");
 }
 

@@ -23,6 +23,8 @@ namespace {
 using Texts = std::vector<std::string>;
 using wasteledger::testing::TempDir;
 
+const std::string kBom = "\xEF\xBB\xBF";
+
 std::string Data(const std::string& name) { return std::string(WL_IMPORT_TEST_DATA) + "/" + name; }
 
 Texts TextsOf(const Row& row) {
@@ -89,22 +91,22 @@ TEST_CASE("The UTF-8 check finds the first ill-formed sequence", "[reader]") {
   CHECK(FindInvalidUtf8("") == 0);
   CHECK(FindInvalidUtf8(ascii) == ascii.size());
   CHECK(FindInvalidUtf8("废矿物油") == std::string("废矿物油").size());
-  CHECK(FindInvalidUtf8("\xF0\x9F\x98\x80") == 4);          // U+1F600
-  CHECK(FindInvalidUtf8("\xF4\x8F\xBF\xBF") == 4);          // U+10FFFF, the last
-  CHECK(FindInvalidUtf8("\xED\x9F\xBF") == 3);              // U+D7FF, just below the surrogates
-  CHECK(FindInvalidUtf8("\xEF\xBB\xBF") == 3);              // the BOM itself is U+FEFF
-  CHECK(FindInvalidUtf8(ascii + "\xC0\x80") == ascii.size());       // overlong NUL
-  CHECK(FindInvalidUtf8(ascii + "\xC1\xBF") == ascii.size());       // overlong
-  CHECK(FindInvalidUtf8("ab\xE0\x80\x80") == 2);                    // overlong 3-byte
-  CHECK(FindInvalidUtf8("ab\xF0\x80\x80\x80") == 2);                // overlong 4-byte
-  CHECK(FindInvalidUtf8("abc\xED\xA0\x80") == 3);                   // surrogate U+D800
-  CHECK(FindInvalidUtf8("\xF4\x90\x80\x80") == 0);                  // U+110000
+  CHECK(FindInvalidUtf8("\xF0\x9F\x98\x80") == 4);             // U+1F600
+  CHECK(FindInvalidUtf8("\xF4\x8F\xBF\xBF") == 4);             // U+10FFFF, the last
+  CHECK(FindInvalidUtf8("\xED\x9F\xBF") == 3);                 // U+D7FF, just below the surrogates
+  CHECK(FindInvalidUtf8("\xEF\xBB\xBF") == 3);                 // the BOM itself is U+FEFF
+  CHECK(FindInvalidUtf8(ascii + "\xC0\x80") == ascii.size());  // overlong NUL
+  CHECK(FindInvalidUtf8(ascii + "\xC1\xBF") == ascii.size());  // overlong
+  CHECK(FindInvalidUtf8("ab\xE0\x80\x80") == 2);               // overlong 3-byte
+  CHECK(FindInvalidUtf8("ab\xF0\x80\x80\x80") == 2);           // overlong 4-byte
+  CHECK(FindInvalidUtf8("abc\xED\xA0\x80") == 3);              // surrogate U+D800
+  CHECK(FindInvalidUtf8("\xF4\x90\x80\x80") == 0);             // U+110000
   CHECK(FindInvalidUtf8("\xF5\x80\x80\x80") == 0);
   CHECK(FindInvalidUtf8("x\xFF") == 1);
-  CHECK(FindInvalidUtf8("\x80") == 0);                              // lone continuation
-  CHECK(FindInvalidUtf8("废\xE7\x9F") == 3);                        // cut off at the end
-  CHECK(FindInvalidUtf8("\xE5\x9F" "a") == 0);                      // cut off by ASCII
-  CHECK(FindInvalidUtf8("\xF0\x9F\x98" "a") == 0);
+  CHECK(FindInvalidUtf8("\x80") == 0);                         // lone continuation
+  CHECK(FindInvalidUtf8("废\xE7\x9F") == 3);                   // cut off at the end
+  CHECK(FindInvalidUtf8(std::string("\xE5\x9F") + "a") == 0);  // cut off by ASCII
+  CHECK(FindInvalidUtf8(std::string("\xF0\x9F\x98") + "a") == 0);
   CHECK(FindInvalidUtf8(ascii + ascii + "\x81") == 2 * ascii.size());
 }
 
@@ -115,11 +117,11 @@ TEST_CASE("DecodeText keeps UTF-8, drops its BOM and says what it found", "[read
   CHECK(*plain == "废物代码,转移量\n");
   CHECK(detected == "utf-8");
 
-  Result<std::string> bom = DecodeText("\xEF\xBB\xBF" "code\n", Encoding::kAuto, &detected);
+  Result<std::string> bom = DecodeText(kBom + "code\n", Encoding::kAuto, &detected);
   REQUIRE(bom.ok());
   CHECK(*bom == "code\n");
   CHECK(detected == "utf-8");
-  CHECK(*DecodeText("\xEF\xBB\xBF", Encoding::kUtf8) == "");
+  CHECK(*DecodeText(kBom, Encoding::kUtf8) == "");
   CHECK(*DecodeText("", Encoding::kAuto) == "");
   CHECK(*DecodeText("", Encoding::kGb18030) == "");
 }
@@ -176,7 +178,7 @@ TEST_CASE("DecodeText names the line and byte offset of bytes it cannot decode",
   CHECK(cr.status().message() == "not valid UTF-8 at line 3 (byte offset 4)");
 
   // A BOM says UTF-8: no GB18030 fallback, no hint.
-  Result<std::string> bom = DecodeText("\xEF\xBB\xBF" "ab\n\xC1\xAA", Encoding::kAuto);
+  Result<std::string> bom = DecodeText(kBom + "ab\n\xC1\xAA", Encoding::kAuto);
   REQUIRE_FALSE(bom.ok());
   CHECK(bom.status().message() == "not valid UTF-8 at line 2 (byte offset 6)");
 }
@@ -362,7 +364,7 @@ TEST_CASE("CSV: files that cannot be read say why", "[reader]") {
   CHECK_THAT(nul.status().message(), Catch::Contains("not a CSV or XLSX file"));
 
   TempDir dir;
-  testing::WriteFile(dir / "utf16.csv", std::string("\xFF\xFE" "a\0,\0b\0", 8));
+  testing::WriteFile(dir / "utf16.csv", std::string("\xFF\xFE") + std::string("a\0,\0b\0", 6));
   Result<std::unique_ptr<RowSource>> utf16 = OpenTable(dir / "utf16.csv", Encoding::kAuto);
   REQUIRE_FALSE(utf16.ok());
   CHECK(utf16.status().message() == "not a CSV or XLSX file (UTF-16 text; save it as UTF-8 CSV)");
@@ -488,7 +490,8 @@ std::string WriteWorkbook(const TempDir& dir, bool constant_memory) {
 
   lxw_worksheet* ws = workbook_add_worksheet(wb, "2023年");
   const char* headings[] = {"联单编号", "产生单位", "转移量(吨)", "转移日期", "已接收"};
-  for (lxw_col_t c = 0; c < 5; ++c) REQUIRE(worksheet_write_string(ws, 0, c, headings[c], nullptr) == LXW_NO_ERROR);
+  for (lxw_col_t c = 0; c < 5; ++c)
+    REQUIRE(worksheet_write_string(ws, 0, c, headings[c], nullptr) == LXW_NO_ERROR);
   REQUIRE(worksheet_write_string(ws, 1, 0, "2023-0001", nullptr) == LXW_NO_ERROR);
   REQUIRE(worksheet_write_string(ws, 1, 1, "东方化工, \"有限\"公司", nullptr) == LXW_NO_ERROR);
   REQUIRE(worksheet_write_number(ws, 1, 2, 12.5, nullptr) == LXW_NO_ERROR);
@@ -524,15 +527,8 @@ std::string WriteWorkbook(const TempDir& dir, bool constant_memory) {
 
 Texts KindNames(const Row& row) {
   Texts out;
-  for (const Cell& c : row.cells) {
-    switch (c.kind) {
-      case Cell::Kind::kEmpty: out.push_back("empty"); break;
-      case Cell::Kind::kText: out.push_back("text"); break;
-      case Cell::Kind::kNumber: out.push_back("number"); break;
-      case Cell::Kind::kBool: out.push_back("bool"); break;
-      case Cell::Kind::kError: out.push_back("error"); break;
-    }
-  }
+  static const char* const kNames[] = {"empty", "text", "number", "bool", "error"};  // Cell::Kind order
+  for (const Cell& c : row.cells) out.push_back(kNames[static_cast<int>(c.kind)]);
   return out;
 }
 
@@ -684,8 +680,8 @@ TEST_CASE("XLSX: hand-made parts with rich text, inline strings and cells withou
   CHECK(TextsOf(rows[0]) == Texts{"plain", "", "inline", "rich inline"});
   CHECK(KindNames(rows[0]) == Texts{"text", "empty", "text", "text"});
 
-  CHECK(TextsOf(rows[1]) ==
-        Texts{"东方 化工", "漢字", "TRUE", "#DIV/0!", "plainx", "3.14", "line\rbreak _x0041_", "  ", "a & b <c>"});
+  CHECK(TextsOf(rows[1]) == Texts{"东方 化工", "漢字", "TRUE", "#DIV/0!", "plainx", "3.14",
+                                  "line\rbreak _x0041_", "  ", "a & b <c>"});
   CHECK(KindNames(rows[1]) ==
         Texts{"text", "text", "bool", "error", "text", "number", "text", "text", "text"});
   CHECK(rows[1].original == "东方 化工,漢字,TRUE,#DIV/0!,plainx,3.14,\"line\rbreak _x0041_\",  ,a & b <c>");
@@ -745,6 +741,64 @@ TEST_CASE("XLSX: the workbook is found through the package relationships, prefix
   CHECK(KindNames(rows[0]) == Texts{"empty", "text", "number"});
 }
 
+TEST_CASE("XLSX: rows and strings that straddle the decompression chunks read the same", "[reader]") {
+  // Markup that a naive cut would trip on: comments and CDATA holding
+  // "<row" and "</row>", quoted attribute values holding '>' and '/',
+  // processing instructions, empty rows, rich-text strings with comments.
+  std::vector<std::string> strings;
+  std::string sst = R"(<?xml version="1.0" encoding="UTF-8"?><sst xmlns="urn:x">)";
+  for (int i = 0; i < 50; ++i) {
+    if (i % 5 == 0) {
+      sst += "<si><r><t>甲</t></r><!-- </si> --><r><rPr><b/></rPr><t>" + std::to_string(i) + "</t></r></si>";
+      strings.push_back("甲" + std::to_string(i));
+    } else {
+      sst += "<si><t>串" + std::to_string(i) + "</t></si>";
+      strings.push_back("串" + std::to_string(i));
+    }
+  }
+  sst += "</sst>";
+  std::string sheet = R"(<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="urn:x"><sheetData>)";
+  for (int r = 1; r <= 200; ++r) {
+    const std::string n = std::to_string(r);
+    if (r % 10 == 0) sheet += "<!-- <row r=\"999\"> --><?pi x?>\n";
+    if (r % 7 == 0) {
+      sheet += "<row r=\"" + n + "\" spans=\"1:3\" note='a > b / c'/>";
+    } else {
+      sheet += "<row r=\"" + n + "\"><c r=\"A" + n + "\" t=\"s\"><v>" + std::to_string(r % 50) +
+               "</v></c><c r=\"C" + n + "\" t=\"inlineStr\"><is><t><![CDATA[</row> & " + n +
+               "]]></t></is></c></row>\n";
+    }
+  }
+  sheet += R"(</sheetData><pageMargins left="0.7"/></worksheet>)";
+  TempDir dir;
+  const std::string bytes = MakeZip(dir, {{"xl/workbook.xml", kWorkbook},
+                                          {"xl/_rels/workbook.xml.rels", kWorkbookRels},
+                                          {"xl/strings.xml", sst},
+                                          {"xl/worksheets/ledger.xml", sheet}});
+  struct RestoreChunk {
+    ~RestoreChunk() { internal::SetXlsxChunkSize(0); }
+  } restore;
+  for (size_t chunk : {size_t{1}, size_t{2}, size_t{5}, size_t{9}, size_t{100}, size_t{0}}) {
+    INFO("chunk " << chunk);
+    internal::SetXlsxChunkSize(chunk);
+    Result<std::unique_ptr<RowSource>> source = OpenXlsx(bytes);
+    INFO(source.status().message());
+    REQUIRE(source.ok());
+    const std::vector<Row> rows = ReadAll(**source);
+    REQUIRE(rows.size() == 200);
+    for (int r = 1; r <= 200; ++r) {
+      const Row& row = rows[static_cast<size_t>(r - 1)];
+      REQUIRE(row.number == static_cast<uint64_t>(r));
+      if (r % 7 == 0) {
+        CHECK(row.cells.empty());
+      } else {
+        CHECK(TextsOf(row) ==
+              Texts{strings[static_cast<size_t>(r % 50)], "", "</row> & " + std::to_string(r)});
+      }
+    }
+  }
+}
+
 TEST_CASE("XLSX: bytes that are not a workbook, and broken sheets, say why", "[reader]") {
   Result<std::unique_ptr<RowSource>> text = OpenXlsx("联单编号,产生单位\n");
   REQUIRE_FALSE(text.ok());
@@ -772,10 +826,25 @@ TEST_CASE("XLSX: bytes that are not a workbook, and broken sheets, say why", "[r
     }
   };
 
-  Result<std::unique_ptr<RowSource>> malformed = open_with_sheet("<worksheet><sheetData><row></sheetData>");
-  REQUIRE_FALSE(malformed.ok());
-  CHECK_THAT(malformed.status().message(),
-             Catch::StartsWith("not an XLSX workbook: xl/worksheets/ledger.xml is not well-formed XML ("));
+  // The sheet is read a row at a time: XML broken in a row shows at that row.
+  Result<std::unique_ptr<RowSource>> cut_off = open_with_sheet("<worksheet><sheetData><row></sheetData>");
+  REQUIRE(cut_off.ok());
+  CHECK(first_error(**cut_off) == "sheet \"台账\" after row 0: the XML ends inside a <row>");
+
+  Result<std::unique_ptr<RowSource>> mismatch = open_with_sheet(
+      R"(<worksheet><sheetData><row r="1"/><row r="2"><c r="A2"><v>1</c></row></sheetData></worksheet>)");
+  REQUIRE(mismatch.ok());
+  CHECK_THAT(first_error(**mismatch),
+             Catch::StartsWith("sheet \"台账\" after row 1: a row is not well-formed XML ("));
+
+  Result<std::unique_ptr<RowSource>> unended = open_with_sheet(R"(<worksheet><sheetData><row r="1"/>)");
+  REQUIRE(unended.ok());
+  CHECK(first_error(**unended) == "sheet \"台账\" after row 1: the XML ends before </sheetData>");
+
+  // No sheetData at all (a chart sheet, say): no rows.
+  Result<std::unique_ptr<RowSource>> chart = open_with_sheet("<chartsheet><drawing/></chartsheet>");
+  REQUIRE(chart.ok());
+  CHECK(first_error(**chart) == "no error");
 
   Result<std::unique_ptr<RowSource>> bad_index = open_with_sheet(
       R"(<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>6</v></c></row></sheetData></worksheet>)");
@@ -792,18 +861,27 @@ TEST_CASE("XLSX: bytes that are not a workbook, and broken sheets, say why", "[r
   REQUIRE(far_column.ok());
   CHECK(first_error(**far_column) == "sheet \"台账\" row 1: bad cell reference \"XFE1\"");
 
-  Result<std::unique_ptr<RowSource>> bad_row = open_with_sheet(
-      R"(<worksheet><sheetData><row r="1"/><row r="x2"/></sheetData></worksheet>)");
+  Result<std::unique_ptr<RowSource>> bad_row =
+      open_with_sheet(R"(<worksheet><sheetData><row r="1"/><row r="x2"/></sheetData></worksheet>)");
   REQUIRE(bad_row.ok());
-  CHECK(first_error(**bad_row) == "sheet \"台账\": the row after row 1 has a bad number \"x2\"");
+  CHECK(first_error(**bad_row) == "sheet \"台账\" after row 1: a row has a bad number \"x2\"");
 
   Result<std::unique_ptr<RowSource>> bad_bool = open_with_sheet(
       R"(<worksheet><sheetData><row r="5"><c r="A5" t="b"><v>yes</v></c></row></sheetData></worksheet>)");
   REQUIRE(bad_bool.ok());
   CHECK(first_error(**bad_bool) == "sheet \"台账\" row 5: cell A5: boolean \"yes\" is not 0 or 1");
 
-  Result<std::unique_ptr<RowSource>> no_sheet_part = OpenXlsx(
-      MakeZip(dir, {{"xl/workbook.xml", kWorkbook}, {"xl/_rels/workbook.xml.rels", kWorkbookRels}}));
+  Result<std::unique_ptr<RowSource>> bad_strings =
+      OpenXlsx(MakeZip(dir, {{"xl/workbook.xml", kWorkbook},
+                             {"xl/_rels/workbook.xml.rels", kWorkbookRels},
+                             {"xl/strings.xml", "<sst><si><t>a</t></si><si><t>b</si></sst>"},
+                             {"xl/worksheets/ledger.xml", "<worksheet><sheetData/></worksheet>"}}));
+  REQUIRE_FALSE(bad_strings.ok());
+  CHECK_THAT(bad_strings.status().message(),
+             Catch::StartsWith("not an XLSX workbook: xl/strings.xml: string 1 is not well-formed XML ("));
+
+  Result<std::unique_ptr<RowSource>> no_sheet_part =
+      OpenXlsx(MakeZip(dir, {{"xl/workbook.xml", kWorkbook}, {"xl/_rels/workbook.xml.rels", kWorkbookRels}}));
   REQUIRE_FALSE(no_sheet_part.ok());
   CHECK(no_sheet_part.status().message() ==
         "not an XLSX workbook: sheet \"台账\" (xl/worksheets/ledger.xml) is missing from the archive");

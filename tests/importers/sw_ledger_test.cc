@@ -15,19 +15,44 @@ namespace {
 using namespace mapper_test;  // NOLINT(google-build-using-namespace)
 
 // Columns A..N.
-const V kSwHeading = {"日期",           "单位名称",       "统一社会信用代码", "固体废物名称",   "废物代码",
-                      "产生量(吨)",     "自行利用量(吨)", "自行处置量(吨)",   "委托利用量(吨)", "委托处置量(吨)",
-                      "贮存量(吨)",     "接收单位",       "利用处置方式",     "备注"};
+const V kSwHeading = {"日期",
+                      "单位名称",
+                      "统一社会信用代码",
+                      "固体废物名称",
+                      "废物代码",
+                      "产生量(吨)",
+                      "自行利用量(吨)",
+                      "自行处置量(吨)",
+                      "委托利用量(吨)",
+                      "委托处置量(吨)",
+                      "贮存量(吨)",
+                      "接收单位",
+                      "利用处置方式",
+                      "备注"};
 enum SwColumn { A, B, C, D, E, F, G, H, I, J, K, L, M, N };
 
-const V kSwData = {"2023年1月", "禹州市龙源电厂", "91411081ma4abc", "粉煤灰", "SW02", "1,200.5", "300", "0",
-                   "800.5",     "",               "100",            "禹州市建材有限公司", "R5", ""};
+const V kSwData = {"2023年1月",
+                   "禹州市龙源电厂",
+                   "91411081ma4abc",
+                   "粉煤灰",
+                   "SW02",
+                   "1,200.5",
+                   "300",
+                   "0",
+                   "800.5",
+                   "",
+                   "100",
+                   "禹州市建材有限公司",
+                   "R5",
+                   ""};
 
 Row SwRow(uint64_t number, const std::map<size_t, std::string>& changes = {}) {
   return MakeRow(number, With(kSwData, changes));
 }
 
-Mapper SwMapper(const V& heading = kSwHeading) { return Detect(Profile("cn-sw-ledger"), {MakeRow(1, heading)}); }
+Mapper SwMapper(const V& heading = kSwHeading) {
+  return Detect(Profile("cn-sw-ledger"), {MakeRow(1, heading)});
+}
 
 std::vector<Record> MapAll(const Mapper& mapper, const Row& row) {
   Mapped m = Map(mapper, row);
@@ -43,7 +68,8 @@ TEST_CASE("cn-sw-ledger makes one record per quantity above zero", "[mapper]") {
   const std::string common =
       " row=5 column=%s manifest= from=禹州市龙源电厂|91411081MA4ABC| to=%s carriers= waste=SW02 name=粉煤灰 "
       "hazards= form= packaging= method=%s mass_g=%s received_g=none date=2023-01-01 received_date= note=";
-  auto expect = [&](const char* type, const char* column, const char* to, const char* method, const char* mass) {
+  auto expect = [&](const char* type, const char* column, const char* to, const char* method,
+                    const char* mass) {
     std::string s = std::string(type) + common;
     for (const char* part : {column, to, method, mass}) s.replace(s.find("%s"), 2, part);
     return s;
@@ -82,21 +108,15 @@ TEST_CASE("cn-sw-ledger makes one record per quantity above zero", "[mapper]") {
 
 TEST_CASE("cn-sw-ledger: Describe, storage ignored, months as dates", "[mapper]") {
   const Mapper mapper = SwMapper();
-  CHECK(mapper.Describe() == V{"日期 -> date (a month means its 1st day)",
-                               "单位名称 -> from.name",
-                               "统一社会信用代码 -> from.uscc",
-                               "固体废物名称 -> waste_name",
-                               "废物代码 -> waste",
-                               "产生量(吨) -> generate (t)",
-                               "自行利用量(吨) -> utilize (t)",
-                               "自行处置量(吨) -> dispose (t)",
-                               "委托利用量(吨) -> transfer (t)",
-                               "委托处置量(吨) -> transfer (t)",
-                               "贮存量(吨) -> ignored (a stock figure, not a flow)",
-                               "接收单位 -> to.name",
-                               "利用处置方式 -> method",
-                               "备注 -> note"});
-  for (const char* month : {"2023-01", "2023/1", "2023.1", "202301", "2023年1月", "2023年01月", "2023-01-01"}) {
+  CHECK(mapper.Describe() == V{"日期 -> date (a month means its 1st day)", "单位名称 -> from.name",
+                               "统一社会信用代码 -> from.uscc", "固体废物名称 -> waste_name",
+                               "废物代码 -> waste", "产生量(吨) -> generate (t)",
+                               "自行利用量(吨) -> utilize (t)", "自行处置量(吨) -> dispose (t)",
+                               "委托利用量(吨) -> transfer (t)", "委托处置量(吨) -> transfer (t)",
+                               "贮存量(吨) -> ignored (a stock figure, not a flow)", "接收单位 -> to.name",
+                               "利用处置方式 -> method", "备注 -> note"});
+  for (const char* month :
+       {"2023-01", "2023/1", "2023.1", "202301", "2023年1月", "2023年01月", "2023-01-01"}) {
     INFO(month);
     CHECK(MapAll(mapper, SwRow(2, {{A, month}}))[0].date == "2023-01-01");
   }
@@ -146,20 +166,27 @@ TEST_CASE("cn-sw-ledger knows the usual synonyms of each heading", "[mapper]") {
     V headings;
   };
   const std::vector<Synonyms> table = {
-      {A, "date (a month means its 1st day)",
+      {A,
+       "date (a month means its 1st day)",
        {"日期", "记录日期", "产生日期", "月份", "统计月份", "统计日期", "年月", "填报日期", "时间"}},
       {B, "from.name", {"单位名称", "产生单位", "企业名称", "产生单位名称", "产废单位", "产废单位名称"}},
-      {C, "from.uscc", {"统一社会信用代码", "产生单位统一社会信用代码", "企业统一社会信用代码", "单位统一社会信用代码",
-                        "社会信用代码", "信用代码"}},
+      {C,
+       "from.uscc",
+       {"统一社会信用代码", "产生单位统一社会信用代码", "企业统一社会信用代码", "单位统一社会信用代码",
+        "社会信用代码", "信用代码"}},
       {D, "waste_name", {"固体废物名称", "废物名称", "固废名称"}},
-      {E, "waste", {"废物代码", "固体废物代码", "类别代码", "固废代码", "废物类别代码", "固体废物类别代码", "废物类别",
-                    "固体废物类别", "类别"}},
+      {E,
+       "waste",
+       {"废物代码", "固体废物代码", "类别代码", "固废代码", "废物类别代码", "固体废物类别代码", "废物类别",
+        "固体废物类别", "类别"}},
       {F, "generate (t, default)", {"产生量", "产生数量", "本月产生量"}},
       {G, "utilize (t, default)", {"自行利用量", "综合利用量", "利用量", "自行综合利用量"}},
       {H, "dispose (t, default)", {"自行处置量", "处置量"}},
       {I, "transfer (t, default)", {"委托利用量", "委外利用量"}},
       {J, "transfer (t, default)", {"委托处置量", "委外处置量"}},
-      {L, "to.name", {"接收单位", "委托单位", "去向单位", "利用处置单位", "接受单位", "受托单位", "接收单位名称", "去向"}},
+      {L,
+       "to.name",
+       {"接收单位", "委托单位", "去向单位", "利用处置单位", "接受单位", "受托单位", "接收单位名称", "去向"}},
       {M, "method", {"利用处置方式", "利用方式", "处置方式"}},
       {N, "note", {"备注", "说明"}},
   };
@@ -195,16 +222,21 @@ TEST_CASE("cn-sw-ledger: required columns and duplicates", "[mapper]") {
   const auto spec = Profile("cn-sw-ledger");
   V no_quantity = kSwHeading;
   no_quantity.erase(no_quantity.begin() + F, no_quantity.begin() + K);
-  CHECK(DetectError(spec, {MakeRow(1, no_quantity)}) ==
-        "missing required columns: a quantity (产生量, 自行利用量, 自行处置量, 委托利用量, 委托处置量, 转移量) "
-        "(closest heading row: line 1)");
+  CHECK(
+      DetectError(spec, {MakeRow(1, no_quantity)}) ==
+      "missing required columns: a quantity (产生量, 自行利用量, 自行处置量, 委托利用量, 委托处置量, 转移量) "
+      "(closest heading row: line 1)");
   CHECK(DetectError(spec, {MakeRow(1, {"一般工业固体废物管理台账"})}) ==
-        "missing required columns: 日期, 单位名称, 废物代码, a quantity (产生量, 自行利用量, 自行处置量, 委托利用量, "
+        "missing required columns: 日期, 单位名称, 废物代码, a quantity (产生量, 自行利用量, 自行处置量, "
+        "委托利用量, "
         "委托处置量, 转移量) (no heading row among the first 1 rows)");
-  CHECK(DetectError(spec, {MakeRow(1, With(kSwHeading, {{14, "综合利用量"}}))}) ==
-        "columns \"自行利用量(吨)\" (column G) and \"综合利用量\" (column O) both match 自行利用量 (utilize)");
+  CHECK(
+      DetectError(spec, {MakeRow(1, With(kSwHeading, {{14, "综合利用量"}}))}) ==
+      "columns \"自行利用量(吨)\" (column G) and \"综合利用量\" (column O) both match 自行利用量 (utilize)");
   // Title rows above the heading.
-  Detect(spec, {MakeRow(1, {"2023年一般工业固体废物管理台账"}), MakeRow(2, {"单位：吨"}), MakeRow(3, kSwHeading)}, 2);
+  Detect(spec,
+         {MakeRow(1, {"2023年一般工业固体废物管理台账"}), MakeRow(2, {"单位：吨"}), MakeRow(3, kSwHeading)},
+         2);
 }
 
 }  // namespace

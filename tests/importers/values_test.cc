@@ -83,7 +83,7 @@ TEST_CASE("NormalizeText folds full width, trims and collapses whitespace", "[va
   CHECK(NormalizeText("１，２３４．５") == "1,234.5");
   CHECK(NormalizeText("转移量（吨）") == "转移量(吨)");
   CHECK(NormalizeText("\xE3\x80\x80移出单位\xE3\x80\x80") == "移出单位");  // U+3000
-  CHECK(NormalizeText("A\xC2\xA0\xC2\xA0 B") == "A B");                 // no-break spaces
+  CHECK(NormalizeText("A\xC2\xA0\xC2\xA0 B") == "A B");                    // no-break spaces
   CHECK(NormalizeText("A\t\t B\r\nC") == "A B C");
   CHECK(NormalizeText("Ａ　　Ｂ") == "A B");
   CHECK(NormalizeText("～！") == "~!");  // the ends of the full-width range
@@ -203,7 +203,9 @@ TEST_CASE("ParseMass: separators, full width, spaces and a unit in the cell", "[
   CHECK(Grams("１，２３４．５", MassUnit::kKilograms) == 1234500);
   CHECK(Grams("１２．５", MassUnit::kTonnes) == 12500000);
   CHECK(Grams("12.5  ", MassUnit::kTonnes) == 12500000);
-  CHECK(Grams("\xE3\x80\x80" "12.5\t", MassUnit::kTonnes) == 12500000);
+  CHECK(Grams("\xE3\x80\x80"
+              "12.5\t",
+              MassUnit::kTonnes) == 12500000);
   // A unit in the cell overrides the heading's.
   CHECK(Grams("12.5吨", MassUnit::kKilograms) == 12500000);
   CHECK(Grams("12.5 t", MassUnit::kGrams) == 12500000);
@@ -269,11 +271,27 @@ TEST_CASE("ParseMass: number cells round float artefacts to the gram", "[values]
 }
 
 TEST_CASE("ParseDate accepts the usual ways of writing a date", "[values]") {
-  for (const char* text :
-       {"2023-01-05", "2023/1/5", "2023.1.5", "2023-1-5", "2023/01/05", "2023年1月5日", "2023年01月05日",
-        "2023 年 1 月 5 日", "2023年1月5号", "2023年1月5", "20230105", "2023-01-05 14:30", "2023-01-05 14:30:00",
-        "2023-01-05T14:30:00", "2023/1/5 9:05", "2023-01-05 14:30:00.123", "2023年1月5日 14:30",
-        "２０２３－０１－０５", "２０２３年１月５日", "  2023-01-05  ", "2023-01-05\xE3\x80\x80"}) {
+  for (const char* text : {"2023-01-05",
+                           "2023/1/5",
+                           "2023.1.5",
+                           "2023-1-5",
+                           "2023/01/05",
+                           "2023年1月5日",
+                           "2023年01月05日",
+                           "2023 年 1 月 5 日",
+                           "2023年1月5号",
+                           "2023年1月5",
+                           "20230105",
+                           "2023-01-05 14:30",
+                           "2023-01-05 14:30:00",
+                           "2023-01-05T14:30:00",
+                           "2023/1/5 9:05",
+                           "2023-01-05 14:30:00.123",
+                           "2023年1月5日 14:30",
+                           "２０２３－０１－０５",
+                           "２０２３年１月５日",
+                           "  2023-01-05  ",
+                           "2023-01-05\xE3\x80\x80"}) {
     CHECK(Date(text) == "2023-01-05");
   }
   CHECK(Date("2024-02-29") == "2024-02-29");
@@ -288,10 +306,26 @@ TEST_CASE("ParseDate refuses what is not a date or not a calendar day", "[values
                            "20230230", "2023年2月30日", "2100-02-29"}) {
     CHECK(DateRefusal(text) == "not a calendar date");
   }
-  for (const char* text :
-       {"", "abc", "05/01/2023", "2023-1/5", "2023-01", "2023年1月", "202301", "2023-01-05 25:00",
-        "2023-01-05 14:60", "2023-01-05 14", "2023-01-05x", "23-1-5", "2023-001-05", "1899-12-31", "0001-01-01",
-        "2023-01-05 14:30 extra", "44927.5", "19999", "80001", "123456789"}) {
+  for (const char* text : {"",
+                           "abc",
+                           "05/01/2023",
+                           "2023-1/5",
+                           "2023-01",
+                           "2023年1月",
+                           "202301",
+                           "2023-01-05 25:00",
+                           "2023-01-05 14:60",
+                           "2023-01-05 14",
+                           "2023-01-05x",
+                           "23-1-5",
+                           "2023-001-05",
+                           "1899-12-31",
+                           "0001-01-01",
+                           "2023-01-05 14:30 extra",
+                           "44927.5",
+                           "19999",
+                           "80001",
+                           "123456789"}) {
     CHECK(DateRefusal(text) == kNotADate);
   }
   CHECK(DateRefusal("2023-01-05", Kind::kBool) == kNotADate);
@@ -322,7 +356,8 @@ TEST_CASE("ParseDate reads spreadsheet serials in the 1900 date system", "[value
 }
 
 TEST_CASE("ParseDate with allow_month reads a month as its first day", "[values]") {
-  for (const char* text : {"2023-01", "2023/1", "2023.1", "2023年1月", "2023年01月", "202301", "2023-01-01"}) {
+  for (const char* text :
+       {"2023-01", "2023/1", "2023.1", "2023年1月", "2023年01月", "202301", "2023-01-01"}) {
     CHECK(Date(text, Kind::kText, nullptr, true) == "2023-01-01");
   }
   CHECK(Date("202301", Kind::kNumber, nullptr, true) == "2023-01-01");
@@ -337,7 +372,7 @@ TEST_CASE("ParseDate with an explicit format", "[values]") {
   CHECK(Date("05.01.2023", Kind::kText, &dmy) == "2023-01-05");
   CHECK(Date("5.1.2023", Kind::kText, &dmy) == "2023-01-05");
   CHECK(Date("05.01.2023 10:00", Kind::kText, &dmy) == "2023-01-05");  // a time may follow
-  CHECK(Date("44927", Kind::kNumber, &dmy) == "2023-01-01");          // serials still work
+  CHECK(Date("44927", Kind::kNumber, &dmy) == "2023-01-01");           // serials still work
   CHECK(DateRefusal("2023-01-05", Kind::kText, &dmy) == "does not match the date format %d.%m.%Y");
   CHECK(DateRefusal("05.01.2023x", Kind::kText, &dmy) == "does not match the date format %d.%m.%Y");
   CHECK(DateRefusal("30.02.2023", Kind::kText, &dmy) == "not a calendar date");
@@ -394,7 +429,8 @@ TEST_CASE("ParseHazards reads codes and Chinese names in the order T C I R In", 
   CHECK(Hazards("In") == V{"In"});
   CHECK(Hazards("IN") == V{"In"});
   CHECK(Hazards("I,T") == V{"T", "I"});
-  CHECK(Hazards("In;R|I+C T") == V{"C", "I", "R", "In"});
+  CHECK(Hazards("In;R|I+C T") == V{"T", "C", "I", "R", "In"});
+  CHECK(Hazards("In;R|I+C") == V{"C", "I", "R", "In"});
   CHECK(Hazards("感染性、反应性、腐蚀性") == V{"C", "R", "In"});
   CHECK(Hazards("毒性(T)") == V{"T"});
   CHECK(Hazards("T(毒性)") == V{"T"});
@@ -427,8 +463,8 @@ TEST_CASE("ExtractMethodCode keeps codes and finds them in descriptions", "[valu
   CHECK(Method("焚烧 D10/填埋 D1") == "D10");
   CHECK(Method("HW-INC2") == "HW-INC2");  // a site code is kept as written
   CHECK(Method("焚烧") == "");
-  CHECK(Method("处置D100") == "");   // three digits: not a code
-  CHECK(Method("焚烧RD9x") == "");   // letters around: not a code
+  CHECK(Method("处置D100") == "");  // three digits: not a code
+  CHECK(Method("焚烧RD9x") == "");  // letters around: not a code
   CHECK(Method("") == "");
 }
 

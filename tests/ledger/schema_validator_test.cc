@@ -88,6 +88,14 @@ Json ValidBody(const std::string& kind) {
     return {{"seq", 42}, {"reason", "称重错误"}, {"body", ValidBody("generate")}};
   }
   if (kind == "void") return {{"seq", 0}, {"reason", "重复录入"}};
+  if (kind == "import") {
+    return Json::parse(R"({"record":"manifest","source":{"file":"联单2023.csv","sha256":")" +
+                       std::string(64, 'b') + R"j(","sheet":"2023年","row":17,"column":"转移量(吨)"},
+      "from":"91411081MA44X8Y7CG","to":"legacy-901227b1277b","carriers":["legacy-0a1b2c3d4e5f"],
+      "manifest":"20234110000001","waste":"900-249-08","name":"废矿物油","hazards":["T","I"],
+      "form":"液态","packaging":"桶装","method":"R9","permit":"HW4110001","mass_g":1250500,
+      "received_g":1250500,"date":"2023-01-05","received":"2023-01-06","note":"称重差"})j");
+  }
   FAIL("no example for kind " << kind);
   return {};
 }
@@ -175,6 +183,10 @@ const std::vector<BadCase>& BadCases() {
       {"seal", "/source/rows", "", "body.source: missing required field \"rows\""},
       {"seal", "/source/sha256", "\"abc\"",
        "body.source.sha256: must be a SHA-256 hash (64 lowercase hex digits)"},
+      {"import", "/record", "\"row\"", "body.record: must be one of manifest, generate, utilize, dispose, transfer"},
+      {"import", "/source/row", "0", "body.source.row: must be an integer >= 1 (a row of the file)"},
+      {"import", "/date", "\"2023/1/5\"", "body.date: must be a date YYYY-MM-DD"},
+      {"import", "/source/sha256", "", "body.source: missing required field \"sha256\""},
       {"generate", "/waste", "", "body: missing required field \"waste\""},
       {"generate", "/mass_g", "-5", "body.mass_g: must be an integer >= 1 (grams, at most 2^53-1)"},
       {"generate", "/mass_g", "0", "body.mass_g: must be an integer >= 1 (grams, at most 2^53-1)"},

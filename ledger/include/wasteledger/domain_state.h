@@ -25,6 +25,7 @@ namespace wasteledger {
 class SchemaValidator;
 namespace domain {
 class AggregateBuffer;
+class LotCache;
 }  // namespace domain
 
 // How far an event time may lie after the entry's logged time.
@@ -58,6 +59,7 @@ class DomainState : public StateHook {
   const SchemaValidator* schemas_ = nullptr;
   std::vector<std::string> warnings_;
   std::unique_ptr<domain::AggregateBuffer> aggregates_;
+  std::unique_ptr<domain::LotCache> lots_;
   bool in_batch_ = false;
 };
 

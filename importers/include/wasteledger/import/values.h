@@ -54,8 +54,8 @@ const char* UnitName(MassUnit unit);
 
 // A heading split into its name and its unit part.
 struct HeadingParts {
-  std::string_view name;       // the heading without the unit part, trimmed
-  std::string_view unit_text;  // what the unit part says ("吨", "年月日"), "" when none
+  std::string_view name;         // the heading without the unit part, trimmed
+  std::string_view unit_text;    // what the unit part says ("吨", "年月日"), "" when none
   std::optional<MassUnit> unit;  // set when unit_text names a mass unit
 };
 // Splits a NORMALISED heading (NormalizeText output; the views point into

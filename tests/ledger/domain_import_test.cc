@@ -1,0 +1,135 @@
+// The import kind's rules (ledger/src/domain_import.cc): pools per party x
+// code x year drawn oldest year first, the deficit kept below zero, the
+// prior-year columns, the same record refused twice, imported manifests and
+// their conflicts, and a recomputation from the log (verify --deep) that
+// agrees with what the appends stored.
+#include <catch2/catch.hpp>
+
+#include "domain_fixture.h"
+#include "wasteledger/deep_check.h"
+
+namespace wasteledger::testing {
+namespace {
+
+const std::string kCode = "900-041-49";
+
+class ImportCity : public DomainFixture {
+ public:
+  // An import record of `type` for p1 on `date`; row numbers count up so
+  // that equal records from different rows are told apart only by content.
+  Json Record(const std::string& type, int64_t mass_g, const std::string& date) {
+    return {{"record", type},
+            {"source", {{"file", "台账.csv"}, {"sha256", std::string(64, 'a')}, {"row", ++row_}}},
+            {"from", "p1"},
+            {"waste", kCode},
+            {"mass_g", mass_g},
+            {"date", date}};
+  }
+  Json Manifest(const std::string& no, const std::string& to, int64_t mass_g, int64_t received_g,
+                const std::string& code = kCode) {
+    Json b = Record("manifest", mass_g, "2023-05-01");
+    b["to"] = to;
+    b["manifest"] = no;
+    b["waste"] = code;
+    b["received_g"] = received_g;
+    b["received"] = "2023-05-02";
+    b["method"] = "D10";
+    return b;
+  }
+  uint64_t Import(Json body) { return Ok(S(regulator, "import", std::move(body))); }
+  int64_t Remaining(const std::string& year) { return GetLotOrFail("#import/p1/" + kCode + "/" + year).remaining_g; }
+  FlowTotals Year(const std::string& party, int year) {
+    auto before = FlowsBefore(ledger(), std::to_string(year + 1) + "-01-01");
+    auto start = FlowsBefore(ledger(), std::to_string(year) + "-01-01");
+    REQUIRE(before.ok());
+    REQUIRE(start.ok());
+    FlowTotals a = before->parties[{party, kCode}], b = start->parties[{party, kCode}];
+    FlowTotals d;
+    d.generated_g = a.generated_g - b.generated_g;
+    d.utilized_g = a.utilized_g - b.utilized_g;
+    d.utilized_prior_g = a.utilized_prior_g - b.utilized_prior_g;
+    d.disposed_g = a.disposed_g - b.disposed_g;
+    d.received_g = a.received_g - b.received_g;
+    d.dispatched_g = a.dispatched_g - b.dispatched_g;
+    return d;
+  }
+  void DeepCheckOk() {
+    auto report = DeepCheck(ledger());
+    REQUIRE(report.ok());
+    INFO((report->differences.empty() ? "" : report->differences.front()));
+    CHECK(report->ok());
+  }
+
+ private:
+  int row_ = 0;
+};
+
+TEST_CASE("import: pools are drawn oldest year first and a deficit stays below zero", "[domain][import]") {
+  ImportCity c;
+  c.Import(c.Record("generate", 10000000, "2022-06-01"));
+  c.Import(c.Record("generate", 5000000, "2023-02-01"));
+  c.Import(c.Record("utilize", 12000000, "2023-03-01"));
+  CHECK(c.Remaining("2022") == 0);
+  CHECK(c.Remaining("2023") == 3000000);
+  const FlowTotals y2023 = c.Year("p1", 2023);
+  CHECK(y2023.generated_g == 5000000);
+  CHECK(y2023.utilized_g == 12000000);
+  CHECK(y2023.utilized_prior_g == 10000000);  // drawn from the 2022 pool
+
+  // More than the pools hold: the shortfall takes the 2023 pool below zero.
+  c.Import(c.Record("dispose", 5000000, "2023-04-01"));
+  CHECK(c.Remaining("2023") == -2000000);
+  CHECK(c.AllStock()["p1"][kCode] == -2000000);
+  // A later generation fills the deficit first.
+  c.Import(c.Record("generate", 3000000, "2023-06-01"));
+  CHECK(c.Remaining("2023") == 1000000);
+  CHECK(c.AllStock()["p1"][kCode] == 1000000);
+  c.DeepCheckOk();
+}
+
+TEST_CASE("import: the same record twice, or by a non-regulator, is refused", "[domain][import]") {
+  ImportCity c;
+  Json body = c.Record("generate", 1000, "2023-01-05");
+  c.Import(body);
+  Json again = body;
+  again["source"]["row"] = 99;  // another row of another file: still the same record
+  again["source"]["file"] = "other.xlsx";
+  CHECK(c.Refused(c.S(c.regulator, "import", again)).find("already imported at seq") != std::string::npos);
+  CHECK(c.Refused(c.S(c.p1, "import", c.Record("generate", 7, "2023-01-05"))).find("only a regulator") !=
+        std::string::npos);
+  Json bad = c.Record("generate", 7, "2023-02-30");
+  CHECK(c.Refused(c.S(c.regulator, "import", bad)).find("body.date") != std::string::npos);
+  Json unknown = c.Record("generate", 7, "2023-02-03");
+  unknown["from"] = "nobody";
+  CHECK(c.Refused(c.S(c.regulator, "import", unknown)).find("\"nobody\" is not a registered party") !=
+        std::string::npos);
+}
+
+TEST_CASE("import: manifests, their lines and their conflicts", "[domain][import]") {
+  ImportCity c;
+  const uint64_t seq = c.Import(c.Manifest("20234110000001", "r2", 1000000, 990000));
+  Manifest m = c.GetManifestOrFail("20234110000001");
+  CHECK(m.imported);
+  CHECK(m.status == "received");
+  CHECK(m.dispatch_seq == seq);
+  REQUIRE(m.lines.size() == 1);
+  CHECK(m.lines[0].received_g == 990000);
+  // A second waste on the same manifest number is a second line.
+  c.Import(c.Manifest("20234110000001", "r2", 500, 500, "900-249-08"));
+  CHECK(c.GetManifestOrFail("20234110000001").lines.size() == 2);
+  // The same waste again with other figures, or other parties, is refused.
+  CHECK(c.Refused(c.S(c.regulator, "import", c.Manifest("20234110000001", "r2", 7, 7)))
+            .find("already has a line for 900-041-49") != std::string::npos);
+  CHECK(c.Refused(c.S(c.regulator, "import", c.Manifest("20234110000001", "r1", 8, 8, "900-006-09")))
+            .find("was imported from \"p1\" to \"r2\"") != std::string::npos);
+  // The receiver disposed of what it received (D10): nothing left in stock.
+  const FlowTotals r2 = c.Year("r2", 2023);
+  CHECK(r2.received_g == 990000);
+  CHECK(r2.disposed_g == 990000);
+  CHECK(c.AllStock()["r2"].count(kCode) == 0);
+  CHECK(c.Year("p1", 2023).dispatched_g == 1000000);
+  c.DeepCheckOk();
+}
+
+}  // namespace
+}  // namespace wasteledger::testing
