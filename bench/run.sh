@@ -13,7 +13,7 @@
 # WL_BENCH_VERIFY_SECONDS (3), WL_BENCH_TMP (scratch directory, default
 # $TMPDIR or /tmp: put it on the disk you care about, since submit syncs),
 # WL_BENCH_KEEP=1 (keep the scratch ledgers), WL_BENCH_ONLY (a subset of
-# "submit proof report"; the baseline always runs), WL_BENCH_REPORT_ENTRIES
+# "submit proof report import"; the baseline always runs), WL_BENCH_IMPORT_ROWS (default 1000000), WL_BENCH_REPORT_ENTRIES
 # (default 1000000), WL_BENCH_CACHE (where the report ledgers are kept and
 # reused, default /tmp/wasteledger-bench).
 # The table goes to stdout; progress to stderr.
@@ -30,7 +30,7 @@ if [[ $# -ne 1 || ! -d "$1" ]]; then
 fi
 build=$(cd "$1" && pwd)
 bin="$build/wasteledger"
-only=${WL_BENCH_ONLY:-submit proof report}
+only=${WL_BENCH_ONLY:-submit proof report import}
 progs=(verify_bench)
 for part in submit proof report; do
   if [[ " $only " == *" $part "* ]]; then progs+=("${part}_bench"); fi
@@ -72,6 +72,10 @@ fi
 if [[ " $only " == *" report "* ]]; then
   step "balance report against SQLite at ${WL_BENCH_REPORT_ENTRIES:-1000000} entries${large:+ and 10 times that}"
   run rep "$build/bench/report_bench" "${large[@]}"
+fi
+if [[ " $only " == *" import "* && -n "$bin" ]]; then
+  step "import of ${WL_BENCH_IMPORT_ROWS:-1000000} manifest rows against sqlite3 .import"
+  run imp "$(dirname "$0")/import_bench.sh" "$bin"
 fi
 step "baseline again (drift check)"
 run base1 "$build/bench/verify_bench"
@@ -180,6 +184,17 @@ END {
     cpu_row("`ParseSubmission` alone", "sub.parse_cpu_us", v2)
     cpu_row("`Append` alone (rules, domain hook, RocksDB write)", "sub.append_cpu_us", v2)
     cpu_row("`VerifyLedger`, per entry", "sub.verify_cpu_us", v2)
+  }
+  if (has("imp.rows")) {
+    print ""
+    print "Import: the same generated CSV of manifest rows loaded by `sqlite3 .import` into a table (no"
+    print "validation, hashing or signing) and by `wasteledger import --profile cn-hw-manifest --create-parties`"
+    print "(bench/import_bench.sh): mapping, checks, one seal per 4,096 rows, synced atomic batches."
+    print ""
+    print "| Figure | Measured | Ratio | Target | |"
+    print "|---|---|---|---|---|"
+    printf "| **Baseline**: `sqlite3 .import` of %s rows (%s MB) | %s rows/s (%.1f s) | 1.00x | | |\n", grp(r["imp.rows"]), r["imp.csv_mb"], grp(r["imp.sqlite_rate"]), r["imp.sqlite_seconds"]
+    printf "| `wasteledger import` of the same file | %s rows/s (%.1f s) | %.3fx | >= 0.5x | %s |\n", grp(r["imp.import_rate"]), r["imp.import_seconds"], r["imp.ratio"], (r["imp.ratio"] >= 0.5) ? "met" : "**missed**"
   }
   if (has("rep.small.balance_ms")) {
     print ""

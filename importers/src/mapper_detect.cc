@@ -300,7 +300,8 @@ std::string DescribeLine(const MappingSpec& spec, const Match& m, const mapping:
     std::string unit = b->unit              ? UnitName(*b->unit)
                        : plan.constant_unit ? std::string(UnitName(*plan.constant_unit)) + ", constant"
                                             : "t, default";
-    if (plan.unit_column) unit += "; a unit in " + plan.bindings[*plan.unit_column].heading_norm + " overrides";
+    if (plan.unit_column)
+      unit += "; a unit in " + plan.bindings[*plan.unit_column].heading_norm + " overrides";
     line += " (" + unit + ")";
   } else if (b->format != nullptr) {
     line += " (format " + b->format->pattern() + ")";

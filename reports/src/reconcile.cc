@@ -365,6 +365,16 @@ Status PhantomConsumption(const Ctx& c, std::vector<Finding>& out) {
     f.sentence_en = fmt::format("Lot {} ({}, {}) of {} t was drawn down to {} t: {} t more than was held.",
                                 lot.id, lot.owner, lot.waste, Tonnes(lot.mass_g), Tonnes(lot.remaining_g),
                                 Tonnes(-lot.remaining_g));
+    if (lot.source.kind == "import") {
+      const std::string year = lot.id.substr(lot.id.rfind('/') + 1);
+      f.sentence_zh = fmt::format(
+          "导入的历史数据：{} 在 {} 年转出、利用或处置的 {} 比导入记录所示的产生和接收量多 {} t（结余 {} t）。",
+          lot.owner, year, lot.waste, Tonnes(-lot.remaining_g), Tonnes(lot.remaining_g));
+      f.sentence_en = fmt::format(
+          "Imported legacy data: {} dispatched, utilised or disposed of {} t more {} in {} than the imported "
+          "records show it generating or receiving (balance {} t).",
+          lot.owner, Tonnes(-lot.remaining_g), lot.waste, year, Tonnes(lot.remaining_g));
+    }
     Add(c, c.Day(lot.source.seq), std::move(f), out);
   }
   return Status::Ok();

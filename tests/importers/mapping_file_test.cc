@@ -274,7 +274,8 @@ TEST_CASE("A mapping file's mass column takes the unit in its heading", "[mapper
 TEST_CASE("Mapping-file headings differing only in a trailing colon are two columns", "[mapper]") {
   // Found by mapping_file_fuzz: profiles drop a trailing ':' from headings,
   // mapping files must not (the two would both match the first).
-  const auto spec = Mapping(R"({"record":"manifest","columns":{"单号":"manifest","厂":"from.name","去向":"to.name",
+  const auto spec =
+      Mapping(R"({"record":"manifest","columns":{"单号":"manifest","厂":"from.name","去向":"to.name",
       "代码":"waste","吨":"mass","日期":"date","日期:":"received_date"}})");
   const Mapper mapper = Detect(spec, {MakeRow(1, {"单号", "厂", "去向", "代码", "吨", "日期", "日期:"})});
   const Record r = MapOne(mapper, MakeRow(2, {"1", "a", "b", "c", "2", "2023-01-05", "2023-01-07"}));

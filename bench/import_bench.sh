@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Import benchmark (issue 5): the same generated CSV of N hazardous-waste
+# manifest rows (default 1,000,000) loaded by `sqlite3 .import` into a table
+# (no validation, hashing or signing: the baseline) and imported by
+# `wasteledger import --profile cn-hw-manifest --create-parties` into a fresh
+# ledger (mapping, checks, a seal per 4,096 rows, synced atomic batches).
+#
+#   bench/import_bench.sh WASTELEDGER_BINARY
+#
+# Environment: WL_BENCH_IMPORT_ROWS (default 1000000), WL_BENCH_TMP (scratch
+# directory, default $TMPDIR or /tmp), WL_BENCH_KEEP=1 (keep it).
+# Prints "RESULT name value" lines (bench/run.sh turns them into a table) and
+# a one-line summary on stderr.
+set -euo pipefail
+bin=${1:?usage: $0 WASTELEDGER_BINARY}
+rows=${WL_BENCH_IMPORT_ROWS:-1000000}
+scratch=$(mktemp -d "${WL_BENCH_TMP:-${TMPDIR:-/tmp}}/wl-import-bench-XXXXXX")
+if [[ "${WL_BENCH_KEEP:-0}" != 1 ]]; then trap 'rm -rf "$scratch"' EXIT; fi
+command -v sqlite3 >/dev/null || { echo "$0: sqlite3 is missing (apt-get install sqlite3)" >&2; exit 2; }
+
+# 50 producers, 10 receivers, 5 codes; three years of manifest numbers
+# (year, Xuchang 4110, serial); kilograms with decimals; two date styles.
+awk -v n="$rows" 'BEGIN {
+  srand(7)
+  split("900-249-08 900-006-09 900-300-34 772-002-18 900-041-49", code, " ")
+  split("废矿物油 废乳化液 废酸 焚烧飞灰 废包装物", name, " ")
+  print "联单编号,产生单位,统一社会信用代码,运输单位,接受单位,经营许可证编号,废物名称,废物代码,危险特性,形态,包装方式,转移量(千克),接受量(千克),转移日期,接收日期,利用处置方式"
+  for (i = 0; i < n; i++) {
+    year = 2021 + int(i / 999999); serial = i % 999999 + 1
+    p = int(rand() * 50); r = int(rand() * 10); c = int(rand() * 5) + 1
+    kg = int(rand() * 3000000) / 100; month = int(rand() * 12) + 1; day = int(rand() * 28) + 1
+    printf "%d4110%06d,许昌市第%d化工有限公司,91411000MA45A%04dX,许昌危运物流有限公司,许昌市第%d环保科技有限公司,HW41100%02d,%s,%s,T,液态,桶装,%.2f,%.2f,%d-%02d-%02d,%d/%d/%d,%s\n", \
+      year, serial, p, p, r, r, name[c], code[c], kg, kg, year, month, day, year, month, day + (day < 28), (c % 2 ? "R9" : "D10")
+  }
+}' >"$scratch/manifests.csv"
+mb=$(du -m "$scratch/manifests.csv" | cut -f1)
+
+now() { date +%s.%N; }
+t0=$(now)
+sqlite3 "$scratch/baseline.db" ".import --csv $scratch/manifests.csv manifests"
+t1=$(now)
+sqlite_rows=$(sqlite3 "$scratch/baseline.db" "select count(*) from manifests")
+
+export WASTELEDGER_PASSPHRASE=bench
+"$bin" keygen --name bureau --out "$scratch/bureau.key" --no-passphrase >/dev/null 2>&1
+"$bin" init --ledger "$scratch/city.ledger" --origin bench.example/import --key "$scratch/bureau.key" \
+  --regulator-id bureau --regulator-name Bureau >/dev/null
+t2=$(now)
+"$bin" import --ledger "$scratch/city.ledger" --key "$scratch/bureau.key" --profile cn-hw-manifest \
+  --create-parties --format json "$scratch/manifests.csv" >"$scratch/summary.json"
+t3=$(now)
+imported=$(grep -o '"records":[0-9]*' "$scratch/summary.json" | head -1 | cut -d: -f2)
+if [[ "$imported" != "$rows" || "$sqlite_rows" != "$rows" ]]; then
+  echo "$0: expected $rows rows, sqlite3 has $sqlite_rows and wasteledger imported $imported" >&2
+  exit 1
+fi
+awk -v n="$rows" -v mb="$mb" -v s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+  -v w="$(awk -v a="$t2" -v b="$t3" 'BEGIN { print b - a }')" 'BEGIN {
+  printf "RESULT rows %d\nRESULT csv_mb %d\nRESULT sqlite_seconds %.2f\nRESULT sqlite_rate %.0f\n", n, mb, s, n / s
+  printf "RESULT import_seconds %.2f\nRESULT import_rate %.0f\nRESULT ratio %.3f\n", w, n / w, (n / w) / (n / s)
+  printf "import %d rows (%d MB): sqlite3 .import %.1f s (%.0f rows/s), wasteledger import %.1f s (%.0f rows/s) = %.3fx\n", \
+    n, mb, s, n / s, w, n / w, (n / w) / (n / s) > "/dev/stderr"
+}'
