@@ -50,9 +50,9 @@ std::unique_ptr<RowSource> NewCsvSource(std::string utf8_text, std::string encod
 // bytes (a BOM).
 std::unique_ptr<RowSource> NewCsvSource(std::unique_ptr<FileBytes> file, size_t skip);
 
-// How much of a sheet the XLSX reader decompresses at a time (1 MiB); tests
-// and fuzzing set a few bytes so that rows straddle the chunks. 0 restores
-// the default. Not thread-safe: for tests only.
+// How much of a sheet the XLSX reader decompresses at a time, at most (by
+// default 1 MiB); tests and fuzzing set a few bytes so that rows straddle
+// the chunks. 0 restores the default. Not thread-safe: for tests only.
 void SetXlsxChunkSize(size_t bytes);
 
 // `text` as one RFC 4180 field, quoted when it holds a quote, a line end or

@@ -4,7 +4,9 @@
 // does, rather than by fixed names, because generators other than Excel
 // (WPS, report servers, .NET libraries) name and prefix the parts freely.
 // Element names are matched without their namespace prefix for the same
-// reason ("x:row" is a row).
+// reason ("x:row" is a row). The sheet and the shared strings are not
+// parsed whole: they are cut into rows (strings) as they are decompressed
+// and each is parsed alone, so memory stays small however long the sheet.
 #include <zip.h>
 
 #include <algorithm>
@@ -25,7 +27,8 @@ namespace {
 
 constexpr size_t kMaxPartSize = size_t{2} << 30;    // 2 GiB: a zip bomb stops here
 constexpr size_t kMaxItemSize = size_t{256} << 20;  // one <row> or <si>, 256 MiB
-constexpr size_t kChunk = size_t{1} << 20;          // read from the zip at a time
+constexpr size_t kChunk = size_t{1} << 20;          // read from a sheet at a time, at most
+constexpr size_t kFirstChunk = size_t{64} << 10;    // and at first (small parts stay cheap)
 
 // What ElementScanner reads at a time: kChunk, or less in tests and fuzzing
 // (internal::SetXlsxChunkSize) so that elements straddle chunk boundaries.
@@ -222,8 +225,8 @@ class Archive {
         s = NotWorkbook(name + " is larger than 2 GiB uncompressed");
         break;
       }
-      out.resize(used + kChunk);
-      const zip_int64_t got = zip_fread(file, out.data() + used, kChunk);
+      out.resize(used + kFirstChunk);
+      const zip_int64_t got = zip_fread(file, out.data() + used, kFirstChunk);
       if (got < 0) {
         s = NotWorkbook("cannot read " + name + " (" + zip_file_strerror(file) + ")");
         out.resize(used);
@@ -466,9 +469,12 @@ class ElementScanner {
     if (buf_.size() > kMaxItemSize) {
       return Status::InvalidArgument("a <" + std::string(item_) + "> is larger than 256 MiB");
     }
+    // Chunks grow from 64 KiB to 1 MiB: a small sheet takes little memory,
+    // a big one few calls.
+    const size_t chunk = std::min(g_scan_chunk, kFirstChunk << std::min<size_t>(refills_++, 4));
     const size_t used = buf_.size();
-    buf_.resize(used + g_scan_chunk);
-    const zip_int64_t got = zip_fread(file_, buf_.data() + used, g_scan_chunk);
+    buf_.resize(used + chunk);
+    const zip_int64_t got = zip_fread(file_, buf_.data() + used, chunk);
     if (got < 0) {
       buf_.resize(used);
       return Status::InvalidArgument(std::string("cannot read it (") + zip_file_strerror(file_) + ")");
@@ -485,10 +491,12 @@ class ElementScanner {
   bool eof_ = false;
   bool in_item_ = false;  // pos_ is at the start of an item whose end is not read yet
   size_t scan_ = 0;       // with in_item_: where to look for the item's end
+  size_t refills_ = 0;
   State state_ = State::kBeforeData;
 };
 
-// Parses one element cut out by an ElementScanner; its first element.
+// Parses one element cut out by an ElementScanner into `doc`, in place;
+// false, with pugixml's reason in `why`, when it is not well-formed.
 bool ParseItem(pugi::xml_document& doc, char* begin, size_t size, std::string& why) {
   const pugi::xml_parse_result parsed = doc.load_buffer_inplace(
       begin, size, pugi::parse_default | pugi::parse_ws_pcdata_single | pugi::parse_fragment,
