@@ -255,7 +255,7 @@ Candidate ClassifyMappingRow(const MappingSpec& spec, const Row& row) {
     const auto r = static_cast<size_t>(m.rule - spec.columns.data());
     if (matched[r] != nullptr && c.duplicate.empty()) {
       c.duplicate = "columns " + ColumnRef(*matched[r]) + " and " + ColumnRef(m) + " both match " +
-                    Quote(m.rule->heading) + " (" + std::string(Info(m.field).name) + ")";
+                    Quote(m.rule->key) + " (" + std::string(Info(m.field).name) + ")";
     }
     if (matched[r] == nullptr) matched[r] = &m;
   }
@@ -263,7 +263,7 @@ Candidate ClassifyMappingRow(const MappingSpec& spec, const Row& row) {
     if (matched[r] != nullptr) {
       ++c.found;
     } else {
-      c.missing.push_back(spec.columns[r].heading);
+      c.missing.push_back(spec.columns[r].key);
     }
   }
   return c;

@@ -39,21 +39,26 @@ class Loader {
  public:
   explicit Loader(std::string_view file) : file_(file) {}
 
-  // One line: control characters in the path (a key may hold "\n") are
-  // written as \uXXXX.
+  // One line: control characters in the path or the problem (a key or a
+  // field name may hold "\n") are written as \u00XX.
   Status Fail(const std::string& path, const std::string& problem) const {
-    std::string where;
-    for (char c : path) {
+    return Status::InvalidArgument(file_ + ": " + (path.empty() ? "" : OneLine(path) + ": ") +
+                                   OneLine(problem));
+  }
+
+  static std::string OneLine(const std::string& text) {
+    std::string out;
+    for (char c : text) {
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
         static constexpr char kHex[] = "0123456789abcdef";
-        where += "\\u00";
-        where += kHex[(c >> 4) & 0xF];
-        where += kHex[c & 0xF];
+        out += "\\u00";
+        out += kHex[(c >> 4) & 0xF];
+        out += kHex[c & 0xF];
       } else {
-        where += c;
+        out += c;
       }
     }
-    return Status::InvalidArgument(file_ + ": " + (where.empty() ? "" : where + ": ") + problem);
+    return out;
   }
 
   Result<std::shared_ptr<const MappingSpec>> Load(std::string_view json_text) {

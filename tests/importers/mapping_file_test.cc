@@ -215,7 +215,9 @@ TEST_CASE("Mapping files are checked strictly, naming the JSON path", "[mapper]"
   CHECK(MappingError(column(R"("重量":"mass","重 量":"note")")) ==
         "mapping.json: columns.重量: the same heading as \"重 量\"");
   CHECK(MappingError(column(R"("  ":"mass")")) == "mapping.json: columns.  : empty heading");
-  // A control character in a key stays on one line.
+  // A control character in a key or a value stays on one line.
+  CHECK(MappingError(column(R"("a":"tr\nsfer")"))
+            .rfind("mapping.json: columns.a: unknown field \"tr\\u000asfer\"", 0) == 0);
   CHECK(
       MappingError(column(R"("a\nb":"weight")")).rfind("mapping.json: columns.a\\u000ab: unknown field", 0) ==
       0);

@@ -1,0 +1,179 @@
+// `wasteledger import` of a general industrial solid waste 台账 kept as an
+// XLSX workbook (written here with libxlsxwriter: a title row, a month and
+// a workbook date serial, several quantities per row, a stock column that is
+// not a flow, a total row, a second sheet), and of an odd layout through a
+// JSON mapping file. The balances follow the pools: oldest year first.
+#include <xlsxwriter.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "cli/cli_fixture.h"
+
+namespace wasteledger::testing {
+namespace {
+
+using nlohmann::json;
+
+const std::string kPlant = "91411081MA44RD3K79";  // 禹州市热电有限公司 (check character correct)
+
+// Sheet "2023年" of a 台账: masses in tonnes by heading; 2022-12 as a month,
+// 2023-01-15 as the serial 44941.
+void WriteLedgerWorkbook(const std::string& path) {
+  lxw_workbook* wb = workbook_new(path.c_str());
+  REQUIRE(wb != nullptr);
+  lxw_worksheet* other = workbook_add_worksheet(wb, "说明");
+  worksheet_write_string(other, 0, 0, "本表为一般工业固体废物台账", nullptr);
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "2023年");
+  worksheet_write_string(ws, 0, 0, "禹州市热电有限公司一般工业固体废物台账", nullptr);
+  const char* heads[] = {"日期", "单位名称", "统一社会信用代码", "固体废物名称", "废物代码",
+                         "产生量(吨)", "自行利用量(吨)", "委托利用量(吨)", "接收单位", "贮存量(吨)"};
+  for (lxw_col_t c = 0; c < 10; ++c) worksheet_write_string(ws, 1, c, heads[c], nullptr);
+  auto row = [&](lxw_row_t r, bool serial, const char* month, double gen, double self, double out,
+                 double stock) {
+    if (serial) {
+      worksheet_write_number(ws, r, 0, 44941, nullptr);  // 2023-01-15
+    } else {
+      worksheet_write_string(ws, r, 0, month, nullptr);
+    }
+    worksheet_write_string(ws, r, 1, "禹州市热电有限公司", nullptr);
+    worksheet_write_string(ws, r, 2, kPlant.c_str(), nullptr);
+    worksheet_write_string(ws, r, 3, "粉煤灰", nullptr);
+    worksheet_write_string(ws, r, 4, "SW02", nullptr);
+    worksheet_write_number(ws, r, 5, gen, nullptr);
+    worksheet_write_number(ws, r, 6, self, nullptr);
+    worksheet_write_number(ws, r, 7, out, nullptr);
+    worksheet_write_string(ws, r, 8, "天瑞水泥有限公司", nullptr);
+    worksheet_write_number(ws, r, 9, stock, nullptr);
+  };
+  row(2, false, "2022年12月", 100, 0, 60, 40);
+  row(3, true, "", 80, 30, 70, 20);
+  worksheet_write_string(ws, 4, 0, "合计", nullptr);
+  worksheet_write_number(ws, 4, 5, 180, nullptr);
+  REQUIRE(workbook_close(wb) == LXW_NO_ERROR);
+}
+
+class LedgerImport : public CliLedger {
+ public:
+  json Balance(const std::string& from, const std::string& to) const {
+    RunResult r = Wl({"report", "balance", "--ledger", ledger, "--from", from, "--to", to, "--format", "json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return json::parse(r.out);
+  }
+};
+
+json Row(const json& balance, const std::string& party, const std::string& waste) {
+  for (const auto& row : balance["rows"]) {
+    if (row["party"] == party && row["waste"] == waste) return row;
+  }
+  FAIL("no balance row " << party << " " << waste);
+  return {};
+}
+
+TEST_CASE("import: a 台账 workbook, several records per row, pools oldest year first", "[cli][import]") {
+  LedgerImport l;
+  const std::string book = l / "台账.xlsx";
+  WriteLedgerWorkbook(book);
+  RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger",
+                    "--sheet", "2023年", "--create-parties", "--format", "json", book});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const json s = json::parse(r.out);
+  CHECK(s["files"][0]["encoding"] == "xlsx");
+  CHECK(s["files"][0]["sheet"] == "2023年");
+  CHECK(s["files"][0]["rows_read"] == 3);      // two data rows and the total row
+  CHECK(s["files"][0]["rows_imported"] == 2);
+  CHECK(s["files"][0]["rows_skipped"] == 1);
+  CHECK(s["records"] == 5);  // generate + transfer; generate + utilize + transfer
+
+  // Provenance: sheet, row and the quantity column on every record.
+  std::set<std::string> columns;
+  for (const auto& line : SplitLines(l.Export())) {
+    const json st = json::parse(line)["statement"];
+    if (st["kind"] != "import") continue;
+    CHECK(st["body"]["source"]["sheet"] == "2023年");
+    CHECK(st["body"]["source"]["file"] == "台账.xlsx");
+    columns.insert(st["body"]["source"]["column"].get<std::string>());
+    if (st["body"]["source"]["row"] == 4) CHECK(st["body"]["date"] == "2023-01-15");
+    if (st["body"]["source"]["row"] == 3) CHECK(st["body"]["date"] == "2022-12-01");
+  }
+  CHECK(columns == std::set<std::string>{"产生量(吨)", "自行利用量(吨)", "委托利用量(吨)"});
+
+  // 2023: 40 t left from 2022 (100 made, 60 sent); 80 t made; 30 t used in
+  // house, all from the 2022 pool (a prior year's stock); 70 t sent.
+  const json b = l.Balance("2023-01-01", "2023-12-31");
+  const json plant = Row(b, kPlant, "SW02");
+  CHECK(plant["opening_g"] == 40000000);
+  CHECK(plant["generated_g"] == 80000000);
+  CHECK(plant["utilized_g"] == 30000000);
+  CHECK(plant["dispatched_g"] == 70000000);
+  CHECK(plant["closing_g"] == 20000000);
+  RunResult ind = Wl({"report", "indicators", "--ledger", l.ledger, "--year", "2023", "--format", "json"});
+  REQUIRE(ind.exit_code == 0);
+  CHECK(ind.out.find("30000000") != std::string::npos);  // 综合利用往年贮存量: the 30 t drawn from 2022
+
+  RunResult deep = Wl({"verify", "--ledger", l.ledger, "--deep"});
+  INFO(deep.err);
+  CHECK(deep.exit_code == 0);
+
+  // The same workbook again: nothing new.
+  const std::string before = l.Export();
+  RunResult again = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger",
+                        "--sheet", "2023年", "--create-parties", book});
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("0 imported, 2 duplicates skipped") != std::string::npos);
+  CHECK(l.Export() == before);
+
+  // A sheet that is not there is named with the ones that are.
+  RunResult missing = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger",
+                          "--sheet", "2024年", book});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("2023年") != std::string::npos);
+  CHECK(l.Export() == before);
+}
+
+TEST_CASE("import: an odd layout through a mapping file", "[cli][import]") {
+  LedgerImport l;
+  const std::string csv = l / "出厂登记.csv";
+  WriteFile(csv,
+            "危废出厂登记表\n\n"
+            "序号,单号,产废企业,危废名称,类别,重量,实收,出厂日期,到厂日期\n"
+            "1,20234110000002,禹州市某化工厂,废活性炭,900-039-49,\"1,500\",\"1,480\",05.01.2023,20230106\n"
+            "2,20234110000003,禹州市某化工厂,废活性炭,900-039-49,200,200,07.01.2023,20230108\n");
+  const std::string mapping = l / "mapping.json";
+  WriteFile(mapping, R"({"record": "manifest", "heading_row": 3, "date_format": "%d.%m.%Y",
+    "columns": {"单号": "manifest", "产废企业": "from.name", "危废名称": "waste_name", "类别": "waste",
+                "重量": {"field": "mass", "unit": "kg"}, "实收": {"field": "received", "unit": "kg"},
+                "出厂日期": "date", "到厂日期": {"field": "received_date", "format": "%Y%m%d"}},
+    "constants": {"to.name": "禹州市环保科技有限公司", "to.permit": "豫环许可危废字123号", "method": "D10"}})");
+  RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--mapping", mapping,
+                    "--create-parties", csv});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("2 rows read: 2 imported") != std::string::npos);
+  RunResult m = Wl({"manifest", "show", "--ledger", l.ledger, "20234110000002", "--format", "json"});
+  REQUIRE(m.exit_code == 0);
+  const json manifest = json::parse(m.out);
+  CHECK(manifest["status"] == "received");
+  CHECK(manifest["lines"][0]["mass_g"] == 1500000);
+  CHECK(manifest["lines"][0]["received_g"] == 1480000);
+  const json b = l.Balance("2023-01-01", "2023-12-31");
+  CHECK(b["totals"]["dispatched_g"] == 1700000);
+  CHECK(b["totals"]["received_g"] == 1680000);
+  CHECK(b["totals"]["disposed_g"] == 1680000);  // D10 at the receiver
+
+  SECTION("a mapping file with a mistake stops before anything is written") {
+    const std::string before = l.Export();
+    WriteFile(mapping, R"({"record": "manifest", "columns": {"重量": {"field": "mass", "unit": "lb"}}})");
+    RunResult bad = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--mapping", mapping, csv});
+    CHECK(bad.exit_code == 1);
+    CHECK(CountLines(bad.err) == 1);
+    CHECK(bad.err.find("unit") != std::string::npos);
+    CHECK(l.Export() == before);
+  }
+}
+
+}  // namespace
+}  // namespace wasteledger::testing
