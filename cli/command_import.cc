@@ -5,6 +5,7 @@
 // ledger exactly as it was.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 
@@ -88,7 +89,8 @@ class ImportCommand : public Command {
     app->add_option("--batch", batch_, "Records per seal (one signature and one atomic write each)")
         ->default_val(4096)
         ->check(CLI::Range(1, 1000000));
-    app->add_option("files", files_, "CSV or XLSX files")->required();
+    app->add_option("files", files_, "CSV or XLSX files (or *.jsonl files of import records, docs/IMPORT.md)")
+        ->required();
     app->footer(
         "Every row is read and checked before anything is written. A bad file (unreadable, wrong\n"
         "encoding, missing required columns) stops the import with nothing written; so does the\n"
@@ -105,7 +107,10 @@ class ImportCommand : public Command {
   }
 
   int Run() override {
-    if (profile_.empty() && mapping_.empty()) {
+    const bool all_jsonl = std::all_of(files_.begin(), files_.end(), [](const std::string& f) {
+      return f.size() > 6 && f.substr(f.size() - 6) == ".jsonl";
+    });
+    if (profile_.empty() && mapping_.empty() && !all_jsonl) {
       return Fail(Status::InvalidArgument("give --profile NAME (cn-hw-manifest, cn-sw-ledger) or --mapping FILE"));
     }
     if (format_ != "text" && format_ != "json") {
@@ -132,6 +137,7 @@ class ImportCommand : public Command {
     options.sheet = sheet_;
     options.create_parties = create_parties_;
     options.max_errors = max_errors_ == 0 ? UINT64_MAX : max_errors_;
+    options.schemas = (*rules)->schemas.get();
     ImportPlan plan(**ledger, (*rules)->domain.catalogue(), options);
     {
       Progress progress(StderrIsTerminal(), "checking", files_.size());

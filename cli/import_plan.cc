@@ -153,19 +153,31 @@ Result<Json> ImportPlan::Body(const import::Record& rec, const PlannedFile& file
   return body;
 }
 
+Result<bool> ImportPlan::Admit(const Json& body, const std::string& manifest,
+                               std::vector<std::pair<std::string, Json>>& fresh) {
+  WL_ASSIGN_OR_RETURN(Hash h, ImportRecordHash(body));
+  std::string key(AsBytes(h));
+  WL_ASSIGN_OR_RETURN(auto held, FindImportedRecord(ledger_, h));
+  const bool again = std::any_of(fresh.begin(), fresh.end(), [&](const auto& f) { return f.first == key; });
+  if (held || again || seen_.count(key) != 0) return false;  // a duplicate
+  WL_RETURN_IF_ERROR(CheckManifest(manifest, body));
+  fresh.emplace_back(std::move(key), body);
+  return true;
+}
+
 // What the ledger would refuse about a manifest record, found here so the
 // row goes to the errors file instead of failing a batch.
-Status ImportPlan::CheckManifest(const import::Record& rec, const Json& body) {
-  if (rec.type != import::RecordType::kManifest || rec.manifest.empty()) return Status::Ok();
+Status ImportPlan::CheckManifest(const std::string& number, const Json& body) {
+  if (body.value("record", "") != "manifest" || number.empty()) return Status::Ok();
   const std::string from = body["from"], to = body["to"], waste = body["waste"];
-  auto planned = manifests_.find(rec.manifest);
+  auto planned = manifests_.find(number);
   if (planned == manifests_.end()) {
-    WL_ASSIGN_OR_RETURN(auto held, GetManifest(ledger_, rec.manifest));
+    WL_ASSIGN_OR_RETURN(auto held, GetManifest(ledger_, number));
     PlannedManifest m;
     if (held) {
       if (!held->imported) {
         return Status::Refused(fmt::format("manifest {} is a live manifest in the ledger (dispatched at seq {})",
-                                           rec.manifest, held->dispatch_seq));
+                                           number, held->dispatch_seq));
       }
       m.producer = held->producer;
       m.receiver = held->receiver;
@@ -174,17 +186,94 @@ Status ImportPlan::CheckManifest(const import::Record& rec, const Json& body) {
       m.producer = from;
       m.receiver = to;
     }
-    planned = manifests_.emplace(rec.manifest, std::move(m)).first;
+    planned = manifests_.emplace(number, std::move(m)).first;
   }
   PlannedManifest& m = planned->second;
   if (m.producer != from || m.receiver != to) {
     return Status::Refused(fmt::format("manifest {} goes from {} to {} elsewhere, not from {} to {}",
-                                       rec.manifest, m.producer, m.receiver, from, to));
+                                       number, m.producer, m.receiver, from, to));
   }
   if (!m.codes.insert(waste).second) {
     return Status::Refused(fmt::format(
         "manifest {} already has a line for {} with other figures (a manifest names each waste once)",
-        rec.manifest, waste));
+        number, waste));
+  }
+  return Status::Ok();
+}
+
+// JSONL: one import record a line, the body of an `import` statement
+// without "source" (the import adds it: file, sha256, row = the line), its
+// parties given by id. For scripts that turn any legacy source into records.
+Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
+  std::string detected;
+  WL_ASSIGN_OR_RETURN(std::string text, import::DecodeText(bytes, import::Encoding::kUtf8, &detected));
+  file.encoding = "jsonl";
+  uint64_t line_no = 0;
+  size_t at = 0;
+  while (at < text.size() && !over_limit()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at, end - at);
+    at = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    ++file.rows_read;
+    import::Row row;
+    row.number = line_no;
+    row.original = line;
+    auto refuse = [&](std::string column, std::string value, std::string reason) {
+      ++file.rows_refused;
+      Refuse(file, row, {line_no, std::move(column), std::move(value), std::move(reason)});
+    };
+    auto parsed = ParseStrictJson(line);
+    if (!parsed.ok()) {
+      refuse("", "", parsed.status().message());
+      continue;
+    }
+    Json body = std::move(*parsed);
+    if (!body.is_object() || body.contains("source")) {
+      refuse("", "", "a line must be an import record (a JSON object without \"source\": the import adds it)");
+      continue;
+    }
+    Json source = {{"file", file.name}, {"sha256", file.sha256}, {"row", line_no}};
+    body["source"] = std::move(source);
+    if (options_.schemas != nullptr) {
+      if (Status valid = options_.schemas->ValidateBody("import", body); !valid.ok()) {
+        refuse("", "", valid.message());
+        continue;
+      }
+    }
+    std::string bad_party;
+    for (const char* f : {"from", "to"}) {
+      if (body.contains(f) && ledger_.FindParty(body[f].get<std::string>()) == nullptr) bad_party = f;
+    }
+    for (const auto& c : body.value("carriers", Json::array())) {
+      if (ledger_.FindParty(c.get<std::string>()) == nullptr) bad_party = "carriers";
+    }
+    if (!bad_party.empty()) {
+      refuse(bad_party, body[bad_party].dump(), "not a registered party id (JSONL records name parties by id)");
+      continue;
+    }
+    const std::string code = body["waste"];
+    WasteCodeInfo waste = catalogue_.Classify(code);
+    if (waste.kind == WasteKind::kMalformed || waste.code != code) {
+      refuse("waste", code, waste.kind == WasteKind::kMalformed ? waste.message : "write it as " + waste.code);
+      continue;
+    }
+    std::vector<std::pair<std::string, Json>> fresh;
+    auto admitted = Admit(body, body.value("manifest", ""), fresh);
+    if (!admitted.ok()) {
+      refuse("manifest", body.value("manifest", ""), admitted.status().message());
+      continue;
+    }
+    if (!*admitted) {
+      ++file.rows_duplicate;
+      continue;
+    }
+    ++file.rows_imported;
+    seen_.insert(fresh.front().first);
+    file.bodies.push_back(std::move(fresh.front().second));
   }
   return Status::Ok();
 }
@@ -200,6 +289,11 @@ Status ImportPlan::AddFile(const std::string& path) {
   file.name = std::filesystem::path(path).filename().string();
   WL_ASSIGN_OR_RETURN(std::string bytes, ReadAll(path));
   file.sha256 = ToHex(Sha256(bytes));
+  if (file.name.size() > 6 && file.name.substr(file.name.size() - 6) == ".jsonl") {
+    WL_RETURN_IF_ERROR(AddJsonl(file, bytes));
+    files_.push_back(std::move(file));
+    return Status::Ok();
+  }
   bytes.clear();
   bytes.shrink_to_fit();
   if (!spec_) {
@@ -259,17 +353,9 @@ Status ImportPlan::AddFile(const std::string& path) {
       auto body = Body(rec, file, e);
       Status problem = body.status();
       if (problem.ok()) {
-        WL_ASSIGN_OR_RETURN(Hash h, ImportRecordHash(*body));
-        std::string key(AsBytes(h));
-        WL_ASSIGN_OR_RETURN(auto held, FindImportedRecord(ledger_, h));
-        const bool again =
-            std::any_of(fresh.begin(), fresh.end(), [&](const auto& f) { return f.first == key; });
-        if (held || again || seen_.count(key) != 0) continue;  // a duplicate
-        problem = CheckManifest(rec, *body);
-        if (problem.ok()) {
-          fresh.emplace_back(std::move(key), std::move(*body));
-          continue;
-        }
+        auto admitted = Admit(*body, rec.manifest, fresh);
+        if (admitted.ok()) continue;
+        problem = admitted.status();
       }
       if (body.ok()) {
         e.column = "联单编号";

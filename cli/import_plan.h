@@ -16,6 +16,7 @@
 #include "wasteledger/import/mapper.h"
 #include "wasteledger/import/reader.h"
 #include "wasteledger/ledger.h"
+#include "wasteledger/schema_validator.h"
 #include "wasteledger/statement.h"
 #include "wasteledger/waste_code.h"
 
@@ -57,13 +58,15 @@ struct PlanOptions {
   std::string sheet;
   bool create_parties = false;
   uint64_t max_errors = 1;  // stop once this many rows are refused
+  const SchemaValidator* schemas = nullptr;  // checks JSONL records
 };
 
 class ImportPlan {
  public:
   ImportPlan(const Ledger& ledger, const WasteCatalogue& catalogue, PlanOptions options);
 
-  // Reads and checks one file. A bad file (unreadable, wrong encoding, not
+  // Reads and checks one file (*.jsonl: import records, one JSON object a
+  // line; anything else: a table read with the profile or mapping). A bad file (unreadable, wrong encoding, not
   // a spreadsheet, missing required columns) is an error; bad rows are
   // collected in refused(). Stops early (Ok) once the error limit is hit.
   Status AddFile(const std::string& path);
@@ -80,8 +83,12 @@ class ImportPlan {
   // The statement body of one record, or a reason to refuse the row.
   // `at` names the column and value a refusal is about.
   Result<Json> Body(const import::Record& rec, const PlannedFile& file, import::RowError& at);
-  Status CheckManifest(const import::Record& rec, const Json& body);
+  Status CheckManifest(const std::string& number, const Json& body);
   void Refuse(const PlannedFile& file, const import::Row& row, import::RowError error);
+  Status AddJsonl(PlannedFile& file, const std::string& bytes);
+  // Dedupe and manifest checks of one built record: true if new (queued in
+  // `fresh`), false if a duplicate; a refusal otherwise.
+  Result<bool> Admit(const Json& body, const std::string& manifest, std::vector<std::pair<std::string, Json>>& fresh);
 
   const Ledger& ledger_;
   const WasteCatalogue& catalogue_;

@@ -194,6 +194,43 @@ TEST_CASE("import: unknown companies are refused rows without --create-parties",
         std::string::npos);
 }
 
+TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
+  ImportLedger l;
+  const std::string f = l / "records.jsonl";
+  const std::string good = R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5000,"date":"2023-03-01"})";
+  WriteFile(f, good + "\n" + good + "\n" +
+                   R"({"record":"generate","from":"ghost","waste":"900-041-49","mass_g":5,"date":"2023-03-01"})" +
+                   "\n{not json\n" +
+                   R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":-5,"date":"2023-03-01"})" +
+                   "\n");
+  const std::string errors = l / "refused.csv";
+  RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--errors", errors, "--max-errors",
+                    "0", "--format", "json", f});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 5);
+  const json s = json::parse(r.out);
+  CHECK(s["files"][0]["rows_read"] == 5);
+  CHECK(s["files"][0]["rows_imported"] == 1);
+  CHECK(s["files"][0]["rows_duplicate"] == 1);
+  CHECK(s["files"][0]["rows_refused"] == 3);
+  const auto lines = SplitLines(ReadFile(errors));
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[1].rfind("records.jsonl,3,from,\"\"\"ghost\"\"\",not a registered party id", 0) == 0);
+  CHECK(lines[2].rfind("records.jsonl,4,,,", 0) == 0);
+  CHECK(lines[3].find("body.mass_g") != std::string::npos);
+  // The record carries its provenance: the file, its hash and the line.
+  bool found = false;
+  for (const auto& line : SplitLines(l.Export())) {
+    const json st = json::parse(line)["statement"];
+    if (st["kind"] != "import") continue;
+    found = true;
+    CHECK(st["body"]["source"]["file"] == "records.jsonl");
+    CHECK(st["body"]["source"]["row"] == 1);
+    CHECK(st["body"]["mass_g"] == 5000);
+  }
+  CHECK(found);
+}
+
 TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[cli][import]") {
   ImportLedger l;
   const std::string before = l.Export();
