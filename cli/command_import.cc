@@ -31,7 +31,8 @@ std::string CsvField(const std::string& v) {
 // A progress line on a terminal: done of total, rate and time left.
 class Progress {
  public:
-  Progress(bool on, std::string what, uint64_t total) : on_(on), what_(std::move(what)), total_(total) {}
+  Progress(bool on, std::string what, std::string unit, uint64_t total)
+      : on_(on), what_(std::move(what)), unit_(std::move(unit)), total_(total) {}
   void Update(uint64_t done) {
     if (!on_) return;
     const auto now = Clock::now();
@@ -39,9 +40,13 @@ class Progress {
     last_ = now;
     const double secs = std::chrono::duration<double>(now - start_).count();
     const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+    if (total_ == 0) {  // not known in advance
+      fmt::print(stderr, "\r\033[K{}: {} {}, {:.0f} {}/s", what_, done, unit_, rate, unit_);
+      return;
+    }
     const double left = rate > 0 ? static_cast<double>(total_ - done) / rate : 0;
-    fmt::print(stderr, "\r\033[K{}: {} of {} rows, {:.0f} rows/s, {:.0f} s left", what_, done, total_, rate,
-               left);
+    fmt::print(stderr, "\r\033[K{}: {} of {} {}, {:.0f} {}/s, {:.0f} s left", what_, done, total_, unit_, rate,
+               unit_, left);
   }
   ~Progress() {
     if (on_) fmt::print(stderr, "\r\033[K");
@@ -49,7 +54,7 @@ class Progress {
 
  private:
   bool on_;
-  std::string what_;
+  std::string what_, unit_;
   uint64_t total_;
   Clock::time_point start_ = Clock::now();
   Clock::time_point last_{};
@@ -138,14 +143,14 @@ class ImportCommand : public Command {
     options.create_parties = create_parties_;
     options.max_errors = max_errors_ == 0 ? UINT64_MAX : max_errors_;
     options.schemas = (*rules)->schemas.get();
+    auto checking = std::make_unique<Progress>(StderrIsTerminal(), "checking", "rows", 0);
+    options.progress = [p = checking.get()](uint64_t rows) { p->Update(rows); };
     ImportPlan plan(**ledger, (*rules)->domain.catalogue(), options);
-    {
-      Progress progress(StderrIsTerminal(), "checking", files_.size());
-      for (size_t i = 0; i < files_.size() && !plan.over_limit(); ++i) {
-        if (Status s = plan.AddFile(files_[i]); !s.ok()) return Fail(s.WithContext("nothing was imported"));
-        progress.Update(i + 1);
-      }
+    for (size_t i = 0; i < files_.size() && !plan.over_limit(); ++i) {
+      if (Status s = plan.AddFile(files_[i]); !s.ok()) return Fail(s.WithContext("nothing was imported"));
     }
+    plan.StopProgress();
+    checking.reset();  // clears the progress line
     if (Status s = WriteErrors(plan); !s.ok()) return Fail(s);
     if (plan.over_limit()) {
       const RefusedRow& last = plan.refused().back();
@@ -222,7 +227,7 @@ class ImportCommand : public Command {
       WL_RETURN_IF_ERROR(AppendBatch(ledger, std::move(parties), written).WithContext("registering parties"));
     }
     const std::string now = FormatWithOffset(NowUnixSeconds(), tz);
-    Progress progress(StderrIsTerminal(), "importing", plan.records());
+    Progress progress(StderrIsTerminal(), "importing", "records", plan.records());
     uint64_t done = 0;
     for (const auto& file : plan.files()) {
       for (size_t at = 0; at < file.bodies.size(); at += batch_) {

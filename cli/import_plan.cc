@@ -59,17 +59,18 @@ uint64_t ImportPlan::records() const {
 
 Result<std::string> ImportPlan::ResolveParty(const import::PartyRef& ref, const char* role,
                                              const std::string& where) {
+  auto planned_role = [&](const std::string& id) {
+    auto planned = new_parties_.find(id);
+    if (planned != new_parties_.end()) planned->second.roles.insert(role);
+    return id;
+  };
   if (!ref.uscc.empty()) {
     auto it = by_uscc_.find(ref.uscc);
-    if (it != by_uscc_.end()) return it->second;
+    if (it != by_uscc_.end()) return planned_role(it->second);
   }
   if (!ref.name.empty()) {
     auto it = by_name_.find(ref.name);
-    if (it != by_name_.end()) {
-      auto planned = new_parties_.find(it->second);
-      if (planned != new_parties_.end()) planned->second.roles.insert(role);
-      return it->second;
-    }
+    if (it != by_name_.end()) return planned_role(it->second);
   }
   const std::string shown = ref.uscc.empty() ? ref.name : fmt::format("{} ({})", ref.name, ref.uscc);
   if (!options_.create_parties) {
@@ -335,6 +336,7 @@ Status ImportPlan::AddFile(const std::string& path) {
     WL_ASSIGN_OR_RETURN(bool more, next_row());
     if (!more) break;
     ++file.rows_read;
+    if ((++rows_read_ & 4095) == 0 && options_.progress) options_.progress(rows_read_);
     const auto outcome = mapper->Map(row, records, error);
     if (outcome == import::Mapper::Outcome::kSkip) {
       ++file.rows_skipped;

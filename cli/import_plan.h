@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -59,6 +60,7 @@ struct PlanOptions {
   bool create_parties = false;
   uint64_t max_errors = 1;  // stop once this many rows are refused
   const SchemaValidator* schemas = nullptr;  // checks JSONL records
+  std::function<void(uint64_t rows)> progress;  // called now and then with the rows read so far
 };
 
 class ImportPlan {
@@ -71,6 +73,7 @@ class ImportPlan {
   // collected in refused(). Stops early (Ok) once the error limit is hit.
   Status AddFile(const std::string& path);
 
+  void StopProgress() { options_.progress = nullptr; }
   bool over_limit() const { return refused_.size() >= options_.max_errors && !refused_.empty(); }
   const std::vector<PlannedFile>& files() const { return files_; }
   const std::vector<RefusedRow>& refused() const { return refused_; }
@@ -99,6 +102,7 @@ class ImportPlan {
   std::map<std::string, std::string> by_uscc_, by_name_;  // -> party id
   std::map<std::string, NewParty> new_parties_;
   std::unordered_set<std::string> seen_;  // record hashes planned in this run
+  uint64_t rows_read_ = 0;                // over all files
   // Manifests planned in this run: number -> producer, receiver, codes.
   struct PlannedManifest {
     std::string producer, receiver;
