@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <future>
 
 #include "common.h"
 #include "import_plan.h"
@@ -197,15 +198,18 @@ class ImportCommand : public Command {
     return Status::Ok();
   }
 
-  Status AppendBatch(Ledger& ledger, std::vector<Submission> subs, Written& written) const {
-    WL_ASSIGN_OR_RETURN(PreparedBatch batch, ledger.Prepare(std::move(subs)));
-    WL_ASSIGN_OR_RETURN(auto appended, ledger.Append(std::move(batch)));
+  static void Count(const std::vector<AppendedEntry>& appended, Written& written) {
     for (const auto& a : appended) {
       if (a.replay) continue;
       if (written.entries == 0) written.first_seq = a.seq;
       written.last_seq = a.seq;
       ++written.entries;
     }
+  }
+  Status AppendBatch(Ledger& ledger, std::vector<Submission> subs, Written& written) const {
+    WL_ASSIGN_OR_RETURN(PreparedBatch batch, ledger.Prepare(std::move(subs)));
+    WL_ASSIGN_OR_RETURN(auto appended, ledger.Append(std::move(batch)));
+    Count(appended, written);
     return Status::Ok();
   }
 
@@ -227,37 +231,63 @@ class ImportCommand : public Command {
       WL_RETURN_IF_ERROR(AppendBatch(ledger, std::move(parties), written).WithContext("registering parties"));
     }
     const std::string now = FormatWithOffset(NowUnixSeconds(), tz);
-    Progress progress(StderrIsTerminal(), "importing", "records", plan.records());
-    uint64_t done = 0;
+    struct Chunk {
+      const PlannedFile* file;
+      size_t at, end;
+    };
+    std::vector<Chunk> chunks;
     for (const auto& file : plan.files()) {
       for (size_t at = 0; at < file.bodies.size(); at += batch_) {
-        const size_t end = std::min(file.bodies.size(), at + batch_);
-        std::vector<Submission> subs(1);
-        std::vector<Hash> leaves;
-        for (size_t i = at; i < end; ++i) {
-          Json st = {{"v", 1}, {"kind", "import"}, {"actor", key.verifier().name()}, {"time", now},
-                     {"body", file.bodies[i]}};
-          WL_ASSIGN_OR_RETURN(Statement statement, MakeStatement(std::move(st)));
-          leaves.push_back(HashLeaf(AsBytes(statement.hash)));
-          Submission member;
-          member.statement = std::move(statement);
-          member.seal_index = i - at;
-          subs.push_back(std::move(member));
-        }
-        Json seal = {{"count", end - at},
-                     {"root", ToHex(RootFromLeafHashes(leaves))},
-                     {"source", {{"file", file.name}, {"sha256", file.sha256}, {"rows", file.rows_read}}}};
-        WL_ASSIGN_OR_RETURN(subs[0], SignStatement(key, "seal", std::move(seal), tz, now));
-        const uint64_t seal_seq = ledger.size();
-        WL_RETURN_IF_ERROR(AppendBatch(ledger, std::move(subs), written)
-                               .WithContext(fmt::format("{}: the batch of rows {}..{} was not imported ({} "
-                                                        "records in earlier batches were)",
-                                                        file.name, file.bodies[at]["source"]["row"].dump(),
-                                                        file.bodies[end - 1]["source"]["row"].dump(), done)));
-        written.seals.push_back(seal_seq);
-        done += end - at;
-        progress.Update(done);
+        chunks.push_back({&file, at, std::min(file.bodies.size(), at + batch_)});
       }
+    }
+    // The seal and its members, parsed and checked (Prepare): built on a
+    // second thread while the previous batch is appended.
+    auto build = [&](const Chunk& c) -> Result<PreparedBatch> {
+      std::vector<Submission> subs(1);
+      std::vector<Hash> leaves;
+      for (size_t i = c.at; i < c.end; ++i) {
+        Json st = {{"v", 1}, {"kind", "import"}, {"actor", key.verifier().name()}, {"time", now},
+                   {"body", c.file->bodies[i]}};
+        WL_ASSIGN_OR_RETURN(Statement statement, MakeStatement(std::move(st)));
+        leaves.push_back(HashLeaf(AsBytes(statement.hash)));
+        Submission member;
+        member.statement = std::move(statement);
+        member.seal_index = i - c.at;
+        subs.push_back(std::move(member));
+      }
+      Json seal = {{"count", c.end - c.at},
+                   {"root", ToHex(RootFromLeafHashes(leaves))},
+                   {"source", {{"file", c.file->name}, {"sha256", c.file->sha256}, {"rows", c.file->rows_read}}}};
+      WL_ASSIGN_OR_RETURN(subs[0], SignStatement(key, "seal", std::move(seal), tz, now));
+      return ledger.Prepare(std::move(subs), 1);
+    };
+    Progress progress(StderrIsTerminal(), "importing", "records", plan.records());
+    uint64_t done = 0;
+    std::future<Result<PreparedBatch>> next;
+    if (!chunks.empty()) next = std::async(std::launch::async, build, chunks[0]);
+    for (size_t k = 0; k < chunks.size(); ++k) {
+      Result<PreparedBatch> batch = next.get();
+      if (k + 1 < chunks.size()) next = std::async(std::launch::async, build, chunks[k + 1]);
+      const Chunk& c = chunks[k];
+      const std::string what = fmt::format("{}: the batch of rows {}..{} was not imported ({} records in earlier "
+                                           "batches were)",
+                                           c.file->name, c.file->bodies[c.at]["source"]["row"].dump(),
+                                           c.file->bodies[c.end - 1]["source"]["row"].dump(), done);
+      if (!batch.ok()) {
+        if (next.valid()) next.wait();
+        return batch.status().WithContext(what);
+      }
+      const uint64_t seal_seq = ledger.size();
+      auto appended = ledger.Append(std::move(*batch));
+      if (!appended.ok()) {
+        if (next.valid()) next.wait();
+        return appended.status().WithContext(what);
+      }
+      Count(*appended, written);
+      written.seals.push_back(seal_seq);
+      done += c.end - c.at;
+      progress.Update(done);
     }
     return Status::Ok();
   }

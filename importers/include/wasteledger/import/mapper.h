@@ -48,9 +48,10 @@ class Mapper {
 
   // Maps one data row into `out` (cleared first; one row can make several
   // records, e.g. a 台账 row with 产生量 and 自行利用量). kSkip for a blank
-  // row, a repeated heading row, or a total row (合计/总计/小计/total in a
-  // leading cell), with `error.reason` saying which; kError with `error`
-  // naming the first bad cell.
+  // row, a repeated heading row, a total row (合计/总计/小计/total in a
+  // leading cell), a footer with nothing in the mapped columns (填表人) or
+  // a 台账 row with no quantity above zero, with `error.reason` saying
+  // which; kError with `error` naming the first bad cell.
   Outcome Map(const Row& row, std::vector<Record>& out, RowError& error) const;
 
   // "heading -> field (unit)" for each heading matched, for --dry-run output.
