@@ -6,7 +6,7 @@ JOBS ?= 2
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 
-.PHONY: all deps build build-asan test demo bench clean format
+.PHONY: all deps build build-asan test demo bench fuzz clean format
 
 all: build
 
@@ -33,6 +33,14 @@ demo: build
 
 bench: build
 	bench/run.sh $(BUILD)
+
+# libFuzzer targets (clang): the CSV and XLSX readers, each import profile,
+# mapping files, canonical JSON and signed notes, FUZZ_SECONDS each. The first
+# build compiles the library with coverage (several minutes), so it is not
+# part of `make test`.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')
