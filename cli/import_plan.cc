@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -41,6 +42,40 @@ std::string LegacyId(const import::PartyRef& ref) {
   return "legacy-" + ToHex(Sha256(ref.name)).substr(0, 12);
 }
 
+bool IsCalendarDay(const std::string& s) {
+  if (s.size() != 10) return false;
+  int y = 0;
+  unsigned m = 0, d = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1) return false;
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+// What the ledger's import rules (ledger/src/domain_import.cc) refuse about
+// a schema-valid record beyond its parties and code: found here, so the line
+// is a refused row and not a failed batch. Empty when fine.
+std::string RecordShapeProblem(const Json& body) {
+  const std::string type = body["record"];
+  const bool moves = type == "manifest" || type == "transfer";
+  if (moves && !body.contains("to")) return fmt::format("a {} record needs \"to\"", type);
+  if (!moves && body.contains("to")) return fmt::format("\"to\" has no place in a {} record", type);
+  if (type != "manifest") {
+    for (const char* f : {"received_g", "received", "carriers", "manifest"}) {
+      if (body.contains(f)) return fmt::format("\"{}\" has no place in a {} record", f, type);
+    }
+  }
+  if (body.contains("received") != body.contains("received_g")) {
+    return "\"received\" (the date) and \"received_g\" (the mass) go together";
+  }
+  for (const char* f : {"date", "received"}) {
+    if (body.contains(f) && !IsCalendarDay(body[f].get<std::string>())) {
+      return fmt::format("\"{}\": {} is not a calendar date", f, body[f].get<std::string>());
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 ImportPlan::ImportPlan(const Ledger& ledger, const WasteCatalogue& catalogue, PlanOptions options)
@@ -72,6 +107,7 @@ Result<std::string> ImportPlan::ResolveParty(const import::PartyRef& ref, const 
     auto it = by_name_.find(ref.name);
     if (it != by_name_.end()) return planned_role(it->second);
   }
+  if (ref.empty()) return Status::InvalidArgument(fmt::format("no {} given: the row names none", role));
   const std::string shown = ref.uscc.empty() ? ref.name : fmt::format("{} ({})", ref.name, ref.uscc);
   if (!options_.create_parties) {
     return Status::Refused(fmt::format(
@@ -244,6 +280,10 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
         refuse("", "", valid.message());
         continue;
       }
+    }
+    if (std::string why = RecordShapeProblem(body); !why.empty()) {
+      refuse("", "", why);
+      continue;
     }
     std::string bad_party;
     for (const char* f : {"from", "to"}) {

@@ -202,6 +202,10 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
                    R"({"record":"generate","from":"ghost","waste":"900-041-49","mass_g":5,"date":"2023-03-01"})" +
                    "\n{not json\n" +
                    R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":-5,"date":"2023-03-01"})" +
+                   "\n" +
+                   R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"2023-02-30"})" +
+                   "\n" +
+                   R"({"record":"utilize","from":"prod","to":"prod","waste":"900-041-49","mass_g":5,"date":"2023-02-03"})" +
                    "\n");
   const std::string errors = l / "refused.csv";
   RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--errors", errors, "--max-errors",
@@ -209,12 +213,14 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
   INFO(r.out << r.err);
   CHECK(r.exit_code == 5);
   const json s = json::parse(r.out);
-  CHECK(s["files"][0]["rows_read"] == 5);
+  CHECK(s["files"][0]["rows_read"] == 7);
   CHECK(s["files"][0]["rows_imported"] == 1);
   CHECK(s["files"][0]["rows_duplicate"] == 1);
-  CHECK(s["files"][0]["rows_refused"] == 3);
+  CHECK(s["files"][0]["rows_refused"] == 5);
   const auto lines = SplitLines(ReadFile(errors));
-  REQUIRE(lines.size() == 4);
+  REQUIRE(lines.size() == 6);
+  CHECK(lines[4].find("2023-02-30 is not a calendar date") != std::string::npos);
+  CHECK(lines[5].find("has no place in a utilize record") != std::string::npos);
   CHECK(lines[1].rfind("records.jsonl,3,from,\"\"\"ghost\"\"\",not a registered party id", 0) == 0);
   CHECK(lines[2].rfind("records.jsonl,4,,,", 0) == 0);
   CHECK(lines[3].find("body.mass_g") != std::string::npos);
