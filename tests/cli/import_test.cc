@@ -5,6 +5,7 @@
 // re-imports and dry runs that change nothing, and a bad file or a bad key
 // refused with one line and the ledger untouched.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -51,6 +52,16 @@ class ImportLedger : public CliLedger {
     return "";
   }
 };
+
+// Every file of the ledger directory, by name: to show a dry run leaves the
+// ledger byte-identical (not only its export).
+std::map<std::string, std::string> LedgerFiles(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files[e.path().string()] = ReadFile(e.path().string());
+  }
+  return files;
+}
 
 int64_t Cell(const json& balance, const std::string& party, const std::string& waste, const std::string& col) {
   for (const auto& row : balance["rows"]) {
@@ -175,9 +186,12 @@ TEST_CASE("import: by default the first bad row stops it with nothing written", 
 TEST_CASE("import: --dry-run checks everything and writes nothing", "[cli][import]") {
   ImportLedger l;
   const std::string before = l.Export();
+  const auto files = LedgerFiles(l.ledger);
+  REQUIRE(files.size() > 3);
   RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--dry-run"});
   CHECK(r.exit_code == 5);
   CHECK(r.out.find("dry run: 10 records would be imported and 5 parties registered") != std::string::npos);
+  CHECK(LedgerFiles(l.ledger) == files);
   CHECK(l.Export() == before);
 }
 
