@@ -114,6 +114,14 @@ Result<std::map<std::string, std::map<std::string, int64_t>>> StockAll(const Led
 
 Result<Hash> ImportRecordHash(const Json& body) { return domain::ImportRecordHashOf(body); }
 
+Result<std::vector<std::string>> ImportPoolYears(const Ledger& ledger, std::string_view party,
+                                                 std::string_view waste) {
+  WL_ASSIGN_OR_RETURN(auto text, ledger.GetIndex(domain::PoolYearsKey(party, waste)));
+  std::vector<std::string> years;
+  for (size_t at = 0; text && at + 4 <= text->size(); at += 5) years.push_back(text->substr(at, 4));
+  return years;
+}
+
 Result<std::optional<uint64_t>> FindImportedRecord(const Ledger& ledger, const Hash& record) {
   WL_ASSIGN_OR_RETURN(auto bytes, ledger.GetIndex(domain::ImportedKey(record)));
   if (!bytes) return std::optional<uint64_t>();

@@ -73,6 +73,8 @@ Result<BalanceReport> Balance(const Ledger& ledger, const WasteCatalogue& catalo
     row.party_name = p != nullptr ? p->name : "";
     row.waste = waste;
     row.category = catalogue.Classify(waste).category;
+    WL_ASSIGN_OR_RETURN(auto years, ImportPoolYears(ledger, party, waste));
+    row.imported = !years.empty() && years.front() <= o.period.to.substr(0, 4);
     AddRow(report.totals, row);
     report.rows.push_back(std::move(row));
   }
@@ -92,6 +94,7 @@ nlohmann::json RowJson(const BalanceRow& r) {
     j["party_name"] = r.party_name;
     j["waste"] = r.waste;
     j["category"] = r.category;
+    j["imported"] = r.imported;
   }
   return j;
 }
@@ -131,9 +134,11 @@ Document BalanceDocument(const BalanceReport& report, Lang lang, MassUnit unit) 
   Table t;
   t.id = "balance";
   t.title = {"物料平衡", "Mass balance"};
-  t.note = {"期初 + 产生 + 接收 - 转出 - 利用 - 处置 = 期末；产生含次生废物，接收含退回量。",
+  t.note = {"期初 + 产生 + 接收 - 转出 - 利用 - 处置 = 期末；产生含次生废物，接收含退回量；"
+            "“含导入数据”指该行数字部分来自导入的历史台账或联单，而非实时签名记录。",
             "opening + generated + received - dispatched - utilized - disposed = closing; generated "
-            "includes secondary waste, received includes returns."};
+            "includes secondary waste, received includes returns; \"imported\" marks rows whose figures "
+            "come in part from imported legacy records rather than live signed entries."};
   t.columns = {{"party", {"单位", "party"}, ColumnType::kText},
                {"party_name", {"单位名称", "name"}, ColumnType::kText},
                {"waste", {"废物代码", "waste"}, ColumnType::kText},
@@ -145,10 +150,12 @@ Document BalanceDocument(const BalanceReport& report, Lang lang, MassUnit unit) 
                {"utilized_g", {"利用", "utilized"}, ColumnType::kMass},
                {"disposed_g", {"处置", "disposed"}, ColumnType::kMass},
                {"closing_g", {"期末贮存", "closing"}, ColumnType::kMass},
-               {"corrections", {"更正/作废", "corrections"}, ColumnType::kInteger}};
-  auto cells = [](const BalanceRow& r) -> std::vector<Cell> {
-    return {r.party,      r.party_name,   r.waste,      r.category,   r.opening_g, r.generated_g,
-            r.received_g, r.dispatched_g, r.utilized_g, r.disposed_g, r.closing_g, r.corrections};
+               {"corrections", {"更正/作废", "corrections"}, ColumnType::kInteger},
+               {"imported", {"含导入数据", "imported"}, ColumnType::kText}};
+  auto cells = [lang](const BalanceRow& r) -> std::vector<Cell> {
+    const std::string imported = !r.imported ? "" : lang == Lang::kEn ? "yes" : "是";
+    return {r.party,      r.party_name,   r.waste,      r.category,   r.opening_g,   r.generated_g, r.received_g,
+            r.dispatched_g, r.utilized_g, r.disposed_g, r.closing_g, r.corrections, imported};
   };
   for (const auto& r : report.rows) t.rows.push_back(cells(r));
   std::vector<Cell> total = cells(report.totals);

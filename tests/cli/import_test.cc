@@ -135,6 +135,8 @@ TEST_CASE("import: a messy GB18030 manifest export, good rows once, bad rows lis
   // Nothing generated on record: the producers' stock goes below zero, kept
   // and flagged (legacy data that breaks conservation is not refused).
   CHECK(Cell(b, kFoundry, "900-249-08", "closing_g") == -2650500);
+  // Every row says its figures come from imported legacy records.
+  for (const auto& row : b["rows"]) CHECK(row["imported"] == true);
 
   RunResult rec = Wl({"report", "reconcile", "--ledger", l.ledger, "--from", "2023-01-01", "--to", "2023-12-31",
                       "--format", "json"});

@@ -121,10 +121,11 @@ TEST_CASE("report balance renders the same figures as a table, CSV, HTML and XLS
       city.With({"balance", "--format", "csv", "--bom", "--lang", "en", "--unit", "kg"}, city.Period()));
   CHECK(csv.rfind("\xEF\xBB\xBF", 0) == 0);
   CHECK(csv.find("\r\n") != std::string::npos);
-  const std::string row = ",SW02,SW02,0.000,100000.000,0.000,60000.000,0.000,0.000,40000.000,0\r\n";
+  const std::string row = ",SW02,SW02,0.000,100000.000,0.000,60000.000,0.000,0.000,40000.000,0,\r\n";
   const size_t at = csv.find(row);
   REQUIRE(at != std::string::npos);
   CHECK(csv.rfind("\r\nprod,", at) == csv.rfind("\r\n", at));
+  CHECK(csv.find(",corrections,imported\r\n") != std::string::npos);  // live entries only: the column is empty
   const std::string html_file = city / "balance.html";
   city.ReportOk(city.With({"balance", "--format", "html", "--out", html_file}, city.Period()));
   const std::string html = ReadFile(html_file);

@@ -133,6 +133,11 @@ struct LotFilter {
 // identity is SHA-256("wasteledger/import-record/v1\n" || JCS(body without
 // "source")): the same record from any file, or any row, is the same record.
 [[nodiscard]] Result<Hash> ImportRecordHash(const Json& body);
+// The years of the party's import pools of that code (lots
+// "#import/<party>/<waste>/<year>"), ascending; empty when nothing of it was
+// imported.
+[[nodiscard]] Result<std::vector<std::string>> ImportPoolYears(const Ledger& ledger, std::string_view party,
+                                                               std::string_view waste);
 // The seq of the import entry holding the record, if any.
 [[nodiscard]] Result<std::optional<uint64_t>> FindImportedRecord(const Ledger& ledger, const Hash& record);
 // Every manifest, by number.

@@ -44,6 +44,9 @@ struct BalanceRow {
   int64_t disposed_g = 0;
   int64_t closing_g = 0;
   int64_t corrections = 0;  // lot changes of the period undone by void or correct
+  // Some of its figures (this period's or the opening stock) come from
+  // imported legacy records (docs/IMPORT.md), not only from live entries.
+  bool imported = false;
 };
 
 struct BalanceReport {
