@@ -6,11 +6,11 @@
 
 #include <filesystem>
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "wasteledger/domain_query.h"
+#include "wasteledger/time_util.h"
 #include "wasteledger/uscc.h"
 
 namespace wasteledger::cli {
@@ -42,16 +42,6 @@ std::string LegacyId(const import::PartyRef& ref) {
   return "legacy-" + ToHex(Sha256(ref.name)).substr(0, 12);
 }
 
-bool IsCalendarDay(const std::string& s) {
-  if (s.size() != 10) return false;
-  int y = 0;
-  unsigned m = 0, d = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1) return false;
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-}
-
 // What the ledger's import rules (ledger/src/domain_import.cc) refuse about
 // a schema-valid record beyond its parties and code: found here, so the line
 // is a refused row and not a failed batch. Empty when fine.
@@ -69,7 +59,7 @@ std::string RecordShapeProblem(const Json& body) {
     return "\"received\" (the date) and \"received_g\" (the mass) go together";
   }
   for (const char* f : {"date", "received"}) {
-    if (body.contains(f) && !IsCalendarDay(body[f].get<std::string>())) {
+    if (body.contains(f) && !IsCalendarDate(body[f].get<std::string>())) {
       return fmt::format("\"{}\": {} is not a calendar date", f, body[f].get<std::string>());
     }
   }

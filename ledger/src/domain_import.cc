@@ -24,24 +24,9 @@ namespace {
 
 constexpr std::string_view kRecordTypes[] = {"manifest", "generate", "utilize", "dispose", "transfer"};
 
-bool IsDay(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  const int64_t y = std::stoi(s.substr(0, 4));
-  const unsigned m = static_cast<unsigned>(std::stoi(s.substr(5, 2)));
-  const unsigned d = static_cast<unsigned>(std::stoi(s.substr(8, 2)));
-  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
-  int64_t y2;
-  unsigned m2, d2;
-  CivilFromDays(DaysFromCivil(y, m, d), &y2, &m2, &d2);
-  return y2 == y && m2 == m && d2 == d;
-}
-
 Result<std::string> NeedDay(const BodyReader& r, const char* f) {
   WL_ASSIGN_OR_RETURN(std::string day, r.Str(f));
-  if (!IsDay(day)) return r.Error(f, "must be a date YYYY-MM-DD");
+  if (!IsCalendarDate(day)) return r.Error(f, "must be a date YYYY-MM-DD");
   return day;
 }
 

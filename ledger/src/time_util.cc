@@ -122,4 +122,22 @@ int64_t NowUnixSeconds() {
       .count();
 }
 
+bool IsCalendarDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  auto num = [&](size_t at, size_t n) {
+    unsigned v = 0;
+    for (size_t i = at; i < at + n; ++i) v = v * 10 + static_cast<unsigned>(s[i] - '0');
+    return v;
+  };
+  const unsigned m = num(5, 2), d = num(8, 2);
+  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+  int64_t y2;
+  unsigned m2, d2;
+  CivilFromDays(DaysFromCivil(num(0, 4), m, d), &y2, &m2, &d2);
+  return m2 == m && d2 == d;
+}
+
 }  // namespace wasteledger

@@ -36,4 +36,7 @@ int64_t NowUnixSeconds();
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
 
+// True for "YYYY-MM-DD" naming a real calendar day (2023-02-29 is not one).
+bool IsCalendarDate(std::string_view text);
+
 }  // namespace wasteledger
