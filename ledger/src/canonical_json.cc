@@ -47,7 +47,7 @@ inline bool BlockNeedsEscape(uint64_t w) {
 
 // True when a < b in byte order but b < a as UTF-16 (see the top comment).
 // Precondition: a < b in byte order.
-bool Utf16OrderDiffers(const std::string& a, const std::string& b) {
+bool Utf16OrderDiffers(std::string_view a, std::string_view b) {
   const size_t n = std::min(a.size(), b.size());
   const auto mismatch = std::mismatch(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(n), b.begin());
   const auto i = static_cast<size_t>(mismatch.first - a.begin());
@@ -59,7 +59,7 @@ bool Utf16OrderDiffers(const std::string& a, const std::string& b) {
 
 // First UTF-16 code unit of the code point whose valid UTF-8 encoding
 // starts at s[i].
-uint32_t FirstUtf16Unit(const std::string& s, size_t i) {
+uint32_t FirstUtf16Unit(std::string_view s, size_t i) {
   const auto b0 = static_cast<unsigned char>(s[i]);
   auto cont = [&s](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[k]) & 0x3F); };
   if (b0 < 0x80) return b0;
@@ -70,7 +70,7 @@ uint32_t FirstUtf16Unit(const std::string& s, size_t i) {
 }
 
 // Orders valid UTF-8 strings as arrays of UTF-16 code units.
-bool Utf16Less(const std::string& a, const std::string& b) {
+bool Utf16Less(std::string_view a, std::string_view b) {
   const size_t n = std::min(a.size(), b.size());
   size_t i = 0;
   while (i < n && a[i] == b[i]) ++i;
@@ -83,8 +83,221 @@ bool Utf16Less(const std::string& a, const std::string& b) {
   if (ua != ub) return ua < ub;
   // Same high surrogate: both supplementary, where UTF-16 order is code
   // point order is byte order.
-  return a.compare(i, std::string::npos, b, i, std::string::npos) < 0;
+  return a.substr(i) < b.substr(i);
 }
+
+// Checks, in one pass and without building a value, that text is exactly
+// what Writer produces: the canonical form of a v1 value. Mirrors Writer
+// rule by rule (see IsCanonicalJson in the header).
+class CanonicalScanner {
+ public:
+  explicit CanonicalScanner(std::string_view text) : p_(text.data()), end_(p_ + text.size()) {}
+
+  bool Whole(std::vector<JsonMemberText>* members) {
+    members_ = members;
+    if (members_ != nullptr) members_->clear();
+    return Value(0) && p_ == end_;
+  }
+
+ private:
+  bool Value(int depth) {
+    if (p_ == end_) return false;
+    switch (*p_) {
+      case '{':
+        return Object(depth + 1);
+      case '[':
+        return Array(depth + 1);
+      case '"': {
+        std::string_view raw;
+        bool escaped = false;
+        return String(&raw, &escaped);
+      }
+      case 't':
+        return Literal("true");
+      case 'f':
+        return Literal("false");
+      case 'n':
+        return Literal("null");
+      default:
+        return Number();
+    }
+  }
+
+  bool Literal(std::string_view word) {
+    if (static_cast<size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0) {
+      return false;
+    }
+    p_ += word.size();
+    return true;
+  }
+
+  static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+  // Plain decimal, no "-0", no leading zeros, |n| <= 2^53-1. What follows is
+  // the caller's business: "01" fails there, on the '1'.
+  bool Number() {
+    const bool negative = *p_ == '-';
+    if (negative) ++p_;
+    if (p_ == end_ || !IsDigit(*p_)) return false;
+    if (*p_ == '0') {
+      ++p_;
+      return !negative;
+    }
+    const char* digits = p_;
+    while (p_ != end_ && IsDigit(*p_)) ++p_;
+    const auto count = static_cast<size_t>(p_ - digits);
+    if (count < 16) return true;
+    if (count > 16) return false;
+    uint64_t value = 0;
+    std::from_chars(digits, p_, value);
+    return value <= static_cast<uint64_t>(kMaxSafeInteger);
+  }
+
+  static int LowerHex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  }
+
+  // At the opening quote. *raw is the text between the quotes, *escaped
+  // whether it holds a backslash. Escapes must be the ones WriteString
+  // writes: \" \\ \b \f \n \r \t, else \u00xx (lowercase) for the other
+  // controls; everything else literal and valid UTF-8.
+  bool String(std::string_view* raw, bool* escaped) {
+    ++p_;
+    const char* start = p_;
+    uint64_t high_bits = 0;
+    bool esc = false;
+    for (;;) {
+      while (end_ - p_ >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p_, 8);
+        if (BlockNeedsEscape(w)) break;
+        high_bits |= w;
+        p_ += 8;
+      }
+      if (p_ == end_) return false;
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') break;
+      if (c < 0x20) return false;
+      high_bits |= c;
+      if (c != '\\') {
+        ++p_;
+        continue;
+      }
+      esc = true;
+      if (end_ - p_ < 2) return false;
+      const char e = p_[1];
+      if (e == '"' || e == '\\' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't') {
+        p_ += 2;
+        continue;
+      }
+      if (e != 'u' || end_ - p_ < 6 || p_[2] != '0' || p_[3] != '0') return false;
+      const int hi = LowerHex(p_[4]);
+      const int lo = LowerHex(p_[5]);
+      if (hi < 0 || hi > 1 || lo < 0) return false;
+      const int code = hi * 16 + lo;
+      if (code == '\b' || code == '\t' || code == '\n' || code == '\f' || code == '\r') return false;
+      p_ += 6;
+    }
+    *raw = std::string_view(start, static_cast<size_t>(p_ - start));
+    *escaped = esc;
+    ++p_;
+    if ((high_bits & 0x8080808080808080ULL) != 0 && !ValidateUtf8(*raw).ok()) return false;
+    return true;
+  }
+
+  // The value a string's text stands for (escapes undone).
+  static std::string Unescape(std::string_view raw) {
+    std::string out;
+    out.reserve(raw.size());
+    for (size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] != '\\') {
+        out += raw[i];
+        continue;
+      }
+      const char e = raw[++i];
+      switch (e) {
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u':
+          out += static_cast<char>(LowerHex(raw[i + 3]) * 16 + LowerHex(raw[i + 4]));
+          i += 4;
+          break;
+        default: out += e;
+      }
+    }
+    return out;
+  }
+
+  // Member names strictly increase as UTF-16 code units (so none repeats).
+  static bool KeyAfter(std::string_view prev, bool prev_escaped, std::string_view key, bool escaped) {
+    if (!prev_escaped && !escaped) return Utf16Less(prev, key);
+    return Utf16Less(prev_escaped ? Unescape(prev) : std::string(prev),
+                     escaped ? Unescape(key) : std::string(key));
+  }
+
+  bool Object(int depth) {
+    if (depth > kMaxJsonDepth) return false;
+    std::vector<JsonMemberText>* members = depth == 1 ? members_ : nullptr;
+    ++p_;
+    if (p_ != end_ && *p_ == '}') {
+      ++p_;
+      return true;
+    }
+    std::string_view prev;
+    bool prev_escaped = false;
+    for (bool first = true;; first = false) {
+      if (p_ == end_ || *p_ != '"') return false;
+      std::string_view key;
+      bool escaped = false;
+      if (!String(&key, &escaped)) return false;
+      if (!first && !KeyAfter(prev, prev_escaped, key, escaped)) return false;
+      prev = key;
+      prev_escaped = escaped;
+      if (p_ == end_ || *p_ != ':') return false;
+      ++p_;
+      const char* value = p_;
+      if (!Value(depth)) return false;
+      if (members != nullptr) {
+        members->push_back({key, escaped, std::string_view(value, static_cast<size_t>(p_ - value))});
+      }
+      if (p_ == end_) return false;
+      if (*p_ == '}') {
+        ++p_;
+        return true;
+      }
+      if (*p_ != ',') return false;
+      ++p_;
+    }
+  }
+
+  bool Array(int depth) {
+    if (depth > kMaxJsonDepth) return false;
+    ++p_;
+    if (p_ != end_ && *p_ == ']') {
+      ++p_;
+      return true;
+    }
+    for (;;) {
+      if (!Value(depth)) return false;
+      if (p_ == end_) return false;
+      if (*p_ == ']') {
+        ++p_;
+        return true;
+      }
+      if (*p_ != ',') return false;
+      ++p_;
+    }
+  }
+
+  const char* p_;
+  const char* end_;
+  std::vector<JsonMemberText>* members_ = nullptr;
+};
 
 // Writes one value into a caller-owned buffer. On failure records the error
 // and, while unwinding, the path to the offending value.
@@ -312,6 +525,10 @@ class Writer {
 };
 
 }  // namespace
+
+bool IsCanonicalJson(std::string_view text, std::vector<JsonMemberText>* members) {
+  return CanonicalScanner(text).Whole(members);
+}
 
 Result<std::string> Canonicalize(const Json& v) {
   // Typical statements and entries are under a few KiB; one reservation

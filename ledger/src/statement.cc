@@ -1,6 +1,8 @@
 #include "wasteledger/statement.h"
 
 #include <algorithm>
+#include <charconv>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -192,7 +194,147 @@ std::string EntryBytes(const EntryHeader& h, const Statement& st) {
   return out;
 }
 
-Result<ParsedEntry> ParseEntry(std::string_view bytes) {
+namespace {
+
+// The one-pass reading of an entry: accepts only what the reference path
+// accepts (canonical bytes, the entry grammar, a valid envelope) and gives
+// up (nullopt) on anything else, including values that are valid but
+// unusual (escapes in the few strings read here), leaving the verdict and
+// its message to the reference path.
+bool ReadIndex(std::string_view text, uint64_t* out) {
+  if (text.empty() || text[0] == '-') return false;
+  return std::from_chars(text.data(), text.data() + text.size(), *out).ec == std::errc();
+}
+
+// A string value without escapes: its text between the quotes.
+std::optional<std::string_view> PlainString(std::string_view value) {
+  if (value.size() < 2 || value.front() != '"' || value.find('\\') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return value.substr(1, value.size() - 2);
+}
+
+bool IsLowerHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+std::optional<Signature> ReadSig(std::string_view text) {
+  std::vector<JsonMemberText> m;
+  if (!IsCanonicalJson(text, &m) || m.size() != 2 || m[0].key != "key" || m[1].key != "value") return std::nullopt;
+  auto key = PlainString(m[0].value);
+  auto value = PlainString(m[1].value);
+  if (!key || !value || !IsPlainAscii(*key) || key->find('+') == std::string_view::npos) return std::nullopt;
+  auto raw = FromBase64(*value);
+  if (!raw || raw->size() != 64) return std::nullopt;
+  return Signature{std::string(*key), std::move(*raw)};
+}
+
+std::optional<Statement> ReadStatement(std::string_view jcs, EntryParse mode) {
+  std::vector<JsonMemberText> m;
+  if (!IsCanonicalJson(jcs, &m)) return std::nullopt;
+  Statement st;
+  bool v = false, kind = false, actor = false, time = false, body = false;
+  for (const auto& member : m) {
+    const std::string_view value = member.value;
+    if (member.key == "v") {
+      v = value == "1";
+    } else if (member.key == "kind") {
+      auto k = PlainString(value);
+      if (!k || !IsKnownKind(*k)) return std::nullopt;
+      st.kind = std::string(*k);
+      kind = true;
+    } else if (member.key == "actor") {
+      auto a = PlainString(value);
+      if (!a || a->empty() || a->find('+') != std::string_view::npos ||
+          std::any_of(a->begin(), a->end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20; })) {
+        return std::nullopt;
+      }
+      st.actor = std::string(*a);
+      actor = true;
+    } else if (member.key == "time") {
+      auto t = PlainString(value);
+      if (!t) return std::nullopt;
+      auto ts = ParseRfc3339(*t);
+      if (!ts.ok()) return std::nullopt;
+      st.time = *ts;
+      time = true;
+    } else if (member.key == "body") {
+      body = value.front() == '{';
+    } else if (member.key == "nonce") {
+      if (value.front() != '"') return std::nullopt;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!v || !kind || !actor || !time || !body) return std::nullopt;
+  if (mode == EntryParse::kFull) {
+    auto json = ParseStrictJson(jcs);
+    if (!json.ok()) return std::nullopt;
+    st.json = std::move(*json);
+  }
+  st.jcs = std::string(jcs);
+  st.hash = Sha256(kStatementPrefix, st.jcs);
+  return st;
+}
+
+std::optional<ParsedEntry> ReadEntry(std::string_view bytes, EntryParse mode) {
+  std::vector<JsonMemberText> m;
+  if (!IsCanonicalJson(bytes, &m)) return std::nullopt;
+  ParsedEntry e;
+  bool seq = false, prev = false, logged = false, sig = false, seal = false, statement = false;
+  for (const auto& member : m) {
+    const std::string_view value = member.value;
+    if (member.key == "seq") {
+      seq = ReadIndex(value, &e.header.seq);
+    } else if (member.key == "prev") {
+      auto hex = PlainString(value);
+      if (!hex || hex->size() != 64 || !IsLowerHex(*hex)) return std::nullopt;
+      auto h = HashFromHex(*hex);
+      if (!h) return std::nullopt;
+      e.header.prev = *h;
+      prev = true;
+    } else if (member.key == "logged") {
+      auto t = PlainString(value);
+      if (!t || t->empty() || t->back() != 'Z' || !ParseRfc3339(*t).ok()) return std::nullopt;
+      e.header.logged = std::string(*t);
+      logged = true;
+    } else if (member.key == "sig") {
+      e.header.sig = ReadSig(value);
+      sig = e.header.sig.has_value();
+    } else if (member.key == "seal") {
+      std::vector<JsonMemberText> s;
+      if (!IsCanonicalJson(value, &s) || s.size() != 2 || s[0].key != "by" || s[1].key != "index") {
+        return std::nullopt;
+      }
+      uint64_t by = 0;
+      if (!ReadIndex(s[0].value, &by) || !ReadIndex(s[1].value, &e.header.seal_index)) return std::nullopt;
+      e.header.seal_by = by;
+      seal = true;
+    } else if (member.key == "statement") {
+      auto st = ReadStatement(value, mode);
+      if (!st) return std::nullopt;
+      e.statement = std::move(*st);
+      statement = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!seq || !prev || !logged || sig == seal || !statement) return std::nullopt;
+  return e;
+}
+
+}  // namespace
+
+Result<ParsedEntry> ParseEntry(std::string_view bytes, EntryParse mode) {
+  if (auto e = ReadEntry(bytes, mode)) return std::move(*e);
+  auto e = detail::ParseEntryByTree(bytes);
+  // The reference path accepted what the one-pass reading gave up on (an
+  // escape in a name or time, say): same entry, json dropped if not wanted.
+  if (e.ok() && mode == EntryParse::kWithoutJson) e->statement.json = Json();
+  return e;
+}
+
+Result<ParsedEntry> detail::ParseEntryByTree(std::string_view bytes) {
   WL_ASSIGN_OR_RETURN(Json j, ParseStrictJson(bytes));
   if (!j.is_object()) return Status::Corruption("entry is not a JSON object");
   WL_ASSIGN_OR_RETURN(std::string canonical, Canonicalize(j));

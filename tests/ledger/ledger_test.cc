@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <random>
+
 #include <catch2/catch.hpp>
 
 #include "ledger_fixture.h"
@@ -284,4 +286,90 @@ TEST_CASE("Init refuses a directory that holds a ledger or other files", "[ledge
   auto refused = Ledger::Init(t / "l", Sign(f.regulator, "genesis", bad));
   REQUIRE_FALSE(refused.ok());
   CHECK_FALSE(std::filesystem::exists(t / "l"));
+}
+
+namespace {
+
+// ParseEntry reads entries in one pass and falls back to the reference path
+// (parse to a tree, re-canonicalise, compare) for anything it does not
+// accept; the two must never disagree.
+bool SameEntry(const ParsedEntry& a, const ParsedEntry& b) {
+  const auto& x = a.header;
+  const auto& y = b.header;
+  const bool same_sig = x.sig.has_value() == y.sig.has_value() &&
+                        (!x.sig || (x.sig->key == y.sig->key && x.sig->value == y.sig->value));
+  return x.seq == y.seq && x.prev == y.prev && x.logged == y.logged && same_sig && x.seal_by == y.seal_by &&
+         x.seal_index == y.seal_index && a.statement.kind == b.statement.kind &&
+         a.statement.actor == b.statement.actor &&
+         a.statement.time.unix_seconds == b.statement.time.unix_seconds &&
+         a.statement.time.offset_minutes == b.statement.time.offset_minutes && a.statement.jcs == b.statement.jcs &&
+         a.statement.hash == b.statement.hash;
+}
+
+// Returns whether the bytes are an entry (by both paths).
+bool CheckAgainstReference(const std::string& bytes) {
+  INFO("entry: " << Json(bytes).dump(-1, ' ', true, Json::error_handler_t::replace));
+  auto fast = ParseEntry(bytes);
+  auto lean = ParseEntry(bytes, EntryParse::kWithoutJson);
+  auto ref = detail::ParseEntryByTree(bytes);
+  REQUIRE(fast.ok() == ref.ok());
+  REQUIRE(lean.ok() == ref.ok());
+  if (!ref.ok()) {
+    CHECK(fast.status().message() == ref.status().message());
+    return false;
+  }
+  REQUIRE(SameEntry(*fast, *ref));
+  REQUIRE(SameEntry(*lean, *ref));
+  REQUIRE(fast->statement.json == ref->statement.json);
+  REQUIRE(lean->statement.json.is_null());
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("ParseEntry agrees with the reference path on entries and their mutants", "[ledger][entry]") {
+  LedgerFixture f;
+  auto p3 = KeyFromSeed("p3", 77);
+  f.AppendOk({Sign(f.regulator, "party", PartyRecord("p3", {"carrier"}, {&p3}))});
+  f.AppendOk(f.Generates(20));
+  f.AppendOk(Sealed(f.p1, f.Generates(10, 100)));
+  // Escapes in the nonce and the body; an offset time.
+  f.AppendOk({Sign(f.p1, "generate", {{"note", "tab\there \"quoted\" back\\slash \u00e9 \xe5\xba\x9f"}},
+                   "2026-03-01T08:30:00-05:30", "n\"1\\\n")});
+  std::vector<std::string> entries;
+  for (uint64_t seq = 0; seq < f.ledger().size(); ++seq) {
+    auto bytes = f.ledger().EntryBytes(seq);
+    REQUIRE(bytes.ok());
+    entries.push_back(*bytes);
+    CHECK(CheckAgainstReference(*bytes));
+  }
+  std::mt19937_64 rng(0xe7'7a1e);
+  const std::string interesting = [] {
+    std::string s = "{}[]\",:\\ -+.eE0159afuZTntrl/";
+    for (int b : {0x7f, 0x80, 0xc3, 0xe5, 0xff, 0x01, 0x00}) s += static_cast<char>(b);
+    return s;
+  }();
+  auto pick = [&rng](size_t n) { return static_cast<size_t>(rng() % n); };
+  int accepted = 0, refused = 0;
+  for (const auto& original : entries) {
+    for (int m = 0; m < 300; ++m) {
+      std::string text = original;
+      const size_t at = pick(text.size());
+      switch (pick(4)) {
+        case 0: text[at] = interesting[pick(interesting.size())]; break;
+        case 1: text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), interesting[pick(interesting.size())]); break;
+        case 2: text.erase(at, 1 + pick(3)); break;
+        default:  // a character for another of its class, so most mutants stay well formed
+          if (text[at] >= '0' && text[at] <= '9') {
+            text[at] = static_cast<char>('0' + pick(10));
+          } else if (text[at] >= 'a' && text[at] <= 'z') {
+            text[at] = static_cast<char>('a' + pick(26));
+          }
+      }
+      (CheckAgainstReference(text) ? accepted : refused) += 1;
+    }
+  }
+  // Both verdicts were exercised in numbers.
+  CHECK(accepted > 1000);
+  CHECK(refused > 1000);
 }

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -49,6 +50,24 @@ inline constexpr int kMaxJsonDepth = 64;
 // for floats, integers beyond +-(2^53-1), strings or keys that are not valid
 // UTF-8, binary values, and nesting deeper than kMaxJsonDepth.
 [[nodiscard]] Result<std::string> Canonicalize(const Json& v);
+
+// One member of a JSON object as written: `key` is the name's text between
+// its quotes (escapes not undone; `key_escaped` says whether it holds any),
+// `value` the value's text.
+struct JsonMemberText {
+  std::string_view key;
+  bool key_escaped = false;
+  std::string_view value;
+};
+
+// True when `text` is byte for byte the canonical form of a v1 value, that
+// is, exactly when ParseStrictJson(text) succeeds and Canonicalize of the
+// result returns `text` again; checked in one pass without building the
+// value (the verifier's and the reader's fast path). When it is true and
+// `text` is an object, `members` (if given) receives its members in order,
+// pointing into `text`. Only the verdict is given: for the reason, take the
+// slow path.
+[[nodiscard]] bool IsCanonicalJson(std::string_view text, std::vector<JsonMemberText>* members = nullptr);
 
 // Ok when `s` is valid UTF-8 (RFC 3629); otherwise InvalidArgument such as
 //   invalid UTF-8 at byte 3: overlong encoding

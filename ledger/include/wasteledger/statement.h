@@ -79,10 +79,21 @@ std::string EntryBytes(const EntryHeader& h, const Statement& st);
 
 // Parses stored or exported entry bytes: checks they are canonical JSON of
 // the entry grammar, and recovers the statement (hash recomputed).
+// kWithoutJson leaves statement.json null (the verifier's mode: it parses a
+// body only for the few kinds whose rules need one); everything else is
+// filled in and checked the same way.
 struct ParsedEntry {
   EntryHeader header;
   Statement statement;
 };
-Result<ParsedEntry> ParseEntry(std::string_view bytes);
+enum class EntryParse { kFull, kWithoutJson };
+Result<ParsedEntry> ParseEntry(std::string_view bytes, EntryParse mode = EntryParse::kFull);
+
+namespace detail {
+// The reference implementation ParseEntry must agree with: parse to a tree,
+// re-canonicalise and compare. ParseEntry takes it whenever its one-pass
+// reading does not accept the bytes, so errors always come from here.
+Result<ParsedEntry> ParseEntryByTree(std::string_view bytes);
+}  // namespace detail
 
 }  // namespace wasteledger
