@@ -56,6 +56,9 @@ class LogChecker {
   CompactRange range_;
   Hash last_leaf_{};
   std::map<std::string, Party> parties_;
+  // Every key registered so far, by "name+keyID": which key a signature is
+  // checked under in the parallel pass (validity is parties_' business).
+  std::map<std::string, VerifierKey, std::less<>> known_keys_;
   std::optional<OpenSeal> seal_;
   std::map<uint64_t, std::optional<Hash>> roots_;
   uint64_t signatures_ = 0;
