@@ -12,7 +12,7 @@ namespace wasteledger {
 
 using Hash = std::array<uint8_t, 32>;
 
-// SHA-256 of `data` (libsodium's crypto_hash_sha256).
+// SHA-256 of `data` (OpenSSL's libcrypto).
 Hash Sha256(std::string_view data);
 // SHA-256 of prefix || data, without building the concatenation.
 Hash Sha256(std::string_view prefix, std::string_view data);
@@ -28,7 +28,7 @@ class Sha256Stream {
   Hash Finish();
 
  private:
-  alignas(16) unsigned char state_[128];  // crypto_hash_sha256_state, opaque
+  void* ctx_;  // OpenSSL's EVP_MD_CTX, opaque here
 };
 
 // Lowercase hex.
