@@ -6,6 +6,8 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <filesystem>
 
@@ -40,15 +42,34 @@ std::string PartyKey(std::string_view id) { return "P" + std::string(id); }
 std::string CheckpointKey(uint64_t size) { return "C" + EncodeU64(size); }
 std::string MetaKey(std::string_view name) { return "M" + std::string(name); }
 
-StoreBatch::StoreBatch() : batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+StoreBatch::StoreBatch() = default;
 StoreBatch::~StoreBatch() = default;
 void StoreBatch::Put(std::string_view key, std::string_view value) {
-  auto s = batch_->Put(rocksdb::Slice(key.data(), key.size()),
-                       rocksdb::Slice(value.data(), value.size()));
-  assert(s.ok());
-  (void)s;
+  const size_t key_at = arena_.size();
+  arena_.append(key);
+  arena_.append(value);
+  puts_.push_back({key_at, key.size(), key_at + key.size(), value.size()});
 }
-size_t StoreBatch::ByteSize() const { return batch_->GetDataSize(); }
+
+std::unique_ptr<rocksdb::WriteBatch> StoreBatch::Build() const {
+  auto key = [this](const Put_& p) { return std::string_view(arena_).substr(p.key_at, p.key_size); };
+  std::vector<const Put_*> order;
+  order.reserve(puts_.size());
+  for (const auto& p : puts_) order.push_back(&p);
+  // Stable: of the puts to one key, the last recorded stays last.
+  std::stable_sort(order.begin(), order.end(), [&](const Put_* a, const Put_* b) { return key(*a) < key(*b); });
+  // Each record costs a tag, two varint lengths and the bytes.
+  auto batch = std::make_unique<rocksdb::WriteBatch>(arena_.size() + 16 * puts_.size() + 64);
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Put_& p = *order[i];
+    if (i + 1 < order.size() && key(*order[i + 1]) == key(p)) continue;  // a later value wins
+    auto s = batch->Put(rocksdb::Slice(arena_.data() + p.key_at, p.key_size),
+                        rocksdb::Slice(arena_.data() + p.value_at, p.value_size));
+    assert(s.ok());
+    (void)s;
+  }
+  return batch;
+}
 
 namespace {
 
@@ -83,6 +104,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // The same for the memtable, where the latest appends (and so most replay
+  // checks and index look-ups) are.
+  options.memtable_whole_key_filtering = true;
+  options.memtable_prefix_bloom_size_ratio = 0.05;
   auto store = std::unique_ptr<Store>(new Store());
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
@@ -180,7 +205,8 @@ Status Store::Commit(StoreBatch& batch) {
   if (failed_) return Status::IOError("an earlier write failed; reopen the ledger");
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  auto s = db_->Write(wo, batch.raw());
+  auto built = batch.Build();
+  auto s = db_->Write(wo, built.get());
   if (!s.ok()) failed_ = true;
   return FromRocks(s, "append failed");
 }

@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wasteledger/hash.h"
 #include "wasteledger/merkle_tree.h"
@@ -54,6 +55,10 @@ std::string EncodeU64(uint64_t v);
 std::optional<uint64_t> DecodeU64(std::string_view bytes);
 
 // A set of writes committed atomically by Store::Commit.
+// The writes of one atomic append. Put only records; Store::Commit hands
+// RocksDB the writes sorted by key (a repeated key keeps its last value), so
+// the memtable takes them as one ascending run instead of a skip-list
+// search per key (the batch mixes entries, tree nodes and indexes).
 class StoreBatch {
  public:
   StoreBatch();
@@ -61,11 +66,17 @@ class StoreBatch {
   StoreBatch(const StoreBatch&) = delete;
   StoreBatch& operator=(const StoreBatch&) = delete;
   void Put(std::string_view key, std::string_view value);
-  size_t ByteSize() const;
-  rocksdb::WriteBatch* raw() { return batch_.get(); }
+  size_t ByteSize() const { return arena_.size(); }
+  size_t Count() const { return puts_.size(); }
+  // The RocksDB batch: every put once, in key order.
+  std::unique_ptr<rocksdb::WriteBatch> Build() const;
 
  private:
-  std::unique_ptr<rocksdb::WriteBatch> batch_;
+  struct Put_ {
+    size_t key_at, key_size, value_at, value_size;
+  };
+  std::string arena_;
+  std::vector<Put_> puts_;
 };
 
 class Store : public NodeReader {
