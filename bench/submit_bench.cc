@@ -16,14 +16,15 @@
 //    ledger with the same parties, then `wasteledger verify --quiet` of it.
 //
 // Settings (environment): WL_BENCH_N (default 100000), WL_BENCH_PRODUCERS
-// (10), WL_BENCH_BATCH (1000, as submit's --batch default).
+// (10), WL_BENCH_BATCH (1000, as submit's --batch default), WL_BENCH_PARTS_ONLY=1
+// (sign, then step 3 only: for profiling the parts under perf).
 // RESULT lines (per second unless named otherwise): sign, submit_lib,
 // parse_1t, prepare_only, append_only, verify_lib, submit_bin, verify_bin,
 // plus submit_append_share (fraction of the submit wall time the appending
 // thread spent in Append), submit_wait_share (fraction it spent waiting for
 // Prepare), open_seconds (Ledger::Open read-only of the submitted ledger),
 // payload_bytes, and the CPU time of the process (all threads) per statement
-// in microseconds: submit_cpu_us, parse_cpu_us, prepare_cpu_us,
+// in microseconds: submit_cpu_us, parse_cpu_us, schema_cpu_us (the body schema check alone, one thread), prepare_cpu_us,
 // append_cpu_us, verify_cpu_us (per entry).
 //
 // Every ledger is written under the rules `wasteledger submit` applies
@@ -122,6 +123,18 @@ void Decompose(const std::string& dir, const Parties& parties, const std::vector
   }
   Report("parse_1t", n / (Now() - start));
   Report("parse_cpu_us", (ProcessCpuNow() - cpu_start) * 1e6 / n);
+  {
+    std::vector<Submission> subs;
+    subs.reserve(lines.size());
+    for (const auto& l : lines) subs.push_back(Must(ParseSubmission(l), "parse"));
+    const SchemaValidator& schemas = *LoadDomainRules().schemas;
+    cpu_start = ProcessCpuNow();
+    for (const auto& sub : subs) {
+      const Statement& st = sub.statement;
+      if (!schemas.ValidateBody(st.kind, st.json["body"]).ok()) Die("schema check failed");
+    }
+    Report("schema_cpu_us", (ProcessCpuNow() - cpu_start) * 1e6 / n);
+  }
 
   auto ledger = CreateLedger(dir, parties);
   std::vector<PreparedBatch> prepared;
@@ -190,6 +203,11 @@ int Main(int argc, char** argv) {
     if (std::fclose(f) != 0) Die("cannot write " + signed_file);
   }
 
+  if (EnvU64("WL_BENCH_PARTS_ONLY", 0) != 0) {  // for profiling the parts
+    Note("the parts alone: parse on one thread, Prepare, Append");
+    Decompose(scratch.Sub("parts.ledger"), parties, lines, batch);
+    return 0;
+  }
   const std::string dir_lib = scratch.Sub("lib.ledger");
   {
     auto ledger = CreateLedger(dir_lib, parties);
