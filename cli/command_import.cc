@@ -12,22 +12,13 @@
 
 #include "common.h"
 #include "import_plan.h"
+#include "wasteledger/csv_field.h"
 #include "wasteledger/merkle.h"
 
 namespace wasteledger::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string CsvField(const std::string& v) {
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // A progress line on a terminal: done of total, rate and time left.
 class Progress {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "reader_internal.h"
+#include "wasteledger/csv_field.h"
 #include "wasteledger/import/reader.h"
 
 namespace wasteledger::import {
@@ -194,18 +195,7 @@ std::unique_ptr<RowSource> NewCsvSource(std::unique_ptr<FileBytes> file, size_t 
   return std::make_unique<CsvSource>(std::move(file), skip);
 }
 
-void AppendCsvField(std::string_view text, std::string& out) {
-  if (text.find_first_of(",;\t\"\r\n") == std::string_view::npos) {
-    out.append(text);
-    return;
-  }
-  out.push_back('"');
-  for (char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
+void AppendCsvField(std::string_view text, std::string& out) { wasteledger::AppendCsvField(text, out, ",;\t"); }
 
 }  // namespace internal
 

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "cells.h"
+#include "wasteledger/csv_field.h"
 #include "wasteledger/reports/render.h"
 
 namespace wasteledger::reports {
@@ -11,21 +12,11 @@ namespace {
 constexpr const char* kCrlf = "\r\n";
 constexpr const char* kBom = "\xEF\xBB\xBF";
 
-std::string Field(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
-  std::string out = "\"";
-  for (char ch : value) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 std::string Record(const std::vector<std::string>& fields) {
   std::string out;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out += ',';
-    out += Field(fields[i]);
+    AppendCsvField(fields[i], out);
   }
   return out + kCrlf;
 }
