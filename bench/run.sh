@@ -182,6 +182,7 @@ END {
     cpu_row("Submit, library, whole pipeline", "sub.submit_cpu_us", v2)
     cpu_row("`Prepare` alone (parse, schema, signature)", "sub.prepare_cpu_us", v2)
     cpu_row("`ParseSubmission` alone", "sub.parse_cpu_us", v2)
+    cpu_row("Body schema check alone (valijson)", "sub.schema_cpu_us", v2)
     cpu_row("`Append` alone (rules, domain hook, RocksDB write)", "sub.append_cpu_us", v2)
     cpu_row("`VerifyLedger`, per entry", "sub.verify_cpu_us", v2)
   }
