@@ -526,6 +526,17 @@ class Writer {
 
 }  // namespace
 
+std::string QuoteForMessage(std::string_view s) {
+  constexpr size_t kMaxQuotedBytes = 64;
+  std::string text(s);
+  if (text.size() > kMaxQuotedBytes) {
+    size_t cut = kMaxQuotedBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "...";
+  }
+  return Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 bool IsCanonicalJson(std::string_view text, std::vector<JsonMemberText>* members) {
   return CanonicalScanner(text).Whole(members);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "wasteledger/canonical_json.h"
 #include "wasteledger/mass.h"
 
 namespace wasteledger::domain {
@@ -34,7 +35,7 @@ Status BodyReader::Shape(std::initializer_list<std::string_view> allowed) const 
   if (!j_.is_object()) return Status::InvalidArgument(fmt::format("{} must be an object", where_));
   for (const auto& [key, value] : j_.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return Status::InvalidArgument(fmt::format("{} has unknown member \"{}\"", where_, key));
+      return Status::InvalidArgument(fmt::format("{} has unknown member {}", where_, QuoteForMessage(key)));
     }
   }
   return Status::Ok();

@@ -276,7 +276,7 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
       for (const auto& [key, value] : body.items()) {
         if (key != "origin" && key != "timezone" && key != "party") {
           return fail(AtLine(item.line, Status::InvalidArgument(
-                                            fmt::format("genesis body has unknown member \"{}\"", key))));
+                                            fmt::format("genesis body has unknown member {}", QuoteForMessage(key)))));
         }
       }
       if (!body.contains("origin") || !body["origin"].is_string() ||

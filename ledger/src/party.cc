@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "wasteledger/canonical_json.h"
+
 namespace wasteledger {
 
 bool Party::HasRole(std::string_view role) const {
@@ -19,7 +21,7 @@ const VerifierKey* Party::FindKey(std::string_view ref) const {
 
 Result<Party> PartyFromRecord(const nlohmann::json& record, uint64_t since_seq) {
   auto bad = [](std::string_view field, std::string_view what) {
-    return Status::InvalidArgument(fmt::format("party record field \"{}\": {}", field, what));
+    return Status::InvalidArgument(fmt::format("party record field {}: {}", QuoteForMessage(field), what));
   };
   if (!record.is_object()) return Status::InvalidArgument("party record must be a JSON object");
   static constexpr std::array<std::string_view, 6> kFields = {"id",    "name", "uscc",

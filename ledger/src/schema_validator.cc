@@ -1,5 +1,7 @@
 #include "wasteledger/schema_validator.h"
 
+#include "wasteledger/canonical_json.h"
+
 // valijson reports errors by exception when this is 1 (by abort() otherwise);
 // every valijson call below is wrapped so that nothing escapes this file.
 #define VALIJSON_USE_EXCEPTIONS 1
@@ -34,17 +36,7 @@ struct SchemaValidator::Compiled {
 namespace {
 
 constexpr size_t kMaxRefHops = 16;
-constexpr size_t kMaxQuotedBytes = 64;
-
-std::string Quote(std::string_view s) {
-  std::string text(s);
-  if (text.size() > kMaxQuotedBytes) {
-    size_t cut = kMaxQuotedBytes;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut) + "...";
-  }
-  return Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+std::string Quote(std::string_view s) { return QuoteForMessage(s); }
 
 std::string SchemaFileName(std::string_view kind) { return std::string(kind) + ".schema.json"; }
 

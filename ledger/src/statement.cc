@@ -17,7 +17,7 @@ bool IsKnownKind(std::string_view kind) {
 namespace {
 
 Status FieldError(std::string_view field, std::string_view what) {
-  return Status::InvalidArgument(fmt::format("statement field \"{}\": {}", field, what));
+  return Status::InvalidArgument(fmt::format("statement field {}: {}", QuoteForMessage(field), what));
 }
 
 Result<std::string> GetString(const Json& obj, const char* field) {
@@ -342,7 +342,7 @@ Result<ParsedEntry> detail::ParseEntryByTree(std::string_view bytes) {
   for (const auto& [key, value] : j.items()) {
     if (key != "seq" && key != "prev" && key != "logged" && key != "statement" && key != "sig" &&
         key != "seal") {
-      return Status::Corruption(fmt::format("entry has unknown member \"{}\"", key));
+      return Status::Corruption(fmt::format("entry has unknown member {}", QuoteForMessage(key)));
     }
   }
   ParsedEntry e;

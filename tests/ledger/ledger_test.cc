@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "entry_compare.h"
 #include "ledger_fixture.h"
 #include "wasteledger/canonical_json.h"
 #include "wasteledger/merkle.h"
@@ -293,19 +294,6 @@ namespace {
 // ParseEntry reads entries in one pass and falls back to the reference path
 // (parse to a tree, re-canonicalise, compare) for anything it does not
 // accept; the two must never disagree.
-bool SameEntry(const ParsedEntry& a, const ParsedEntry& b) {
-  const auto& x = a.header;
-  const auto& y = b.header;
-  const bool same_sig = x.sig.has_value() == y.sig.has_value() &&
-                        (!x.sig || (x.sig->key == y.sig->key && x.sig->value == y.sig->value));
-  return x.seq == y.seq && x.prev == y.prev && x.logged == y.logged && same_sig && x.seal_by == y.seal_by &&
-         x.seal_index == y.seal_index && a.statement.kind == b.statement.kind &&
-         a.statement.actor == b.statement.actor &&
-         a.statement.time.unix_seconds == b.statement.time.unix_seconds &&
-         a.statement.time.offset_minutes == b.statement.time.offset_minutes && a.statement.jcs == b.statement.jcs &&
-         a.statement.hash == b.statement.hash;
-}
-
 // Returns whether the bytes are an entry (by both paths).
 bool CheckAgainstReference(const std::string& bytes) {
   INFO("entry: " << Json(bytes).dump(-1, ' ', true, Json::error_handler_t::replace));
@@ -372,4 +360,19 @@ TEST_CASE("ParseEntry agrees with the reference path on entries and their mutant
   // Both verdicts were exercised in numbers.
   CHECK(accepted > 1000);
   CHECK(refused > 1000);
+}
+
+TEST_CASE("refusals naming a member quote it on one line", "[ledger][entry]") {
+  // Found by tests/fuzz/entry_parse_fuzz: a member name holding a line feed
+  // used to be written raw into the message.
+  auto entry = ParseEntry(R"({"a\nb":1})");
+  REQUIRE_FALSE(entry.ok());
+  CHECK(entry.status().message() == R"(entry has unknown member "a\nb")");
+  auto st = MakeStatement(Json{{"v", 1}, {"kind", "generate"}, {"actor", "p"}, {"time", "2026-03-01T08:30:00Z"},
+                               {"body", Json::object()}, {"x\r\ny", 1}});
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.status().message() == R"(statement field "x\r\ny": unknown member (allowed: v, kind, actor, time, body, nonce))");
+  auto party = PartyFromRecord(Json{{"id\t", 1}}, 0);
+  REQUIRE_FALSE(party.ok());
+  CHECK(party.status().message().find('\t') == std::string::npos);
 }

@@ -69,6 +69,11 @@ struct JsonMemberText {
 // slow path.
 [[nodiscard]] bool IsCanonicalJson(std::string_view text, std::vector<JsonMemberText>* members = nullptr);
 
+// `s` as a JSON string literal for an error message, which must stay one
+// printable line: quotes included, controls escaped, invalid UTF-8 shown as
+// U+FFFD, cut after 64 bytes with "...".
+std::string QuoteForMessage(std::string_view s);
+
 // Ok when `s` is valid UTF-8 (RFC 3629); otherwise InvalidArgument such as
 //   invalid UTF-8 at byte 3: overlong encoding
 [[nodiscard]] Status ValidateUtf8(std::string_view s);
