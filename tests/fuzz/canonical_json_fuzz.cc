@@ -12,7 +12,9 @@
 //   - nlohmann's own (laxer) parser accepts what ours accepts, with an equal
 //     value;
 //   - ValidateUtf8 agrees with nlohmann's UTF-8 check on a JSON string built
-//     from the input bytes.
+//     from the input bytes;
+//   - IsCanonicalJson (the one-pass check) says yes exactly when the input
+//     parses and canonicalises to itself, and always for canonical bytes.
 
 #include <cstddef>
 #include <cstdint>
@@ -46,9 +48,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(wasteledger::ParseStrictJson(quoted).ok() == ours_valid);
 
   wasteledger::Result<Json> doc = wasteledger::ParseStrictJson(text);
-  if (!doc.ok()) return 0;
+  if (!doc.ok()) {
+    Check(!wasteledger::IsCanonicalJson(text));
+    return 0;
+  }
   wasteledger::Result<std::string> canonical = wasteledger::Canonicalize(*doc);
   Check(canonical.ok());
+  Check(wasteledger::IsCanonicalJson(text) == (*canonical == text));
+  Check(wasteledger::IsCanonicalJson(*canonical));
   wasteledger::Result<Json> reparsed = wasteledger::ParseStrictJson(*canonical);
   Check(reparsed.ok() && *reparsed == *doc);
   wasteledger::Result<std::string> again = wasteledger::Canonicalize(*reparsed);

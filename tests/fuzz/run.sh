@@ -37,7 +37,7 @@ fi
 COMMON=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
         -I"$ROOT/ledger/include" -I"$ROOT/ledger/src" -I"$ROOT/importers/include" -I"$ROOT/importers/src"
         "-DWASTELEDGER_SCHEMA_DIR=\"$ROOT/schemas\"")
-read -r -a LIBS <<<"$(pkg-config --libs libzip pugixml libsodium) -lfmt -lrocksdb"
+read -r -a LIBS <<<"$(pkg-config --libs libzip pugixml libsodium libcrypto) -lfmt -lrocksdb"
 
 mkdir -p "$BUILD/obj/ledger" "$BUILD/obj/importers" "$BUILD/obj/targets"
 
