@@ -305,6 +305,9 @@ class Writer {
  public:
   explicit Writer(std::string* out) : out_(*out) {}
 
+  // One string, as in any value (AppendCanonicalString).
+  bool String(std::string_view s) { return WriteString(s); }
+
   bool Write(const Json& v, int depth) {
     switch (v.type()) {
       case Json::value_t::null:
@@ -406,7 +409,7 @@ class Writer {
   }
 
   // Escapes as JCS / ECMAScript JSON.stringify (RFC 8785 section 3.2.2.2).
-  bool WriteString(const std::string& s) {
+  bool WriteString(std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     // Locals, so writes to out_ do not force reloading s's size and data.
     const char* const p = s.data();
@@ -525,6 +528,16 @@ class Writer {
 };
 
 }  // namespace
+
+bool AppendCanonicalString(std::string& out, std::string_view s) { return Writer(&out).String(s); }
+
+bool AppendCanonicalInteger(std::string& out, int64_t n) {
+  if (n > kMaxSafeInteger || n < -kMaxSafeInteger) return false;
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+  return true;
+}
 
 std::string QuoteForMessage(std::string_view s) {
   constexpr size_t kMaxQuotedBytes = 64;

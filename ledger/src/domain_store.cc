@@ -104,7 +104,61 @@ Result<int64_t> DecodeGrams(std::string_view bytes) {
   return static_cast<int64_t>(*v);
 }
 
+namespace {
+
+// The JCS of a lot record written directly, members in JCS order (born,
+// hazardous, hazards, id, mass_g, owner, remaining_g, source{kind, line,
+// manifest, seq}, voided_by, waste): the same bytes EncodeLotTree gives,
+// which tests/ledger/domain_store_test.cc checks. nullopt for what only the
+// tree path can refuse with a message (invalid UTF-8, an integer beyond
+// 2^53-1).
+std::optional<std::string> WriteLot(const Lot& lot) {
+  std::string out;
+  out.reserve(160 + lot.id.size() + lot.owner.size() + lot.source.manifest.size());
+  bool ok = true;
+  auto str = [&](std::string_view key, std::string_view value) {
+    out += key;
+    ok = AppendCanonicalString(out, value) && ok;
+  };
+  auto num = [&](std::string_view key, int64_t value) {
+    out += key;
+    ok = AppendCanonicalInteger(out, value) && ok;
+  };
+  out += '{';
+  if (!lot.born.empty()) {
+    str("\"born\":", lot.born);
+    out += ',';
+  }
+  out += lot.hazardous ? "\"hazardous\":true" : "\"hazardous\":false";
+  if (!lot.hazards.empty()) str(",\"hazards\":", lot.hazards);
+  str(",\"id\":", lot.id);
+  num(",\"mass_g\":", lot.mass_g);
+  str(",\"owner\":", lot.owner);
+  num(",\"remaining_g\":", lot.remaining_g);
+  str(",\"source\":{\"kind\":", lot.source.kind);
+  if (lot.source.line > 0) num(",\"line\":", lot.source.line);
+  if (!lot.source.manifest.empty()) str(",\"manifest\":", lot.source.manifest);
+  ok = lot.source.seq <= static_cast<uint64_t>(kMaxSafeInteger) && ok;
+  num(",\"seq\":", static_cast<int64_t>(lot.source.seq & static_cast<uint64_t>(kMaxSafeInteger)));
+  out += '}';
+  if (lot.voided_by) {
+    ok = *lot.voided_by <= static_cast<uint64_t>(kMaxSafeInteger) && ok;
+    num(",\"voided_by\":", static_cast<int64_t>(*lot.voided_by & static_cast<uint64_t>(kMaxSafeInteger)));
+  }
+  str(",\"waste\":", lot.waste);
+  out += '}';
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
 Result<std::string> EncodeLot(const Lot& lot) {
+  if (auto bytes = WriteLot(lot)) return std::move(*bytes);
+  return EncodeLotTree(lot);
+}
+
+Result<std::string> EncodeLotTree(const Lot& lot) {
   Json source = {{"kind", lot.source.kind}, {"seq", lot.source.seq}};
   PutOpt(source, "manifest", lot.source.manifest);
   if (lot.source.line > 0) source["line"] = lot.source.line;

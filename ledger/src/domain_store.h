@@ -88,6 +88,8 @@ struct Effect {
 };
 
 Result<std::string> EncodeLot(const Lot& lot);
+// The reference EncodeLot must equal: a Json value, canonicalised.
+Result<std::string> EncodeLotTree(const Lot& lot);
 Result<Lot> DecodeLot(std::string_view bytes);
 Result<std::string> EncodeManifest(const Manifest& m);
 Result<Manifest> DecodeManifest(std::string_view bytes);

@@ -69,6 +69,13 @@ struct JsonMemberText {
 // slow path.
 [[nodiscard]] bool IsCanonicalJson(std::string_view text, std::vector<JsonMemberText>* members = nullptr);
 
+// Pieces of canonical text, for writers that emit a fixed record layout
+// directly (members in JCS order) instead of building a Json value: a string
+// exactly as Canonicalize writes it (false, with `out` partly written, when
+// `s` is not valid UTF-8), and an integer (false beyond +-(2^53-1)).
+[[nodiscard]] bool AppendCanonicalString(std::string& out, std::string_view s);
+[[nodiscard]] bool AppendCanonicalInteger(std::string& out, int64_t n);
+
 // `s` as a JSON string literal for an error message, which must stay one
 // printable line: quotes included, controls escaped, invalid UTF-8 shown as
 // U+FFFD, cut after 64 bytes with "...".
