@@ -52,37 +52,30 @@ struct HashKey {
 
 }  // namespace
 
-// Checks every individually signed statement whose key the directory knows,
-// in parallel; keys it does not know yet are left to Append.
-Status Ledger::CheckInParallel(std::vector<PreparedBatch::Item>& items, unsigned threads) const {
-  const KeyDirectory& keys = *key_directory_;
-  FirstError error;
-  ParallelFor(items.size(), threads, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      auto& item = items[i];
-      if (schemas_ != nullptr) {
-        const Statement& st = item.sub.statement;
-        Status valid = schemas_->ValidateBody(st.kind, st.json["body"]);
-        if (!valid.ok()) {
-          error.Set(i, Status::InvalidArgument(
-                           fmt::format("line {}: {}: {}", item.line, st.kind, valid.message())));
-          return;
-        }
-      }
-      if (!item.sub.sig) continue;
-      auto key = keys.Find(item.sub.sig->key);
-      if (!key) continue;
-      if (!key->Verify(item.sub.statement.Payload(), item.sub.sig->value)) {
-        error.Set(i, Status::Unauthenticated(fmt::format("line {}: signature does not verify under key {}",
-                                                         item.line, item.sub.sig->key)));
-        return;
-      }
-      item.verified_by = std::move(key);
+// The checks of one statement that need nothing but itself: its body's
+// schema and, when the directory knows the key it names, its signature
+// (keys it does not know yet are left to Append).
+Status Ledger::CheckItem(PreparedBatch::Item& item) const {
+  const Statement& st = item.sub.statement;
+  if (schemas_ != nullptr) {
+    Status valid = schemas_->ValidateBody(st.kind, st.json["body"]);
+    if (!valid.ok()) {
+      return Status::InvalidArgument(fmt::format("line {}: {}: {}", item.line, st.kind, valid.message()));
     }
-  });
-  return error.has() ? error.status() : Status::Ok();
+  }
+  if (!item.sub.sig) return Status::Ok();
+  auto key = key_directory_->Find(item.sub.sig->key);
+  if (!key) return Status::Ok();
+  if (!key->Verify(st.Payload(), item.sub.sig->value)) {
+    return Status::Unauthenticated(
+        fmt::format("line {}: signature does not verify under key {}", item.line, item.sub.sig->key));
+  }
+  item.verified_by = std::move(key);
+  return Status::Ok();
 }
 
+// Parses and checks in one parallel pass; the first bad line (lowest index)
+// is the one reported, whatever is wrong with it.
 Result<PreparedBatch> Ledger::Prepare(const std::vector<std::string>& lines,
                                       const std::vector<uint64_t>& line_numbers, unsigned threads) const {
   assert(lines.size() == line_numbers.size());
@@ -96,12 +89,16 @@ Result<PreparedBatch> Ledger::Prepare(const std::vector<std::string>& lines,
         error.Set(i, sub.status().WithContext(fmt::format("line {}", line_numbers[i])));
         return;
       }
-      batch.items_[i].sub = std::move(*sub);
-      batch.items_[i].line = line_numbers[i];
+      auto& item = batch.items_[i];
+      item.sub = std::move(*sub);
+      item.line = line_numbers[i];
+      if (Status s = CheckItem(item); !s.ok()) {
+        error.Set(i, std::move(s));
+        return;
+      }
     }
   });
   if (error.has()) return error.status();
-  WL_RETURN_IF_ERROR(CheckInParallel(batch.items_, threads));
   return batch;
 }
 
@@ -112,7 +109,16 @@ Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned thr
     batch.items_[i].sub = std::move(subs[i]);
     batch.items_[i].line = i + 1;
   }
-  WL_RETURN_IF_ERROR(CheckInParallel(batch.items_, threads));
+  FirstError error;
+  ParallelFor(batch.items_.size(), threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      if (Status s = CheckItem(batch.items_[i]); !s.ok()) {
+        error.Set(i, std::move(s));
+        return;
+      }
+    }
+  });
+  if (error.has()) return error.status();
   return batch;
 }
 

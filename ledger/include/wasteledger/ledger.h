@@ -144,7 +144,7 @@ class Ledger {
  private:
   Ledger();
   Status LoadState();
-  Status CheckInParallel(std::vector<PreparedBatch::Item>& items, unsigned threads) const;
+  Status CheckItem(PreparedBatch::Item& item) const;
   friend class AppendSession;
 
   std::string dir_;
