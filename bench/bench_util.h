@@ -210,8 +210,11 @@ inline void UseDomainRules(Ledger& ledger) {
 
 // Creates a ledger at `dir` whose genesis is by the regulator and which
 // registers every producer (one party statement each, one batch), under the
-// CLI's rules (UseDomainRules), which stay set on the returned ledger.
-inline std::unique_ptr<Ledger> CreateLedger(const std::string& dir, const Parties& parties) {
+// CLI's rules (UseDomainRules), which stay set on the returned ledger; with
+// `domain_rules` false, under the core's rules alone (no statement schemas,
+// no domain layer: what the ledger core costs by itself).
+inline std::unique_ptr<Ledger> CreateLedger(const std::string& dir, const Parties& parties,
+                                            bool domain_rules = true) {
   const std::string reg = parties.regulator.verifier().name();
   Json reg_record = {{"id", reg},
                      {"name", "Bench Environmental Protection Bureau"},
@@ -224,7 +227,7 @@ inline std::unique_ptr<Ledger> CreateLedger(const std::string& dir, const Partie
                        {"party", reg_record}};
   auto ledger = Must(Ledger::Init(dir, Sign(parties.regulator, Envelope("genesis", reg, genesis_body))),
                      "init " + dir);
-  UseDomainRules(*ledger);
+  if (domain_rules) UseDomainRules(*ledger);
   std::vector<Submission> subs;
   for (const auto& k : parties.producers) {
     Json record = {{"id", k.verifier().name()},

@@ -8,6 +8,8 @@
 //    memory: Ledger::Prepare of the next batch (parse + signature checks on
 //    every core) runs on another thread while Ledger::Append commits the
 //    current one (one synced RocksDB write per batch).
+// 2b. The same loop into a ledger under the core's rules alone (no
+//    statement schemas, no domain layer): what the ledger core costs.
 // 3. The parts alone, on a third ledger: ParseSubmission on one thread,
 //    Prepare of every batch (kept in memory), then Append of every batch.
 // 4. VerifyLedger over the whole ledger, reopened read-only (the open timed
@@ -18,13 +20,14 @@
 // Settings (environment): WL_BENCH_N (default 100000), WL_BENCH_PRODUCERS
 // (10), WL_BENCH_BATCH (1000, as submit's --batch default), WL_BENCH_PARTS_ONLY=1
 // (sign, then step 3 only: for profiling the parts under perf).
-// RESULT lines (per second unless named otherwise): sign, submit_lib,
+// RESULT lines (per second unless named otherwise): sign, submit_lib, submit_core,
 // parse_1t, prepare_only, append_only, verify_lib, submit_bin, verify_bin,
 // plus submit_append_share (fraction of the submit wall time the appending
 // thread spent in Append), submit_wait_share (fraction it spent waiting for
 // Prepare), open_seconds (Ledger::Open read-only of the submitted ledger),
 // payload_bytes, and the CPU time of the process (all threads) per statement
-// in microseconds: submit_cpu_us, parse_cpu_us, schema_cpu_us (the body schema check alone, one thread), prepare_cpu_us,
+// in microseconds: submit_cpu_us, submit_core_cpu_us, parse_cpu_us,
+// schema_cpu_us (the body schema check alone, one thread), prepare_cpu_us,
 // append_cpu_us, verify_cpu_us (per entry).
 //
 // Every ledger is written under the rules `wasteledger submit` applies
@@ -218,6 +221,14 @@ int Main(int argc, char** argv) {
     Report("submit_append_share", t.in_append / t.total);
     Report("submit_wait_share", t.waiting / t.total);
     Report("submit_cpu_us", t.cpu * 1e6 / static_cast<double>(n));
+  }
+  {
+    auto ledger = CreateLedger(scratch.Sub("core.ledger"), parties, /*domain_rules=*/false);
+    Note("library submit under the core's rules alone (no schemas, no domain layer)");
+    const SubmitTiming t = SubmitLikeCli(*ledger, lines, batch);
+    if (t.appended != n) Die("core-only submit appended the wrong count");
+    Report("submit_core", static_cast<double>(n) / t.total);
+    Report("submit_core_cpu_us", t.cpu * 1e6 / static_cast<double>(n));
   }
   Note("the parts alone: parse on one thread, Prepare, Append");
   Decompose(scratch.Sub("parts.ledger"), parties, lines, batch);

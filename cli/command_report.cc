@@ -76,9 +76,17 @@ Result<ReportInput> OpenReportInput(const std::string& dir, const Filters& f) {
   return in;
 }
 
-// The period of the filters; by default this year up to today.
-Result<reports::Period> PeriodOrThisYear(const Filters& f, const Ledger& ledger) {
-  return reports::MakePeriod(f.year, f.month, f.from, f.to, Today(ledger));
+// What a report over a period opens: the input above and the period of the
+// filters, by default this year up to today.
+struct PeriodReportInput : ReportInput {
+  reports::Period period;
+};
+
+Result<PeriodReportInput> OpenPeriodReportInput(const std::string& dir, const Filters& f) {
+  PeriodReportInput in;
+  WL_ASSIGN_OR_RETURN(static_cast<ReportInput&>(in), OpenReportInput(dir, f));
+  WL_ASSIGN_OR_RETURN(in.period, reports::MakePeriod(f.year, f.month, f.from, f.to, Today(*in.ledger)));
+  return in;
 }
 
 class BalanceCommand {
@@ -101,11 +109,9 @@ class BalanceCommand {
   }
 
   int Run() {
-    auto in = OpenReportInput(dir_, f_);
+    auto in = OpenPeriodReportInput(dir_, f_);
     if (!in.ok()) return Fail(in.status());
-    auto period = PeriodOrThisYear(f_, *in->ledger);
-    if (!period.ok()) return Fail(period.status());
-    auto report = reports::Balance(*in->ledger, *in->catalogue, {*period, f_.party, f_.waste});
+    auto report = reports::Balance(*in->ledger, *in->catalogue, {in->period, f_.party, f_.waste});
     if (!report.ok()) return Fail(report.status());
     return out_.Write(reports::BalanceJson(*report), [&](reports::Lang lang, reports::MassUnit unit) {
       return reports::BalanceDocument(*report, lang, unit);
@@ -289,11 +295,9 @@ class FlowsCommand {
   }
 
   int Run() {
-    auto in = OpenReportInput(dir_, f_);
+    auto in = OpenPeriodReportInput(dir_, f_);
     if (!in.ok()) return Fail(in.status());
-    auto period = PeriodOrThisYear(f_, *in->ledger);
-    if (!period.ok()) return Fail(period.status());
-    auto report = reports::Flows(*in->ledger, *in->catalogue, {*period, f_.waste, top_});
+    auto report = reports::Flows(*in->ledger, *in->catalogue, {in->period, f_.waste, top_});
     if (!report.ok()) return Fail(report.status());
     return out_.Write(reports::FlowsJson(*report), [&](reports::Lang lang, reports::MassUnit unit) {
       return reports::FlowsDocument(*report, lang, unit);
