@@ -392,12 +392,9 @@ class Writer {
   }
 
   bool WriteInteger(int64_t n) {
-    if (n > kMaxSafeInteger || n < -kMaxSafeInteger) {
+    if (!AppendCanonicalInteger(out_, n)) {
       return Fail("integer " + std::to_string(n) + " is outside the v1 range |n| <= 2^53-1");
     }
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, n);
-    out_.append(buf, r.ptr);
     return true;
   }
 
