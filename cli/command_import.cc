@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "import_plan.h"
+#include "wasteledger/canonical_json.h"
 #include "wasteledger/csv_field.h"
 #include "wasteledger/merkle.h"
 
@@ -234,13 +235,21 @@ class ImportCommand : public Command {
     }
     // The seal and its members, parsed and checked (Prepare): built on a
     // second thread while the previous batch is appended.
+    // Each statement is composed as its canonical text, members in JCS
+    // order (actor, body, kind, time, v) around the body's canonical text.
+    std::string head = "{\"actor\":";
+    if (!AppendCanonicalString(head, key.verifier().name())) return Status::InvalidArgument("the key name is not valid UTF-8");
+    head += ",\"body\":";
+    std::string tail = ",\"kind\":\"import\",\"time\":";
+    if (!AppendCanonicalString(tail, now)) return Status::InvalidArgument("the import time is not valid UTF-8");
+    tail += ",\"v\":1}";
     auto build = [&](const Chunk& c) -> Result<PreparedBatch> {
       std::vector<Submission> subs(1);
       std::vector<Hash> leaves;
+      std::string text;
       for (size_t i = c.at; i < c.end; ++i) {
-        Json st = {{"v", 1}, {"kind", "import"}, {"actor", key.verifier().name()}, {"time", now},
-                   {"body", c.file->bodies[i]}};
-        WL_ASSIGN_OR_RETURN(Statement statement, MakeStatement(std::move(st)));
+        text.assign(head).append(c.file->bodies[i]).append(tail);
+        WL_ASSIGN_OR_RETURN(Statement statement, MakeStatementFromCanonical(text));
         leaves.push_back(HashLeaf(AsBytes(statement.hash)));
         Submission member;
         member.statement = std::move(statement);
@@ -263,8 +272,8 @@ class ImportCommand : public Command {
       const Chunk& c = chunks[k];
       const std::string what = fmt::format("{}: the batch of rows {}..{} was not imported ({} records in earlier "
                                            "batches were)",
-                                           c.file->name, c.file->bodies[c.at]["source"]["row"].dump(),
-                                           c.file->bodies[c.end - 1]["source"]["row"].dump(), done);
+                                           c.file->name, c.file->body_rows[c.at], c.file->body_rows[c.end - 1],
+                                           done);
       if (!batch.ok()) {
         if (next.valid()) next.wait();
         return batch.status().WithContext(what);

@@ -180,16 +180,24 @@ Result<Json> ImportPlan::Body(const import::Record& rec, const PlannedFile& file
   return body;
 }
 
-Result<bool> ImportPlan::Admit(const Json& body, const std::string& manifest,
-                               std::vector<std::pair<std::string, Json>>& fresh) {
+Result<bool> ImportPlan::Admit(const Json& body, const std::string& manifest, Fresh& fresh) {
   WL_ASSIGN_OR_RETURN(Hash h, ImportRecordHash(body));
   std::string key(AsBytes(h));
   WL_ASSIGN_OR_RETURN(auto held, FindImportedRecord(ledger_, h));
   const bool again = std::any_of(fresh.begin(), fresh.end(), [&](const auto& f) { return f.first == key; });
   if (held || again || seen_.count(key) != 0) return false;  // a duplicate
   WL_RETURN_IF_ERROR(CheckManifest(manifest, body));
-  fresh.emplace_back(std::move(key), body);
+  WL_ASSIGN_OR_RETURN(std::string text, Canonicalize(body));
+  fresh.emplace_back(std::move(key), std::move(text));
   return true;
+}
+
+void ImportPlan::Keep(PlannedFile& file, Fresh& fresh, uint64_t row) {
+  for (auto& [key, text] : fresh) {
+    seen_.insert(std::move(key));
+    file.bodies.push_back(std::move(text));
+    file.body_rows.push_back(row);
+  }
 }
 
 // What the ledger would refuse about a manifest record, found here so the
@@ -292,7 +300,7 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
       refuse("waste", code, waste.kind == WasteKind::kMalformed ? waste.message : "write it as " + waste.code);
       continue;
     }
-    std::vector<std::pair<std::string, Json>> fresh;
+    Fresh fresh;
     auto admitted = Admit(body, body.value("manifest", ""), fresh);
     if (!admitted.ok()) {
       refuse("manifest", body.value("manifest", ""), admitted.status().message());
@@ -303,8 +311,7 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
       continue;
     }
     ++file.rows_imported;
-    seen_.insert(fresh.front().first);
-    file.bodies.push_back(std::move(fresh.front().second));
+    Keep(file, fresh, line_no);
   }
   return Status::Ok();
 }
@@ -378,7 +385,7 @@ Status ImportPlan::AddFile(const std::string& path) {
       error = {};
       continue;
     }
-    std::vector<std::pair<std::string, Json>> fresh;  // record hash, body
+    Fresh fresh;
     bool refused = false;
     for (const auto& rec : records) {
       import::RowError e;
@@ -407,10 +414,7 @@ Status ImportPlan::AddFile(const std::string& path) {
       continue;
     }
     ++file.rows_imported;
-    for (auto& [key, body] : fresh) {
-      seen_.insert(std::move(key));
-      file.bodies.push_back(std::move(body));
-    }
+    Keep(file, fresh, row.number);
   }
   files_.push_back(std::move(file));
   return Status::Ok();

@@ -48,7 +48,11 @@ struct PlannedFile {
   uint64_t rows_duplicate = 0;   // rows whose every record is already held
   uint64_t rows_skipped = 0;     // blank, total and repeated heading rows
   uint64_t rows_refused = 0;
-  std::vector<Json> bodies;      // import statement bodies, in row order
+  // The import statement bodies in row order, as canonical JSON text (a
+  // Json tree would hold about 4 KB a record: 4 GB for a million rows), and
+  // the row each came from.
+  std::vector<std::string> bodies;
+  std::vector<uint64_t> body_rows;
   std::vector<std::string> mapping;  // Mapper::Describe()
 };
 
@@ -90,8 +94,11 @@ class ImportPlan {
   void Refuse(const PlannedFile& file, const import::Row& row, import::RowError error);
   Status AddJsonl(PlannedFile& file, const std::string& bytes);
   // Dedupe and manifest checks of one built record: true if new (queued in
-  // `fresh`), false if a duplicate; a refusal otherwise.
-  Result<bool> Admit(const Json& body, const std::string& manifest, std::vector<std::pair<std::string, Json>>& fresh);
+  // `fresh` as its record hash and canonical text), false if a duplicate; a
+  // refusal otherwise.
+  using Fresh = std::vector<std::pair<std::string, std::string>>;
+  Result<bool> Admit(const Json& body, const std::string& manifest, Fresh& fresh);
+  void Keep(PlannedFile& file, Fresh& fresh, uint64_t row);
 
   const Ledger& ledger_;
   const WasteCatalogue& catalogue_;

@@ -95,6 +95,15 @@ Result<Statement> BuildStatement(Json statement, std::optional<std::string_view>
 
 Result<Statement> MakeStatement(Json statement) { return BuildStatement(std::move(statement), std::nullopt); }
 
+Result<Statement> MakeStatementFromCanonical(std::string_view jcs) {
+  WL_ASSIGN_OR_RETURN(Json statement, ParseStrictJson(jcs));
+  if (!IsCanonicalJson(jcs)) {
+    return Status::InvalidArgument("statement text is not in canonical form (RFC 8785: member order, escapes, "
+                                   "no white space)");
+  }
+  return BuildStatement(std::move(statement), jcs);
+}
+
 namespace {
 
 Status CheckEnvelope(const Json& statement, Statement& st) {

@@ -376,3 +376,36 @@ TEST_CASE("refusals naming a member quote it on one line", "[ledger][entry]") {
   REQUIRE_FALSE(party.ok());
   CHECK(party.status().message().find('\t') == std::string::npos);
 }
+
+TEST_CASE("a statement from its canonical text equals the one built from its tree", "[ledger][statement]") {
+  const Json tree = {{"v", 1},
+                     {"kind", "import"},
+                     {"actor", "bureau"},
+                     {"time", "2026-03-01T08:30:00+08:00"},
+                     {"body", {{"record", "manifest"}, {"name", "废矿物油"}, {"mass_g", 1500}, {"note", "a \"q\"\n"}}}};
+  auto built = MakeStatement(tree);
+  REQUIRE(built.ok());
+  auto from_text = MakeStatementFromCanonical(built->jcs);
+  REQUIRE(from_text.ok());
+  CHECK(from_text->jcs == built->jcs);
+  CHECK(from_text->hash == built->hash);
+  CHECK(from_text->json == built->json);
+  CHECK(from_text->kind == "import");
+  CHECK(from_text->actor == "bureau");
+
+  // Valid JSON that is not the canonical form: members out of order, white
+  // space, an escape JCS does not use.
+  for (const std::string text :
+       {R"({"body":{},"actor":"bureau","kind":"import","time":"2026-03-01T08:30:00Z","v":1})",
+        R"({"actor":"bureau", "body":{},"kind":"import","time":"2026-03-01T08:30:00Z","v":1})",
+        R"({"actor":"bur\u0065au","body":{},"kind":"import","time":"2026-03-01T08:30:00Z","v":1})"}) {
+    auto st = MakeStatementFromCanonical(text);
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.status().message().find("not in canonical form") != std::string::npos);
+  }
+  // Canonical, but not a statement: the envelope's own message.
+  auto no_body = MakeStatementFromCanonical(R"({"actor":"bureau","kind":"import","time":"2026-03-01T08:30:00Z","v":1})");
+  REQUIRE_FALSE(no_body.ok());
+  CHECK(no_body.status().message() == R"(statement field "body": missing)");
+  CHECK_FALSE(MakeStatementFromCanonical(R"({"actor":)").ok());
+}

@@ -48,6 +48,10 @@ struct Statement {
 // Checks the envelope {"v":1,"kind","actor","time","body"[,"nonce"]} (no
 // other members), canonicalises and hashes it. Messages name the field.
 Result<Statement> MakeStatement(Json statement);
+// The same from text that must already be the statement's canonical form
+// (a writer that composes statements from canonical pieces): refused, with
+// the reason, when it is not; the envelope is checked as above.
+Result<Statement> MakeStatementFromCanonical(std::string_view jcs);
 
 struct Signature {
   std::string key;    // "<name>+<keyID hex>"
