@@ -123,17 +123,8 @@ void AggregateBuffer::Add(char family, std::string_view dims, std::string_view d
 }
 
 Status AggregateBuffer::Flush(BatchAccess& batch) {
-  for (const auto& [key, delta] : deltas_) {
-    WL_ASSIGN_OR_RETURN(auto stored, batch.Get(key));
-    Counters c;
-    if (stored) {
-      auto decoded = DecodeCounters(*stored);
-      if (!decoded.ok()) return decoded.status();
-      c = std::move(*decoded);
-    }
-    AddCounters(c, delta);
-    batch.Put(key, EncodeCounters(c));
-  }
+  // Added blind (a RocksDB merge): no read of the stored counters.
+  for (const auto& [key, delta] : deltas_) batch.AddCounters(key, EncodeCounters(delta));
   deltas_.clear();
   return Status::Ok();
 }

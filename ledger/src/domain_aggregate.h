@@ -1,8 +1,8 @@
 // Aggregates: running totals of every flow, kept per party x waste code and
 // per producer x receiver x waste code, for each year, month and day of the
 // flows' event dates. DomainTxn feeds them as it changes lots and manifests;
-// DomainState writes them once per batch (read-modify-write of each touched
-// key, in the same atomic RocksDB batch). Reports read them, so a report's
+// DomainState adds them once per batch (BatchAccess::AddCounters: a RocksDB
+// merge, no read of the stored counters, in the same atomic RocksDB batch). Reports read them, so a report's
 // cost grows with parties x codes x periods, not with the log. Internal to
 // the library; the read side is in domain_query.h (FlowsBefore).
 //
@@ -75,7 +75,7 @@ class AggregateBuffer {
   // Adds delta to one column of the family's counters for `dims` on `day`
   // (at every grain).
   void Add(char family, std::string_view dims, std::string_view day, size_t column, int64_t delta);
-  // Adds the buffered deltas to the stored counters, in `batch`.
+  // Adds the buffered deltas to the stored counters, in `batch`, blind.
   Status Flush(BatchAccess& batch);
   void Clear() { deltas_.clear(); }
   bool empty() const { return deltas_.empty(); }

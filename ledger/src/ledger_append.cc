@@ -134,16 +134,42 @@ class AppendSession : public BatchAccess {
   // the same stock and lot keys over and over, and each Put would otherwise
   // be one more memtable entry.
   void Put(std::string_view key, std::string_view value) override {
-    auto [it, fresh] = pending_.try_emplace(std::string(key), value);
+    std::string k(key);
+    added_.erase(k);
+    auto [it, fresh] = pending_.try_emplace(std::move(k), value);
     if (!fresh) it->second.assign(value);
   }
-  void FlushPending() {
+  // Counters are added blind: into a value put in this batch, else summed
+  // here and handed to RocksDB's merge operator, which adds them to the
+  // stored value without this batch ever reading it.
+  void AddCounters(std::string_view key, std::string_view delta) override {
+    std::string k(key);
+    auto put = pending_.find(k);
+    std::string& into = put != pending_.end() ? put->second : added_[std::move(k)];
+    if (!AddCounterBytes(&into, delta)) bad_counters_ = std::string(key);
+  }
+  Status FlushPending() {
+    if (!bad_counters_.empty()) {
+      return Status::Corruption(fmt::format("domain index: counters of key {} are not 8-byte columns",
+                                            QuoteForMessage(bad_counters_)));
+    }
     for (const auto& [key, value] : pending_) batch_.Put(key, value);
+    for (const auto& [key, delta] : added_) batch_.AddCounters(key, delta);
+    return Status::Ok();
   }
   Result<std::optional<std::string>> Get(std::string_view key) const override {
-    auto it = pending_.find(std::string(key));
+    std::string k(key);
+    auto it = pending_.find(k);
     if (it != pending_.end()) return std::optional<std::string>(it->second);
-    return ledger_.store_->Get(key);
+    WL_ASSIGN_OR_RETURN(auto stored, ledger_.store_->Get(key));
+    auto added = added_.find(k);
+    if (added == added_.end()) return stored;
+    std::string sum = stored.value_or("");
+    if (!AddCounterBytes(&sum, added->second)) {
+      return Status::Corruption(
+          fmt::format("domain index: counters of key {} are not 8-byte columns", QuoteForMessage(key)));
+    }
+    return std::optional<std::string>(std::move(sum));
   }
 
   const Party* FindParty(const std::string& id) const {
@@ -183,6 +209,8 @@ class AppendSession : public BatchAccess {
   Ledger& ledger_;
   StoreBatch batch_;
   std::unordered_map<std::string, std::string> pending_;
+  std::unordered_map<std::string, std::string> added_;  // counters to add to the stored values
+  std::string bad_counters_;  // a key whose counters could not be added
   std::map<std::string, Party> parties_;
   std::unordered_map<Hash, uint64_t, HashKey> statements_;
   uint64_t size_;
@@ -410,7 +438,7 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
     if (Status f = hook_->Finish(session); !f.ok()) return fail(f);
   }
   session.Put(MetaKey(kMetaSize), EncodeU64(session.size_));
-  session.FlushPending();
+  if (Status f = session.FlushPending(); !f.ok()) return fail(f);
   Status s = store_->Commit(session.batch_);
   if (!s.ok()) return fail(s);
   if (hook_) hook_->Commit();

@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -44,32 +45,80 @@ std::string MetaKey(std::string_view name) { return "M" + std::string(name); }
 
 StoreBatch::StoreBatch() = default;
 StoreBatch::~StoreBatch() = default;
-void StoreBatch::Put(std::string_view key, std::string_view value) {
+void StoreBatch::Record(std::string_view key, std::string_view value, bool add) {
   const size_t key_at = arena_.size();
   arena_.append(key);
   arena_.append(value);
-  puts_.push_back({key_at, key.size(), key_at + key.size(), value.size()});
+  writes_.push_back({key_at, key.size(), key_at + key.size(), value.size(), add});
 }
+void StoreBatch::Put(std::string_view key, std::string_view value) { Record(key, value, false); }
+void StoreBatch::AddCounters(std::string_view key, std::string_view delta) { Record(key, delta, true); }
 
 std::unique_ptr<rocksdb::WriteBatch> StoreBatch::Build() const {
-  auto key = [this](const Put_& p) { return std::string_view(arena_).substr(p.key_at, p.key_size); };
-  std::vector<const Put_*> order;
-  order.reserve(puts_.size());
-  for (const auto& p : puts_) order.push_back(&p);
-  // Stable: of the puts to one key, the last recorded stays last.
-  std::stable_sort(order.begin(), order.end(), [&](const Put_* a, const Put_* b) { return key(*a) < key(*b); });
+  auto key = [this](const Write& w) { return std::string_view(arena_).substr(w.key_at, w.key_size); };
+  std::vector<const Write*> order;
+  order.reserve(writes_.size());
+  for (const auto& w : writes_) order.push_back(&w);
+  // Stable: the writes to one key stay in the order they were recorded.
+  std::stable_sort(order.begin(), order.end(),
+                   [&](const Write* a, const Write* b) { return key(*a) < key(*b); });
   // Each record costs a tag, two varint lengths and the bytes.
-  auto batch = std::make_unique<rocksdb::WriteBatch>(arena_.size() + 16 * puts_.size() + 64);
+  auto batch = std::make_unique<rocksdb::WriteBatch>(arena_.size() + 16 * writes_.size() + 64);
   for (size_t i = 0; i < order.size(); ++i) {
-    const Put_& p = *order[i];
-    if (i + 1 < order.size() && key(*order[i + 1]) == key(p)) continue;  // a later value wins
-    auto s = batch->Put(rocksdb::Slice(arena_.data() + p.key_at, p.key_size),
-                        rocksdb::Slice(arena_.data() + p.value_at, p.value_size));
+    const Write& w = *order[i];
+    const std::string_view k = key(w);
+    // A later put of the key makes this write moot.
+    bool overwritten = false;
+    for (size_t j = i + 1; j < order.size() && key(*order[j]) == k; ++j) {
+      if (!order[j]->add) {
+        overwritten = true;
+        break;
+      }
+    }
+    if (overwritten) continue;
+    const rocksdb::Slice rk(k.data(), k.size()), rv(arena_.data() + w.value_at, w.value_size);
+    auto s = w.add ? batch->Merge(rk, rv) : batch->Put(rk, rv);
     assert(s.ok());
     (void)s;
   }
   return batch;
 }
+
+bool AddCounterBytes(std::string* value, std::string_view delta) {
+  if (value->size() % 8 != 0 || delta.size() % 8 != 0) return false;
+  if (value->size() < delta.size()) value->resize(delta.size(), '\0');
+  for (size_t at = 0; at < delta.size(); at += 8) {
+    uint64_t a = 0, b = 0;
+    for (size_t i = 0; i < 8; ++i) {
+      a = (a << 8) | static_cast<unsigned char>((*value)[at + i]);
+      b = (b << 8) | static_cast<unsigned char>(delta[at + i]);
+    }
+    uint64_t sum = a + b;  // two's complement: unsigned wrap-around
+    for (size_t i = 8; i-- > 0;) {
+      (*value)[at + i] = static_cast<char>(sum & 0xff);
+      sum >>= 8;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+class CounterAdd : public rocksdb::AssociativeMergeOperator {
+ public:
+  const char* Name() const override { return "wasteledger.AddCounters"; }
+  bool Merge(const rocksdb::Slice& /*key*/, const rocksdb::Slice* existing, const rocksdb::Slice& delta,
+             std::string* out, rocksdb::Logger* /*logger*/) const override {
+    std::string sum = existing != nullptr ? existing->ToString() : std::string();
+    if (!AddCounterBytes(&sum, std::string_view(delta.data(), delta.size()))) return false;  // Corruption
+    *out = std::move(sum);
+    return true;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<rocksdb::MergeOperator> CounterMergeOperator() { return std::make_shared<CounterAdd>(); }
 
 namespace {
 
@@ -108,6 +157,9 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   // checks and index look-ups) are.
   options.memtable_whole_key_filtering = true;
   options.memtable_prefix_bloom_size_ratio = 0.05;
+  // Aggregate counters are added blind (BatchAccess::AddCounters): no read
+  // per counter per batch, however large the ledger has grown.
+  options.merge_operator = CounterMergeOperator();
   auto store = std::unique_ptr<Store>(new Store());
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;

@@ -33,6 +33,7 @@
 
 namespace rocksdb {
 class DB;
+class MergeOperator;
 class WriteBatch;
 }  // namespace rocksdb
 
@@ -66,18 +67,34 @@ class StoreBatch {
   StoreBatch(const StoreBatch&) = delete;
   StoreBatch& operator=(const StoreBatch&) = delete;
   void Put(std::string_view key, std::string_view value);
+  // Counters added to the stored value by the merge operator (AddCounterBytes).
+  void AddCounters(std::string_view key, std::string_view delta);
   size_t ByteSize() const { return arena_.size(); }
-  size_t Count() const { return puts_.size(); }
-  // The RocksDB batch: every put once, in key order.
+  size_t Count() const { return writes_.size(); }
+  // The RocksDB batch in key order: of the writes to one key, a put drops
+  // everything recorded before it; additions after it are kept in order.
   std::unique_ptr<rocksdb::WriteBatch> Build() const;
 
  private:
-  struct Put_ {
+  struct Write {
     size_t key_at, key_size, value_at, value_size;
+    bool add;  // AddCounters, else Put
   };
+  void Record(std::string_view key, std::string_view value, bool add);
   std::string arena_;
-  std::vector<Put_> puts_;
+  std::vector<Write> writes_;
 };
+
+// The counter addition of BatchAccess::AddCounters: `*value` += `delta`,
+// column by column (8-byte big-endian two's complement, wrapping), the
+// result as long as the longer. False (and `*value` unchanged) when either
+// is not a whole number of 8-byte columns. The merge operator RocksDB runs
+// (on reads and compactions) is this function: THE ENCODING IS ON DISK.
+bool AddCounterBytes(std::string* value, std::string_view delta);
+// The merge operator every Store opens with (name "wasteledger.AddCounters");
+// a tool that opens the RocksDB directory itself must set it too, or reading
+// a counter not yet compacted fails.
+std::shared_ptr<rocksdb::MergeOperator> CounterMergeOperator();
 
 class Store : public NodeReader {
  public:

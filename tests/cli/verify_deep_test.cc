@@ -8,6 +8,7 @@
 
 #include "cli/cli_fixture.h"
 #include "domain_aggregate.h"
+#include "store.h"
 
 namespace wasteledger::testing {
 namespace {
@@ -41,7 +42,9 @@ class SmallCity : public CliLedger {
 // Sets one counter of a stored aggregate, in RocksDB directly.
 void SetCounter(const std::string& ledger, const std::string& key, size_t column, int64_t value) {
   rocksdb::DB* raw = nullptr;
-  REQUIRE(rocksdb::DB::Open(rocksdb::Options(), ledger, &raw).ok());
+  rocksdb::Options options;
+  options.merge_operator = CounterMergeOperator();  // counters are added as merges
+  REQUIRE(rocksdb::DB::Open(options, ledger, &raw).ok());
   std::unique_ptr<rocksdb::DB> db(raw);
   std::string bytes;
   REQUIRE(db->Get(rocksdb::ReadOptions(), key, &bytes).ok());

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "domain_aggregate.h"
+#include "store.h"
 #include "domain_fixture.h"
 #include "domain_store.h"
 #include "wasteledger/manifest_number.h"
@@ -282,7 +283,9 @@ std::string DayKey(const std::string& day, const std::string& party) {
 // could, and lets `edit` change it.
 void EditRaw(const std::string& dir, const std::function<void(rocksdb::DB&)>& edit) {
   rocksdb::DB* db = nullptr;
-  REQUIRE(rocksdb::DB::Open(rocksdb::Options(), dir, &db).ok());
+  rocksdb::Options options;
+  options.merge_operator = CounterMergeOperator();  // counters are added as merges
+  REQUIRE(rocksdb::DB::Open(options, dir, &db).ok());
   std::unique_ptr<rocksdb::DB> owned(db);
   edit(*db);
 }

@@ -34,6 +34,11 @@ class BatchAccess {
  public:
   virtual ~BatchAccess() = default;
   virtual void Put(std::string_view key, std::string_view value) = 0;
+  // Adds counters to the key's value without reading it: `delta` and the
+  // value are n x 8-byte big-endian two's-complement integers, added column
+  // by column, a shorter one reading as zeros beyond its end (AddCounterBytes
+  // in store.h; RocksDB applies it as a merge operator). Get sees the sum.
+  virtual void AddCounters(std::string_view key, std::string_view delta) = 0;
   virtual Result<std::optional<std::string>> Get(std::string_view key) const = 0;
 };
 
