@@ -18,11 +18,16 @@ std::string PairDims(std::string_view from, std::string_view to, std::string_vie
   return d;
 }
 
+void AssignAggregateKey(std::string& key, char family, char grain, std::string_view period, std::string_view dims) {
+  key.assign({'X', family, grain});
+  key.append(period);
+  key.push_back('\0');
+  key.append(dims);
+}
+
 std::string AggregateKey(char family, char grain, std::string_view period, std::string_view dims) {
-  std::string k = {'X', family, grain};
-  k.append(period);
-  k.push_back('\0');
-  k.append(dims);
+  std::string k;
+  AssignAggregateKey(k, family, grain, period, dims);
   return k;
 }
 
@@ -116,9 +121,10 @@ void AggregateBuffer::Add(char family, std::string_view dims, std::string_view d
   if (delta == 0) return;
   const size_t width = family == kPartyFlows ? size_t{kPartyColumns} : size_t{kPairColumns};
   for (char grain : kGrains) {
-    Counters& c = deltas_[AggregateKey(family, grain, PeriodOf(day, grain), dims)];
-    if (c.empty()) c.assign(width, 0);
-    c[column] += delta;
+    AssignAggregateKey(key_, family, grain, PeriodOf(day, grain), dims);
+    auto it = deltas_.find(key_);
+    if (it == deltas_.end()) it = deltas_.emplace(key_, Counters(width, 0)).first;
+    it->second[column] += delta;
   }
 }
 

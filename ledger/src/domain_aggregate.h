@@ -19,6 +19,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "wasteledger/domain_query.h"
@@ -56,6 +57,8 @@ using Counters = std::vector<int64_t>;
 std::string PartyDims(std::string_view party, std::string_view waste);
 std::string PairDims(std::string_view from, std::string_view to, std::string_view waste);
 std::string AggregateKey(char family, char grain, std::string_view period, std::string_view dims);
+// The same into `key` (its buffer reused).
+void AssignAggregateKey(std::string& key, char family, char grain, std::string_view period, std::string_view dims);
 // The period of `day` (YYYY-MM-DD) at a grain: "YYYY", "YYYY-MM" or the day.
 std::string_view PeriodOf(std::string_view day, char grain);
 
@@ -81,7 +84,9 @@ class AggregateBuffer {
   bool empty() const { return deltas_.empty(); }
 
  private:
-  std::map<std::string, Counters> deltas_;  // day key -> delta
+  // key -> delta; the batch sorts its writes, so no order is kept here.
+  std::unordered_map<std::string, Counters> deltas_;
+  std::string key_;  // scratch for Add
 };
 
 }  // namespace wasteledger::domain
