@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include "wasteledger/domain_query.h"
 #include "wasteledger/time_util.h"
@@ -26,13 +25,25 @@ const char* FieldHeading(const char* role) {
   return "运输单位";
 }
 
+// A regular file, in one read.
 Result<std::string> ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError(fmt::format("cannot read {}", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return Status::IOError(fmt::format("cannot read {}", path));
-  return s.str();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status::IOError(fmt::format("cannot read {}: {}", path,
+                                       std::filesystem::exists(path, ec)
+                                           ? "not a regular file (a file is read twice, to hash it and to map "
+                                             "it: save a pipe's output to a file first)"
+                                           : "no such file"));
+  }
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
+  if (size < 0) return Status::IOError(fmt::format("cannot read {}", path));
+  std::string bytes(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), size) || in.gcount() != size) {
+    return Status::IOError(fmt::format("cannot read {}", path));
+  }
+  return bytes;
 }
 
 // A party id made from what a legacy file says: the USCC when it is a well
@@ -181,13 +192,13 @@ Result<Json> ImportPlan::Body(const import::Record& rec, const PlannedFile& file
 }
 
 Result<bool> ImportPlan::Admit(const Json& body, const std::string& manifest, Fresh& fresh) {
-  WL_ASSIGN_OR_RETURN(Hash h, ImportRecordHash(body));
+  WL_ASSIGN_OR_RETURN(std::string text, Canonicalize(body));
+  WL_ASSIGN_OR_RETURN(Hash h, ImportRecordHashOfCanonical(text));
   std::string key(AsBytes(h));
   WL_ASSIGN_OR_RETURN(auto held, FindImportedRecord(ledger_, h));
   const bool again = std::any_of(fresh.begin(), fresh.end(), [&](const auto& f) { return f.first == key; });
   if (held || again || seen_.count(key) != 0) return false;  // a duplicate
   WL_RETURN_IF_ERROR(CheckManifest(manifest, body));
-  WL_ASSIGN_OR_RETURN(std::string text, Canonicalize(body));
   fresh.emplace_back(std::move(key), std::move(text));
   return true;
 }

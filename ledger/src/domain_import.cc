@@ -175,17 +175,25 @@ Status Finish(const Step& step, const Effect& e) {
 }  // namespace
 
 Result<Hash> ImportRecordHashOf(const Json& body) {
-  // JCS(body without "source"), member by member: the body's members have
-  // ASCII names, so the map's order is JCS order.
+  WL_ASSIGN_OR_RETURN(std::string text, Canonicalize(body));
+  return ImportRecordHashOfCanonical(text);
+}
+
+Result<Hash> ImportRecordHashOfCanonical(std::string_view body_jcs) {
+  // JCS(body without "source"): the canonical body's members in order, that
+  // one left out.
+  std::vector<JsonMemberText> members;
+  if (!IsCanonicalJson(body_jcs, &members) || body_jcs.empty() || body_jcs.front() != '{') {
+    return Status::InvalidArgument("an import record must be a JSON object in canonical form");
+  }
   std::string text = "wasteledger/import-record/v1\n{";
   bool first = true;
-  for (const auto& [name, value] : body.items()) {
-    if (name == "source") continue;
-    WL_ASSIGN_OR_RETURN(std::string v, Canonicalize(value));
+  for (const auto& m : members) {
+    if (m.key == "source" && !m.key_escaped) continue;
     text += first ? "\"" : ",\"";
-    text += name;
+    text += m.key;  // as it stands in the canonical text, escapes included
     text += "\":";
-    text += v;
+    text += m.value;
     first = false;
   }
   text += '}';

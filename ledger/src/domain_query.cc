@@ -113,6 +113,9 @@ Result<std::map<std::string, std::map<std::string, int64_t>>> StockAll(const Led
 }
 
 Result<Hash> ImportRecordHash(const Json& body) { return domain::ImportRecordHashOf(body); }
+Result<Hash> ImportRecordHashOfCanonical(std::string_view body_jcs) {
+  return domain::ImportRecordHashOfCanonical(body_jcs);
+}
 
 Result<std::vector<std::string>> ImportPoolYears(const Ledger& ledger, std::string_view party,
                                                  std::string_view waste) {

@@ -61,6 +61,8 @@ Status ApplyProcess(const Step& step, const Json& body);  // utilize and dispose
 Status ApplyImport(const Step& step, const Json& body);
 // The identity of an imported record: SHA-256 over the body without "source".
 Result<Hash> ImportRecordHashOf(const Json& body);
+// The same from the body's canonical text (no tree built).
+Result<Hash> ImportRecordHashOfCanonical(std::string_view body_jcs);
 // Applies a lifecycle kind by name.
 Status ApplyLifecycle(const Step& step, const Json& body);
 

@@ -4,6 +4,8 @@
 // file with its reason, the balances equal to the file's own 合计 row,
 // re-imports and dry runs that change nothing, and a bad file or a bad key
 // refused with one line and the ledger untouched.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
@@ -282,6 +284,18 @@ TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[c
                       kFixture});
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("not a regulator") != std::string::npos);
+  }
+  SECTION("a file that is not there, and a pipe (read twice, so refused before anything is read)") {
+    RunResult missing = l.Import({"--create-parties"}, l / "nowhere.csv");
+    CHECK(missing.exit_code == 1);
+    CHECK(CountLines(missing.err) == 1);
+    CHECK(missing.err.find("nowhere.csv: no such file") != std::string::npos);
+    const std::string fifo = l / "pipe.csv";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    RunResult piped = l.Import({"--create-parties"}, fifo);
+    CHECK(piped.exit_code == 1);
+    CHECK(CountLines(piped.err) == 1);
+    CHECK(piped.err.find("not a regular file") != std::string::npos);
   }
   SECTION("no layout") {
     RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, kFixture});

@@ -132,4 +132,39 @@ TEST_CASE("import: manifests, their lines and their conflicts", "[domain][import
 }
 
 }  // namespace
+TEST_CASE("a record's identity leaves out its source, from the tree or from canonical text", "[domain][import]") {
+  const Json body = {{"record", "manifest"},
+                     {"from", "p1"},
+                     {"to", "r1"},
+                     {"waste", kCode},
+                     {"manifest", "20234110000001"},
+                     {"mass_g", 1500000},
+                     {"date", "2023-01-05"},
+                     {"note", "备注 \"引号\"\n换行"},
+                     {"source", {{"file", "a.csv"}, {"sha256", std::string(64, 'a')}, {"row", 7}}}};
+  auto from_tree = ImportRecordHash(body);
+  REQUIRE(from_tree.ok());
+  auto text = Canonicalize(body);
+  REQUIRE(text.ok());
+  auto from_text = ImportRecordHashOfCanonical(*text);
+  REQUIRE(from_text.ok());
+  CHECK(*from_text == *from_tree);
+  // The definition: SHA-256 of the prefix and JCS(body without "source").
+  Json bare = body;
+  bare.erase("source");
+  auto bare_text = Canonicalize(bare);
+  REQUIRE(bare_text.ok());
+  CHECK(*from_tree == Sha256("wasteledger/import-record/v1\n" + *bare_text));
+  // Another file or row: the same record. Another figure: another record.
+  Json moved = body;
+  moved["source"] = {{"file", "b.xlsx"}, {"sha256", std::string(64, 'b')}, {"row", 99}, {"sheet", "2023"}};
+  CHECK(*ImportRecordHash(moved) == *from_tree);
+  Json other = body;
+  other["mass_g"] = 1500001;
+  CHECK(*ImportRecordHash(other) != *from_tree);
+  // Text that is not a canonical object is refused.
+  CHECK_FALSE(ImportRecordHashOfCanonical(R"({"mass_g":1, "record":"x"})").ok());
+  CHECK_FALSE(ImportRecordHashOfCanonical("[1,2]").ok());
+}
+
 }  // namespace wasteledger::testing
