@@ -46,7 +46,10 @@ export WASTELEDGER_PASSPHRASE=bench
 "$bin" init --ledger "$scratch/city.ledger" --origin bench.example/import --key "$scratch/bureau.key" \
   --regulator-id bureau --regulator-name Bureau >/dev/null
 t2=$(now)
-"$bin" import --ledger "$scratch/city.ledger" --key "$scratch/bureau.key" --profile cn-hw-manifest \
+# Peak memory (maximum resident set) when GNU time is installed (package "time").
+measure=()
+if [[ -x /usr/bin/time ]]; then measure=(/usr/bin/time -f %M -o "$scratch/maxrss_kb"); fi
+"${measure[@]}" "$bin" import --ledger "$scratch/city.ledger" --key "$scratch/bureau.key" --profile cn-hw-manifest \
   --create-parties --format json "$scratch/manifests.csv" >"$scratch/summary.json"
 t3=$(now)
 imported=$(grep -o '"records":[0-9]*' "$scratch/summary.json" | head -1 | cut -d: -f2)
@@ -55,9 +58,11 @@ if [[ "$imported" != "$rows" || "$sqlite_rows" != "$rows" ]]; then
   exit 1
 fi
 awk -v n="$rows" -v mb="$mb" -v s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-  -v w="$(awk -v a="$t2" -v b="$t3" 'BEGIN { print b - a }')" 'BEGIN {
+  -v w="$(awk -v a="$t2" -v b="$t3" 'BEGIN { print b - a }')" \
+  -v maxrss="$(cat "$scratch/maxrss_kb" 2>/dev/null || true)" 'BEGIN {
   printf "RESULT rows %d\nRESULT csv_mb %d\nRESULT sqlite_seconds %.2f\nRESULT sqlite_rate %.0f\n", n, mb, s, n / s
   printf "RESULT import_seconds %.2f\nRESULT import_rate %.0f\nRESULT ratio %.3f\n", w, n / w, (n / w) / (n / s)
+  if (maxrss != "") printf "RESULT import_peak_mb %.0f\n", maxrss / 1024
   printf "import %d rows (%d MB): sqlite3 .import %.1f s (%.0f rows/s), wasteledger import %.1f s (%.0f rows/s) = %.3fx\n", \
     n, mb, s, n / s, w, n / w, (n / w) / (n / s) > "/dev/stderr"
 }'

@@ -233,16 +233,18 @@ class ImportCommand : public Command {
         chunks.push_back({&file, at, std::min(file.bodies.size(), at + batch_)});
       }
     }
-    // The seal and its members, parsed and checked (Prepare): built on a
-    // second thread while the previous batch is appended.
     // Each statement is composed as its canonical text, members in JCS
     // order (actor, body, kind, time, v) around the body's canonical text.
     std::string head = "{\"actor\":";
-    if (!AppendCanonicalString(head, key.verifier().name())) return Status::InvalidArgument("the key name is not valid UTF-8");
+    if (!AppendCanonicalString(head, key.verifier().name())) {
+      return Status::InvalidArgument("the key name is not valid UTF-8");
+    }
     head += ",\"body\":";
     std::string tail = ",\"kind\":\"import\",\"time\":";
     if (!AppendCanonicalString(tail, now)) return Status::InvalidArgument("the import time is not valid UTF-8");
     tail += ",\"v\":1}";
+    // The seal and its members, parsed and checked (Prepare): built on a
+    // second thread while the previous batch is appended.
     auto build = [&](const Chunk& c) -> Result<PreparedBatch> {
       std::vector<Submission> subs(1);
       std::vector<Hash> leaves;

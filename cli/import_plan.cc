@@ -31,8 +31,8 @@ Result<std::string> ReadAll(const std::string& path) {
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Status::IOError(fmt::format("cannot read {}: {}", path,
                                        std::filesystem::exists(path, ec)
-                                           ? "not a regular file (a file is read twice, to hash it and to map "
-                                             "it: save a pipe's output to a file first)"
+                                           ? "not a regular file (an import reads each file twice, to hash "
+                                             "it and to map it: save a pipe's output to a file first)"
                                            : "no such file"));
   }
   std::ifstream in(path, std::ios::binary | std::ios::ate);
