@@ -106,49 +106,143 @@ Result<int64_t> DecodeGrams(std::string_view bytes) {
 
 namespace {
 
-// The JCS of a lot record written directly, members in JCS order (born,
-// hazardous, hazards, id, mass_g, owner, remaining_g, source{kind, line,
-// manifest, seq}, voided_by, waste): the same bytes EncodeLotTree gives,
-// which tests/ledger/domain_store_test.cc checks. nullopt for what only the
-// tree path can refuse with a message (invalid UTF-8, an integer beyond
-// 2^53-1).
+// A record's JCS written directly, member by member in JCS order (the
+// caller's job): each call appends `key` (the member's name with its
+// punctuation) and the value as Canonicalize writes it. Take() is nullopt
+// when a value is one only the tree path can refuse with a message
+// (invalid UTF-8, an integer beyond 2^53-1): the caller falls back to it.
+class DirectJcs {
+ public:
+  explicit DirectJcs(size_t reserve) { out_.reserve(reserve); }
+  void Raw(std::string_view text) { out_ += text; }
+  void Str(std::string_view key, std::string_view value) {
+    out_ += key;
+    ok_ = AppendCanonicalString(out_, value) && ok_;
+  }
+  void Int(std::string_view key, int64_t value) {
+    out_ += key;
+    ok_ = AppendCanonicalInteger(out_, value) && ok_;
+  }
+  void Seq(std::string_view key, uint64_t value) {
+    ok_ = value <= static_cast<uint64_t>(kMaxSafeInteger) && ok_;
+    Int(key, static_cast<int64_t>(value & static_cast<uint64_t>(kMaxSafeInteger)));
+  }
+  std::optional<std::string> Take() {
+    if (!ok_) return std::nullopt;
+    return std::move(out_);
+  }
+
+ private:
+  std::string out_;
+  bool ok_ = true;
+};
+
+// Lot records, members in JCS order (born, hazardous, hazards, id, mass_g,
+// owner, remaining_g, source{kind, line, manifest, seq}, voided_by, waste):
+// the bytes EncodeLotTree gives, which tests/ledger/domain_store_test.cc
+// checks.
 std::optional<std::string> WriteLot(const Lot& lot) {
-  std::string out;
-  out.reserve(160 + lot.id.size() + lot.owner.size() + lot.source.manifest.size());
-  bool ok = true;
-  auto str = [&](std::string_view key, std::string_view value) {
-    out += key;
-    ok = AppendCanonicalString(out, value) && ok;
-  };
-  auto num = [&](std::string_view key, int64_t value) {
-    out += key;
-    ok = AppendCanonicalInteger(out, value) && ok;
-  };
-  out += '{';
+  DirectJcs w(160 + lot.id.size() + lot.owner.size() + lot.source.manifest.size());
+  w.Raw("{");
   if (!lot.born.empty()) {
-    str("\"born\":", lot.born);
-    out += ',';
+    w.Str("\"born\":", lot.born);
+    w.Raw(",");
   }
-  out += lot.hazardous ? "\"hazardous\":true" : "\"hazardous\":false";
-  if (!lot.hazards.empty()) str(",\"hazards\":", lot.hazards);
-  str(",\"id\":", lot.id);
-  num(",\"mass_g\":", lot.mass_g);
-  str(",\"owner\":", lot.owner);
-  num(",\"remaining_g\":", lot.remaining_g);
-  str(",\"source\":{\"kind\":", lot.source.kind);
-  if (lot.source.line > 0) num(",\"line\":", lot.source.line);
-  if (!lot.source.manifest.empty()) str(",\"manifest\":", lot.source.manifest);
-  ok = lot.source.seq <= static_cast<uint64_t>(kMaxSafeInteger) && ok;
-  num(",\"seq\":", static_cast<int64_t>(lot.source.seq & static_cast<uint64_t>(kMaxSafeInteger)));
-  out += '}';
-  if (lot.voided_by) {
-    ok = *lot.voided_by <= static_cast<uint64_t>(kMaxSafeInteger) && ok;
-    num(",\"voided_by\":", static_cast<int64_t>(*lot.voided_by & static_cast<uint64_t>(kMaxSafeInteger)));
+  w.Raw(lot.hazardous ? "\"hazardous\":true" : "\"hazardous\":false");
+  if (!lot.hazards.empty()) w.Str(",\"hazards\":", lot.hazards);
+  w.Str(",\"id\":", lot.id);
+  w.Int(",\"mass_g\":", lot.mass_g);
+  w.Str(",\"owner\":", lot.owner);
+  w.Int(",\"remaining_g\":", lot.remaining_g);
+  w.Str(",\"source\":{\"kind\":", lot.source.kind);
+  if (lot.source.line > 0) w.Int(",\"line\":", lot.source.line);
+  if (!lot.source.manifest.empty()) w.Str(",\"manifest\":", lot.source.manifest);
+  w.Seq(",\"seq\":", lot.source.seq);
+  w.Raw("}");
+  if (lot.voided_by) w.Seq(",\"voided_by\":", *lot.voided_by);
+  w.Str(",\"waste\":", lot.waste);
+  w.Raw("}");
+  return w.Take();
+}
+
+// Manifest records, members in JCS order (carriers, custody[{holder, seq}],
+// dispatch_seq, imported, lines[{lot, mass_g, reason, received_g,
+// received_waste, refused_g, waste}], number, producer, receive_seq,
+// receiver, reject, status, voided_by): the bytes EncodeManifestTree gives.
+std::optional<std::string> WriteManifest(const Manifest& m) {
+  DirectJcs w(256 + 96 * m.lines.size() + 48 * m.custody.size());
+  w.Raw("{\"carriers\":[");
+  for (size_t i = 0; i < m.carriers.size(); ++i) w.Str(i == 0 ? "" : ",", m.carriers[i]);
+  w.Raw("],\"custody\":[");
+  for (size_t i = 0; i < m.custody.size(); ++i) {
+    w.Str(i == 0 ? "{\"holder\":" : ",{\"holder\":", m.custody[i].holder);
+    w.Seq(",\"seq\":", m.custody[i].seq);
+    w.Raw("}");
   }
-  str(",\"waste\":", lot.waste);
-  out += '}';
-  if (!ok) return std::nullopt;
-  return out;
+  w.Seq("],\"dispatch_seq\":", m.dispatch_seq);
+  if (m.imported) w.Raw(",\"imported\":true");
+  w.Raw(",\"lines\":[");
+  for (size_t i = 0; i < m.lines.size(); ++i) {
+    const ManifestLine& l = m.lines[i];
+    w.Str(i == 0 ? "{\"lot\":" : ",{\"lot\":", l.lot);
+    w.Int(",\"mass_g\":", l.mass_g);
+    if (!l.reason.empty()) w.Str(",\"reason\":", l.reason);
+    if (m.receive_seq) w.Int(",\"received_g\":", l.received_g);
+    if (!l.received_waste.empty()) w.Str(",\"received_waste\":", l.received_waste);
+    if (m.receive_seq) w.Int(",\"refused_g\":", l.refused_g);
+    w.Str(",\"waste\":", l.waste);
+    w.Raw("}");
+  }
+  w.Str("],\"number\":", m.number);
+  w.Str(",\"producer\":", m.producer);
+  if (m.receive_seq) w.Seq(",\"receive_seq\":", *m.receive_seq);
+  w.Str(",\"receiver\":", m.receiver);
+  if (!m.reject.empty()) w.Str(",\"reject\":", m.reject);
+  w.Str(",\"status\":", m.status);
+  if (m.voided_by) w.Seq(",\"voided_by\":", *m.voided_by);
+  w.Raw("}");
+  return w.Take();
+}
+
+// Effect records, members in JCS order (actor, capacity[{mass_g, permit,
+// receiver, year}], corrects, created, drawn[{lot, mass_g}], kind,
+// manifest, time, voided_by): the bytes EncodeEffectTree gives.
+std::optional<std::string> WriteEffect(const Effect& e) {
+  DirectJcs w(160 + 48 * (e.created.size() + e.drawn.size() + e.capacity.size()));
+  w.Str("{\"actor\":", e.actor);
+  if (!e.capacity.empty()) {
+    w.Raw(",\"capacity\":[");
+    for (size_t i = 0; i < e.capacity.size(); ++i) {
+      const CapacityUse& c = e.capacity[i];
+      w.Int(i == 0 ? "{\"mass_g\":" : ",{\"mass_g\":", c.mass_g);
+      w.Str(",\"permit\":", c.permit);
+      w.Str(",\"receiver\":", c.receiver);
+      w.Int(",\"year\":", c.year);
+      w.Raw("}");
+    }
+    w.Raw("]");
+  }
+  if (e.corrects) w.Seq(",\"corrects\":", *e.corrects);
+  if (!e.created.empty()) {
+    w.Raw(",\"created\":[");
+    for (size_t i = 0; i < e.created.size(); ++i) w.Str(i == 0 ? "" : ",", e.created[i]);
+    w.Raw("]");
+  }
+  if (!e.drawn.empty()) {
+    w.Raw(",\"drawn\":[");
+    for (size_t i = 0; i < e.drawn.size(); ++i) {
+      w.Str(i == 0 ? "{\"lot\":" : ",{\"lot\":", e.drawn[i].lot);
+      w.Int(",\"mass_g\":", e.drawn[i].mass_g);
+      w.Raw("}");
+    }
+    w.Raw("]");
+  }
+  w.Str(",\"kind\":", e.kind);
+  if (!e.manifest.empty()) w.Str(",\"manifest\":", e.manifest);
+  w.Str(",\"time\":", e.time);
+  if (e.voided_by) w.Seq(",\"voided_by\":", *e.voided_by);
+  w.Raw("}");
+  return w.Take();
 }
 
 }  // namespace
@@ -200,6 +294,11 @@ Result<Lot> DecodeLot(std::string_view bytes) {
 }
 
 Result<std::string> EncodeManifest(const Manifest& m) {
+  if (auto bytes = WriteManifest(m)) return std::move(*bytes);
+  return EncodeManifestTree(m);
+}
+
+Result<std::string> EncodeManifestTree(const Manifest& m) {
   Json lines = Json::array();
   for (const auto& l : m.lines) {
     Json line = {{"lot", l.lot}, {"waste", l.waste}, {"mass_g", l.mass_g}};
@@ -275,6 +374,11 @@ Result<Manifest> DecodeManifest(std::string_view bytes) {
 }
 
 Result<std::string> EncodeEffect(const Effect& e) {
+  if (auto bytes = WriteEffect(e)) return std::move(*bytes);
+  return EncodeEffectTree(e);
+}
+
+Result<std::string> EncodeEffectTree(const Effect& e) {
   Json j = {{"kind", e.kind}, {"actor", e.actor}, {"time", e.time}};
   if (!e.created.empty()) j["created"] = e.created;
   if (!e.drawn.empty()) {

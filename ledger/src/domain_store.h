@@ -87,13 +87,17 @@ struct Effect {
   std::optional<uint64_t> voided_by;
 };
 
+// Each record is written directly as its JCS; the *Tree encoder is the
+// reference it must equal byte for byte (a Json value, canonicalised), and
+// the path that refuses, with a message, what the direct writer cannot write.
 Result<std::string> EncodeLot(const Lot& lot);
-// The reference EncodeLot must equal: a Json value, canonicalised.
 Result<std::string> EncodeLotTree(const Lot& lot);
 Result<Lot> DecodeLot(std::string_view bytes);
 Result<std::string> EncodeManifest(const Manifest& m);
+Result<std::string> EncodeManifestTree(const Manifest& m);
 Result<Manifest> DecodeManifest(std::string_view bytes);
 Result<std::string> EncodeEffect(const Effect& e);
+Result<std::string> EncodeEffectTree(const Effect& e);
 Result<Effect> DecodeEffect(std::string_view bytes);
 Result<int64_t> DecodeGrams(std::string_view bytes);
 std::string EncodeGrams(int64_t grams);
