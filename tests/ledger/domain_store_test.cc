@@ -18,6 +18,19 @@ bool SameLot(const Lot& a, const Lot& b) {
          a.source.manifest == b.source.manifest && a.source.line == b.source.line && a.voided_by == b.voided_by;
 }
 
+// The direct writer gives the tree's bytes, which read back to the record.
+template <class Record, class Encode, class Tree, class Decode, class Same>
+void RequireSameBytes(const Record& record, Encode encode, Tree tree, Decode decode, Same same) {
+  auto direct = encode(record);
+  auto reference = tree(record);
+  REQUIRE(direct.ok());
+  REQUIRE(reference.ok());
+  REQUIRE(*direct == *reference);
+  auto back = decode(*direct);
+  REQUIRE(back.ok());
+  REQUIRE(same(*back, record));
+}
+
 TEST_CASE("EncodeLot writes the bytes of the canonicalised tree, for every shape of lot", "[domain][store]") {
   std::mt19937_64 rng(0x10'7e57);
   auto pick = [&rng](size_t n) { return static_cast<size_t>(rng() % n); };
@@ -40,14 +53,7 @@ TEST_CASE("EncodeLot writes the bytes of the canonicalised tree, for every shape
     lot.source.manifest = texts[pick(texts.size())];
     lot.source.line = static_cast<int64_t>(pick(3));
     if (pick(2) == 1) lot.voided_by = static_cast<uint64_t>(pick(1000000));
-    auto direct = EncodeLot(lot);
-    auto tree = EncodeLotTree(lot);
-    REQUIRE(direct.ok());
-    REQUIRE(tree.ok());
-    REQUIRE(*direct == *tree);
-    auto back = DecodeLot(*direct);
-    REQUIRE(back.ok());
-    REQUIRE(SameLot(*back, lot));
+    RequireSameBytes(lot, EncodeLot, EncodeLotTree, DecodeLot, SameLot);
   }
 }
 
@@ -161,25 +167,8 @@ bool SameEffect(const Effect& a, const Effect& b) {
 TEST_CASE("EncodeManifest and EncodeEffect write the bytes of the canonicalised tree", "[domain][store]") {
   RandomRecords random;
   for (int i = 0; i < 5000; ++i) {
-    const Manifest m = random.NewManifest();
-    auto direct = EncodeManifest(m);
-    auto tree = EncodeManifestTree(m);
-    REQUIRE(direct.ok());
-    REQUIRE(tree.ok());
-    REQUIRE(*direct == *tree);
-    auto back = DecodeManifest(*direct);
-    REQUIRE(back.ok());
-    REQUIRE(SameManifest(*back, m));
-
-    const Effect e = random.NewEffect();
-    auto direct_e = EncodeEffect(e);
-    auto tree_e = EncodeEffectTree(e);
-    REQUIRE(direct_e.ok());
-    REQUIRE(tree_e.ok());
-    REQUIRE(*direct_e == *tree_e);
-    auto back_e = DecodeEffect(*direct_e);
-    REQUIRE(back_e.ok());
-    REQUIRE(SameEffect(*back_e, e));
+    RequireSameBytes(random.NewManifest(), EncodeManifest, EncodeManifestTree, DecodeManifest, SameManifest);
+    RequireSameBytes(random.NewEffect(), EncodeEffect, EncodeEffectTree, DecodeEffect, SameEffect);
   }
 }
 
