@@ -16,6 +16,7 @@
 
 #include "domain_permit.h"
 #include "domain_rules.h"
+#include "wasteledger/canonical_json.h"
 #include "wasteledger/time_util.h"
 
 namespace wasteledger::domain {
@@ -200,6 +201,23 @@ Result<Hash> ImportRecordHashOfCanonical(std::string_view body_jcs) {
   return Sha256(text);
 }
 
+namespace {
+
+// The record's identity, from the body's canonical text inside the
+// statement's when the body is the statement's own (no second
+// canonicalisation of the tree), else from the tree.
+Result<Hash> RecordHashOfStep(const Step& step, const Json& body) {
+  std::vector<JsonMemberText> members;
+  if (step.where == "body" && IsCanonicalJson(step.statement_jcs, &members)) {
+    for (const auto& m : members) {
+      if (m.key == "body" && !m.key_escaped) return ImportRecordHashOfCanonical(m.value);
+    }
+  }
+  return ImportRecordHashOf(body);
+}
+
+}  // namespace
+
 Status ApplyImport(const Step& step, const Json& body) {
   BodyReader r = step.Reader(body);
   WL_RETURN_IF_ERROR(r.Shape({"record", "source", "from", "to", "carriers", "manifest", "waste", "name",
@@ -259,7 +277,7 @@ Status ApplyImport(const Step& step, const Json& body) {
     }
   }
 
-  WL_ASSIGN_OR_RETURN(Hash record, ImportRecordHashOf(body));
+  WL_ASSIGN_OR_RETURN(Hash record, RecordHashOfStep(step, body));
   WL_ASSIGN_OR_RETURN(auto held, step.txn->get()(ImportedKey(record)));
   if (held) {
     WL_ASSIGN_OR_RETURN(int64_t at, DecodeGrams(*held));

@@ -30,6 +30,10 @@ struct Step {
   Timestamp time;         // the event time (a correction keeps the target's)
   std::string time_text;  // as written in the statement
   std::string where;      // path of the body in messages: "body" or "body.body"
+  // The statement's canonical text (JCS), whose "body" member is the body
+  // applied when `where` is "body"; a rule may read the body's canonical
+  // text from it instead of canonicalising the tree again.
+  std::string_view statement_jcs;
   std::optional<uint64_t> corrects;
   const ApplyContext* ctx = nullptr;
   DomainTxn* txn = nullptr;

@@ -120,6 +120,7 @@ Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint6
   step.time = st.time;
   step.time_text = st.json["time"].get<std::string>();
   step.where = "body";
+  step.statement_jcs = st.jcs;
   step.ctx = &ctx;
   step.txn = &txn;
   step.catalogue = &catalogue_;
