@@ -191,14 +191,15 @@ Result<Json> ImportPlan::Body(const import::Record& rec, const PlannedFile& file
   return body;
 }
 
-Result<bool> ImportPlan::Admit(const Json& body, const std::string& manifest, Fresh& fresh) {
+Result<bool> ImportPlan::Admit(const Json& body, const std::string& manifest, const PlannedFile& file,
+                               Fresh& fresh) {
   WL_ASSIGN_OR_RETURN(std::string text, Canonicalize(body));
   WL_ASSIGN_OR_RETURN(Hash h, ImportRecordHashOfCanonical(text));
   std::string key(AsBytes(h));
   WL_ASSIGN_OR_RETURN(auto held, FindImportedRecord(ledger_, h));
   const bool again = std::any_of(fresh.begin(), fresh.end(), [&](const auto& f) { return f.first == key; });
   if (held || again || seen_.count(key) != 0) return false;  // a duplicate
-  WL_RETURN_IF_ERROR(CheckManifest(manifest, body));
+  WL_RETURN_IF_ERROR(CheckManifest(manifest, body, file, file.bodies.size() + fresh.size()));
   fresh.emplace_back(std::move(key), std::move(text));
   return true;
 }
@@ -213,7 +214,8 @@ void ImportPlan::Keep(PlannedFile& file, Fresh& fresh, uint64_t row) {
 
 // What the ledger would refuse about a manifest record, found here so the
 // row goes to the errors file instead of failing a batch.
-Status ImportPlan::CheckManifest(const std::string& number, const Json& body) {
+Status ImportPlan::CheckManifest(const std::string& number, const Json& body, const PlannedFile& file,
+                                 size_t body_index) {
   if (body.value("record", "") != "manifest" || number.empty()) return Status::Ok();
   const std::string from = body["from"], to = body["to"], waste = body["waste"];
   auto planned = manifests_.find(number);
@@ -227,7 +229,14 @@ Status ImportPlan::CheckManifest(const std::string& number, const Json& body) {
       }
       m.producer = held->producer;
       m.receiver = held->receiver;
-      for (const auto& l : held->lines) m.codes.insert(l.waste);
+      m.dispatch_seq = held->dispatch_seq;
+      for (const auto& l : held->lines) {
+        PlannedLine line;
+        line.held = true;
+        line.mass_g = l.mass_g;
+        line.received_g = l.received_g;
+        m.lines.emplace(l.waste, line);
+      }
     } else {
       m.producer = from;
       m.receiver = to;
@@ -239,12 +248,48 @@ Status ImportPlan::CheckManifest(const std::string& number, const Json& body) {
     return Status::Refused(fmt::format("manifest {} goes from {} to {} elsewhere, not from {} to {}",
                                        number, m.producer, m.receiver, from, to));
   }
-  if (!m.codes.insert(waste).second) {
+  PlannedLine line;
+  line.file = files_.size();
+  line.body = body_index;
+  auto [at, added] = m.lines.emplace(waste, line);
+  if (added) return Status::Ok();
+  // Not a duplicate (that would have been skipped), so something differs.
+  const PlannedLine& first = at->second;
+  if (first.held) {
     return Status::Refused(fmt::format(
-        "manifest {} already has a line for {} with other figures (a manifest names each waste once)",
-        number, waste));
+        "manifest {} already has a line for {} in the ledger (imported from seq {}: {} g transferred, {} g "
+        "received) and this row differs from it; a manifest names each waste once",
+        number, waste, m.dispatch_seq, first.mass_g, first.received_g));
   }
-  return Status::Ok();
+  std::string where, differs;
+  LineDifference(file, first.file, first.body, body, where, differs);
+  return Status::Refused(fmt::format(
+      "manifest {} already has a line for {} ({}) and this row differs from it in {}; a manifest names each "
+      "waste once, and a repeated row is skipped as a duplicate only when all but its row number matches",
+      number, waste, where, differs));
+}
+
+void ImportPlan::LineDifference(const PlannedFile& file, size_t file_index, size_t body_index, const Json& body,
+                                std::string& where, std::string& differs) const {
+  const PlannedFile& earlier = file_index < files_.size() ? files_[file_index] : file;
+  where = earlier.name;
+  differs = "its figures or details";
+  if (body_index >= earlier.bodies.size()) return;
+  where += fmt::format(" row {}", earlier.body_rows[body_index]);
+  auto parsed = ParseStrictJson(earlier.bodies[body_index]);
+  if (!parsed.ok()) return;
+  std::set<std::string> keys;
+  for (const auto& [k, v] : body.items()) keys.insert(k);
+  for (const auto& [k, v] : parsed->items()) keys.insert(k);
+  std::string out;
+  for (const auto& k : keys) {
+    const bool there = parsed->contains(k), here = body.contains(k);
+    if (k == "source" || (there && here && (*parsed)[k] == body[k])) continue;
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} ({} there, {} here)", k, there ? (*parsed)[k].dump() : "none",
+                       here ? body[k].dump() : "none");
+  }
+  if (!out.empty()) differs = out;
 }
 
 // JSONL: one import record a line, the body of an `import` statement
@@ -312,7 +357,7 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
       continue;
     }
     Fresh fresh;
-    auto admitted = Admit(body, body.value("manifest", ""), fresh);
+    auto admitted = Admit(body, body.value("manifest", ""), file, fresh);
     if (!admitted.ok()) {
       refuse("manifest", body.value("manifest", ""), admitted.status().message());
       continue;
@@ -403,7 +448,7 @@ Status ImportPlan::AddFile(const std::string& path) {
       auto body = Body(rec, file, e);
       Status problem = body.status();
       if (problem.ok()) {
-        auto admitted = Admit(*body, rec.manifest, fresh);
+        auto admitted = Admit(*body, rec.manifest, file, fresh);
         if (admitted.ok()) continue;
         problem = admitted.status();
       }

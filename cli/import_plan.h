@@ -90,14 +90,20 @@ class ImportPlan {
   // The statement body of one record, or a reason to refuse the row.
   // `at` names the column and value a refusal is about.
   Result<Json> Body(const import::Record& rec, const PlannedFile& file, import::RowError& at);
-  Status CheckManifest(const std::string& number, const Json& body);
+  // `file` is the file being read (files_ gets it when it is done) and
+  // `body_index` where this body will stand in file.bodies.
+  Status CheckManifest(const std::string& number, const Json& body, const PlannedFile& file, size_t body_index);
+  // Where a planned manifest line came from ("FILE row N") and which of its
+  // members differ from `body`, with both values.
+  void LineDifference(const PlannedFile& file, size_t file_index, size_t body_index, const Json& body,
+                      std::string& where, std::string& differs) const;
   void Refuse(const PlannedFile& file, const import::Row& row, import::RowError error);
   Status AddJsonl(PlannedFile& file, const std::string& bytes);
   // Dedupe and manifest checks of one built record: true if new (queued in
   // `fresh` as its record hash and canonical text), false if a duplicate; a
   // refusal otherwise.
   using Fresh = std::vector<std::pair<std::string, std::string>>;
-  Result<bool> Admit(const Json& body, const std::string& manifest, Fresh& fresh);
+  Result<bool> Admit(const Json& body, const std::string& manifest, const PlannedFile& file, Fresh& fresh);
   void Keep(PlannedFile& file, Fresh& fresh, uint64_t row);
 
   const Ledger& ledger_;
@@ -111,9 +117,18 @@ class ImportPlan {
   std::unordered_set<std::string> seen_;  // record hashes planned in this run
   uint64_t rows_read_ = 0;                // over all files
   // Manifests planned in this run: number -> producer, receiver, codes.
+  // Where a manifest's line for a code is: in the ledger already, or
+  // planned (files_[file], or the file being read when file ==
+  // files_.size(); bodies[body]).
+  struct PlannedLine {
+    bool held = false;
+    int64_t mass_g = 0, received_g = 0;  // held lines
+    size_t file = 0, body = 0;           // planned lines
+  };
   struct PlannedManifest {
     std::string producer, receiver;
-    std::set<std::string> codes;
+    uint64_t dispatch_seq = 0;  // held manifests
+    std::map<std::string, PlannedLine> lines;  // by waste code
   };
   std::map<std::string, PlannedManifest> manifests_;
 };

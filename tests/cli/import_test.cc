@@ -212,6 +212,44 @@ TEST_CASE("import: unknown companies are refused rows without --create-parties",
         std::string::npos);
 }
 
+TEST_CASE("import: a repeated manifest line with other figures is refused, naming what differs", "[cli][import]") {
+  ImportLedger l;
+  const std::string head =
+      "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期,备注\n";
+  const std::string row3 = "20234110000003,许昌市化工有限公司,许昌市环保科技有限公司,900-300-34,2500,2023-05-07,";
+  const std::string f = l / "lines.csv";
+  // Row 4 repeats row 3 exactly (a duplicate, skipped); row 5 has another
+  // mass and a note, row 6 the same mass and another note.
+  WriteFile(f, head + row3 + "\n" + row3 + "\n" +
+                   "20234110000003,许昌市化工有限公司,许昌市环保科技有限公司,900-300-34,2600,2023-05-07,改\n" +
+                   row3 + "重复\n");
+  const std::string errors = l / "refused.csv";
+  RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--errors", errors, "--format", "json"}, f);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 5);
+  const json s = json::parse(r.out);
+  CHECK(s["files"][0]["rows_imported"] == 1);
+  CHECK(s["files"][0]["rows_duplicate"] == 1);
+  CHECK(s["files"][0]["rows_refused"] == 2);
+  const auto lines = SplitLines(ReadFile(errors));
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1].find("manifest 20234110000003 already has a line for 900-300-34 (lines.csv row 2) and this row "
+                      "differs from it in mass_g (2500000 there, 2600000 here), note (none there, \"\"改\"\" "
+                      "here)") != std::string::npos);
+  CHECK(lines[2].find("differs from it in note (none there, \"\"重复\"\" here);") != std::string::npos);
+  // Against the ledger: the line imported above, and this one different.
+  const std::string before = l.Export();
+  const std::string g = l / "again.csv";
+  WriteFile(g, head + "20234110000003,许昌市化工有限公司,许昌市环保科技有限公司,900-300-34,2400,2023-05-07,\n");
+  r = l.Import({"--create-parties"}, g);
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("again.csv row 2, column 联单编号: manifest 20234110000003 already has a line for 900-300-34 "
+                   "in the ledger (imported from seq ") != std::string::npos);
+  CHECK(r.err.find(": 2500000 g transferred, 0 g received) and this row differs from it") != std::string::npos);
+  CHECK(l.Export() == before);
+}
+
 TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
   ImportLedger l;
   const std::string f = l / "records.jsonl";
