@@ -382,6 +382,7 @@ Status ImportPlan::AddFile(const std::string& path) {
   file.path = path;
   file.name = std::filesystem::path(path).filename().string();
   WL_ASSIGN_OR_RETURN(std::string bytes, ReadAll(path));
+  if (bytes.empty()) return Status::InvalidArgument(fmt::format("{}: the file is empty", file.name));
   file.sha256 = ToHex(Sha256(bytes));
   if (file.name.size() > 6 && file.name.substr(file.name.size() - 6) == ".jsonl") {
     WL_RETURN_IF_ERROR(AddJsonl(file, bytes));

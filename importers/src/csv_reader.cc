@@ -175,6 +175,7 @@ Result<bool> CsvSource::Next(Row& row) {
   row.number = line_;
   row.original.assign(start, static_cast<size_t>(p - start));
   line_ += 1 + (multiline ? CountLineEnds(start, p) : 0);
+  row.unterminated = p >= end;
   if (p < end) {  // at a line end: CRLF, LF or CR
     if (*p == '\r' && p + 1 < end && p[1] == '\n') ++p;
     ++p;

@@ -20,6 +20,25 @@ namespace {
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr size_t kClean = std::string::npos;
 
+// True when `rest`, the bytes from where decoding stopped to the end of the
+// file, is the start of a UTF-8 or GB18030 character with the rest of it
+// missing: the file was cut short (a copy interrupted, a size limit).
+bool CutOffCharacter(std::string_view rest) {
+  if (rest.empty() || rest.size() > 3) return false;
+  const auto b = [&rest](size_t i) { return static_cast<unsigned char>(rest[i]); };
+  const unsigned lead = b(0);
+  const size_t utf8_need = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 && lead <= 0xEF ? 3
+                                                          : lead >= 0xC2 && lead <= 0xDF ? 2
+                                                                                          : 0;
+  bool utf8 = utf8_need > rest.size();
+  for (size_t i = 1; i < rest.size(); ++i) utf8 = utf8 && (b(i) & 0xC0) == 0x80;
+  if (utf8) return true;
+  if (lead < 0x81 || lead > 0xFE) return false;
+  if (rest.size() == 1) return true;  // a two- or four-byte character's first byte
+  // Four-byte GB18030: lead, 0x30-0x39, 0x81-0xFE, 0x30-0x39.
+  return b(1) >= 0x30 && b(1) <= 0x39 && (rest.size() == 2 || (b(2) >= 0x81 && b(2) <= 0xFE));
+}
+
 // 1-based line of byte `offset`, counting CRLF, LF and a lone CR as one line
 // end each, like the CSV reader does.
 uint64_t LineOf(std::string_view bytes, size_t offset) {
@@ -33,6 +52,15 @@ uint64_t LineOf(std::string_view bytes, size_t offset) {
 // "line 12 (byte offset 3456)"; offsets count from 0, as hex dumps do.
 std::string Where(std::string_view bytes, size_t offset) {
   return "line " + std::to_string(LineOf(bytes, offset)) + " (byte offset " + std::to_string(offset) + ")";
+}
+
+// The refusal for text that does not decode as `what` from `offset` on.
+Status Undecodable(std::string_view what, std::string_view bytes, size_t offset) {
+  if (offset < bytes.size() && CutOffCharacter(bytes.substr(offset))) {
+    return Status::InvalidArgument("the file ends in the middle of a character, at " + Where(bytes, offset) +
+                                   ": it looks cut short (truncated); read it from the original again");
+  }
+  return Status::InvalidArgument("not valid " + std::string(what) + " at " + Where(bytes, offset));
 }
 
 // iconv descriptor, closed on destruction.
@@ -99,9 +127,9 @@ Result<std::string> DecodeText(std::string_view bytes, Encoding encoding, std::s
     // A BOM is the file saying it is UTF-8: no second guess.
     if (!bom) WL_RETURN_IF_ERROR(Gb18030ToUtf8(bytes, gb, bad_gb));
     if (encoding == Encoding::kUtf8 || bom) {
-      std::string msg = "not valid UTF-8 at " + Where(bytes, bad_utf8);
-      if (!bom && bad_gb == kClean) msg += "; try --encoding gb18030";
-      return Status::InvalidArgument(msg);
+      Status refusal = Undecodable("UTF-8", bytes, bad_utf8);
+      if (!bom && bad_gb == kClean) return Status::InvalidArgument(refusal.message() + "; try --encoding gb18030");
+      return refusal;
     }
     if (bad_gb == kClean) {
       if (detected != nullptr) *detected = "gb18030";
@@ -109,13 +137,12 @@ Result<std::string> DecodeText(std::string_view bytes, Encoding encoding, std::s
     }
     // Neither decodes; the one that got further is the likelier encoding,
     // so where it stops is the likelier place of the damage.
-    return Status::InvalidArgument("not valid UTF-8 or GB18030 at " +
-                                   Where(bytes, std::max(bad_utf8, bad_gb)));
+    return Undecodable("UTF-8 or GB18030", bytes, std::max(bad_utf8, bad_gb));
   }
   std::string gb;
   size_t bad_gb = kClean;
   WL_RETURN_IF_ERROR(Gb18030ToUtf8(bytes, gb, bad_gb));
-  if (bad_gb != kClean) return Status::InvalidArgument("not valid GB18030 at " + Where(bytes, bad_gb));
+  if (bad_gb != kClean) return Undecodable("GB18030", bytes, bad_gb);
   if (detected != nullptr) *detected = "gb18030";
   return gb;
 }

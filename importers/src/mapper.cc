@@ -183,6 +183,14 @@ class RowMapper {
       }
     }
     if (blank) return Skip("blank row");
+    // The last row, without a line break, and short of mapped columns: the
+    // file was cut off here (a short row elsewhere is only ragged).
+    if (row_.unterminated && !plan_.bindings.empty() && row_.cells.size() <= plan_.bindings.back().column) {
+      error_.reason = "the file ends inside this row (no line break after it, and it has " +
+                      std::to_string(row_.cells.size()) + " of " + std::to_string(plan_.bindings.back().column + 1) +
+                      " columns): the file looks cut short (truncated); read it from the original again";
+      return Mapper::Outcome::kError;
+    }
     for (size_t j = 0; j < 3 && j < row_.cells.size(); ++j) {
       if (IsTotalLabel(row_.cells[j].text)) return Skip("total row");
     }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -84,11 +85,11 @@ FileBytes::~FileBytes() {
 
 }  // namespace internal
 
-Result<std::unique_ptr<RowSource>> OpenTable(const std::string& path, Encoding encoding,
-                                             std::string_view sheet) {
-  WL_ASSIGN_OR_RETURN(std::unique_ptr<internal::FileBytes> file, internal::FileBytes::Read(path));
+namespace {
+
+// A CSV file, in UTF-8 or GB18030.
+Result<std::unique_ptr<RowSource>> OpenText(std::unique_ptr<internal::FileBytes> file, Encoding encoding) {
   const std::string_view bytes = file->bytes();
-  if (bytes.starts_with("PK\x03\x04")) return OpenXlsx(std::string(bytes), sheet);
   // One pass checks UTF-8 and finds NUL bytes up to where UTF-8 breaks.
   const internal::Utf8Scan scan = internal::ScanUtf8(bytes);
   const bool utf8 = scan.invalid == bytes.size();
@@ -110,6 +111,30 @@ Result<std::unique_ptr<RowSource>> OpenTable(const std::string& path, Encoding e
   std::string detected;
   WL_ASSIGN_OR_RETURN(std::string text, DecodeText(bytes, encoding, &detected));
   return internal::NewCsvSource(std::move(text), std::move(detected));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RowSource>> OpenTable(const std::string& path, Encoding encoding,
+                                             std::string_view sheet) {
+  WL_ASSIGN_OR_RETURN(std::unique_ptr<internal::FileBytes> file, internal::FileBytes::Read(path));
+  const std::string_view bytes = file->bytes();
+  if (bytes.starts_with("PK\x03\x04")) return OpenXlsx(std::string(bytes), sheet);
+  // Named a workbook but not one; read as text all the same (a CSV renamed),
+  // and say so if that fails too.
+  const auto lower = [](std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  const std::string name = lower(path);
+  const bool named_xlsx = name.ends_with(".xlsx") || name.ends_with(".xlsm");
+  auto as_text = OpenText(std::move(file), encoding);
+  if (!as_text.ok() && named_xlsx) {
+    return Status::InvalidArgument(
+        "not an XLSX workbook (a workbook is a zip archive and this file does not start like one: damaged, or "
+        "not a workbook) nor CSV text");
+  }
+  return as_text;
 }
 
 }  // namespace wasteledger::import

@@ -196,7 +196,11 @@ class Archive {
     }
     Status s;
     if (zip_ == nullptr) {
-      s = NotWorkbook(std::string("not a zip archive (") + zip_error_strerror(&error) + ")");
+      // Bytes that start like a zip and fail are damaged: most often cut
+      // short, which loses the directory at the end of the archive.
+      const bool zip_like = bytes.starts_with("PK\x03\x04");
+      s = NotWorkbook(std::string(zip_like ? "a damaged or truncated zip archive (" : "not a zip archive (") +
+                      zip_error_strerror(&error) + ")");
     }
     zip_error_fini(&error);
     return s;

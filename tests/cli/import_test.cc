@@ -312,6 +312,44 @@ TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[c
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("not a CSV or XLSX file") != std::string::npos);
   }
+  SECTION("an empty file") {
+    const std::string f = l / "empty.csv";
+    WriteFile(f, "");
+    RunResult r = l.Import({"--create-parties"}, f);
+    CHECK(r.exit_code == 1);
+    CHECK(CountLines(r.err) == 1);
+    CHECK(r.err.find("empty.csv: the file is empty") != std::string::npos);
+  }
+  SECTION("a file cut short: inside a character, or inside the last row") {
+    const std::string fixture = ReadFile(kFixture);
+    const std::string f = l / "cut.csv";
+    // The fixture's first line is a title in GB18030: cut after one byte of
+    // its second character (each is two bytes).
+    WriteFile(f, fixture.substr(0, 3));
+    RunResult r = l.Import({"--create-parties"}, f);
+    CHECK(r.exit_code == 1);
+    CHECK(CountLines(r.err) == 1);
+    CHECK(r.err.find("cut.csv: the file ends in the middle of a character, at line 1 (byte offset 2)") !=
+          std::string::npos);
+    // Cut after the first cell of a row, at a character boundary: that row
+    // is refused (the ones before it would be imported with --max-errors).
+    const std::string g = l / "cut-row.csv";
+    WriteFile(g, "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n"
+                 "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02\n20234110000002");
+    r = l.Import({"--create-parties"}, g);
+    CHECK(r.exit_code == 1);
+    CHECK(CountLines(r.err) == 1);
+    CHECK(r.err.find("cut-row.csv row 3: the file ends inside this row (no line break after it, and it has 1 of 6 "
+                     "columns): the file looks cut short") != std::string::npos);
+    // A last row without a line break but with all its columns is fine.
+    const std::string h = l / "no-final-newline.csv";
+    WriteFile(h, "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n"
+                 "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02");
+    r = l.Import({"--create-parties", "--dry-run"}, h);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("1 records would be imported") != std::string::npos);
+  }
   SECTION("GB18030 declared as UTF-8") {
     RunResult r = l.Import({"--encoding", "utf-8"});
     CHECK(r.exit_code == 1);

@@ -177,6 +177,25 @@ TEST_CASE("DecodeText names the line and byte offset of bytes it cannot decode",
   REQUIRE_FALSE(cr.ok());
   CHECK(cr.status().message() == "not valid UTF-8 at line 3 (byte offset 4)");
 
+  // A file cut short inside a character says so, in either encoding: "联"
+  // is E8 81 94 in UTF-8 and C1 AA in GB18030; 0x81 0x30 starts a
+  // four-byte GB18030 character.
+  const std::string cut_message =
+      "the file ends in the middle of a character, at line 2 (byte offset 3): it looks cut short (truncated); "
+      "read it from the original again";
+  CHECK(DecodeText("ab\n\xE8", Encoding::kAuto).status().message() == cut_message);
+  CHECK(DecodeText("ab\n\xE8", Encoding::kUtf8).status().message() == cut_message);
+  // E8 81 is a whole GB18030 character: the hint says so.
+  CHECK(DecodeText("ab\n\xE8\x81", Encoding::kUtf8).status().message() == cut_message + "; try --encoding gb18030");
+  for (const std::string& cut : {std::string("ab\n\xC1"), std::string("ab\n\x81\x30"),
+                                 std::string("ab\n\x81\x30\x81")}) {
+    CHECK(DecodeText(cut, Encoding::kGb18030).status().message() == cut_message);
+  }
+  // The same bytes followed by more are damage, not a cut.
+  CHECK(DecodeText("ab\n\xE8\x81x", Encoding::kUtf8).status().message() ==
+        "not valid UTF-8 at line 2 (byte offset 3); try --encoding gb18030");
+  CHECK(DecodeText("ab\n\xFF", Encoding::kUtf8).status().message() == "not valid UTF-8 at line 2 (byte offset 3)");
+
   // A BOM says UTF-8: no GB18030 fallback, no hint.
   Result<std::string> bom = DecodeText(kBom + "ab\n\xC1\xAA", Encoding::kAuto);
   REQUIRE_FALSE(bom.ok());
@@ -294,6 +313,9 @@ TEST_CASE("CSV: the last row needs no line end", "[reader]") {
   CHECK(TextsOf(rows[2]) == Texts{"HW49", "2"});
   CHECK(rows[2].original == "HW49,2");
   CHECK(rows[2].number == 3);
+  CHECK(rows[2].unterminated);
+  CHECK_FALSE(rows[1].unterminated);
+  CHECK_FALSE(ReadCsv("a,b\nc,d\n")[1].unterminated);
 }
 
 TEST_CASE("CSV: tab- and semicolon-delimited files are recognised by their first line", "[reader]") {
@@ -368,6 +390,15 @@ TEST_CASE("CSV: files that cannot be read say why", "[reader]") {
   Result<std::unique_ptr<RowSource>> utf16 = OpenTable(dir / "utf16.csv", Encoding::kAuto);
   REQUIRE_FALSE(utf16.ok());
   CHECK(utf16.status().message() == "not a CSV or XLSX file (UTF-16 text; save it as UTF-8 CSV)");
+
+  // Named a workbook: read as CSV if it is text (a renamed CSV), else
+  // refused as neither.
+  testing::WriteFile(dir / "renamed.XLSX", "a,b\n");
+  CHECK(OpenTable(dir / "renamed.XLSX", Encoding::kAuto).ok());
+  testing::WriteFile(dir / "junk.xlsx", "\xFF\xFE\xFD\x81\x20junk");
+  CHECK(OpenTable(dir / "junk.xlsx", Encoding::kAuto).status().message() ==
+        "not an XLSX workbook (a workbook is a zip archive and this file does not start like one: damaged, or "
+        "not a workbook) nor CSV text");
 
   const std::string missing = dir / "missing.csv";
   Result<std::unique_ptr<RowSource>> absent = OpenTable(missing, Encoding::kAuto);
@@ -806,6 +837,13 @@ TEST_CASE("XLSX: bytes that are not a workbook, and broken sheets, say why", "[r
   CHECK_THAT(text.status().message(), Catch::StartsWith("not an XLSX workbook: not a zip archive"));
 
   TempDir dir;
+  // A workbook cut short loses the zip's directory, at its end.
+  const std::string workbook = testing::ReadFile(WriteWorkbook(dir, false));
+  REQUIRE(workbook.starts_with("PK\x03\x04"));
+  Result<std::unique_ptr<RowSource>> cut = OpenXlsx(workbook.substr(0, workbook.size() / 2));
+  REQUIRE_FALSE(cut.ok());
+  CHECK_THAT(cut.status().message(), Catch::StartsWith("not an XLSX workbook: a damaged or truncated zip archive ("));
+
   Result<std::unique_ptr<RowSource>> no_workbook = OpenXlsx(MakeZip(dir, {{"readme.txt", "hello"}}));
   REQUIRE_FALSE(no_workbook.ok());
   CHECK(no_workbook.status().message() == "not an XLSX workbook: no xl/workbook.xml");

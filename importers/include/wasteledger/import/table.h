@@ -27,6 +27,9 @@ struct Row {
   // (CSV: the raw record text without its line ending; XLSX: the cells'
   // texts joined with ',' and quoted as RFC 4180 CSV).
   std::string original;
+  // CSV: the file ends inside this row, with no line break after it. Taken
+  // with missing columns, the mark of a file cut short.
+  bool unterminated = false;
 
   // The text of cell i, or "" past the end of a short row.
   const std::string& Text(size_t i) const {
