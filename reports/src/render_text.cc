@@ -59,9 +59,17 @@ std::string JoinRow(const TextRow& row, const std::vector<int>& widths, const Ta
   return RightTrimmed(std::move(line)) + "\n";
 }
 
-std::string Rule(const std::vector<int>& widths, char ch) {
+// A rule under the columns. A last text column of long findings would draw
+// it hundreds of characters wide; it reaches kRuleText into that column
+// (or the header's width, if wider) instead.
+constexpr int kRuleText = 40;
+
+std::string Rule(const std::vector<int>& widths, const TextRow& header, const Table& table, char ch) {
   int total = 0;
-  for (int w : widths) total += w;
+  for (size_t c = 0; c < widths.size(); ++c) {
+    const bool last_text = c + 1 == widths.size() && !internal::IsNumeric(table.columns[c].type);
+    total += last_text ? std::min(widths[c], std::max(kRuleText, DisplayWidth(header[c]))) : widths[c];
+  }
   total += static_cast<int>((widths.empty() ? 0 : widths.size() - 1) * std::string(kGap).size());
   return std::string(static_cast<size_t>(std::max(total, 1)), ch) + "\n";
 }
@@ -81,10 +89,10 @@ std::string RenderTable(const Table& table, const Document& doc) {
   all.insert(all.end(), totals.begin(), totals.end());
   const std::vector<int> widths = ColumnWidths(all, table.columns.size());
 
-  out += JoinRow(header, widths, table) + Rule(widths, '-');
+  out += JoinRow(header, widths, table) + Rule(widths, header, table, '-');
   if (body.empty()) out += std::string("(") + internal::NoDataText(doc.lang) + ")\n";
   for (const TextRow& row : body) out += JoinRow(row, widths, table);
-  if (!totals.empty()) out += Rule(widths, '-');
+  if (!totals.empty()) out += Rule(widths, header, table, '-');
   for (const TextRow& row : totals) out += JoinRow(row, widths, table);
   return out;
 }

@@ -244,6 +244,32 @@ TEST_CASE("Text: columns line up by display width with Chinese and ASCII values"
   CHECK(DisplayWidth(lines[header + 5]) == mass0.second);
 }
 
+TEST_CASE("Text: a long last text column does not draw the rules across the screen", "[reports][text]") {
+  Document doc;
+  doc.title = {"发现", "findings"};
+  Table t;
+  t.title = {"发现", "findings"};
+  t.columns = {{"rule", {"规则", "rule"}, ColumnType::kText}, {"finding", {"说明", "finding"}, ColumnType::kText}};
+  const std::string finding(300, 'x');
+  t.rows = {{std::string("unconfirmed-receipt"), finding}, {std::string("late"), std::string("short")}};
+  doc.tables = {t};
+  const std::vector<std::string> lines = Lines(RenderText(doc));
+  const auto rule = std::find_if(lines.begin(), lines.end(), [](const auto& l) { return l.rfind("---", 0) == 0; });
+  REQUIRE(rule != lines.end());
+  // "unconfirmed-receipt" (19), the gap (2) and 40 columns of the finding.
+  CHECK(rule->size() == 19 + 2 + 40);
+  CHECK(rule->find_first_not_of('-') == std::string::npos);
+  // The finding itself is whole.
+  CHECK(std::any_of(lines.begin(), lines.end(), [&](const auto& l) { return l.find(finding) != std::string::npos; }));
+  // A short last column keeps its own width.
+  t.rows = {{std::string("late"), std::string("short")}};
+  doc.tables = {t};
+  const std::vector<std::string> small = Lines(RenderText(doc));
+  const auto rule2 = std::find_if(small.begin(), small.end(), [](const auto& l) { return l.rfind("---", 0) == 0; });
+  REQUIRE(rule2 != small.end());
+  CHECK(rule2->size() == 4 + 2 + 5);  // "规则" and "late" are 4 wide, "short" 5
+}
+
 TEST_CASE("Text: labels in the document's language, ratios as percentages, empty cells blank",
           "[reports][text]") {
   const std::string zh = RenderText(SampleDoc(Lang::kZh));
