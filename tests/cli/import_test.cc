@@ -65,6 +65,14 @@ std::map<std::string, std::string> LedgerFiles(const std::string& dir) {
   return files;
 }
 
+// The first file's row counts in an import's --format json summary.
+void CheckRows(const json& summary, int imported, int duplicate, int refused) {
+  const json& f = summary["files"][0];
+  CHECK(f["rows_imported"] == imported);
+  CHECK(f["rows_duplicate"] == duplicate);
+  CHECK(f["rows_refused"] == refused);
+}
+
 int64_t Cell(const json& balance, const std::string& party, const std::string& waste, const std::string& col) {
   for (const auto& row : balance["rows"]) {
     if (row["party"] == party && row["waste"] == waste) return row[col].get<int64_t>();
@@ -227,10 +235,7 @@ TEST_CASE("import: a repeated manifest line with other figures is refused, namin
   RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--errors", errors, "--format", "json"}, f);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 5);
-  const json s = json::parse(r.out);
-  CHECK(s["files"][0]["rows_imported"] == 1);
-  CHECK(s["files"][0]["rows_duplicate"] == 1);
-  CHECK(s["files"][0]["rows_refused"] == 2);
+  CheckRows(json::parse(r.out), 1, 1, 2);
   const auto lines = SplitLines(ReadFile(errors));
   REQUIRE(lines.size() == 3);
   CHECK(lines[1].find("manifest 20234110000003 already has a line for 900-300-34 (lines.csv row 2) and this row "
@@ -270,9 +275,7 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
   CHECK(r.exit_code == 5);
   const json s = json::parse(r.out);
   CHECK(s["files"][0]["rows_read"] == 7);
-  CHECK(s["files"][0]["rows_imported"] == 1);
-  CHECK(s["files"][0]["rows_duplicate"] == 1);
-  CHECK(s["files"][0]["rows_refused"] == 5);
+  CheckRows(s, 1, 1, 5);
   const auto lines = SplitLines(ReadFile(errors));
   REQUIRE(lines.size() == 6);
   CHECK(lines[4].find("2023-02-30 is not a calendar date") != std::string::npos);
@@ -296,56 +299,42 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
 TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[cli][import]") {
   ImportLedger l;
   const std::string before = l.Export();
+  // Writes the file, imports it: refused in one line holding `message`.
+  const auto refused = [&l](const std::string& name, const std::string& content, const std::string& message) {
+    const std::string f = l / name;
+    WriteFile(f, content);
+    RunResult r = l.Import({"--create-parties"}, f);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(CountLines(r.err) == 1);
+    CHECK(r.err.find(message) != std::string::npos);
+    return r.err;
+  };
   SECTION("missing required columns") {
-    const std::string f = l / "short.csv";
-    WriteFile(f, "联单编号,产生单位,接受单位\n20234110000001,甲,乙\n");
-    RunResult r = l.Import({"--create-parties"}, f);
-    CHECK(r.exit_code == 1);
-    CHECK(CountLines(r.err) == 1);
-    CHECK(r.err.find("missing required columns") != std::string::npos);
-    CHECK(r.err.find("转移量") != std::string::npos);
+    const std::string err = refused("short.csv", "联单编号,产生单位,接受单位\n20234110000001,甲,乙\n",
+                                    "missing required columns");
+    CHECK(err.find("转移量") != std::string::npos);
   }
-  SECTION("not a spreadsheet") {
-    const std::string f = l / "photo.csv";
-    WriteFile(f, std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
-    RunResult r = l.Import({}, f);
-    CHECK(r.exit_code == 1);
-    CHECK(r.err.find("not a CSV or XLSX file") != std::string::npos);
-  }
-  SECTION("an empty file") {
-    const std::string f = l / "empty.csv";
-    WriteFile(f, "");
-    RunResult r = l.Import({"--create-parties"}, f);
-    CHECK(r.exit_code == 1);
-    CHECK(CountLines(r.err) == 1);
-    CHECK(r.err.find("empty.csv: the file is empty") != std::string::npos);
+  SECTION("not a spreadsheet, or empty") {
+    refused("photo.csv", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "not a CSV or XLSX file");
+    refused("empty.csv", "", "empty.csv: the file is empty");
   }
   SECTION("a file cut short: inside a character, or inside the last row") {
-    const std::string fixture = ReadFile(kFixture);
-    const std::string f = l / "cut.csv";
     // The fixture's first line is a title in GB18030: cut after one byte of
     // its second character (each is two bytes).
-    WriteFile(f, fixture.substr(0, 3));
-    RunResult r = l.Import({"--create-parties"}, f);
-    CHECK(r.exit_code == 1);
-    CHECK(CountLines(r.err) == 1);
-    CHECK(r.err.find("cut.csv: the file ends in the middle of a character, at line 1 (byte offset 2)") !=
-          std::string::npos);
+    refused("cut.csv", ReadFile(kFixture).substr(0, 3),
+            "cut.csv: the file ends in the middle of a character, at line 1 (byte offset 2)");
     // Cut after the first cell of a row, at a character boundary: that row
     // is refused (the ones before it would be imported with --max-errors).
-    const std::string g = l / "cut-row.csv";
-    WriteFile(g, "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n"
-                 "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02\n20234110000002");
-    r = l.Import({"--create-parties"}, g);
-    CHECK(r.exit_code == 1);
-    CHECK(CountLines(r.err) == 1);
-    CHECK(r.err.find("cut-row.csv row 3: the file ends inside this row (no line break after it, and it has 1 of 6 "
-                     "columns): the file looks cut short") != std::string::npos);
+    const std::string head = "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n";
+    const std::string row = "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02";
+    refused("cut-row.csv", head + row + "\n20234110000002",
+            "cut-row.csv row 3: the file ends inside this row (no line break after it, and it has 1 of 6 "
+            "columns): the file looks cut short");
     // A last row without a line break but with all its columns is fine.
     const std::string h = l / "no-final-newline.csv";
-    WriteFile(h, "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n"
-                 "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02");
-    r = l.Import({"--create-parties", "--dry-run"}, h);
+    WriteFile(h, head + row);
+    RunResult r = l.Import({"--create-parties", "--dry-run"}, h);
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("1 records would be imported") != std::string::npos);
