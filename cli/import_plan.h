@@ -116,7 +116,6 @@ class ImportPlan {
   std::map<std::string, NewParty> new_parties_;
   std::unordered_set<std::string> seen_;  // record hashes planned in this run
   uint64_t rows_read_ = 0;                // over all files
-  // Manifests planned in this run: number -> producer, receiver, codes.
   // Where a manifest's line for a code is: in the ledger already, or
   // planned (files_[file], or the file being read when file ==
   // files_.size(); bodies[body]).
@@ -130,7 +129,7 @@ class ImportPlan {
     uint64_t dispatch_seq = 0;  // held manifests
     std::map<std::string, PlannedLine> lines;  // by waste code
   };
-  std::map<std::string, PlannedManifest> manifests_;
+  std::map<std::string, PlannedManifest> manifests_;  // by manifest number, this run's and those they meet
 };
 
 }  // namespace wasteledger::cli

@@ -183,16 +183,19 @@ class RowMapper {
       }
     }
     if (blank) return Skip("blank row");
-    // The last row, without a line break, and short of mapped columns: the
-    // file was cut off here (a short row elsewhere is only ragged).
-    if (row_.unterminated && !plan_.bindings.empty() && row_.cells.size() <= plan_.bindings.back().column) {
-      error_.reason = "the file ends inside this row (no line break after it, and it has " +
-                      std::to_string(row_.cells.size()) + " of " + std::to_string(plan_.bindings.back().column + 1) +
-                      " columns): the file looks cut short (truncated); read it from the original again";
-      return Mapper::Outcome::kError;
-    }
     for (size_t j = 0; j < 3 && j < row_.cells.size(); ++j) {
       if (IsTotalLabel(row_.cells[j].text)) return Skip("total row");
+    }
+    // The last row, without a line break, and short of a required column
+    // (so refused either way): the file was most likely cut off here. A
+    // short row elsewhere, or short only of optional columns, is ragged.
+    if (row_.unterminated) {
+      for (const Binding& b : plan_.bindings) {
+        if (!b.required || b.column < row_.cells.size()) continue;
+        error_.reason = "the file ends inside this row (no line break after it, and it stops before column " +
+                        b.heading + "): the file looks cut short (truncated); read it from the original again";
+        return Mapper::Outcome::kError;
+      }
     }
     if (!plan_.bindings.empty()) {
       bool heading = true;

@@ -329,11 +329,12 @@ TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[c
     const std::string head = "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n";
     const std::string row = "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02";
     refused("cut-row.csv", head + row + "\n20234110000002",
-            "cut-row.csv row 3: the file ends inside this row (no line break after it, and it has 1 of 6 "
-            "columns): the file looks cut short");
-    // A last row without a line break but with all its columns is fine.
+            "cut-row.csv row 3: the file ends inside this row (no line break after it, and it stops before "
+            "column 产生单位): the file looks cut short");
+    // A last row without a line break but with all its required columns is
+    // fine (here without the optional 备注), and so is a total row.
     const std::string h = l / "no-final-newline.csv";
-    WriteFile(h, head + row);
+    WriteFile(h, "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期,备注\n" + row + "\n合计,,,,5");
     RunResult r = l.Import({"--create-parties", "--dry-run"}, h);
     INFO(r.err);
     CHECK(r.exit_code == 0);
