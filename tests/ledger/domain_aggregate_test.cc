@@ -28,17 +28,7 @@ FlowTotals Span(const Ledger& ledger, const std::string& from, const std::string
 TEST_CASE("flows of a worked example, by year, month and day, with a void and a correction",
           "[domain][aggregate]") {
   DomainFixture f;
-  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 10000000}, {"lot", "L1"}},
-           "2025-12-20T09:00:00+08:00"));
-  f.Ok(f.S(f.p1, "dispatch",
-           {{"manifest", "20264110000001"},
-            {"to", "r1"},
-            {"lines", {{{"lot", "L1"}, {"waste", kHw}, {"mass_g", 8000000}}}}},
-           "2026-01-02T10:00:00+08:00"));
-  const uint64_t rc = f.Ok(f.S(f.r1, "receive",
-                               {{"manifest", "20264110000001"},
-                                {"lines", {{{"line", 1}, {"received_g", 7900000}, {"refused_g", 50000}}}}},
-                               "2026-01-05T10:00:00+08:00"));
+  const uint64_t rc = f.GenerateSendReceive(f.r1, "r1", kHw);
   const std::string at_r1 = "#" + std::to_string(rc) + "/1";
   const uint64_t util =
       f.Ok(f.S(f.r1, "utilize", {{"method", "R4"}, {"inputs", {{{"lot", at_r1}, {"mass_g", 5000000}}}}},
@@ -176,12 +166,7 @@ TEST_CASE("random histories: every span's flows equal a recomputation from the e
                     {"mass_g", 1 + static_cast<int64_t>(pick(static_cast<size_t>(lot.remaining_g)))}}}}},
                 time);
     } else if (op == 2) {
-      auto all = ListManifests(f.ledger());
-      REQUIRE(all.ok());
-      std::vector<Manifest> open;
-      for (const auto& m : *all) {
-        if (!m.closed()) open.push_back(m);
-      }
+      const std::vector<Manifest> open = f.OpenManifests();
       if (open.empty()) continue;
       const Manifest& m = open[pick(open.size())];
       const int64_t sent = m.lines[0].mass_g;

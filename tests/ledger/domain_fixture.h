@@ -105,6 +105,35 @@ class DomainFixture : public LedgerFixture {
     return **l;
   }
 
+  // The manifests not closed yet, in number order (for random scenarios).
+  std::vector<Manifest> OpenManifests() {
+    auto all = ListManifests(ledger());
+    REQUIRE(all.ok());
+    std::vector<Manifest> open;
+    for (auto& m : *all) {
+      if (!m.closed()) open.push_back(std::move(m));
+    }
+    return open;
+  }
+
+  // The start of the worked examples: p1 makes 10 t of HW49 (lot L1) on
+  // 2025-12-20 and sends 8 t to `receiver` on manifest 20264110000001 on
+  // 2026-01-02; the receiver takes 7.9 t and refuses 0.05 t on 2026-01-05.
+  // Returns the seq of the receipt (its lot is "#seq/1").
+  uint64_t GenerateSendReceive(const SigningKey& receiver, const std::string& receiver_id,
+                               const std::string& waste) {
+    Ok(S(p1, "generate", {{"waste", waste}, {"mass_g", 10000000}, {"lot", "L1"}}, "2025-12-20T09:00:00+08:00"));
+    Ok(S(p1, "dispatch",
+         {{"manifest", "20264110000001"},
+          {"to", receiver_id},
+          {"lines", {{{"lot", "L1"}, {"waste", waste}, {"mass_g", 8000000}}}}},
+         "2026-01-02T10:00:00+08:00"));
+    return Ok(S(receiver, "receive",
+                {{"manifest", "20264110000001"},
+                 {"lines", {{{"line", 1}, {"received_g", 7900000}, {"refused_g", 50000}}}}},
+                "2026-01-05T10:00:00+08:00"));
+  }
+
   DomainState domain;
   SigningKey p3, c1, c2, r1, r2;
 

@@ -39,17 +39,7 @@ reports::BalanceReport BalanceOf(DomainFixture& f, const std::string& from, cons
 // 7.9 t, refuses 0.05 t, incinerates 5 t into 0.3 t of fly ash; 2 t stay in
 // transit on a second manifest at the end of February.
 void WorkedYear(DomainFixture& f) {
-  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 10000000}, {"lot", "L1"}},
-           "2025-12-20T09:00:00+08:00"));
-  f.Ok(f.S(f.p1, "dispatch",
-           {{"manifest", "20264110000001"},
-            {"to", "r2"},
-            {"lines", {{{"lot", "L1"}, {"waste", kHw}, {"mass_g", 8000000}}}}},
-           "2026-01-02T10:00:00+08:00"));
-  const uint64_t rc = f.Ok(f.S(f.r2, "receive",
-                               {{"manifest", "20264110000001"},
-                                {"lines", {{{"line", 1}, {"received_g", 7900000}, {"refused_g", 50000}}}}},
-                               "2026-01-05T10:00:00+08:00"));
+  const uint64_t rc = f.GenerateSendReceive(f.r2, "r2", kHw);
   f.Ok(f.S(f.r2, "dispose",
            {{"method", "D10"},
             {"inputs", {{{"lot", "#" + std::to_string(rc) + "/1"}, {"mass_g", 5000000}}}},
@@ -197,12 +187,7 @@ TEST_CASE("random histories: every balance row equals the export's own figures",
                     {"mass_g", 1 + static_cast<int64_t>(pick(static_cast<size_t>(lot.remaining_g)))}}}}},
                 day(2026));
     } else if (op == 2) {
-      auto all = ListManifests(f.ledger());
-      REQUIRE(all.ok());
-      std::vector<Manifest> open;
-      for (const auto& m : *all) {
-        if (!m.closed()) open.push_back(m);
-      }
+      const std::vector<Manifest> open = f.OpenManifests();
       if (open.empty()) continue;
       const Manifest& m = open[pick(open.size())];
       const int64_t sent = m.lines[0].mass_g;
