@@ -14,6 +14,7 @@
 #include "import_plan.h"
 #include "wasteledger/canonical_json.h"
 #include "wasteledger/csv_field.h"
+#include "wasteledger/mass.h"
 #include "wasteledger/merkle.h"
 
 namespace wasteledger::cli {
@@ -58,6 +59,56 @@ struct Written {
   uint64_t first_seq = 0, last_seq = 0, entries = 0;
   std::vector<uint64_t> seals;
 };
+
+// "1 duplicate", "2 duplicates".
+std::string Plural(uint64_t n, const char* what) { return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s"); }
+
+// The file's total row against its rows: a line per mass column the total
+// row gives, for the text summary, and a warning for each that agrees with
+// no sum of the rows (printed whatever the summary format).
+std::vector<std::string> TotalLines(const PlannedFile& f, std::vector<std::string>& warnings) {
+  std::vector<std::string> lines;
+  if (f.total_row == 0) return lines;
+  for (const auto& t : f.totals) {
+    if (!t.total_g) continue;
+    const std::string head = fmt::format("total row {}, {}: {}", f.total_row, t.heading, FormatMass(*t.total_g));
+    switch (t.Agreement()) {
+      case ColumnTotal::Agrees::kDistinct:
+        lines.push_back(head + ", the sum of the file's distinct good rows (imported now or before)");
+        break;
+      case ColumnTotal::Agrees::kWithRepeats:
+        lines.push_back(head + ", the sum of the file's good rows, repeated rows included");
+        break;
+      case ColumnTotal::Agrees::kAll:
+        lines.push_back(head + ", the sum of every row read, refused ones included");
+        break;
+      case ColumnTotal::Agrees::kNone:
+        lines.push_back(head + ", which no sum of the rows gives (see the warning)");
+        warnings.push_back(fmt::format(
+            "{} {}, but the rows sum to {} imported, {} already in the ledger, {} repeated and {} refused{}: is the "
+            "file missing rows, or is its total wrong?",
+            f.name, head, FormatMass(t.imported_g), FormatMass(t.held_g), FormatMass(t.repeated_g),
+            FormatMass(t.refused_g),
+            t.refused_unread == 0 ? "" : fmt::format(" ({} unreadable)", Plural(t.refused_unread, "refused row"))));
+        break;
+    }
+  }
+  return lines;
+}
+
+const char* AgreementName(ColumnTotal::Agrees a) {
+  switch (a) {
+    case ColumnTotal::Agrees::kDistinct:
+      return "distinct";
+    case ColumnTotal::Agrees::kWithRepeats:
+      return "with-repeats";
+    case ColumnTotal::Agrees::kAll:
+      return "all";
+    case ColumnTotal::Agrees::kNone:
+      break;
+  }
+  return nullptr;
+}
 
 class ImportCommand : public Command {
  public:
@@ -295,6 +346,9 @@ class ImportCommand : public Command {
   }
 
   void PrintSummary(const ImportPlan& plan, const Written& w) const {
+    std::vector<std::string> warnings;
+    std::vector<std::vector<std::string>> total_lines;
+    for (const auto& f : plan.files()) total_lines.push_back(TotalLines(f, warnings));
     if (format_ == "json") {
       Json files = Json::array();
       for (const auto& f : plan.files()) {
@@ -310,6 +364,22 @@ class ImportCommand : public Command {
                   {"records", f.bodies.size()},
                   {"columns", f.mapping}};
         if (!f.sheet.empty()) j["sheet"] = f.sheet;
+        if (f.total_row != 0) {
+          Json columns = Json::array();
+          for (const auto& t : f.totals) {
+            if (!t.total_g) continue;
+            const char* agrees = AgreementName(t.Agreement());
+            columns.push_back({{"heading", t.heading},
+                               {"total_g", *t.total_g},
+                               {"imported_g", t.imported_g},
+                               {"held_g", t.held_g},
+                               {"repeated_g", t.repeated_g},
+                               {"refused_g", t.refused_g},
+                               {"refused_unreadable", t.refused_unread},
+                               {"agrees_with", agrees == nullptr ? Json() : Json(agrees)}});
+          }
+          j["total_row"] = {{"row", f.total_row}, {"columns", std::move(columns)}};
+        }
         files.push_back(std::move(j));
       }
       Json out = {{"dry_run", dry_run_},
@@ -323,14 +393,18 @@ class ImportCommand : public Command {
       if (w.entries > 0) out["seq"] = {{"first", w.first_seq}, {"last", w.last_seq}};
       if (!errors_path_.empty()) out["errors_file"] = errors_path_;
       fmt::print("{}\n", out.dump());
+      for (const auto& warning : warnings) Warn(warning);
       return;
     }
-    for (const auto& f : plan.files()) {
-      fmt::print("{} ({}{}): {} rows read: {} imported, {} duplicates skipped, {} blank or total rows skipped, "
-                 "{} refused\n",
-                 f.name, f.encoding, f.sheet.empty() ? "" : ", sheet " + f.sheet, f.rows_read, f.rows_imported,
-                 f.rows_duplicate, f.rows_skipped, f.rows_refused);
+    for (size_t i = 0; i < plan.files().size(); ++i) {
+      const PlannedFile& f = plan.files()[i];
+      fmt::print("{} ({}{}): {} read: {} imported, {} skipped, {} skipped, {} refused\n", f.name, f.encoding,
+                 f.sheet.empty() ? "" : ", sheet " + f.sheet, Plural(f.rows_read, "row"), f.rows_imported,
+                 Plural(f.rows_duplicate, "duplicate"), Plural(f.rows_skipped, "blank or total row"),
+                 f.rows_refused);
+      for (const auto& line : total_lines[i]) fmt::print("  {}\n", line);
     }
+    for (const auto& warning : warnings) Warn(warning);
     const auto& created = plan.new_parties();
     if (dry_run_) {
       fmt::print("dry run: {} records would be imported and {} parties registered; nothing was written\n",

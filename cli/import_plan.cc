@@ -77,7 +77,40 @@ std::string RecordShapeProblem(const Json& body) {
   return "";
 }
 
+// The file's mass columns, set up from the first row seen.
+void SetUpTotals(PlannedFile& file, const std::vector<import::Mapper::ColumnMass>& masses) {
+  if (!file.totals.empty()) return;
+  for (const auto& m : masses) {
+    ColumnTotal t;
+    t.heading = m.heading;
+    file.totals.push_back(std::move(t));
+  }
+}
+
+// Adds a row's figures to one of the sums of each mass column.
+void CountMasses(PlannedFile& file, const std::vector<import::Mapper::ColumnMass>& masses,
+                 int64_t ColumnTotal::*sum) {
+  SetUpTotals(file, masses);
+  for (size_t i = 0; i < masses.size() && i < file.totals.size(); ++i) {
+    ColumnTotal& t = file.totals[i];
+    if (masses[i].grams) {
+      t.*sum += *masses[i].grams;
+    } else if (sum == &ColumnTotal::refused_g) {
+      ++t.refused_unread;
+    }
+  }
+}
+
 }  // namespace
+
+ColumnTotal::Agrees ColumnTotal::Agreement() const {
+  if (!total_g) return Agrees::kNone;
+  const int64_t distinct = imported_g + held_g;
+  if (*total_g == distinct) return Agrees::kDistinct;
+  if (*total_g == distinct + repeated_g) return Agrees::kWithRepeats;
+  if (refused_unread == 0 && *total_g == distinct + repeated_g + refused_g) return Agrees::kAll;
+  return Agrees::kNone;
+}
 
 ImportPlan::ImportPlan(const Ledger& ledger, const WasteCatalogue& catalogue, PlanOptions options)
     : ledger_(ledger), catalogue_(catalogue), options_(std::move(options)) {
@@ -192,13 +225,21 @@ Result<Json> ImportPlan::Body(const import::Record& rec, const PlannedFile& file
 }
 
 Result<bool> ImportPlan::Admit(const Json& body, const std::string& manifest, const PlannedFile& file,
-                               Fresh& fresh) {
+                               Fresh& fresh, bool& held) {
   WL_ASSIGN_OR_RETURN(std::string text, Canonicalize(body));
   WL_ASSIGN_OR_RETURN(Hash h, ImportRecordHashOfCanonical(text));
   std::string key(AsBytes(h));
-  WL_ASSIGN_OR_RETURN(auto held, FindImportedRecord(ledger_, h));
+  // A duplicate: of an earlier row of this run, or of a record in the
+  // ledger (remembered, so that a repeat of it later in the run counts as
+  // a repeat).
   const bool again = std::any_of(fresh.begin(), fresh.end(), [&](const auto& f) { return f.first == key; });
-  if (held || again || seen_.count(key) != 0) return false;  // a duplicate
+  if (again || seen_.count(key) != 0) return false;
+  WL_ASSIGN_OR_RETURN(auto in_ledger, FindImportedRecord(ledger_, h));
+  if (in_ledger) {
+    held = true;
+    seen_.insert(std::move(key));
+    return false;
+  }
   WL_RETURN_IF_ERROR(CheckManifest(manifest, body, file, file.bodies.size() + fresh.size()));
   fresh.emplace_back(std::move(key), std::move(text));
   return true;
@@ -357,7 +398,8 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
       continue;
     }
     Fresh fresh;
-    auto admitted = Admit(body, body.value("manifest", ""), file, fresh);
+    bool held = false;
+    auto admitted = Admit(body, body.value("manifest", ""), file, fresh, held);
     if (!admitted.ok()) {
       refuse("manifest", body.value("manifest", ""), admitted.status().message());
       continue;
@@ -434,22 +476,29 @@ Status ImportPlan::AddFile(const std::string& path) {
     const auto outcome = mapper->Map(row, records, error);
     if (outcome == import::Mapper::Outcome::kSkip) {
       ++file.rows_skipped;
+      if (error.reason == import::Mapper::kTotalRow) {
+        file.total_row = row.number;
+        const auto masses = mapper->Masses(row);
+        SetUpTotals(file, masses);
+        for (size_t i = 0; i < masses.size() && i < file.totals.size(); ++i) file.totals[i].total_g = masses[i].grams;
+      }
       continue;
     }
     if (outcome == import::Mapper::Outcome::kError) {
       ++file.rows_refused;
       Refuse(file, row, std::move(error));
       error = {};
+      CountMasses(file, mapper->Masses(row), &ColumnTotal::refused_g);
       continue;
     }
     Fresh fresh;
-    bool refused = false;
+    bool refused = false, held = false;
     for (const auto& rec : records) {
       import::RowError e;
       auto body = Body(rec, file, e);
       Status problem = body.status();
       if (problem.ok()) {
-        auto admitted = Admit(*body, rec.manifest, file, fresh);
+        auto admitted = Admit(*body, rec.manifest, file, fresh, held);
         if (admitted.ok()) continue;
         problem = admitted.status();
       }
@@ -464,13 +513,16 @@ Status ImportPlan::AddFile(const std::string& path) {
     }
     if (refused) {
       ++file.rows_refused;
+      CountMasses(file, mapper->Masses(row), &ColumnTotal::refused_g);
       continue;
     }
     if (fresh.empty()) {
       ++file.rows_duplicate;
+      CountMasses(file, mapper->Masses(row), held ? &ColumnTotal::held_g : &ColumnTotal::repeated_g);
       continue;
     }
     ++file.rows_imported;
+    CountMasses(file, mapper->Masses(row), &ColumnTotal::imported_g);
     Keep(file, fresh, row.number);
   }
   files_.push_back(std::move(file));

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_set>
@@ -37,6 +38,21 @@ struct NewParty {
   std::string first_seen;  // "FILE row N", for messages
 };
 
+// One mass column of a file: what its total row says, and the sums of the
+// rows imported, of those already in the ledger, of those repeating an
+// earlier row of this run, and of those refused.
+struct ColumnTotal {
+  std::string heading;             // as written
+  std::optional<int64_t> total_g;  // the total row's figure (none: blank or unreadable)
+  int64_t imported_g = 0, held_g = 0, repeated_g = 0, refused_g = 0;
+  uint64_t refused_unread = 0;  // refused rows whose figure could not be read
+  enum class Agrees { kNone, kDistinct, kWithRepeats, kAll };
+  // What the total equals: the file's distinct good rows (imported now or
+  // before); those and its repeated rows; every row read, refused ones
+  // included; none of these.
+  Agrees Agreement() const;
+};
+
 struct PlannedFile {
   std::string path;
   std::string name;    // the file name recorded in provenance (no directories)
@@ -54,6 +70,10 @@ struct PlannedFile {
   std::vector<std::string> bodies;
   std::vector<uint64_t> body_rows;
   std::vector<std::string> mapping;  // Mapper::Describe()
+  // The file's own total row (合计; the last, if several) against the rows
+  // above it, per mass column. total_row is 0 when the file has none.
+  uint64_t total_row = 0;
+  std::vector<ColumnTotal> totals;
 };
 
 struct PlanOptions {
@@ -103,7 +123,9 @@ class ImportPlan {
   // `fresh` as its record hash and canonical text), false if a duplicate; a
   // refusal otherwise.
   using Fresh = std::vector<std::pair<std::string, std::string>>;
-  Result<bool> Admit(const Json& body, const std::string& manifest, const PlannedFile& file, Fresh& fresh);
+  // `held` is set when the record is in the ledger already.
+  Result<bool> Admit(const Json& body, const std::string& manifest, const PlannedFile& file, Fresh& fresh,
+                     bool& held);
   void Keep(PlannedFile& file, Fresh& fresh, uint64_t row);
 
   const Ledger& ledger_;
@@ -114,7 +136,7 @@ class ImportPlan {
   std::vector<RefusedRow> refused_;
   std::map<std::string, std::string> by_uscc_, by_name_;  // -> party id
   std::map<std::string, NewParty> new_parties_;
-  std::unordered_set<std::string> seen_;  // record hashes planned in this run
+  std::unordered_set<std::string> seen_;  // record hashes planned in this run or met in the ledger
   uint64_t rows_read_ = 0;                // over all files
   // Where a manifest's line for a code is: in the ledger already, or
   // planned (files_[file], or the file being read when file ==

@@ -88,30 +88,36 @@ void UpperAscii(std::string& s) {
   }
 }
 
-bool IsTotalLabel(std::string_view text) {
+enum class TotalLabel { kNone, kGrand, kPart };
+
+// 合计, 总计, total, sum (the whole file's) or 小计, 累计, 本月合计 (a
+// part's, or a running sum) in a leading cell.
+TotalLabel TotalLabelKind(std::string_view text) {
   // Quick rejection: every label holds 计 or starts with t or s.
   const size_t first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos || text.size() > 48) return false;
+  if (first == std::string_view::npos || text.size() > 48) return TotalLabel::kNone;
   const char c0 = static_cast<char>(text[first] | 0x20);
   const bool full_width = static_cast<unsigned char>(text[first]) == 0xEF;
-  if (c0 != 't' && c0 != 's' && !full_width && text.find("计") == std::string_view::npos) return false;
+  if (c0 != 't' && c0 != 's' && !full_width && text.find("计") == std::string_view::npos) return TotalLabel::kNone;
   std::array<char, 48> buf{};
   size_t n = 0;
   std::string scratch;
   for (char c : NormalizeText(text, scratch)) {
     if (c == ' ') continue;
-    if (n == buf.size()) return false;
+    if (n == buf.size()) return TotalLabel::kNone;
     buf[n++] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   }
   const std::string_view s(buf.data(), n);
-  if (s == "total" || s == "sum" || s == "合计" || s == "总计" || s == "小计" || s == "累计") return true;
-  for (std::string_view w : {"合计", "总计"}) {
-    if (s.substr(0, w.size()) == w) return true;
+  const auto ends_with = [&s](std::string_view w) { return s.size() >= w.size() && s.substr(s.size() - w.size()) == w; };
+  if (s == "total" || s == "sum") return TotalLabel::kGrand;
+  for (std::string_view w : {"合计", "总计"}) {  // also "合计（吨）", "总计："
+    if (s.substr(0, w.size()) == w) return TotalLabel::kGrand;
   }
+  // 小计, 累计, and a named part's: 本月合计, 一季度小计, 本年累计.
   for (std::string_view w : {"合计", "小计", "累计"}) {
-    if (s.size() >= w.size() && s.substr(s.size() - w.size()) == w) return true;
+    if (ends_with(w)) return TotalLabel::kPart;
   }
-  return false;
+  return TotalLabel::kNone;
 }
 
 // A manifest number that a spreadsheet stored as a number in exponent form
@@ -184,7 +190,14 @@ class RowMapper {
     }
     if (blank) return Skip("blank row");
     for (size_t j = 0; j < 3 && j < row_.cells.size(); ++j) {
-      if (IsTotalLabel(row_.cells[j].text)) return Skip("total row");
+      switch (TotalLabelKind(row_.cells[j].text)) {
+        case TotalLabel::kGrand:
+          return Skip(Mapper::kTotalRow);
+        case TotalLabel::kPart:
+          return Skip(Mapper::kSubtotalRow);
+        case TotalLabel::kNone:
+          break;
+      }
     }
     // The last row, without a line break, and short of a required column
     // (so refused either way): the file was most likely cut off here. A
@@ -240,6 +253,24 @@ class RowMapper {
     if (!g.ok()) return Error(b, g.status().message());
     grams = *g;
     return true;
+  }
+
+  // The figures of the mass columns, for Mapper::Masses.
+  std::vector<Mapper::ColumnMass> Masses() {
+    RowUnit();  // an unknown unit leaves each column's own
+    std::vector<Mapper::ColumnMass> out;
+    for (const Binding& b : plan_.bindings) {
+      if (!b.info->mass) continue;
+      Mapper::ColumnMass m{b.heading, std::nullopt};
+      const Cell& cell = CellAt(row_, b.column);
+      const std::string_view v = NormalizeText(cell.text, scratch_);
+      if (cell.kind != Cell::Kind::kError && !v.empty() && !IsPlaceholder(v)) {
+        Result<int64_t> g = ParseMass(v, UnitFor(b), cell.kind);
+        if (g.ok()) m.grams = *g;
+      }
+      out.push_back(std::move(m));
+    }
+    return out;
   }
 
   // Sets one non-quantity field of `r` from `v` (normalised, not empty).
@@ -432,6 +463,11 @@ Mapper::Mapper() = default;
 Mapper::Mapper(Mapper&&) noexcept = default;
 Mapper& Mapper::operator=(Mapper&&) noexcept = default;
 Mapper::~Mapper() = default;
+
+std::vector<Mapper::ColumnMass> Mapper::Masses(const Row& row) const {
+  RowError scratch;
+  return RowMapper(*plan_, row, scratch).Masses();
+}
 
 Mapper::Outcome Mapper::Map(const Row& row, std::vector<Record>& out, RowError& error) const {
   error.row = row.number;

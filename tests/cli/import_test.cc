@@ -87,8 +87,14 @@ TEST_CASE("import: a messy GB18030 manifest export, good rows once, bad rows lis
   RunResult r = l.Import({"--create-parties", "--errors", errors, "--max-errors", "10"});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 5);  // imported, except the refused rows
-  CHECK(r.out.find("17 rows read: 10 imported, 1 duplicates skipped, 2 blank or total rows skipped, 4 "
+  CHECK(r.out.find("17 rows read: 10 imported, 1 duplicate skipped, 2 blank or total rows skipped, 4 "
                    "refused") != std::string::npos);
+  // The file's own 合计 row, checked against the rows (the repeated row and
+  // the refused ones are not in it).
+  CHECK(r.out.find("  total row 20, 转移数量（千克）: 11.4005 t, the sum of the file's distinct good rows "
+                   "(imported now or before)\n  total row 20, 接收数量（千克）: 10.8905 t, the sum") !=
+        std::string::npos);
+  CHECK(r.err.find("is its total wrong") == std::string::npos);
   CHECK(r.out.find("(gb18030)") != std::string::npos);
   CHECK(r.out.find("imported 10 records under 1 seal") != std::string::npos);
 
@@ -175,6 +181,16 @@ TEST_CASE("import: a messy GB18030 manifest export, good rows once, bad rows lis
     CHECK(s["entries"] == 0);
     CHECK(s["parties_created"].empty());
     CHECK(l.Export() == before);
+    // The total still agrees: ten rows already in the ledger, one repeated.
+    const json total = s["files"][0]["total_row"];
+    CHECK(total["row"] == 20);
+    REQUIRE(total["columns"].size() == 2);
+    CHECK(total["columns"][0]["heading"] == "转移数量（千克）");
+    CHECK(total["columns"][0]["total_g"] == 11400500);
+    CHECK(total["columns"][0]["held_g"] == 11400500);
+    CHECK(total["columns"][0]["imported_g"] == 0);
+    CHECK(total["columns"][0]["agrees_with"] == "distinct");
+    CHECK(total["columns"][1]["agrees_with"] == "distinct");
   }
   SECTION("an imported entry is not voided") {
     RunResult v = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--seq", std::to_string(first_import),
@@ -253,6 +269,56 @@ TEST_CASE("import: a repeated manifest line with other figures is refused, namin
                    "in the ledger (imported from seq ") != std::string::npos);
   CHECK(r.err.find(": 2500000 g transferred, 0 g received) and this row differs from it") != std::string::npos);
   CHECK(l.Export() == before);
+}
+
+TEST_CASE("import: a file's total row is checked against its rows, and a wrong one warned of",
+          "[cli][import]") {
+  ImportLedger l;
+  const std::string head = "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n";
+  const std::string rows =
+      "20234110000001,甲公司,乙公司,900-249-08,100,2023-01-02\n"
+      "20234110000002,甲公司,乙公司,900-249-08,200,2023-01-03\n"
+      "20234110000002,甲公司,乙公司,900-249-08,200,2023-01-03\n"   // repeated
+      "20234110000003,甲公司,乙公司,900-249-08,-40,2023-01-04\n"    // refused, unreadable
+      "20234110000004,甲公司,乙公司,900-249-08,50,2023-02-30\n"     // refused
+      "一月小计,,,,550,\n";                                          // a part's total: not checked
+  // Runs a dry run of the rows with a 合计 row of `total` kg; returns the
+  // summary and the warnings.
+  const auto check = [&](const std::string& name, const std::string& total) {
+    const std::string f = l / name;
+    WriteFile(f, head + rows + "合计,,,," + total + ",\n");
+    RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--dry-run", "--format", "json"}, f);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 5);  // the refused rows; a total that disagrees changes nothing
+    const json t = json::parse(r.out)["files"][0]["total_row"];
+    CHECK(t["row"] == 8);
+    REQUIRE(t["columns"].size() == 1);
+    return std::make_pair(t["columns"][0], r.err);
+  };
+  auto [distinct, quiet] = check("distinct.csv", "300");
+  CHECK(distinct["agrees_with"] == "distinct");
+  CHECK(distinct["imported_g"] == 300000);
+  CHECK(distinct["repeated_g"] == 200000);
+  CHECK(distinct["refused_g"] == 50000);
+  CHECK(distinct["refused_unreadable"] == 1);
+  CHECK(quiet.find("total wrong") == std::string::npos);
+  CHECK(check("repeats.csv", "500").first["agrees_with"] == "with-repeats");
+  // 550 would be every row, but one refused row's figure cannot be read.
+  auto [wrong, warning] = check("wrong.csv", "550");
+  CHECK(wrong["agrees_with"].is_null());
+  CHECK(warning.find("wasteledger: warning: wrong.csv total row 8, 转移量(千克): 0.550 t, but the rows sum to "
+                     "0.300 t imported, 0.000 t already in the ledger, 0.200 t repeated and 0.050 t refused (1 "
+                     "refused row unreadable): is the file missing rows, or is its total wrong?") !=
+          std::string::npos);
+  // Without the unreadable row, every row read is a sum it can agree with.
+  const std::string f = l / "all.csv";
+  std::string no_negative = rows;
+  no_negative.erase(no_negative.find("20234110000003"), no_negative.find("20234110000004") -
+                                                            no_negative.find("20234110000003"));
+  WriteFile(f, head + no_negative + "合计,,,,550,\n");
+  RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--dry-run"}, f);
+  CHECK(r.out.find("total row 7, 转移量(千克): 0.550 t, the sum of every row read, refused ones included") !=
+        std::string::npos);
 }
 
 TEST_CASE("import: JSONL import records from a script", "[cli][import]") {

@@ -442,12 +442,25 @@ TEST_CASE("Blank, total, repeated heading and footer rows are skipped", "[mapper
                                        {"", "", "总计："},
                                        {"Total"},
                                        {"SUM", "x"},
-                                       {"小计"},
-                                       {"累计"},
-                                       {"", "本月合计"},
                                        {"合计（吨）"}}) {
     INFO(total[0] << "|" << (total.size() > 1 ? total[1] : ""));
     CHECK(SkipReason(mapper, MakeRow(4, total)) == "total row");
+  }
+  // The total row's figures, read like the data rows' (the unit from the
+  // heading; a blank cell is none).
+  const auto masses = mapper.Masses(MakeRow(4, {"合计", "", "", "", "", "", "", "", "", "", "", "25.0"}));
+  REQUIRE(masses.size() == 2);
+  CHECK(masses[0].heading == "转移量(吨)");
+  CHECK(masses[0].grams == 25000000);
+  CHECK(masses[1].heading == "接受量(吨)");
+  CHECK_FALSE(masses[1].grams.has_value());
+  const auto row = mapper.Masses(HwRow(2, {{M, "n/a"}}));
+  CHECK(row[0].grams == 12500000);
+  CHECK_FALSE(row[1].grams.has_value());  // unreadable
+  // A part's or a running total: skipped too, and told apart.
+  for (const V& total : std::vector<V>{{"小计"}, {"累计"}, {"", "本月合计"}, {"一季度小计"}}) {
+    INFO(total[0] << "|" << (total.size() > 1 ? total[1] : ""));
+    CHECK(SkipReason(mapper, MakeRow(4, total)) == "subtotal row");
   }
   // 合计 further right is just text.
   CHECK(MapOne(mapper, HwRow(5, {{D, "合计"}})).carriers[0].name == "合计");

@@ -135,7 +135,7 @@ TEST_CASE("cn-sw-ledger: rows without a quantity are skipped, bad ones are error
   // A stock figure alone is no flow.
   CHECK(SkipReason(mapper, SwRow(3, {{F, ""}, {G, ""}, {H, ""}, {I, ""}, {K, "100"}})) == "no quantity");
   CHECK(SkipReason(mapper, MakeRow(4, {"合计", "", "", "", "", "5000"})) == "total row");
-  CHECK(SkipReason(mapper, MakeRow(5, {"本年累计", "", "", "", "", "5000"})) == "total row");
+  CHECK(SkipReason(mapper, MakeRow(5, {"本年累计", "", "", "", "", "5000"})) == "subtotal row");
   CHECK(SkipReason(mapper, MakeRow(6, kSwHeading)) == "repeated heading row");
   CHECK(SkipReason(mapper, MakeRow(7, {})) == "blank row");
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,20 @@ class Mapper {
   // a 台账 row with no quantity above zero, with `error.reason` saying
   // which; kError with `error` naming the first bad cell.
   Outcome Map(const Row& row, std::vector<Record>& out, RowError& error) const;
+  // The reasons Map gives for skipping a row with a total of the whole file
+  // (合计, 总计, total) and with a part's or running total (小计, 累计).
+  static constexpr const char* kTotalRow = "total row";
+  static constexpr const char* kSubtotalRow = "subtotal row";
+
+  // The figures of a row's mass columns (转移量, 接受量, a 台账's quantity
+  // columns) in column order: the heading as written and the grams, or none
+  // for a blank, placeholder or unreadable cell. For checking a file's total
+  // row against the rows above it.
+  struct ColumnMass {
+    std::string heading;
+    std::optional<int64_t> grams;
+  };
+  std::vector<ColumnMass> Masses(const Row& row) const;
 
   // "heading -> field (unit)" for each heading matched, for --dry-run output.
   std::vector<std::string> Describe() const;
