@@ -194,7 +194,6 @@ class ImportCommand : public Command {
       if (Status s = plan.AddFile(files_[i]); !s.ok()) return Fail(s.WithContext("nothing was imported"));
     }
     plan.StopProgress();
-    plan.DoneAdding();
     checking.reset();  // clears the progress line
     if (Status s = WriteErrors(plan); !s.ok()) return Fail(s);
     if (plan.over_limit()) {

@@ -98,13 +98,6 @@ class ImportPlan {
   Status AddFile(const std::string& path);
 
   void StopProgress() { options_.progress = nullptr; }
-  // Frees what only the checks need (the record hashes and manifests seen:
-  // about 40% of the plan's memory) once every file is added; files(),
-  // refused() and new_parties() stay.
-  void DoneAdding() {
-    std::unordered_set<std::string>().swap(seen_);
-    std::map<std::string, PlannedManifest>().swap(manifests_);
-  }
   bool over_limit() const { return refused_.size() >= options_.max_errors && !refused_.empty(); }
   const std::vector<PlannedFile>& files() const { return files_; }
   const std::vector<RefusedRow>& refused() const { return refused_; }
