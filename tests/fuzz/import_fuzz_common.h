@@ -4,6 +4,7 @@
 // target still builds from its one .cc (see tests/fuzz/run.sh).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 
 #include "wasteledger/import/mapper.h"
 #include "wasteledger/import/values.h"
+#include "wasteledger/mass.h"
 
 namespace import_fuzz {
 
@@ -146,15 +148,26 @@ inline void CheckRecord(const Record& r, const Row& row, bool ledger) {
 inline void MapAndCheck(const Mapper& mapper, const std::vector<Row>& rows, size_t heading, bool ledger) {
   std::vector<Record> out;
   RowError error;
+  const size_t mass_columns = mapper.Masses(Row{}).size();
   for (size_t i = heading + 1; i < rows.size(); ++i) {
     const Mapper::Outcome outcome = mapper.Map(rows[i], out, error);
     Check(error.row == rows[i].number);
     Check(error.reason.find('\n') == std::string::npos);
+    // The figures the total-row check reads: one per mass column, the same
+    // a record of the row carries.
+    const std::vector<Mapper::ColumnMass> masses = mapper.Masses(rows[i]);
+    Check(masses.size() == mass_columns);
+    for (const auto& m : masses) Check(!m.grams || (*m.grams >= 0 && *m.grams <= wasteledger::kMaxMassGrams));
     switch (outcome) {
       case Mapper::Outcome::kRecords:
         Check(!out.empty() && error.reason.empty());
         Check(ledger || out.size() == 1);
-        for (const Record& r : out) CheckRecord(r, rows[i], ledger);
+        for (const Record& r : out) {
+          CheckRecord(r, rows[i], ledger);
+          Check(std::any_of(masses.begin(), masses.end(), [&](const auto& m) {
+            return m.grams == r.mass_g && (!ledger || m.heading == r.column);
+          }));
+        }
         break;
       case Mapper::Outcome::kSkip:
         Check(out.empty() && !error.reason.empty());
