@@ -248,6 +248,9 @@ Result<bool> ImportPlan::Admit(const Json& body, const std::string& manifest, co
 void ImportPlan::Keep(PlannedFile& file, Fresh& fresh, uint64_t row) {
   for (auto& [key, text] : fresh) {
     seen_.insert(std::move(key));
+    // The text grew by appending: its capacity can be twice its size, and
+    // a million of them are kept until the append.
+    text.shrink_to_fit();
     file.bodies.push_back(std::move(text));
     file.body_rows.push_back(row);
   }
