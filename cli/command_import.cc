@@ -83,6 +83,10 @@ std::vector<std::string> TotalLines(const PlannedFile& f, std::vector<std::strin
         lines.push_back(head + ", the sum of every row read, refused ones included");
         break;
       case ColumnTotal::Agrees::kNone:
+        if (t.overflow) {
+          lines.push_back(head + ", not checked: the rows' figures sum past 2^63 g");
+          break;
+        }
         lines.push_back(head + ", which no sum of the rows gives (see the warning)");
         warnings.push_back(fmt::format(
             "{} {}, but the rows sum to {} imported, {} already in the ledger, {} repeated and {} refused{}: is the "
@@ -378,6 +382,7 @@ class ImportCommand : public Command {
                                {"refused_g", t.refused_g},
                                {"refused_unreadable", t.refused_unread},
                                {"agrees_with", agrees == nullptr ? Json() : Json(agrees)}});
+            if (t.overflow) columns.back()["overflow"] = true;
           }
           j["total_row"] = {{"row", f.total_row}, {"columns", std::move(columns)}};
         }

@@ -94,6 +94,12 @@ void CountMasses(PlannedFile& file, const std::vector<import::Mapper::ColumnMass
   for (size_t i = 0; i < masses.size() && i < file.totals.size(); ++i) {
     ColumnTotal& t = file.totals[i];
     if (masses[i].grams) {
+      // Each figure is at most 2^53 g, but enough of them overflow. The
+      // sum of all bounds every partial sum (none is negative).
+      if (t.overflow || __builtin_add_overflow(t.all_g, *masses[i].grams, &t.all_g)) {
+        t.overflow = true;
+        continue;
+      }
       t.*sum += *masses[i].grams;
     } else if (sum == &ColumnTotal::refused_g) {
       ++t.refused_unread;
@@ -104,7 +110,8 @@ void CountMasses(PlannedFile& file, const std::vector<import::Mapper::ColumnMass
 }  // namespace
 
 ColumnTotal::Agrees ColumnTotal::Agreement() const {
-  if (!total_g) return Agrees::kNone;
+  if (!total_g || overflow) return Agrees::kNone;
+  // No overflow: every sum below is at most all_g.
   const int64_t distinct = imported_g + held_g;
   if (*total_g == distinct) return Agrees::kDistinct;
   if (*total_g == distinct + repeated_g) return Agrees::kWithRepeats;

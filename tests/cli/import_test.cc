@@ -319,6 +319,23 @@ TEST_CASE("import: a file's total row is checked against its rows, and a wrong o
   RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--dry-run"}, f);
   CHECK(r.out.find("total row 7, 转移量(千克): 0.550 t, the sum of every row read, refused ones included") !=
         std::string::npos);
+
+  // 1,025 rows of the largest mass (2^53 - 1 g) sum past 2^63 g: the check
+  // is skipped, said so, and nothing overflows.
+  const std::string big = l / "big.csv";
+  std::string text = "联单编号,产生单位,接受单位,废物代码,转移量(克),转移日期\n";
+  for (int i = 0; i < 1025; ++i) text += "20234110000001,甲公司,乙公司,900-249-08,9007199254740991,2023-01-02\n";
+  WriteFile(big, text + "合计,,,,1,\n");
+  r = l.Import({"--create-parties", "--dry-run", "--format", "json"}, big);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  const json column = json::parse(r.out)["files"][0]["total_row"]["columns"][0];
+  CHECK(column["overflow"] == true);
+  CHECK(column["agrees_with"].is_null());
+  CHECK(r.err.find("total wrong") == std::string::npos);
+  r = l.Import({"--create-parties", "--dry-run"}, big);
+  CHECK(r.out.find("total row 1027, 转移量(克): 0.000001 t, not checked: the rows' figures sum past 2^63 g") !=
+        std::string::npos);
 }
 
 TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
