@@ -321,32 +321,61 @@ class ImportCommand : public Command {
       return ledger.Prepare(std::move(subs), 1);
     };
     Progress progress(StderrIsTerminal(), "importing", "records", plan.records());
+    // Three stages overlap: batch k+1 is built and checked (Prepare) on a
+    // second thread while batch k is applied (AppendPipelined) and batch k-1
+    // is written to the store on a third. A batch counts as imported once
+    // its write is known to have succeeded.
     uint64_t done = 0;
+    struct Applied {
+      size_t chunk;
+      std::vector<AppendedEntry> entries;
+      uint64_t seal_seq;
+    };
+    std::optional<Applied> unwritten;  // applied, its write perhaps in flight
+    auto stored = [&]() {
+      if (!unwritten) return;
+      Count(unwritten->entries, written);
+      written.seals.push_back(unwritten->seal_seq);
+      done += chunks[unwritten->chunk].end - chunks[unwritten->chunk].at;
+      progress.Update(done);
+      unwritten.reset();
+    };
+    auto not_imported = [&](size_t k, const Status& s) {
+      const Chunk& c = chunks[k];
+      return s.WithContext(fmt::format("{}: the batch of rows {}..{} was not imported ({} records in earlier "
+                                       "batches were)",
+                                       c.file->name, c.file->body_rows[c.at], c.file->body_rows[c.end - 1], done));
+    };
+    // A failure: the write in flight (if it failed, its batch is the first
+    // not imported) or batch k itself.
+    auto failed = [&](size_t k, const Status& s) {
+      Status w = ledger.WaitForWrites();
+      if (!w.ok()) return not_imported(unwritten ? unwritten->chunk : k, w);
+      stored();
+      return not_imported(k, s);
+    };
     std::future<Result<PreparedBatch>> next;
     if (!chunks.empty()) next = std::async(std::launch::async, build, chunks[0]);
     for (size_t k = 0; k < chunks.size(); ++k) {
       Result<PreparedBatch> batch = next.get();
       if (k + 1 < chunks.size()) next = std::async(std::launch::async, build, chunks[k + 1]);
-      const Chunk& c = chunks[k];
-      const std::string what = fmt::format("{}: the batch of rows {}..{} was not imported ({} records in earlier "
-                                           "batches were)",
-                                           c.file->name, c.file->body_rows[c.at], c.file->body_rows[c.end - 1],
-                                           done);
       if (!batch.ok()) {
         if (next.valid()) next.wait();
-        return batch.status().WithContext(what);
+        return failed(k, batch.status());
       }
       const uint64_t seal_seq = ledger.size();
-      auto appended = ledger.Append(std::move(*batch));
+      auto appended = ledger.AppendPipelined(std::move(*batch));
       if (!appended.ok()) {
         if (next.valid()) next.wait();
-        return appended.status().WithContext(what);
+        return failed(k, appended.status());
       }
-      Count(*appended, written);
-      written.seals.push_back(seal_seq);
-      done += c.end - c.at;
-      progress.Update(done);
+      // AppendPipelined waited for the previous batch's write before it
+      // started this one's.
+      stored();
+      unwritten = Applied{k, std::move(*appended), seal_seq};
     }
+    if (Status w = ledger.WaitForWrites(); !w.ok()) return not_imported(unwritten->chunk, w);
+    stored();
     return Status::Ok();
   }
 

@@ -48,8 +48,7 @@ PreparedBatch PreparedBatch::TakeIncompleteSealTail() {
   return tail;
 }
 
-Ledger::Ledger() : key_directory_(std::make_unique<KeyDirectory>()) {}
-Ledger::~Ledger() = default;
+// Ledger() and ~Ledger() are in ledger_append.cc, with the write in flight.
 
 Result<std::unique_ptr<Ledger>> Ledger::Init(const std::string& dir, const Submission& genesis) {
   namespace fs = std::filesystem;
@@ -133,6 +132,7 @@ Result<std::string> Ledger::EntryBytes(uint64_t seq) const {
   if (seq >= size_) {
     return Status::NotFound(fmt::format("seq {} is beyond the ledger (size {})", seq, size_));
   }
+  WL_RETURN_IF_ERROR(WaitForWrites());
   return store_->GetEntry(seq);
 }
 
@@ -140,6 +140,7 @@ Status Ledger::ScanEntries(uint64_t from, uint64_t to,
                            const std::function<bool(uint64_t, std::string_view)>& fn) const {
   to = std::min(to, size_);
   if (from >= to) return Status::Ok();
+  WL_RETURN_IF_ERROR(WaitForWrites());
   uint64_t expect = from;
   bool stopped = false;
   Status status;
@@ -167,12 +168,14 @@ Status Ledger::ScanEntries(uint64_t from, uint64_t to,
 
 Result<std::optional<std::string>> Ledger::GetIndex(std::string_view key) const {
   if (key.empty() || key[0] != 'X') return Status::InvalidArgument("domain index keys start with 'X'");
+  WL_RETURN_IF_ERROR(WaitForWrites());
   return store_->Get(key);
 }
 
 Status Ledger::ScanIndex(std::string_view prefix,
                          const std::function<bool(std::string_view, std::string_view)>& fn) const {
   if (prefix.empty() || prefix[0] != 'X') return Status::InvalidArgument("domain index keys start with 'X'");
+  WL_RETURN_IF_ERROR(WaitForWrites());
   return store_->Scan(prefix, prefix, fn);
 }
 
@@ -181,6 +184,7 @@ Status Ledger::ScanIndexFrom(std::string_view prefix, std::string_view start,
   if (prefix.empty() || prefix[0] != 'X') return Status::InvalidArgument("domain index keys start with 'X'");
   if (start.substr(0, prefix.size()) != prefix)
     return Status::InvalidArgument("start key is outside the prefix");
+  WL_RETURN_IF_ERROR(WaitForWrites());
   return store_->Scan(prefix, start, fn);
 }
 
@@ -188,6 +192,7 @@ Status Ledger::ScanLeafHashes(uint64_t from, uint64_t to,
                               const std::function<void(uint64_t, const Hash&)>& fn) const {
   to = std::min(to, size_);
   if (from >= to) return Status::Ok();
+  WL_RETURN_IF_ERROR(WaitForWrites());
   uint64_t expect = from;
   WL_RETURN_IF_ERROR(store_->Scan(std::string_view("N\0", 2), NodeKey(0, from),
                                   [&](std::string_view key, std::string_view value) {
@@ -206,6 +211,7 @@ Status Ledger::ScanLeafHashes(uint64_t from, uint64_t to,
 
 Result<Hash> Ledger::LeafHash(uint64_t seq) const {
   if (seq >= size_) return Status::NotFound(fmt::format("seq {} is beyond the ledger", seq));
+  WL_RETURN_IF_ERROR(WaitForWrites());
   return store_->GetNode(0, seq);
 }
 
@@ -213,6 +219,7 @@ Result<Hash> Ledger::Root(uint64_t size) const {
   if (size > size_) {
     return Status::InvalidArgument(fmt::format("size {} is beyond the ledger (size {})", size, size_));
   }
+  WL_RETURN_IF_ERROR(WaitForWrites());
   if (size == size_) return range_.Root();
   return RootAt(*store_, size);
 }
@@ -221,6 +228,7 @@ Result<std::vector<Hash>> Ledger::InclusionProof(uint64_t index, uint64_t size) 
   if (size > size_) {
     return Status::InvalidArgument(fmt::format("size {} is beyond the ledger (size {})", size, size_));
   }
+  WL_RETURN_IF_ERROR(WaitForWrites());
   return wasteledger::InclusionProof(*store_, index, size);
 }
 
@@ -228,14 +236,17 @@ Result<std::vector<Hash>> Ledger::ConsistencyProof(uint64_t size1, uint64_t size
   if (size2 > size_) {
     return Status::InvalidArgument(fmt::format("size {} is beyond the ledger (size {})", size2, size_));
   }
+  WL_RETURN_IF_ERROR(WaitForWrites());
   return wasteledger::ConsistencyProof(*store_, size1, size2);
 }
 
 Result<std::optional<uint64_t>> Ledger::FindStatement(const Hash& statement_hash) const {
+  WL_RETURN_IF_ERROR(WaitForWrites());
   return store_->FindStatement(statement_hash);
 }
 
 Result<std::optional<VerifierKey>> Ledger::OperatorKey() const {
+  WL_RETURN_IF_ERROR(WaitForWrites());
   WL_ASSIGN_OR_RETURN(auto v, store_->Get(MetaKey(kMetaOperatorKey)));
   if (!v) return std::optional<VerifierKey>();
   auto key = VerifierKey::Parse(*v);
@@ -245,6 +256,7 @@ Result<std::optional<VerifierKey>> Ledger::OperatorKey() const {
 
 Result<std::string> Ledger::SignCheckpoint(const SigningKey& operator_key) {
   if (!lock_) return Status::Refused("ledger is open read-only");
+  WL_RETURN_IF_ERROR(WaitForWrites());
   const VerifierKey& vk = operator_key.verifier();
   if (vk.name() != origin_) {
     return Status::Refused(fmt::format(
@@ -268,6 +280,7 @@ Result<std::string> Ledger::SignCheckpoint(const SigningKey& operator_key) {
 
 Result<std::vector<std::string>> Ledger::Checkpoints() const {
   std::vector<std::string> notes;
+  WL_RETURN_IF_ERROR(WaitForWrites());
   WL_RETURN_IF_ERROR(store_->Scan("C", "", [&](std::string_view, std::string_view value) {
     notes.emplace_back(value);
     return true;

@@ -4,7 +4,11 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <future>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "key_directory.h"
@@ -16,6 +20,7 @@
 #include "wasteledger/merkle_tree.h"
 #include "wasteledger/schema_validator.h"
 #include "wasteledger/state_hook.h"
+#include "writer_lock.h"
 
 namespace wasteledger {
 
@@ -124,10 +129,14 @@ Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned thr
 
 // The state of one Append while it builds its batch: nothing here touches
 // the Ledger until the batch is committed.
+//
+// A pipelined append (AppendPipelined) may start while the previous batch
+// is still being written: `prev` is that batch's session, whose maps then
+// answer for the keys it writes (the store may not hold them yet).
 class AppendSession : public BatchAccess {
  public:
-  AppendSession(Ledger& ledger)
-      : ledger_(ledger), size_(ledger.size_), last_leaf_(ledger.last_leaf_), range_(ledger.range_) {}
+  AppendSession(Ledger& ledger, const AppendSession* prev)
+      : ledger_(ledger), prev_(prev), size_(ledger.size_), last_leaf_(ledger.last_leaf_), range_(ledger.range_) {}
 
   // Index writes are kept here, last value per key, and go into the batch
   // once at the end (Flush): a batch of thousands of statements rewrites
@@ -148,20 +157,24 @@ class AppendSession : public BatchAccess {
     std::string& into = put != pending_.end() ? put->second : added_[std::move(k)];
     if (!AddCounterBytes(&into, delta)) bad_counters_ = std::string(key);
   }
-  Status FlushPending() {
+  Status CheckCounters() const {
     if (!bad_counters_.empty()) {
       return Status::Corruption(fmt::format("domain index: counters of key {} are not 8-byte columns",
                                             QuoteForMessage(bad_counters_)));
     }
+    return Status::Ok();
+  }
+  // Moves the index writes into the batch. Reads pending_ and added_ only:
+  // the next session may read them meanwhile (Stored).
+  void FlushPending() {
     for (const auto& [key, value] : pending_) batch_.Put(key, value);
     for (const auto& [key, delta] : added_) batch_.AddCounters(key, delta);
-    return Status::Ok();
   }
   Result<std::optional<std::string>> Get(std::string_view key) const override {
     std::string k(key);
     auto it = pending_.find(k);
     if (it != pending_.end()) return std::optional<std::string>(it->second);
-    WL_ASSIGN_OR_RETURN(auto stored, ledger_.store_->Get(key));
+    WL_ASSIGN_OR_RETURN(auto stored, Stored(k));
     auto added = added_.find(k);
     if (added == added_.end()) return stored;
     std::string sum = stored.value_or("");
@@ -181,7 +194,24 @@ class AppendSession : public BatchAccess {
   Result<std::optional<uint64_t>> FindStatement(const Hash& h) const {
     auto it = statements_.find(h);
     if (it != statements_.end()) return std::optional<uint64_t>(it->second);
+    if (prev_ != nullptr) {
+      auto p = prev_->statements_.find(h);
+      if (p != prev_->statements_.end()) return std::optional<uint64_t>(p->second);
+    }
     return ledger_.store_->FindStatement(h);
+  }
+
+  // The key's value before this batch: the previous batch's, while it may
+  // still be on its way to the store, else the stored one.
+  Result<std::optional<std::string>> Stored(const std::string& key) const {
+    if (prev_ != nullptr) {
+      auto p = prev_->pending_.find(key);
+      if (p != prev_->pending_.end()) return std::optional<std::string>(p->second);
+      // Counters the previous batch adds (blind) are in the store only once
+      // it is written. (The domain layer reads none while it applies.)
+      if (prev_->added_.count(key) != 0) WL_RETURN_IF_ERROR(ledger_.WaitForWrites());
+    }
+    return ledger_.store_->Get(key);
   }
 
   // Adds the entry for `st` at the next seq; returns that seq.
@@ -207,6 +237,7 @@ class AppendSession : public BatchAccess {
   }
 
   Ledger& ledger_;
+  const AppendSession* prev_;
   StoreBatch batch_;
   std::unordered_map<std::string, std::string> pending_;
   std::unordered_map<std::string, std::string> added_;  // counters to add to the stored values
@@ -254,9 +285,100 @@ Status CheckSignature(const Submission& sub, const Party* actor,
 
 }  // namespace
 
+namespace {
+
+// One background thread that runs the tasks posted to it in order; one
+// thread for all the writes, so that the memory a batch's write allocates
+// and frees stays in one allocator arena.
+class SerialWorker {
+ public:
+  SerialWorker() : thread_([this] { Loop(); }) {}
+  ~SerialWorker() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  template <class F>
+  std::future<Status> Post(F&& fn) {
+    std::packaged_task<Status()> task(std::forward<F>(fn));
+    auto done = task.get_future();
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+    return done;
+  }
+
+ private:
+  void Loop() {
+    for (;;) {
+      std::packaged_task<Status()> task;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        task = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      task();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::packaged_task<Status()>> queue_;
+  bool stop_ = false;
+  std::thread thread_;  // last: started once the members above are
+};
+
+}  // namespace
+
+struct Ledger::InFlight {
+  SerialWorker writer;
+  std::unique_ptr<AppendSession> session;  // the batch written last (or being written)
+  std::future<Status> written;             // invalid once waited for
+};
+
+Ledger::Ledger() : key_directory_(std::make_unique<KeyDirectory>()) {}
+
+Ledger::~Ledger() {
+  auto waited = WaitForWrites();
+  (void)waited;  // a failed write was reported to whoever waited; nothing to add here
+  in_flight_.reset();
+}
+
+Status Ledger::WaitForWrites() const {
+  if (in_flight_ && in_flight_->written.valid()) {
+    Status s = in_flight_->written.get();
+    if (!s.ok() && write_failure_.ok()) write_failure_ = std::move(s);
+  }
+  return write_failure_;
+}
+
 Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
+  return AppendBatch(std::move(batch), false);
+}
+
+Result<std::vector<AppendedEntry>> Ledger::AppendPipelined(PreparedBatch batch) {
+  return AppendBatch(std::move(batch), true);
+}
+
+Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool pipelined) {
   if (!lock_) return Status::Refused("ledger is open read-only");
-  AppendSession session(*this);
+  WL_RETURN_IF_ERROR(write_failure_);
+  // The first batch after genesis loads the origin from the store: written
+  // in place. So is every batch of a plain Append, after the one in flight.
+  if (origin_.empty()) pipelined = false;
+  if (!pipelined) {
+    WL_RETURN_IF_ERROR(WaitForWrites());
+    if (in_flight_) in_flight_->session.reset();
+  }
+  auto owned = std::make_unique<AppendSession>(*this, in_flight_ ? in_flight_->session.get() : nullptr);
+  AppendSession& session = *owned;
   std::vector<AppendedEntry> out;
   auto& items = batch.items_;
   auto fail = [&](Status s) -> Result<std::vector<AppendedEntry>> {
@@ -431,6 +553,7 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
     i += 1 + members.size();
   }
   if (session.size_ == size_) {
+    if (Status w = WaitForWrites(); !w.ok()) return fail(w);  // see AppendPipelined
     if (hook_) hook_->Commit();
     return out;  // replays only: nothing to write
   }
@@ -438,14 +561,32 @@ Result<std::vector<AppendedEntry>> Ledger::Append(PreparedBatch batch) {
     if (Status f = hook_->Finish(session); !f.ok()) return fail(f);
   }
   session.Put(MetaKey(kMetaSize), EncodeU64(session.size_));
-  if (Status f = session.FlushPending(); !f.ok()) return fail(f);
-  Status s = store_->Commit(session.batch_);
-  if (!s.ok()) return fail(s);
+  if (Status f = session.CheckCounters(); !f.ok()) return fail(f);
+  // The previous batch must be stored before this one is written.
+  if (Status w = WaitForWrites(); !w.ok()) return fail(w);
+  std::unique_ptr<AppendSession> written_before = in_flight_ ? std::move(in_flight_->session) : nullptr;
+  session.prev_ = nullptr;  // stored now: no longer read
+  if (pipelined) {
+    if (!in_flight_) in_flight_ = std::make_unique<InFlight>();
+    in_flight_->written = in_flight_->writer.Post([store = store_.get(), s = owned.get(), gate = write_gate_,
+                                                   before = std::move(written_before)]() mutable {
+      before.reset();  // freed here, off the caller's thread
+      if (gate) WL_RETURN_IF_ERROR(gate());
+      s->FlushPending();
+      return store->Commit(s->batch_);
+    });
+  } else {
+    written_before.reset();
+    session.FlushPending();
+    Status s = store_->Commit(session.batch_);
+    if (!s.ok()) return fail(s);
+  }
   if (hook_) hook_->Commit();
   size_ = session.size_;
   last_leaf_ = session.last_leaf_;
-  range_ = std::move(session.range_);
+  range_ = session.range_;
   for (auto& [id, party] : session.parties_) parties_[id] = std::move(party);
+  if (pipelined) in_flight_->session = std::move(owned);
   if (size_ > 0 && origin_.empty()) {
     WL_ASSIGN_OR_RETURN(auto origin, store_->Get(MetaKey(kMetaOrigin)));
     WL_ASSIGN_OR_RETURN(auto tz, store_->Get(MetaKey(kMetaTimezone)));

@@ -5,6 +5,12 @@
 // agrees with what the appends stored.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include <fmt/format.h>
+
 #include "domain_fixture.h"
 #include "wasteledger/deep_check.h"
 
@@ -128,6 +134,150 @@ TEST_CASE("import: manifests, their lines and their conflicts", "[domain][import
   CHECK(r2.disposed_g == 990000);
   CHECK(c.AllStock()["r2"].count(kCode) == 0);
   CHECK(c.Year("p1", 2023).dispatched_g == 1000000);
+  c.DeepCheckOk();
+}
+
+// Forwards to the domain layer and holds each pipelined write (Gate) until
+// the next batch has been applied (its Finish), so that this batch reads the
+// keys the one before wrote while they are not yet stored. The writes after
+// Release go through at once.
+class HeldWrites : public StateHook {
+ public:
+  explicit HeldWrites(StateHook& inner) : inner_(inner) {}
+  Status Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> seal_by, const ApplyContext& ctx,
+               BatchAccess& batch) override {
+    return inner_.Apply(seq, st, seal_by, ctx, batch);
+  }
+  Status Finish(BatchAccess& batch) override {
+    Status s = inner_.Finish(batch);
+    {
+      std::lock_guard lock(mu_);
+      ++finished_;
+    }
+    cv_.notify_all();
+    return s;
+  }
+  void Commit() override { inner_.Commit(); }
+  void Abort() override { inner_.Abort(); }
+
+  // The ledger's write gate; the write numbered `fail_write` (from 1) fails.
+  std::function<Status()> Gate(int fail_write = 0) {
+    return [this, fail_write]() -> Status {
+      std::unique_lock lock(mu_);
+      const int k = ++writes_;
+      if (!cv_.wait_for(lock, std::chrono::seconds(20), [&] { return released_ || finished_ > k; })) {
+        return Status::IOError(fmt::format("test: write {} was held for 20 s", k));
+      }
+      if (k == fail_write) return Status::IOError("disk full (test)");
+      return Status::Ok();
+    };
+  }
+  void Release() {
+    {
+      std::lock_guard lock(mu_);
+      released_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  StateHook& inner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int finished_ = 0, writes_ = 0;
+  bool released_ = false;
+};
+
+PreparedBatch Imports(ImportCity& c, std::vector<Submission> subs) {
+  auto p = c.ledger().Prepare(std::move(subs));
+  REQUIRE(p.ok());
+  return std::move(*p);
+}
+
+TEST_CASE("pipelined appends: a batch reads what the batch before wrote while it is being stored",
+          "[domain][import][pipelined]") {
+  ImportCity c;
+  HeldWrites held(c.domain);
+  c.ledger().SetStateHook(&held);
+  c.ledger().SetWriteGateForTesting(held.Gate());
+  auto append = [&](std::vector<Submission> subs) {
+    auto a = c.ledger().AppendPipelined(Imports(c, std::move(subs)));
+    REQUIRE(a.ok());
+    return *a;
+  };
+  append({c.S(c.regulator, "import", c.Record("generate", 10000000, "2022-06-01"))});
+  // Draws the 2022 pool, whose lot and pool list batch 1 wrote (still held).
+  Submission g2023 = c.S(c.regulator, "import", c.Record("generate", 5000000, "2023-02-01"));
+  const auto second = append({g2023, c.S(c.regulator, "import", c.Record("utilize", 12000000, "2023-03-01"))});
+  // A replay of batch 2's first statement is answered from the batch in
+  // flight; the dispose takes the 2023 pool below zero.
+  const auto third = append({g2023, c.S(c.regulator, "import", c.Record("dispose", 5000000, "2023-04-01"))});
+  REQUIRE(third.size() == 2);
+  CHECK(third[0].replay);
+  CHECK(third[0].seq == second[0].seq);
+  CHECK_FALSE(third[1].replay);
+  // A manifest, a second line on it, then a conflicting line: refused from
+  // the manifest record of the batch in flight.
+  append({c.S(c.regulator, "import", c.Manifest("20234110000001", "r2", 1000000, 990000))});
+  append({c.S(c.regulator, "import", c.Manifest("20234110000001", "r2", 500, 500, "900-249-08"))});
+  auto refused = c.ledger().AppendPipelined(
+      Imports(c, {c.S(c.regulator, "import", c.Manifest("20234110000001", "r2", 7, 7))}));
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.status().message(), Catch::Contains("already has a line for 900-041-49"));
+  held.Release();
+  REQUIRE(c.ledger().WaitForWrites().ok());
+  auto check = [&] {
+    CHECK(c.Remaining("2022") == 0);
+    CHECK(c.Remaining("2023") == -3000000);  // 5 - 2 - 5, and the 1 t the manifest took
+    CHECK(c.GetManifestOrFail("20234110000001").lines.size() == 2);
+    CHECK(c.Year("p1", 2023).utilized_prior_g == 10000000);
+    c.DeepCheckOk();
+  };
+  check();
+  const uint64_t size = c.ledger().size();
+  c.ledger().SetStateHook(&c.domain);
+  c.ReopenWithDomain();  // every batch was stored
+  CHECK(c.ledger().size() == size);
+  check();
+}
+
+TEST_CASE("pipelined appends: after a failed write the ledger refuses everything; the batches before it stay",
+          "[domain][import][pipelined]") {
+  ImportCity c;
+  HeldWrites held(c.domain);
+  c.ledger().SetStateHook(&held);
+  c.ledger().SetWriteGateForTesting(held.Gate(/*fail_write=*/2));
+  auto first = c.ledger().AppendPipelined(
+      Imports(c, {c.S(c.regulator, "import", c.Record("generate", 10000000, "2022-06-01"))}));
+  REQUIRE(first.ok());
+  const uint64_t stored_size = c.ledger().size();
+  auto second = c.ledger().AppendPipelined(
+      Imports(c, {c.S(c.regulator, "import", c.Record("generate", 5000000, "2023-02-01"))}));
+  REQUIRE(second.ok());  // applied; its write (the second) is the one that fails
+  auto third = c.ledger().AppendPipelined(
+      Imports(c, {c.S(c.regulator, "import", c.Record("utilize", 1000, "2023-03-01"))}));
+  REQUIRE_FALSE(third.ok());
+  CHECK(third.status().message() == "disk full (test)");
+  // Sticky: every write and read after it fails the same way.
+  CHECK(c.ledger().WaitForWrites().message() == "disk full (test)");
+  CHECK(c.ledger().EntryBytes(0).status().message() == "disk full (test)");
+  CHECK(c.ledger().Root(1).status().message() == "disk full (test)");
+  CHECK(c.ledger().GetIndex("XS").status().message() == "disk full (test)");
+  auto again = c.ledger().Append(Imports(c, {c.S(c.regulator, "import", c.Record("generate", 7, "2023-05-01"))}));
+  CHECK(again.status().message() == "disk full (test)");
+  held.Release();
+  // Reopened: the first batch is there, the second (and third) are not.
+  c.ledger().SetStateHook(&c.domain);
+  c.ReopenWithDomain();
+  CHECK(c.ledger().size() == stored_size);
+  CHECK(c.Remaining("2022") == 10000000);
+  auto lot2023 = GetLot(c.ledger(), "#import/p1/" + kCode + "/2023");
+  REQUIRE(lot2023.ok());
+  CHECK_FALSE(lot2023->has_value());
+  c.DeepCheckOk();
+  // The lost batch can simply be appended again.
+  c.Import(c.Record("generate", 5000000, "2023-02-01"));
+  CHECK(c.Remaining("2023") == 5000000);
   c.DeepCheckOk();
 }
 

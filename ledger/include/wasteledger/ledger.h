@@ -113,6 +113,26 @@ class Ledger {
   // Replays answer with their existing seq and write nothing.
   Result<std::vector<AppendedEntry>> Append(PreparedBatch batch);
 
+  // Append for bulk loads: the same checks, but the batch's synced RocksDB
+  // write is left to a background thread, and the call returns once the
+  // batch is checked and applied in memory (size(), parties() and the domain
+  // layer's caches include it), so that the caller applies the next batch
+  // while this one is written. At most one write is in flight: the next
+  // append waits for it before it starts its own write, and fails with its
+  // error. Every read below (entries, proofs, indexes, checkpoints) waits for
+  // it first. A batch is in the ledger once WaitForWrites (or a read) has
+  // returned Ok after it; when AppendPipelined returns Ok, every batch before
+  // this one is in the ledger. Once a write has failed,
+  // the ledger refuses every further call with that error (reopen it): the
+  // batch whose write failed, and any applied after it, are not stored.
+  Result<std::vector<AppendedEntry>> AppendPipelined(PreparedBatch batch);
+  // Waits for the write in flight, if any; its status (or an earlier
+  // write's failure).
+  Status WaitForWrites() const;
+  // Tests only: called on the writer thread before each pipelined write; a
+  // status other than Ok fails that write in its place, as a full disk would.
+  void SetWriteGateForTesting(std::function<Status()> gate) { write_gate_ = std::move(gate); }
+
   // Signs a checkpoint of the current size with the operator key (named
   // after the origin), stores it and returns the note. The first operator key
   // used is recorded; a different one is refused.
@@ -145,7 +165,9 @@ class Ledger {
   Ledger();
   Status LoadState();
   Status CheckItem(PreparedBatch::Item& item) const;
+  Result<std::vector<AppendedEntry>> AppendBatch(PreparedBatch batch, bool pipelined);
   friend class AppendSession;
+  struct InFlight;  // the batch being written (AppendPipelined)
 
   std::string dir_;
   std::unique_ptr<WriterLock> lock_;
@@ -159,6 +181,11 @@ class Ledger {
   int timezone_minutes_ = 0;
   std::map<std::string, Party> parties_;
   CompactRange range_;  // the tree's right edge at size_
+  // Waiting for a write changes no state the caller sees: both are mutable
+  // so that the const reads can wait.
+  mutable std::unique_ptr<InFlight> in_flight_;
+  mutable Status write_failure_;  // the first failed pipelined write, sticky
+  std::function<Status()> write_gate_;
 };
 
 }  // namespace wasteledger
