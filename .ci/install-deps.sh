@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   librocksdb-dev libsodium-dev libssl-dev libcli11-dev libfmt-dev catch2 nlohmann-json3-dev
-  libvalijson-dev libzip-dev libpugixml-dev libxlsxwriter-dev libutf8proc-dev
+  libvalijson-dev libzip-dev libpugixml-dev libxlsxwriter-dev libutf8proc-dev libtcmalloc-minimal4
   sqlite3 libsqlite3-dev nodejs clang libclang-rt-14-dev rocksdb-tools
 )
 
