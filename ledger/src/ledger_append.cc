@@ -211,7 +211,14 @@ class AppendSession : public BatchAccess {
       // it is written. (The domain layer reads none while it applies.)
       if (prev_->added_.count(key) != 0) WL_RETURN_IF_ERROR(ledger_.WaitForWrites());
     }
-    return ledger_.store_->Get(key);
+    // Nothing else writes the store while this batch is built: what it
+    // held for a key still holds. (The domain layer reads some keys once
+    // per statement, such as a party's pool years.)
+    auto cached = read_cache_.find(key);
+    if (cached != read_cache_.end()) return cached->second;
+    WL_ASSIGN_OR_RETURN(auto stored, ledger_.store_->Get(key));
+    read_cache_.emplace(key, stored);
+    return stored;
   }
 
   // Adds the entry for `st` at the next seq; returns that seq.
@@ -241,6 +248,7 @@ class AppendSession : public BatchAccess {
   StoreBatch batch_;
   std::unordered_map<std::string, std::string> pending_;
   std::unordered_map<std::string, std::string> added_;  // counters to add to the stored values
+  mutable std::unordered_map<std::string, std::optional<std::string>> read_cache_;  // store reads (Stored)
   std::string bad_counters_;  // a key whose counters could not be added
   std::map<std::string, Party> parties_;
   std::unordered_map<Hash, uint64_t, HashKey> statements_;
