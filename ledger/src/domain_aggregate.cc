@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
+
 namespace wasteledger::domain {
 
 std::string PartyDims(std::string_view party, std::string_view waste) {
@@ -42,12 +44,21 @@ std::string_view PeriodOf(std::string_view day, char grain) {
   }
 }
 
-std::string EncodeCounters(const Counters& c) {
-  std::string out(c.size() * 8, '\0');
-  for (size_t i = 0; i < c.size(); ++i) {
+namespace {
+
+void EncodeInto(std::string& out, const int64_t* c, size_t n) {
+  out.assign(n * 8, '\0');
+  for (size_t i = 0; i < n; ++i) {
     auto v = static_cast<uint64_t>(c[i]);
     for (size_t b = 0; b < 8; ++b) out[i * 8 + b] = static_cast<char>((v >> (56 - 8 * b)) & 0xff);
   }
+}
+
+}  // namespace
+
+std::string EncodeCounters(const Counters& c) {
+  std::string out;
+  EncodeInto(out, c.data(), c.size());
   return out;
 }
 
@@ -120,17 +131,22 @@ void AggregateBuffer::Add(char family, std::string_view dims, std::string_view d
                           int64_t delta) {
   if (delta == 0) return;
   const size_t width = family == kPartyFlows ? size_t{kPartyColumns} : size_t{kPairColumns};
+  assert(column < width);
   for (char grain : kGrains) {
     AssignAggregateKey(key_, family, grain, PeriodOf(day, grain), dims);
-    auto it = deltas_.find(key_);
-    if (it == deltas_.end()) it = deltas_.emplace(key_, Counters(width, 0)).first;
-    it->second[column] += delta;
+    Delta& d = deltas_[key_];
+    d.width = width;
+    d.column[column] += delta;
   }
 }
 
 Status AggregateBuffer::Flush(BatchAccess& batch) {
   // Added blind (a RocksDB merge): no read of the stored counters.
-  for (const auto& [key, delta] : deltas_) batch.AddCounters(key, EncodeCounters(delta));
+  std::string bytes;
+  for (const auto& [key, delta] : deltas_) {
+    EncodeInto(bytes, delta.column, delta.width);
+    batch.AddCounters(key, bytes);
+  }
   deltas_.clear();
   return Status::Ok();
 }

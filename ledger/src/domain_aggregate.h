@@ -84,8 +84,14 @@ class AggregateBuffer {
   bool empty() const { return deltas_.empty(); }
 
  private:
+  // The columns of one key, held in the map's node (no allocation of their
+  // own: a batch adds to tens of thousands of keys).
+  struct Delta {
+    int64_t column[kPartyColumns] = {};
+    size_t width = 0;
+  };
   // key -> delta; the batch sorts its writes, so no order is kept here.
-  std::unordered_map<std::string, Counters> deltas_;
+  std::unordered_map<std::string, Delta> deltas_;
   std::string key_;  // scratch for Add
 };
 

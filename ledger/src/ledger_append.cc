@@ -154,8 +154,16 @@ class AppendSession : public BatchAccess {
   void AddCounters(std::string_view key, std::string_view delta) override {
     std::string k(key);
     auto put = pending_.find(k);
-    std::string& into = put != pending_.end() ? put->second : added_[std::move(k)];
-    if (!AddCounterBytes(&into, delta)) bad_counters_ = std::string(key);
+    if (put == pending_.end()) {
+      auto [it, fresh] = added_.try_emplace(std::move(k));
+      if (fresh && delta.size() % 8 == 0) {
+        it->second.assign(delta);  // the sum of nothing and delta
+        return;
+      }
+      if (!AddCounterBytes(&it->second, delta)) bad_counters_ = std::string(key);
+      return;
+    }
+    if (!AddCounterBytes(&put->second, delta)) bad_counters_ = std::string(key);
   }
   Status CheckCounters() const {
     if (!bad_counters_.empty()) {
