@@ -154,16 +154,16 @@ class AppendSession : public BatchAccess {
   void AddCounters(std::string_view key, std::string_view delta) override {
     std::string k(key);
     auto put = pending_.find(k);
-    if (put == pending_.end()) {
+    std::string* into = put != pending_.end() ? &put->second : nullptr;
+    if (into == nullptr) {
       auto [it, fresh] = added_.try_emplace(std::move(k));
       if (fresh && delta.size() % 8 == 0) {
         it->second.assign(delta);  // the sum of nothing and delta
         return;
       }
-      if (!AddCounterBytes(&it->second, delta)) bad_counters_ = std::string(key);
-      return;
+      into = &it->second;
     }
-    if (!AddCounterBytes(&put->second, delta)) bad_counters_ = std::string(key);
+    if (!AddCounterBytes(into, delta)) bad_counters_ = std::string(key);
   }
   Status CheckCounters() const {
     if (!bad_counters_.empty()) {
