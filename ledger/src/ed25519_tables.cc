@@ -1,0 +1,558 @@
+#include "ed25519_tables.h"
+
+#include <sodium.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+#include <vector>
+
+namespace wasteledger::internal {
+namespace {
+
+// ---------------------------------------------------------------------------
+// GF(2^255 - 19): five 51-bit limbs. Mul and Sq take limbs below 2^54 and
+// give limbs below 2^52; Add gives the sum of its inputs' bounds; Sub gives
+// limbs below 2^52 for a second operand below 2^53.
+
+__extension__ typedef unsigned __int128 u128;
+constexpr uint64_t kMask51 = (uint64_t{1} << 51) - 1;
+
+struct Fe {
+  uint64_t v[5];
+};
+
+constexpr Fe kZero{{0, 0, 0, 0, 0}};
+constexpr Fe kOne{{1, 0, 0, 0, 0}};
+
+inline uint64_t Lo(u128 x) { return static_cast<uint64_t>(x); }
+inline u128 W(uint64_t x) { return x; }
+
+inline void Carry(Fe& r) {
+  uint64_t c = 0;
+  for (int i = 0; i < 5; ++i) {
+    r.v[i] += c;
+    c = r.v[i] >> 51;
+    r.v[i] &= kMask51;
+  }
+  r.v[0] += 19 * c;
+}
+
+inline Fe Add(const Fe& a, const Fe& b) {
+  return Fe{{a.v[0] + b.v[0], a.v[1] + b.v[1], a.v[2] + b.v[2], a.v[3] + b.v[3], a.v[4] + b.v[4]}};
+}
+
+// a + 4p - b, carried.
+inline Fe Sub(const Fe& a, const Fe& b) {
+  constexpr uint64_t k4p0 = (uint64_t{1} << 53) - 76;
+  constexpr uint64_t k4pi = (uint64_t{1} << 53) - 4;
+  Fe r{{a.v[0] + k4p0 - b.v[0], a.v[1] + k4pi - b.v[1], a.v[2] + k4pi - b.v[2], a.v[3] + k4pi - b.v[3],
+        a.v[4] + k4pi - b.v[4]}};
+  Carry(r);
+  return r;
+}
+
+inline Fe Neg(const Fe& a) { return Sub(kZero, a); }
+
+inline Fe Reduce(u128 t0, u128 t1, u128 t2, u128 t3, u128 t4) {
+  Fe r;
+  t1 += t0 >> 51;
+  r.v[0] = Lo(t0) & kMask51;
+  t2 += t1 >> 51;
+  r.v[1] = Lo(t1) & kMask51;
+  t3 += t2 >> 51;
+  r.v[2] = Lo(t2) & kMask51;
+  t4 += t3 >> 51;
+  r.v[3] = Lo(t3) & kMask51;
+  const u128 c = t4 >> 51;
+  r.v[4] = Lo(t4) & kMask51;
+  const u128 x = W(r.v[0]) + c * 19;
+  r.v[0] = Lo(x) & kMask51;
+  r.v[1] += Lo(x >> 51);
+  return r;
+}
+
+inline Fe Mul(const Fe& a, const Fe& b) {
+  const uint64_t b1 = 19 * b.v[1], b2 = 19 * b.v[2], b3 = 19 * b.v[3], b4 = 19 * b.v[4];
+  const uint64_t* x = a.v;
+  const uint64_t* y = b.v;
+  const u128 t0 = W(x[0]) * y[0] + W(x[1]) * b4 + W(x[2]) * b3 + W(x[3]) * b2 + W(x[4]) * b1;
+  const u128 t1 = W(x[0]) * y[1] + W(x[1]) * y[0] + W(x[2]) * b4 + W(x[3]) * b3 + W(x[4]) * b2;
+  const u128 t2 = W(x[0]) * y[2] + W(x[1]) * y[1] + W(x[2]) * y[0] + W(x[3]) * b4 + W(x[4]) * b3;
+  const u128 t3 = W(x[0]) * y[3] + W(x[1]) * y[2] + W(x[2]) * y[1] + W(x[3]) * y[0] + W(x[4]) * b4;
+  const u128 t4 = W(x[0]) * y[4] + W(x[1]) * y[3] + W(x[2]) * y[2] + W(x[3]) * y[1] + W(x[4]) * y[0];
+  return Reduce(t0, t1, t2, t3, t4);
+}
+
+inline Fe Sq(const Fe& a) {
+  const uint64_t* x = a.v;
+  const uint64_t d0 = 2 * x[0], d1 = 2 * x[1], d2 = 2 * x[2], d3 = 2 * x[3];
+  const uint64_t x3_19 = 19 * x[3], x4_19 = 19 * x[4];
+  const u128 t0 = W(x[0]) * x[0] + W(d1) * x4_19 + W(d2) * x3_19;
+  const u128 t1 = W(d0) * x[1] + W(d2) * x4_19 + W(x[3]) * x3_19;
+  const u128 t2 = W(d0) * x[2] + W(x[1]) * x[1] + W(d3) * x4_19;
+  const u128 t3 = W(d0) * x[3] + W(d1) * x[2] + W(x[4]) * x4_19;
+  const u128 t4 = W(d0) * x[4] + W(d1) * x[3] + W(x[2]) * x[2];
+  return Reduce(t0, t1, t2, t3, t4);
+}
+
+inline Fe SqN(Fe a, int n) {
+  for (int i = 0; i < n; ++i) a = Sq(a);
+  return a;
+}
+
+// z^(2^250 - 1), and z^11 on the side: the common part of inversion and
+// the square root's exponent.
+Fe Pow2_250_1(const Fe& z, Fe* z11) {
+  const Fe z2 = Sq(z);
+  const Fe z9 = Mul(SqN(z2, 2), z);
+  *z11 = Mul(z9, z2);
+  const Fe z_5_0 = Mul(Sq(*z11), z9);                // 2^5 - 1
+  const Fe z_10_0 = Mul(SqN(z_5_0, 5), z_5_0);       // 2^10 - 1
+  const Fe z_20_0 = Mul(SqN(z_10_0, 10), z_10_0);    // 2^20 - 1
+  const Fe z_40_0 = Mul(SqN(z_20_0, 20), z_20_0);    // 2^40 - 1
+  const Fe z_50_0 = Mul(SqN(z_40_0, 10), z_10_0);    // 2^50 - 1
+  const Fe z_100_0 = Mul(SqN(z_50_0, 50), z_50_0);   // 2^100 - 1
+  const Fe z_200_0 = Mul(SqN(z_100_0, 100), z_100_0);  // 2^200 - 1
+  return Mul(SqN(z_200_0, 50), z_50_0);              // 2^250 - 1
+}
+
+// z^(p - 2) = z^(2^255 - 21).
+Fe Invert(const Fe& z) {
+  Fe z11;
+  const Fe t = Pow2_250_1(z, &z11);
+  return Mul(SqN(t, 5), z11);
+}
+
+// z^((p - 5) / 8) = z^(2^252 - 3).
+Fe Pow22523(const Fe& z) {
+  Fe z11;
+  const Fe t = Pow2_250_1(z, &z11);
+  return Mul(SqN(t, 2), z);
+}
+
+uint64_t Load64(const uint8_t* p) {
+  uint64_t x = 0;
+  for (int i = 7; i >= 0; --i) x = (x << 8) | p[i];
+  return x;
+}
+
+void Store64(uint8_t* p, uint64_t x) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(x >> (8 * i));
+}
+
+// The low 255 bits, not reduced mod p.
+Fe FromBytes(const uint8_t s[32]) {
+  const uint64_t w0 = Load64(s), w1 = Load64(s + 8), w2 = Load64(s + 16), w3 = Load64(s + 24);
+  return Fe{{w0 & kMask51, ((w0 >> 51) | (w1 << 13)) & kMask51, ((w1 >> 38) | (w2 << 26)) & kMask51,
+             ((w2 >> 25) | (w3 << 39)) & kMask51, (w3 >> 12) & kMask51}};
+}
+
+// The canonical encoding (fully reduced).
+void ToBytes(uint8_t s[32], const Fe& a) {
+  Fe t = a;
+  Carry(t);
+  Carry(t);  // now t < 2^255 + 19 < 2p, limbs 1..4 below 2^51
+  uint64_t q = (t.v[0] + 19) >> 51;
+  for (int i = 1; i < 5; ++i) q = (t.v[i] + q) >> 51;  // 1 iff t >= p
+  t.v[0] += 19 * q;
+  uint64_t c = 0;
+  for (int i = 0; i < 5; ++i) {
+    t.v[i] += c;
+    c = t.v[i] >> 51;
+    t.v[i] &= kMask51;  // drops 2^255 when q == 1
+  }
+  Store64(s, t.v[0] | (t.v[1] << 51));
+  Store64(s + 8, (t.v[1] >> 13) | (t.v[2] << 38));
+  Store64(s + 16, (t.v[2] >> 26) | (t.v[3] << 25));
+  Store64(s + 24, (t.v[3] >> 39) | (t.v[4] << 12));
+}
+
+bool IsZero(const Fe& a) {
+  uint8_t s[32];
+  ToBytes(s, a);
+  uint8_t acc = 0;
+  for (uint8_t b : s) acc |= b;
+  return acc == 0;
+}
+
+bool IsNegative(const Fe& a) {
+  uint8_t s[32];
+  ToBytes(s, a);
+  return (s[0] & 1) != 0;
+}
+
+Fe FromInt(uint64_t x) { return Fe{{x, 0, 0, 0, 0}}; }
+
+// The curve's constants, derived rather than transcribed: d = -121665/121666,
+// sqrt(-1) = 2^((p-1)/4) (2 is not a square mod p).
+struct Constants {
+  Fe d, d2, sqrtm1;
+  Constants() {
+    d = Mul(Neg(FromInt(121665)), Invert(FromInt(121666)));
+    d2 = Add(d, d);
+    Carry(d2);
+    // (p - 1) / 4 = 2^253 - 5: bits 252..0 all set but bit 2.
+    const Fe two = FromInt(2);
+    Fe r = kOne;
+    for (int bit = 252; bit >= 0; --bit) {
+      r = Sq(r);
+      if (bit != 2) r = Mul(r, two);
+    }
+    sqrtm1 = r;
+  }
+};
+
+const Constants& K() {
+  static const Constants k;
+  return k;
+}
+
+// ---------------------------------------------------------------------------
+// Points on -x^2 + y^2 = 1 + d x^2 y^2 (the representations of ref10).
+
+struct P2 {  // projective: x = X/Z, y = Y/Z
+  Fe X, Y, Z;
+};
+struct P3 {  // extended: also T = XY/Z
+  Fe X, Y, Z, T;
+};
+struct P1P1 {  // completed: x = X/Z, y = Y/T
+  Fe X, Y, Z, T;
+};
+struct Precomp {  // affine: y + x, y - x, 2dxy
+  Fe ypx, ymx, xy2d;
+};
+struct Cached {  // Y + X, Y - X, Z, 2dT
+  Fe ypx, ymx, Z, t2d;
+};
+
+constexpr P3 kIdentity{kZero, kOne, kOne, kZero};
+
+inline P2 ToP2(const P1P1& p) { return P2{Mul(p.X, p.T), Mul(p.Y, p.Z), Mul(p.Z, p.T)}; }
+inline P3 ToP3(const P1P1& p) { return P3{Mul(p.X, p.T), Mul(p.Y, p.Z), Mul(p.Z, p.T), Mul(p.X, p.Y)}; }
+inline P2 ToP2(const P3& p) { return P2{p.X, p.Y, p.Z}; }
+
+Cached ToCached(const P3& p) { return Cached{Add(p.Y, p.X), Sub(p.Y, p.X), p.Z, Mul(p.T, K().d2)}; }
+
+inline P1P1 Dbl(const P2& p) {
+  const Fe xx = Sq(p.X);
+  const Fe yy = Sq(p.Y);
+  const Fe zz2 = Add(Sq(p.Z), Sq(p.Z));
+  const Fe aa = Sq(Add(p.X, p.Y));
+  P1P1 r;
+  r.Y = Add(yy, xx);
+  r.Z = Sub(yy, xx);
+  r.X = Sub(aa, r.Y);
+  r.T = Sub(zz2, r.Z);
+  return r;
+}
+
+inline P1P1 AddPrecomp(const P3& p, const Precomp& q) {
+  const Fe a = Mul(Add(p.Y, p.X), q.ypx);
+  const Fe b = Mul(Sub(p.Y, p.X), q.ymx);
+  const Fe c = Mul(q.xy2d, p.T);
+  const Fe d = Add(p.Z, p.Z);
+  return P1P1{Sub(a, b), Add(a, b), Add(d, c), Sub(d, c)};
+}
+
+inline P1P1 SubPrecomp(const P3& p, const Precomp& q) {
+  const Fe a = Mul(Add(p.Y, p.X), q.ymx);
+  const Fe b = Mul(Sub(p.Y, p.X), q.ypx);
+  const Fe c = Mul(q.xy2d, p.T);
+  const Fe d = Add(p.Z, p.Z);
+  return P1P1{Sub(a, b), Add(a, b), Sub(d, c), Add(d, c)};
+}
+
+P1P1 AddCached(const P3& p, const Cached& q) {
+  const Fe a = Mul(Add(p.Y, p.X), q.ypx);
+  const Fe b = Mul(Sub(p.Y, p.X), q.ymx);
+  const Fe c = Mul(q.t2d, p.T);
+  const Fe zz = Mul(p.Z, q.Z);
+  const Fe d = Add(zz, zz);
+  return P1P1{Sub(a, b), Add(a, b), Add(d, c), Sub(d, c)};
+}
+
+// Decodes y and the sign of x (the encoding need not be canonical: callers
+// that care check that first). False if no point has that y.
+bool Decode(P3* p, const uint8_t s[32]) {
+  const Constants& k = K();
+  const Fe y = FromBytes(s);
+  const Fe yy = Sq(y);
+  const Fe u = Sub(yy, kOne);         // y^2 - 1
+  const Fe v = Add(Mul(yy, k.d), kOne);  // d y^2 + 1
+  const Fe v3 = Mul(Sq(v), v);
+  Fe x = Mul(Mul(Sq(v3), v), u);  // u v^7
+  x = Mul(Mul(Pow22523(x), v3), u);  // u v^3 (u v^7)^((p-5)/8)
+  const Fe vxx = Mul(Sq(x), v);
+  if (!IsZero(Sub(vxx, u))) {
+    if (!IsZero(Add(vxx, u))) return false;
+    x = Mul(x, k.sqrtm1);
+  }
+  if (IsNegative(x) != ((s[31] >> 7) != 0)) x = Neg(x);
+  *p = P3{x, y, kOne, Mul(x, y)};
+  return true;
+}
+
+void Encode(uint8_t s[32], const P2& p) {
+  const Fe zi = Invert(p.Z);
+  ToBytes(s, Mul(p.Y, zi));
+  s[31] = static_cast<uint8_t>(s[31] ^ (IsNegative(Mul(p.X, zi)) ? 0x80 : 0));
+}
+
+// [8]P == identity: P is one of the eight points of small order.
+bool HasSmallOrder(const P3& p) {
+  P2 q = ToP2(p);
+  for (int i = 0; i < 3; ++i) q = ToP2(Dbl(q));
+  return IsZero(q.X) && IsZero(Sub(q.Y, q.Z));
+}
+
+// ---------------------------------------------------------------------------
+// Tables: entry [k][j] is (j + 1) * 256^k * P, affine.
+
+struct Table {
+  Precomp at[32][8];
+};
+
+void BuildTable(Table* table, const P3& point) {
+  std::vector<P3> pts(256);
+  P3 base = point;
+  for (size_t k = 0; k < 32; ++k) {
+    pts[k * 8] = base;
+    const Cached c = ToCached(base);
+    for (size_t j = 1; j < 8; ++j) pts[k * 8 + j] = ToP3(AddCached(pts[k * 8 + j - 1], c));
+    if (k == 31) break;
+    P2 q = ToP2(base);
+    for (int i = 0; i < 7; ++i) q = ToP2(Dbl(q));
+    base = ToP3(Dbl(q));
+  }
+  // One inversion for all 256 Z's (Montgomery's trick).
+  std::vector<Fe> prefix(256);
+  Fe acc = kOne;
+  for (size_t i = 0; i < 256; ++i) {
+    prefix[i] = acc;  // product of Z's before i
+    acc = Mul(acc, pts[i].Z);
+  }
+  Fe inv = Invert(acc);
+  for (size_t i = 256; i-- > 0;) {
+    const Fe zi = Mul(inv, prefix[i]);
+    inv = Mul(inv, pts[i].Z);
+    const Fe x = Mul(pts[i].X, zi);
+    const Fe y = Mul(pts[i].Y, zi);
+    Precomp& e = table->at[i / 8][i % 8];
+    e.ypx = Add(y, x);
+    Carry(e.ypx);
+    e.ymx = Sub(y, x);
+    e.xy2d = Mul(Mul(x, y), K().d2);
+  }
+}
+
+const Table& BaseTable() {
+  static const Table* table = [] {
+    // The base point's encoding, from libsodium ([1]B).
+    uint8_t one[32] = {1};
+    uint8_t b[32];
+    if (sodium_init() < 0 || crypto_scalarmult_ed25519_base_noclamp(b, one) != 0) std::abort();
+    P3 p;
+    if (!Decode(&p, b)) std::abort();
+    auto* t = new Table;
+    BuildTable(t, p);
+    return t;
+  }();
+  return *table;
+}
+
+// Signed radix-16 digits in [-8, 8] of a scalar below 2^255.
+void Digits(int8_t e[64], const uint8_t a[32]) {
+  for (int i = 0; i < 32; ++i) {
+    e[2 * i] = static_cast<int8_t>(a[i] & 15);
+    e[2 * i + 1] = static_cast<int8_t>(a[i] >> 4);
+  }
+  int carry = 0;
+  for (int i = 0; i < 63; ++i) {
+    const int d = e[i] + carry;
+    carry = (d + 8) >> 4;
+    e[i] = static_cast<int8_t>(d - carry * 16);
+  }
+  e[63] = static_cast<int8_t>(e[63] + carry);
+}
+
+inline P3 AddDigit(const P3& acc, const Precomp (&row)[8], int8_t e) {
+  if (e > 0) return ToP3(AddPrecomp(acc, row[e - 1]));
+  if (e < 0) return ToP3(SubPrecomp(acc, row[-e - 1]));
+  return acc;
+}
+
+// S < L, the group order 2^252 + 27742317777372353535851937790883648493.
+bool ScalarIsCanonical(const uint8_t s[32]) {
+  static constexpr uint8_t kL[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+                                     0xa2, 0xde, 0xf9, 0xde, 0x14, 0,    0,    0,    0,    0,    0,
+                                     0,    0,    0,    0,    0,    0,    0,    0,    0,    0x10};
+  for (int i = 31; i >= 0; --i) {
+    if (s[i] != kL[i]) return s[i] < kL[i];
+  }
+  return false;
+}
+
+// y < p for the low 255 bits.
+bool EncodingIsCanonical(const uint8_t s[32]) {
+  if ((s[31] & 0x7f) != 0x7f) return true;
+  for (int i = 30; i > 0; --i) {
+    if (s[i] != 0xff) return true;
+  }
+  return s[0] < 0xed;
+}
+
+// A key's table of -A.
+struct KeyTable {
+  PublicKey pk;
+  Table minus_a;
+};
+
+// Null when libsodium would refuse every signature under the key (or the
+// key is odd in a way libsodium should judge).
+std::unique_ptr<KeyTable> MakeKeyTable(const PublicKey& pk) {
+  if (!EncodingIsCanonical(pk.data())) return nullptr;
+  P3 a;
+  if (!Decode(&a, pk.data()) || HasSmallOrder(a)) return nullptr;
+  auto t = std::make_unique<KeyTable>();
+  t->pk = pk;
+  const P3 minus_a{Neg(a.X), a.Y, a.Z, Neg(a.T)};
+  BuildTable(&t->minus_a, minus_a);
+  return t;
+}
+
+bool VerifyWithTable(const KeyTable& key, const uint8_t sig[64], const uint8_t* msg, size_t len) {
+  const uint8_t* s = sig + 32;
+  if (!ScalarIsCanonical(s)) return false;
+  uint8_t digest[64];
+  crypto_hash_sha512_state st;
+  crypto_hash_sha512_init(&st);
+  crypto_hash_sha512_update(&st, sig, 32);
+  crypto_hash_sha512_update(&st, key.pk.data(), 32);
+  crypto_hash_sha512_update(&st, msg, len);
+  crypto_hash_sha512_final(&st, digest);
+  uint8_t h[32];
+  crypto_core_ed25519_scalar_reduce(h, digest);
+  int8_t eh[64];
+  int8_t es[64];
+  Digits(eh, h);
+  Digits(es, s);
+
+  // [S]B + [h](-A) = sum over digits i of (es_i B + eh_i (-A)) 16^i: the odd
+  // digits first, times 16, then the even ones.
+  const Table& b = BaseTable();
+  P3 acc = kIdentity;
+  for (int i = 1; i < 64; i += 2) {
+    acc = AddDigit(acc, key.minus_a.at[i / 2], eh[i]);
+    acc = AddDigit(acc, b.at[i / 2], es[i]);
+  }
+  P2 q = ToP2(acc);
+  for (int i = 0; i < 3; ++i) q = ToP2(Dbl(q));
+  acc = ToP3(Dbl(q));
+  for (int i = 0; i < 64; i += 2) {
+    acc = AddDigit(acc, key.minus_a.at[i / 2], eh[i]);
+    acc = AddDigit(acc, b.at[i / 2], es[i]);
+  }
+  uint8_t r[32];
+  Encode(r, ToP2(acc));
+  if (std::memcmp(r, sig, 32) != 0) return false;
+  return !HasSmallOrder(acc);  // libsodium refuses a small-order R
+}
+
+bool LibsodiumVerify(const PublicKey& pk, const uint8_t sig[64], const uint8_t* msg, size_t len) {
+  return crypto_sign_verify_detached(sig, msg, len, pk.data()) == 0;
+}
+
+// ---------------------------------------------------------------------------
+// The process's tables. Never evicted, so a looked-up pointer stays valid.
+
+struct PkHash {
+  size_t operator()(const PublicKey& pk) const {
+    uint64_t x;
+    std::memcpy(&x, pk.data(), sizeof x);
+    return static_cast<size_t>(x);
+  }
+};
+
+class TableCache {
+ public:
+  // The key's table, built now if there is room; null if there is none.
+  const KeyTable* Get(const PublicKey& pk) {
+    {
+      std::shared_lock lock(mu_);
+      auto it = tables_.find(pk);
+      if (it != tables_.end()) return it->second.get();
+      if (tables_.size() >= kMaxEd25519Tables) return nullptr;
+    }
+    auto built = MakeKeyTable(pk);  // outside the lock: about two verifications of work
+    std::unique_lock lock(mu_);
+    auto it = tables_.find(pk);
+    if (it != tables_.end()) return it->second.get();
+    if (tables_.size() >= kMaxEd25519Tables) return nullptr;
+    return tables_.emplace(pk, std::move(built)).first->second.get();
+  }
+  size_t Count() const {
+    std::shared_lock lock(mu_);
+    size_t n = 0;
+    for (const auto& [pk, t] : tables_) n += t != nullptr ? 1U : 0U;
+    return n;
+  }
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::unordered_map<PublicKey, std::unique_ptr<KeyTable>, PkHash> tables_;  // null: no table
+};
+
+TableCache& Cache() {
+  static TableCache* cache = new TableCache;  // never destroyed: threads may verify at exit
+  return *cache;
+}
+
+std::atomic<bool>& TablesFlag() {
+  static std::atomic<bool> on{[] {
+    const char* env = std::getenv("WASTELEDGER_ED25519_TABLES");
+    return env == nullptr || std::strcmp(env, "0") != 0;
+  }()};
+  return on;
+}
+
+}  // namespace
+
+bool Ed25519Verify(const PublicKey& pk, const uint8_t sig[64], const uint8_t* msg, size_t len) {
+  if (!TablesFlag().load(std::memory_order_relaxed)) return LibsodiumVerify(pk, sig, msg, len);
+  const KeyTable* table = Cache().Get(pk);
+  if (table == nullptr) return LibsodiumVerify(pk, sig, msg, len);
+  return VerifyWithTable(*table, sig, msg, len);
+}
+
+void SetEd25519Tables(bool on) { TablesFlag().store(on); }
+bool Ed25519TablesOn() { return TablesFlag().load(); }
+size_t Ed25519TableCount() { return Cache().Count(); }
+
+bool Ed25519PointAddForTesting(uint8_t out[32], const uint8_t p[32], const uint8_t q[32]) {
+  P3 a;
+  P3 b;
+  if (!Decode(&a, p) || !Decode(&b, q)) return false;
+  Encode(out, ToP2(AddCached(a, ToCached(b))));
+  return true;
+}
+
+bool Ed25519ScalarMultForTesting(uint8_t out[32], const uint8_t n[32], const uint8_t p[32]) {
+  P3 a;
+  if (!Decode(&a, p)) return false;
+  const Cached c = ToCached(a);
+  P3 acc = kIdentity;
+  for (int bit = 255; bit >= 0; --bit) {
+    acc = ToP3(Dbl(ToP2(acc)));
+    if ((n[bit / 8] >> (bit % 8)) & 1) acc = ToP3(AddCached(acc, c));
+  }
+  Encode(out, ToP2(acc));
+  return true;
+}
+
+}  // namespace wasteledger::internal
