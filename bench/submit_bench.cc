@@ -36,6 +36,7 @@
 #include <thread>
 
 #include "bench_util.h"
+#include "wasteledger/thread_priority.h"
 #include "wasteledger/verify.h"
 
 namespace wasteledger::bench {
@@ -82,7 +83,10 @@ SubmitTiming SubmitLikeCli(Ledger& ledger, const std::vector<std::string>& lines
     }
     return c;
   };
-  auto prepare = [&ledger](Chunk c) { return ledger.Prepare(c.lines, c.numbers); };
+  auto prepare = [&ledger](Chunk c) {
+    if (std::getenv("WL_BENCH_NO_NICE") == nullptr) wasteledger::LowerThreadPriority();
+    return ledger.Prepare(c.lines, c.numbers);
+  };
 
   const double start = Now(), cpu_start = ProcessCpuNow();
   std::future<wasteledger::Result<PreparedBatch>> next = std::async(std::launch::async, prepare, read_chunk());

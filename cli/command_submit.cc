@@ -14,6 +14,7 @@
 #include <future>
 
 #include "common.h"
+#include "wasteledger/thread_priority.h"
 
 namespace wasteledger::cli {
 namespace {
@@ -135,7 +136,10 @@ class SubmitCommand : public Command {
     // The reader thread reads and prepares one chunk at a time; the input is
     // only touched there.
     LineReader reader(fd);
+    // It runs below the appending thread's priority, which is the serial
+    // stage (wasteledger/thread_priority.h).
     auto read_and_prepare = [&]() -> Result<PreparedBatch> {
+      LowerThreadPriority();
       Chunk c;
       WL_RETURN_IF_ERROR(reader.ReadChunk(batch_, c));
       return ledger.Prepare(c.lines, c.numbers);

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cstdlib>
 #include <cstring>
@@ -200,6 +201,28 @@ bool VerifierKey::Verify(std::string_view message, std::string_view signature) c
   // (allocation-free once the key's table is built: ed25519_tables.h).
   if (signature.size() != kEd25519SignatureSize) return false;
   return internal::Ed25519Verify(public_key_, U(signature), U(message), message.size());
+}
+
+void VerifyMany(std::span<const SignatureCheck> checks, std::span<bool> ok) {
+  assert(ok.size() >= checks.size());
+  constexpr size_t kGroup = 32;
+  internal::Ed25519Check group[kGroup];
+  size_t at[kGroup];
+  bool verdict[kGroup];
+  for (size_t base = 0; base < checks.size(); base += kGroup) {
+    const size_t m = std::min(kGroup, checks.size() - base);
+    size_t n = 0;
+    for (size_t i = 0; i < m; ++i) {
+      const SignatureCheck& c = checks[base + i];
+      ok[base + i] = false;
+      if (c.signature.size() != kEd25519SignatureSize) continue;
+      group[n] = {&c.key->public_key(), U(c.signature), U(c.message), c.message.size(), U(c.prefix),
+                  c.prefix.size()};
+      at[n++] = base + i;
+    }
+    internal::Ed25519VerifyMany(group, n, verdict);
+    for (size_t j = 0; j < n; ++j) ok[at[j]] = verdict[j];
+  }
 }
 
 // ---------------------------------------------------------------------------

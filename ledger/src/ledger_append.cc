@@ -57,10 +57,69 @@ struct HashKey {
 
 }  // namespace
 
+// The signature checks of a run of prepared items, made in groups
+// (VerifyMany); a failure goes to `error` under its item's index.
+class SignatureGroup {
+ public:
+  explicit SignatureGroup(FirstError& error) : error_(error) {}
+
+  // Queues the item's check (`verified_by` receives the key once the
+  // signature checks), and makes the group's checks once it is full; false
+  // if one of them failed.
+  bool Add(size_t index, const Submission& sub, uint64_t line, std::shared_ptr<const VerifierKey> key,
+           std::shared_ptr<const VerifierKey>* verified_by) {
+    Pending& p = pending_[n_++];
+    p.index = index;
+    p.sub = &sub;
+    p.line = line;
+    p.key = std::move(key);
+    p.verified_by = verified_by;
+    return n_ < kGroup || Flush();
+  }
+
+  // Makes the checks queued; false if one failed (the first is recorded).
+  bool Flush() {
+    if (n_ == 0) return true;
+    SignatureCheck checks[kGroup];
+    bool ok[kGroup];
+    for (size_t i = 0; i < n_; ++i) {
+      const Submission& sub = *pending_[i].sub;
+      checks[i] = {pending_[i].key.get(), sub.statement.jcs, sub.sig->value, kStatementPrefix};
+    }
+    VerifyMany(std::span(checks, n_), std::span(ok, n_));
+    const size_t n = n_;
+    n_ = 0;
+    for (size_t i = 0; i < n; ++i) {
+      Pending& p = pending_[i];
+      if (!ok[i]) {
+        error_.Set(p.index, Status::Unauthenticated(fmt::format("line {}: signature does not verify under key {}",
+                                                                p.line, p.sub->sig->key)));
+        return false;
+      }
+      *p.verified_by = std::move(p.key);
+    }
+    return true;
+  }
+
+ private:
+  static constexpr size_t kGroup = 32;
+  struct Pending {
+    size_t index = 0;
+    const Submission* sub = nullptr;
+    uint64_t line = 0;
+    std::shared_ptr<const VerifierKey> key;
+    std::shared_ptr<const VerifierKey>* verified_by = nullptr;
+  };
+  FirstError& error_;
+  Pending pending_[kGroup];
+  size_t n_ = 0;
+};
+
 // The checks of one statement that need nothing but itself: its body's
-// schema and, when the directory knows the key it names, its signature
-// (keys it does not know yet are left to Append).
-Status Ledger::CheckItem(PreparedBatch::Item& item) const {
+// schema here, and its signature when the directory knows the key it names
+// (*key, for the caller to check; keys it does not know yet are left to
+// Append).
+Status Ledger::CheckItem(const PreparedBatch::Item& item, std::shared_ptr<const VerifierKey>* key) const {
   const Statement& st = item.sub.statement;
   if (schemas_ != nullptr) {
     Status valid = schemas_->ValidateBody(st.kind, st.json["body"]);
@@ -68,14 +127,7 @@ Status Ledger::CheckItem(PreparedBatch::Item& item) const {
       return Status::InvalidArgument(fmt::format("line {}: {}: {}", item.line, st.kind, valid.message()));
     }
   }
-  if (!item.sub.sig) return Status::Ok();
-  auto key = key_directory_->Find(item.sub.sig->key);
-  if (!key) return Status::Ok();
-  if (!key->Verify(st.Payload(), item.sub.sig->value)) {
-    return Status::Unauthenticated(
-        fmt::format("line {}: signature does not verify under key {}", item.line, item.sub.sig->key));
-  }
-  item.verified_by = std::move(key);
+  if (item.sub.sig) *key = key_directory_->Find(item.sub.sig->key);
   return Status::Ok();
 }
 
@@ -88,20 +140,26 @@ Result<PreparedBatch> Ledger::Prepare(const std::vector<std::string>& lines,
   batch.items_.resize(lines.size());
   FirstError error;
   ParallelFor(lines.size(), threads, [&](size_t begin, size_t end) {
+    SignatureGroup group(error);
     for (size_t i = begin; i < end; ++i) {
       auto sub = ParseSubmission(lines[i]);
       if (!sub.ok()) {
+        group.Flush();  // a bad signature on an earlier line comes first
         error.Set(i, sub.status().WithContext(fmt::format("line {}", line_numbers[i])));
         return;
       }
       auto& item = batch.items_[i];
       item.sub = std::move(*sub);
       item.line = line_numbers[i];
-      if (Status s = CheckItem(item); !s.ok()) {
+      std::shared_ptr<const VerifierKey> key;
+      if (Status s = CheckItem(item, &key); !s.ok()) {
+        group.Flush();
         error.Set(i, std::move(s));
         return;
       }
+      if (key && !group.Add(i, item.sub, item.line, std::move(key), &item.verified_by)) return;
     }
+    group.Flush();
   });
   if (error.has()) return error.status();
   return batch;
@@ -116,12 +174,18 @@ Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned thr
   }
   FirstError error;
   ParallelFor(batch.items_.size(), threads, [&](size_t begin, size_t end) {
+    SignatureGroup group(error);
     for (size_t i = begin; i < end; ++i) {
-      if (Status s = CheckItem(batch.items_[i]); !s.ok()) {
+      std::shared_ptr<const VerifierKey> key;
+      if (Status s = CheckItem(batch.items_[i], &key); !s.ok()) {
+        group.Flush();
         error.Set(i, std::move(s));
         return;
       }
+      auto& item = batch.items_[i];
+      if (key && !group.Add(i, item.sub, item.line, std::move(key), &item.verified_by)) return;
     }
+    group.Flush();
   });
   if (error.has()) return error.status();
   return batch;

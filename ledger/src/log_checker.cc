@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+#include <span>
+#include <vector>
+
 #include "parallel.h"
 #include "wasteledger/canonical_json.h"
 #include "wasteledger/merkle.h"
@@ -43,6 +47,8 @@ bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
   std::vector<const VerifierKey*> tried(n, nullptr);
   std::vector<char> good(n, 0);
   ParallelFor(n, threads_, [&](size_t b, size_t e) {
+    std::vector<SignatureCheck> checks;
+    std::vector<size_t> checked;
     for (size_t i = b; i < e; ++i) {
       parsed[i] = ParseEntry(entries[i], EntryParse::kWithoutJson);
       leaves[i] = HashLeaf(entries[i]);
@@ -57,8 +63,12 @@ bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
       auto key = known_keys_.find(sig->key);
       if (key == known_keys_.end()) continue;
       tried[i] = &key->second;
-      good[i] = key->second.Verify(st.Payload(), sig->value) ? 1 : 0;
+      checks.push_back({&key->second, st.jcs, sig->value, kStatementPrefix});
+      checked.push_back(i);
     }
+    std::unique_ptr<bool[]> ok(new bool[checks.size()]);
+    VerifyMany(std::span(checks), std::span(ok.get(), checks.size()));
+    for (size_t j = 0; j < checks.size(); ++j) good[checked[j]] = ok[j] ? 1 : 0;
   });
 
   struct SigJob {
@@ -193,10 +203,14 @@ bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
   // failing seq wins (Fail keeps the lowest).
   std::vector<char> verified(jobs.size(), 1);
   ParallelFor(jobs.size(), threads_, [&](size_t b, size_t e) {
+    std::vector<SignatureCheck> checks;
     for (size_t i = b; i < e; ++i) {
       const auto& job = jobs[i];
-      verified[i] = job.key.Verify(job.entry->statement.Payload(), job.entry->header.sig->value) ? 1 : 0;
+      checks.push_back({&job.key, job.entry->statement.jcs, job.entry->header.sig->value, kStatementPrefix});
     }
+    std::unique_ptr<bool[]> ok(new bool[checks.size()]);
+    VerifyMany(std::span(checks), std::span(ok.get(), checks.size()));
+    for (size_t i = b; i < e; ++i) verified[i] = ok[i - b] ? 1 : 0;
   });
   signatures_ += jobs.size();
   for (size_t i = 0; i < jobs.size(); ++i) {

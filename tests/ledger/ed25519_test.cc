@@ -27,6 +27,14 @@ constexpr Bytes32 kL = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x
                         0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0x10};
 constexpr Bytes32 kIdentity = {1};
 
+// A key gets its table on its first check (not its eighth) during a test.
+struct TablesAtOnce {
+  TablesAtOnce() { internal::SetEd25519TableAfterUses(1); }
+  ~TablesAtOnce() { internal::SetEd25519TableAfterUses(internal::kEd25519TableAfterUses); }
+  TablesAtOnce(const TablesAtOnce&) = delete;
+  TablesAtOnce& operator=(const TablesAtOnce&) = delete;
+};
+
 bool Sodium(const PublicKey& pk, const Sig& sig, const std::string& msg) {
   return crypto_sign_verify_detached(sig.data(), reinterpret_cast<const uint8_t*>(msg.data()), msg.size(),
                                      pk.data()) == 0;
@@ -111,6 +119,7 @@ std::vector<Bytes32> TorsionPoints(Rng& rng) {
 }
 
 TEST_CASE("ed25519 tables: the group arithmetic agrees with libsodium's", "[ed25519]") {
+  TablesAtOnce at_once;
   Rng rng;
   Bytes32 one = {1};
   const PublicKey b = BasePointTimes(one);
@@ -142,6 +151,7 @@ TEST_CASE("ed25519 tables: the group arithmetic agrees with libsodium's", "[ed25
 }
 
 TEST_CASE("ed25519 tables: valid signatures under many keys verify, as in libsodium", "[ed25519]") {
+  TablesAtOnce at_once;
   Rng rng;
   const size_t before = internal::Ed25519TableCount();
   for (int k = 0; k < 12; ++k) {
@@ -161,6 +171,7 @@ TEST_CASE("ed25519 tables: valid signatures under many keys verify, as in libsod
 
 TEST_CASE("ed25519 tables: every one-bit change of signature, message or key is refused by both",
           "[ed25519]") {
+  TablesAtOnce at_once;
   Rng rng;
   auto key = SigningKey::Generate("flip");
   REQUIRE(key.ok());
@@ -199,6 +210,7 @@ TEST_CASE("ed25519 tables: every one-bit change of signature, message or key is 
 }
 
 TEST_CASE("ed25519 tables: a non-canonical S (S + L) is refused though the equation holds", "[ed25519]") {
+  TablesAtOnce at_once;
   Rng rng;
   const Bytes32 a = rng.Scalar();
   const PublicKey pk = BasePointTimes(a);
@@ -219,6 +231,7 @@ TEST_CASE("ed25519 tables: a non-canonical S (S + L) is refused though the equat
 }
 
 TEST_CASE("ed25519 tables: small-order and non-canonical keys are refused, as in libsodium", "[ed25519]") {
+  TablesAtOnce at_once;
   Rng rng;
   auto key = SigningKey::Generate("any");
   REQUIRE(key.ok());
@@ -266,6 +279,7 @@ TEST_CASE("ed25519 tables: small-order and non-canonical keys are refused, as in
 }
 
 TEST_CASE("ed25519 tables: keys with a torsion part verify exactly when libsodium does", "[ed25519]") {
+  TablesAtOnce at_once;
   Rng rng;
   const auto torsion = TorsionPoints(rng);
   REQUIRE(torsion.size() == 8);
@@ -289,6 +303,7 @@ TEST_CASE("ed25519 tables: keys with a torsion part verify exactly when libsodiu
 }
 
 TEST_CASE("ed25519 tables: a small-order R is refused though the equation holds", "[ed25519]") {
+  TablesAtOnce at_once;
   Rng rng;
   // R = identity, S = h a: [S]B - [h]A = O = R.
   const Bytes32 a = rng.Scalar();
@@ -326,7 +341,104 @@ TEST_CASE("ed25519 tables: a small-order R is refused though the equation holds"
   CHECK(crafted >= 20);
 }
 
+TEST_CASE("ed25519 tables: many checks at once give each check's own verdict", "[ed25519]") {
+  TablesAtOnce at_once;
+  Rng rng;
+  std::vector<SigningKey> keys;
+  for (int k = 0; k < 5; ++k) {
+    auto key = SigningKey::Generate("many" + std::to_string(k));
+    REQUIRE(key.ok());
+    keys.push_back(std::move(*key));
+  }
+  const auto torsion = TorsionPoints(rng);  // keys with no table: libsodium judges them
+  // A mix: valid, a flipped signature byte, a flipped message byte, S + L,
+  // a small-order key; every group size from 0 to 40 and a long run.
+  struct Case {
+    PublicKey pk;
+    Sig sig;
+    std::string msg;
+  };
+  std::vector<Case> cases;
+  for (int i = 0; i < 300; ++i) {
+    const auto& key = keys[static_cast<size_t>(i) % keys.size()];
+    Case c{key.verifier().public_key(), {}, rng.Bytes(static_cast<size_t>(i % 97))};
+    const std::string raw = key.Sign(c.msg);
+    std::memcpy(c.sig.data(), raw.data(), 64);
+    switch (rng.gen() % 6) {
+      case 0: c.sig[rng.gen() % 64] ^= 0x10; break;
+      case 1:
+        if (!c.msg.empty()) c.msg[0] = static_cast<char>(c.msg[0] ^ 1);
+        break;
+      case 2: c.pk = torsion[rng.gen() % torsion.size()]; break;
+      default: break;
+    }
+    cases.push_back(std::move(c));
+  }
+  int valid = 0;
+  for (size_t n : {0UL, 1UL, 2UL, 15UL, 16UL, 17UL, 33UL, 40UL, 300UL}) {
+    for (size_t start = 0; start + n <= cases.size(); start += std::max<size_t>(n, 37)) {
+      std::vector<internal::Ed25519Check> checks;
+      for (size_t i = start; i < start + n; ++i) {
+        const Case& c = cases[i];
+        checks.push_back({&c.pk, c.sig.data(), reinterpret_cast<const uint8_t*>(c.msg.data()), c.msg.size()});
+      }
+      std::unique_ptr<bool[]> ok(new bool[n + 1]);
+      internal::Ed25519VerifyMany(checks.data(), n, ok.get());
+      for (size_t i = 0; i < n; ++i) {
+        const Case& c = cases[start + i];
+        INFO("group of " << n << ", check " << i);
+        REQUIRE(ok[i] == Sodium(c.pk, c.sig, c.msg));
+        valid += ok[i] ? 1 : 0;
+      }
+    }
+  }
+  CHECK(valid > 100);  // both verdicts occur
+  CHECK(valid < 800);
+}
+
+TEST_CASE("VerifyMany: a message given as prefix and rest checks as the whole", "[ed25519]") {
+  TablesAtOnce at_once;
+  Rng rng;
+  auto key = SigningKey::Generate("prefix");
+  REQUIRE(key.ok());
+  const std::string whole = rng.Bytes(200);
+  const std::string sig = key->Sign(whole);
+  std::vector<SignatureCheck> checks;
+  for (size_t cut : {0UL, 1UL, 25UL, 199UL, 200UL}) {
+    checks.push_back({&key->verifier(), std::string_view(whole).substr(cut), sig,
+                      std::string_view(whole).substr(0, cut)});
+  }
+  const std::string other = "x" + whole.substr(1);
+  checks.push_back({&key->verifier(), std::string_view(other).substr(10), sig, std::string_view(other).substr(0, 10)});
+  checks.push_back({&key->verifier(), whole, sig.substr(1)});  // wrong length
+  bool ok[7];
+  VerifyMany(checks, ok);
+  for (int i = 0; i < 5; ++i) CHECK(ok[i]);
+  CHECK_FALSE(ok[5]);
+  CHECK_FALSE(ok[6]);
+  // The same through libsodium (the prefix is joined to the rest there).
+  internal::SetEd25519Tables(false);
+  bool off[7];
+  VerifyMany(checks, off);
+  internal::SetEd25519Tables(true);
+  for (int i = 0; i < 7; ++i) CHECK(off[i] == ok[i]);
+}
+
+TEST_CASE("ed25519 tables: a key gets its table on its eighth check", "[ed25519]") {
+  auto key = SigningKey::Generate("eighth");
+  REQUIRE(key.ok());
+  internal::SetEd25519TableAfterUses(internal::kEd25519TableAfterUses);
+  const std::string sig = key->Sign("m");
+  const size_t before = internal::Ed25519TableCount();
+  for (uint32_t i = 1; i < internal::kEd25519TableAfterUses; ++i) CHECK(key->verifier().Verify("m", sig));
+  CHECK(internal::Ed25519TableCount() == before);  // libsodium so far
+  CHECK(key->verifier().Verify("m", sig));
+  CHECK(internal::Ed25519TableCount() == before + 1);
+  CHECK_FALSE(key->verifier().Verify("n", sig));
+}
+
 TEST_CASE("ed25519 tables: switched off, every check goes to libsodium", "[ed25519]") {
+  TablesAtOnce at_once;
   auto key = SigningKey::Generate("off");
   REQUIRE(key.ok());
   internal::SetEd25519Tables(false);

@@ -57,6 +57,7 @@ void LedgerFixture::Reopen(Ledger::Mode mode) {
 
 std::vector<uint64_t> LedgerFixture::AppendOk(std::vector<Submission> subs) {
   auto prepared = ledger_->Prepare(std::move(subs));
+  INFO(prepared.status().message());
   REQUIRE(prepared.ok());
   auto appended = ledger_->Append(std::move(*prepared));
   INFO(appended.status().message());

@@ -121,6 +121,13 @@ TEST_CASE("a refused batch leaves the ledger byte-identical", "[ledger]") {
     sub.sig->value[5] ^= 1;
     CHECK_THAT(f.AppendRefused({sub}), Catch::Contains("signature does not verify"));
   }
+  SECTION("of several bad signatures in a large batch, the first is the one named") {
+    auto subs = f.Generates(200, 40);  // checked in groups, on every core
+    subs[181].sig->value[7] ^= 1;
+    subs[150].sig->value[7] ^= 1;
+    subs[199].statement.kind = "nonsense";
+    CHECK_THAT(f.AppendRefused(subs), Catch::Contains("line 151:") && Catch::Contains("signature does not verify"));
+  }
   SECTION("a party record by a non-regulator") {
     auto sub = Sign(f.p1, "party", PartyRecord("p3", {"producer"}, {}));
     CHECK_THAT(f.AppendRefused({sub}), Catch::Contains("only a regulator"));

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -77,6 +78,21 @@ class VerifierKey {
   uint32_t key_id_ = 0;
   PublicKey public_key_{};
 };
+
+// One of many signature checks made at once (VerifyMany). The message
+// signed is prefix || message: a caller with a fixed prefix need not build
+// the whole message. The views must stay valid during the call.
+struct SignatureCheck {
+  const VerifierKey* key;
+  std::string_view message;
+  std::string_view signature;
+  std::string_view prefix = {};
+};
+
+// ok[i] = checks[i].key->Verify(prefix + message, signature) for
+// every i (ok.size() >= checks.size()). Cheaper per check than Verify one at
+// a time: consecutive checks share one field inversion. Thread-safe.
+void VerifyMany(std::span<const SignatureCheck> checks, std::span<bool> ok);
 
 // An Ed25519 signing key. The 32-byte seed and libsodium's 64-byte secret key
 // live in one sodium_malloc'ed block that is mprotect'ed no-access while idle

@@ -164,7 +164,7 @@ class Ledger {
  private:
   Ledger();
   Status LoadState();
-  Status CheckItem(PreparedBatch::Item& item) const;
+  Status CheckItem(const PreparedBatch::Item& item, std::shared_ptr<const VerifierKey>* key) const;
   Result<std::vector<AppendedEntry>> AppendBatch(PreparedBatch batch, bool pipelined);
   friend class AppendSession;
   struct InFlight;  // the batch being written (AppendPipelined)
