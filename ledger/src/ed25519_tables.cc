@@ -257,20 +257,15 @@ inline P1P1 Dbl(const P2& p) {
   return r;
 }
 
+// p + q, or p - q (-q swaps y + x and y - x and negates 2dxy).
+template <bool kMinus>
 inline P1P1 AddPrecomp(const P3& p, const Precomp& q) {
-  const Fe a = Mul(Add(p.Y, p.X), q.ypx);
-  const Fe b = Mul(Sub(p.Y, p.X), q.ymx);
+  const Fe a = Mul(Add(p.Y, p.X), kMinus ? q.ymx : q.ypx);
+  const Fe b = Mul(Sub(p.Y, p.X), kMinus ? q.ypx : q.ymx);
   const Fe c = Mul(q.xy2d, p.T);
   const Fe d = Add(p.Z, p.Z);
+  if (kMinus) return P1P1{Sub(a, b), Add(a, b), Sub(d, c), Add(d, c)};
   return P1P1{Sub(a, b), Add(a, b), Add(d, c), Sub(d, c)};
-}
-
-inline P1P1 SubPrecomp(const P3& p, const Precomp& q) {
-  const Fe a = Mul(Add(p.Y, p.X), q.ymx);
-  const Fe b = Mul(Sub(p.Y, p.X), q.ypx);
-  const Fe c = Mul(q.xy2d, p.T);
-  const Fe d = Add(p.Z, p.Z);
-  return P1P1{Sub(a, b), Add(a, b), Sub(d, c), Add(d, c)};
 }
 
 P1P1 AddCached(const P3& p, const Cached& q) {
@@ -401,8 +396,8 @@ void Digits(int8_t e[kPositions], const uint8_t a[32]) {
 }
 
 inline P3 AddDigit(const P3& acc, const Precomp (&row)[kEntries], int8_t e) {
-  if (e > 0) return ToP3(AddPrecomp(acc, row[e - 1]));
-  if (e < 0) return ToP3(SubPrecomp(acc, row[-e - 1]));
+  if (e > 0) return ToP3(AddPrecomp<false>(acc, row[e - 1]));
+  if (e < 0) return ToP3(AddPrecomp<true>(acc, row[-e - 1]));
   return acc;
 }
 

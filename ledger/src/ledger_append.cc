@@ -673,6 +673,17 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
     origin_ = origin.value_or("");
     timezone_minutes_ = tz ? ParseUtcOffset(*tz).value() : 0;
   }
+  if (!pipelined) {
+    // The spent batch and session are freed on the writer thread, idle in a
+    // plain append, instead of on the caller's, which is a submit's serial
+    // stage (their memory is mostly the parsed statements).
+    if (!in_flight_) in_flight_ = std::make_unique<InFlight>();
+    (void)in_flight_->writer.Post([spent = std::move(batch), used = std::move(owned)]() mutable {
+      spent = PreparedBatch();
+      used.reset();
+      return Status::Ok();
+    });
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "wasteledger/keys.h"
@@ -182,22 +183,20 @@ TEST_CASE("ed25519 tables: every one-bit change of signature, message or key is 
     Sig sig;
     std::memcpy(sig.data(), raw.data(), 64);
     REQUIRE(Agree(pk, sig, msg));
+    // A copy of `bytes` with one bit flipped.
+    auto flipped = [](auto bytes, size_t bit) {
+      using Byte = std::remove_reference_t<decltype(bytes[0])>;
+      bytes[bit / 8] = static_cast<Byte>(static_cast<unsigned>(static_cast<uint8_t>(bytes[bit / 8])) ^ (1u << (bit % 8)));
+      return bytes;
+    };
     for (size_t bit = 0; bit < 512; ++bit) {
-      Sig bad = sig;
-      bad[bit / 8] = static_cast<uint8_t>(bad[bit / 8] ^ (1u << (bit % 8)));
       INFO("signature bit " << bit);
-      CHECK_FALSE(Agree(pk, bad, msg));
+      CHECK_FALSE(Agree(pk, flipped(sig, bit), msg));
     }
-    for (size_t bit = 0; bit < 8 * msg.size(); bit += 7) {
-      std::string bad = msg;
-      bad[bit / 8] = static_cast<char>(bad[bit / 8] ^ (1 << (bit % 8)));
-      CHECK_FALSE(Agree(pk, sig, bad));
-    }
+    for (size_t bit = 0; bit < 8 * msg.size(); bit += 7) CHECK_FALSE(Agree(pk, sig, flipped(msg, bit)));
     for (size_t bit = 0; bit < 256; ++bit) {
-      PublicKey bad = pk;
-      bad[bit / 8] = static_cast<uint8_t>(bad[bit / 8] ^ (1u << (bit % 8)));
       INFO("key bit " << bit);
-      CHECK_FALSE(Agree(bad, sig, msg));
+      CHECK_FALSE(Agree(flipped(pk, bit), sig, msg));
     }
   }
   // Random signatures.
