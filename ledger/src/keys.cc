@@ -197,8 +197,8 @@ std::string VerifierKey::Ref() const { return name_ + "+" + KeyIdHex(); }
 
 bool VerifierKey::Verify(std::string_view message, std::string_view signature) const {
   // No InitCrypto here: every VerifierKey was built after it, and this must
-  // stay allocation-free.
-  // (allocation-free once the key's table is built: ed25519_tables.h).
+  // stay allocation-free (it is once the key's table is built or refused:
+  // ed25519_tables.h).
   if (signature.size() != kEd25519SignatureSize) return false;
   return internal::Ed25519Verify(public_key_, U(signature), U(message), message.size());
 }
