@@ -140,6 +140,22 @@ Fe Pow22523(const Fe& z) {
   return Mul(SqN(t, 2), z);
 }
 
+// Replaces each of z[0..n) (none zero) by its inverse with one inversion
+// (Montgomery's trick); `prefix` is scratch space for n elements.
+void InvertAll(Fe* z, Fe* prefix, size_t n) {
+  Fe acc = kOne;
+  for (size_t i = 0; i < n; ++i) {
+    prefix[i] = acc;  // the product of the z's before i
+    acc = Mul(acc, z[i]);
+  }
+  Fe inv = Invert(acc);  // 1 / (the product of them all)
+  for (size_t i = n; i-- > 0;) {
+    const Fe zi = Mul(inv, prefix[i]);
+    inv = Mul(inv, z[i]);
+    z[i] = zi;
+  }
+}
+
 uint64_t Load64(const uint8_t* p) {
   uint64_t x = 0;
   for (int i = 7; i >= 0; --i) x = (x << 8) | p[i];
@@ -339,19 +355,13 @@ void BuildTable(Table* table, const P3& point) {
     for (int i = 0; i < 2 * kW - 1; ++i) q = ToP2(Dbl(q));
     base = ToP3(Dbl(q));
   }
-  // One inversion for every Z (Montgomery's trick).
-  std::vector<Fe> prefix(kPoints);
-  Fe acc = kOne;
+  std::vector<Fe> zi(kPoints);
+  std::vector<Fe> scratch(kPoints);
+  for (size_t i = 0; i < kPoints; ++i) zi[i] = pts[i].Z;
+  InvertAll(zi.data(), scratch.data(), kPoints);
   for (size_t i = 0; i < kPoints; ++i) {
-    prefix[i] = acc;  // product of Z's before i
-    acc = Mul(acc, pts[i].Z);
-  }
-  Fe inv = Invert(acc);
-  for (size_t i = kPoints; i-- > 0;) {
-    const Fe zi = Mul(inv, prefix[i]);
-    inv = Mul(inv, pts[i].Z);
-    const Fe x = Mul(pts[i].X, zi);
-    const Fe y = Mul(pts[i].Y, zi);
+    const Fe x = Mul(pts[i].X, zi[i]);
+    const Fe y = Mul(pts[i].Y, zi[i]);
     Precomp& e = table->at[i / kEntries][i % kEntries];
     e.ypx = Add(y, x);
     Carry(e.ypx);
@@ -595,9 +605,10 @@ void Ed25519VerifyMany(const Ed25519Check* checks, size_t n, bool* ok) {
   for (size_t base = 0; base < n; base += kGroup) {
     const size_t m = std::min(kGroup, n - base);
     P2 r[kGroup];
-    bool computed[kGroup] = {};
-    Fe prefix[kGroup];
-    Fe acc = kOne;
+    size_t at[kGroup];  // the check each computed R belongs to
+    Fe z[kGroup];
+    Fe scratch[kGroup];
+    size_t computed = 0;
     for (size_t i = 0; i < m; ++i) {
       const Ed25519Check& c = checks[base + i];
       ok[base + i] = false;
@@ -606,18 +617,12 @@ void Ed25519VerifyMany(const Ed25519Check* checks, size_t n, bool* ok) {
         ok[base + i] = LibsodiumVerify(c);
         continue;
       }
-      computed[i] = ComputeR(&r[i], *table, c);
-      if (!computed[i]) continue;
-      prefix[i] = acc;  // the product of the Z's before i
-      acc = Mul(acc, r[i].Z);
+      if (!ComputeR(&r[computed], *table, c)) continue;
+      z[computed] = r[computed].Z;
+      at[computed++] = base + i;
     }
-    Fe inv = Invert(acc);  // 1 / (product of every computed Z)
-    for (size_t i = m; i-- > 0;) {
-      if (!computed[i]) continue;
-      const Fe zinv = Mul(inv, prefix[i]);
-      inv = Mul(inv, r[i].Z);
-      ok[base + i] = MatchesR(r[i], zinv, checks[base + i].sig);
-    }
+    InvertAll(z, scratch, computed);
+    for (size_t k = 0; k < computed; ++k) ok[at[k]] = MatchesR(r[k], z[k], checks[at[k]].sig);
   }
 }
 

@@ -31,6 +31,17 @@ void LogChecker::Finish() {
   }
 }
 
+namespace {
+
+// VerifyMany's verdicts as 1 / 0.
+std::vector<char> VerifyAll(const std::vector<SignatureCheck>& checks) {
+  std::unique_ptr<bool[]> ok(new bool[checks.size()]);
+  VerifyMany(checks, std::span(ok.get(), checks.size()));
+  return std::vector<char>(ok.get(), ok.get() + checks.size());
+}
+
+}  // namespace
+
 bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
                             const std::vector<Hash>* stored_leaves) {
   if (failure_) return false;
@@ -66,9 +77,8 @@ bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
       checks.push_back({&key->second, st.jcs, sig->value, kStatementPrefix});
       checked.push_back(i);
     }
-    std::unique_ptr<bool[]> ok(new bool[checks.size()]);
-    VerifyMany(std::span(checks), std::span(ok.get(), checks.size()));
-    for (size_t j = 0; j < checks.size(); ++j) good[checked[j]] = ok[j] ? 1 : 0;
+    const auto ok = VerifyAll(checks);
+    for (size_t j = 0; j < checks.size(); ++j) good[checked[j]] = ok[j];
   });
 
   struct SigJob {
@@ -208,9 +218,8 @@ bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
       const auto& job = jobs[i];
       checks.push_back({&job.key, job.entry->statement.jcs, job.entry->header.sig->value, kStatementPrefix});
     }
-    std::unique_ptr<bool[]> ok(new bool[checks.size()]);
-    VerifyMany(std::span(checks), std::span(ok.get(), checks.size()));
-    for (size_t i = b; i < e; ++i) verified[i] = ok[i - b] ? 1 : 0;
+    const auto ok = VerifyAll(checks);
+    for (size_t i = b; i < e; ++i) verified[i] = ok[i - b];
   });
   signatures_ += jobs.size();
   for (size_t i = 0; i < jobs.size(); ++i) {
