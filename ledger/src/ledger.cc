@@ -193,16 +193,17 @@ Status Ledger::ScanLeafHashes(uint64_t from, uint64_t to,
   to = std::min(to, size_);
   if (from >= to) return Status::Ok();
   WL_RETURN_IF_ERROR(WaitForWrites());
+  // Level 0 lives in the tiles of tier 0, 16 leaf hashes each.
   uint64_t expect = from;
-  WL_RETURN_IF_ERROR(store_->Scan(std::string_view("N\0", 2), NodeKey(0, from),
+  WL_RETURN_IF_ERROR(store_->Scan(std::string_view("T\0", 2), TileKey(0, from >> kTileHeight),
                                   [&](std::string_view key, std::string_view value) {
-                                    auto index = DecodeU64(key.substr(2));
-                                    if (!index || *index != expect || *index >= to || value.size() != 32) {
-                                      return false;
+                                    auto tile = DecodeU64(key.substr(2));
+                                    if (!tile || *tile != expect >> kTileHeight) return false;
+                                    for (; expect < to && (expect >> kTileHeight) == *tile; ++expect) {
+                                      auto h = NodeInTile(value, LocateNode(0, expect));
+                                      if (!h) return false;
+                                      fn(expect, *h);
                                     }
-                                    Hash h;
-                                    std::memcpy(h.data(), value.data(), 32);
-                                    fn(expect++, h);
                                     return expect < to;
                                   }));
   if (expect < to) return Status::Corruption(fmt::format("seq {}: the stored leaf hash is missing", expect));

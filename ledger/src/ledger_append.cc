@@ -9,6 +9,8 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <cstring>
+#include <map>
 #include <unordered_map>
 
 #include "key_directory.h"
@@ -306,13 +308,46 @@ class AppendSession : public BatchAccess {
     std::string bytes = EntryBytes(h, st);
     Hash leaf = HashLeaf(bytes);
     batch_.Put(EntryKey(h.seq), bytes);
-    range_.Append(leaf, [this](uint32_t level, uint64_t index, const Hash& node) {
-      batch_.Put(NodeKey(level, index), AsBytes(node));
-    });
+    range_.Append(leaf, [this](uint32_t level, uint64_t index, const Hash& node) { PutNode(level, index, node); });
     batch_.Put(StatementKey(st.hash), EncodeU64(h.seq));
     statements_[st.hash] = h.seq;
     last_leaf_ = leaf;
     return size_++;
+  }
+
+  // Writes a tree node into its tile (store.h, TileKey), read on first use
+  // if an earlier batch began it; the tiles are put once each (FlushTiles).
+  void PutNode(uint32_t level, uint64_t index, const Hash& node) {
+    const NodeLocation at = LocateNode(level, index);
+    std::string key = at.key();
+    auto it = tiles_.find(key);
+    if (it == tiles_.end()) {
+      std::string tile;
+      if (at.StartedAt(start_size_)) {
+        auto stored = Stored(key);
+        if (!stored.ok()) {
+          if (tile_error_.ok()) tile_error_ = stored.status();
+        } else if (!*stored || (*stored)->size() != kTileBytes) {
+          if (tile_error_.ok()) {
+            tile_error_ = Status::Corruption(fmt::format("tree tile ({}, {}) is missing or not {} bytes", at.tier,
+                                                         at.tile, kTileBytes));
+          }
+        } else {
+          tile = std::move(**stored);
+        }
+      }
+      tile.resize(kTileBytes, '\0');
+      it = tiles_.emplace(std::move(key), std::move(tile)).first;
+    }
+    std::memcpy(it->second.data() + at.offset, node.data(), node.size());
+  }
+  // Hands the tiles written to the index writes (which the next batch reads
+  // while this one is in flight).
+  Status FlushTiles() {
+    WL_RETURN_IF_ERROR(tile_error_);
+    for (auto& [key, tile] : tiles_) pending_.insert_or_assign(key, std::move(tile));
+    tiles_.clear();
+    return Status::Ok();
   }
 
   Ledger& ledger_;
@@ -325,8 +360,11 @@ class AppendSession : public BatchAccess {
   std::map<std::string, Party> parties_;
   std::unordered_map<Hash, uint64_t, HashKey> statements_;
   uint64_t size_;
+  const uint64_t start_size_ = size_;
   Hash last_leaf_;
   CompactRange range_;
+  std::map<std::string, std::string> tiles_;  // the tiles this batch writes nodes into
+  Status tile_error_;                          // the first failure to read one
   int64_t logged_unix_ = NowUnixSeconds();
   std::string logged_ = FormatUtc(logged_unix_);
 };
@@ -640,6 +678,7 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
   if (hook_) {
     if (Status f = hook_->Finish(session); !f.ok()) return fail(f);
   }
+  if (Status f = session.FlushTiles(); !f.ok()) return fail(f);
   session.Put(MetaKey(kMetaSize), EncodeU64(session.size_));
   if (Status f = session.CheckCounters(); !f.ok()) return fail(f);
   // The previous batch must be stored before this one is written.

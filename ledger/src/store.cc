@@ -33,10 +33,38 @@ std::optional<uint64_t> DecodeU64(std::string_view bytes) {
 }
 
 std::string EntryKey(uint64_t seq) { return "E" + EncodeU64(seq); }
-std::string NodeKey(uint32_t level, uint64_t index) {
-  std::string k = "N";
-  k.push_back(static_cast<char>(level));
+std::string TileKey(uint32_t tier, uint64_t index) {
+  std::string k = "T";
+  k.push_back(static_cast<char>(tier));
   return k + EncodeU64(index);
+}
+
+NodeLocation LocateNode(uint32_t level, uint64_t index) {
+  // Levels within a tile start at these node offsets: 16 nodes, then 8, 4, 2.
+  static constexpr size_t kLevelStart[kTileHeight] = {0, 16, 24, 28};
+  const uint32_t within = level % kTileHeight;
+  const uint32_t width_bits = kTileHeight - within;  // 16 >> within nodes at this level
+  NodeLocation at;
+  at.tier = level / kTileHeight;
+  at.tile = index >> width_bits;
+  at.offset = (kLevelStart[within] + (index & ((uint64_t{1} << width_bits) - 1))) * 32;
+  return at;
+}
+
+bool NodeLocation::StartedAt(uint64_t size) const {
+  // The tile's first bottom node covers leaves [tile * 16^(tier+1), that + 16^tier).
+  const unsigned first_bits = kTileHeight * (tier + 1), node_bits = kTileHeight * tier;
+  if (first_bits >= 64 || tile > (~uint64_t{0} >> first_bits)) return false;
+  const uint64_t first = tile << first_bits;
+  return size > first && size - first >= (uint64_t{1} << node_bits);
+}
+
+std::optional<Hash> NodeInTile(std::string_view tile, const NodeLocation& at) {
+  if (tile.size() != kTileBytes) return std::nullopt;
+  Hash h;
+  std::memcpy(h.data(), tile.data() + at.offset, h.size());
+  if (h == Hash{}) return std::nullopt;
+  return h;
 }
 std::string StatementKey(const Hash& h) { return "S" + std::string(AsBytes(h)); }
 std::string PartyKey(std::string_view id) { return "P" + std::string(id); }
@@ -212,14 +240,15 @@ Result<std::string> Store::GetEntry(uint64_t seq) const {
 }
 
 Result<Hash> Store::GetNode(uint32_t level, uint64_t index) const {
-  WL_ASSIGN_OR_RETURN(auto v, Get(NodeKey(level, index)));
-  if (!v) return Status::Corruption(fmt::format("tree node ({}, {}) is missing", level, index));
-  if (v->size() != 32) {
-    return Status::Corruption(fmt::format("tree node ({}, {}) is not 32 bytes", level, index));
+  const NodeLocation at = LocateNode(level, index);
+  WL_ASSIGN_OR_RETURN(auto v, Get(at.key()));
+  if (v && v->size() != kTileBytes) {
+    return Status::Corruption(fmt::format("tree tile ({}, {}) is {} bytes, not {}", at.tier, at.tile, v->size(),
+                                          kTileBytes));
   }
-  Hash h;
-  std::memcpy(h.data(), v->data(), 32);
-  return h;
+  auto h = v ? NodeInTile(*v, at) : std::nullopt;
+  if (!h) return Status::Corruption(fmt::format("tree node ({}, {}) is missing", level, index));
+  return *h;
 }
 
 Result<std::optional<uint64_t>> Store::FindStatement(const Hash& statement_hash) const {

@@ -6,9 +6,14 @@
 // a migration (see docs/FORMAT.md).
 //   'M' name                  -> metadata value (see kMeta* below)
 //   'E' seq:u64               -> entry bytes, JCS(entry), exactly as exported
-//   'N' level:u8 index:u64    -> 32-byte hash of the perfect subtree covering
-//                                leaves [index*2^level, (index+1)*2^level);
-//                                level 0 holds the leaf hashes
+//   'T' tier:u8 index:u64     -> a tile of the Merkle tree: the hashes of the
+//                                perfect subtrees of levels 4*tier .. 4*tier+3
+//                                under node (4*tier+4, index), level by level
+//                                (16, 8, 4 and 2 of them: 960 bytes), where
+//                                node (level, i) covers leaves
+//                                [i*2^level, (i+1)*2^level) and level 0 holds
+//                                the leaf hashes; 32 zero bytes stand for a
+//                                node not complete yet (see NodeLocation)
 //   'S' statement_hash:32     -> seq:u64 of the entry holding that statement
 //   'P' party_id              -> JCS({"record":{...},"seq":N}): the latest
 //                                party record and the seq it took effect at
@@ -39,7 +44,7 @@ class WriteBatch;
 
 namespace wasteledger {
 
-inline constexpr std::string_view kFormatName = "wasteledger-rocksdb-v1";
+inline constexpr std::string_view kFormatName = "wasteledger-rocksdb-v2";
 inline constexpr std::string_view kMetaFormat = "format";
 inline constexpr std::string_view kMetaSize = "size";
 inline constexpr std::string_view kMetaOrigin = "origin";
@@ -47,7 +52,28 @@ inline constexpr std::string_view kMetaTimezone = "timezone";
 inline constexpr std::string_view kMetaOperatorKey = "operator_vkey";
 
 std::string EntryKey(uint64_t seq);
-std::string NodeKey(uint32_t level, uint64_t index);
+
+// Merkle tree nodes are stored in tiles of height 4, as transparency logs
+// serve them (C2SP tlog-tiles), with every level of the tile kept: an append
+// of a thousand entries rewrites about 70 tiles instead of putting 2,000
+// nodes, and a proof reads one tile per 4 levels.
+inline constexpr uint32_t kTileHeight = 4;
+inline constexpr size_t kTileBytes = (16 + 8 + 4 + 2) * 32;
+std::string TileKey(uint32_t tier, uint64_t index);
+// Where node (level, index) is kept: its tile's key and its byte offset in it.
+struct NodeLocation {
+  uint32_t tier = 0;
+  uint64_t tile = 0;
+  size_t offset = 0;
+  std::string key() const { return TileKey(tier, tile); }
+  // Whether the tile holds a node of a tree of `size` leaves (its first
+  // node at the bottom level is complete).
+  bool StartedAt(uint64_t size) const;
+};
+NodeLocation LocateNode(uint32_t level, uint64_t index);
+// Node (level, index) in a tile value: nullopt where the tile says it is not
+// complete (32 zero bytes) or the value is not a tile.
+std::optional<Hash> NodeInTile(std::string_view tile, const NodeLocation& at);
 std::string StatementKey(const Hash& h);
 std::string PartyKey(std::string_view id);
 std::string CheckpointKey(uint64_t size);

@@ -477,3 +477,53 @@ TEST_CASE("counters added in a batch are read back summed, within it and after",
   CHECK(hook.seen_ == std::vector<int64_t>{103});
   f.ledger().SetStateHook(nullptr);
 }
+
+TEST_CASE("the stored tree answers every root and proof across tiles, batches, pipelining and reopening",
+          "[ledger][tree]") {
+  // Batches that end inside a tile, on a tile's edge and across the edge of
+  // the next tier (16 and 256 leaves), some written pipelined, with a reopen
+  // in the middle: each batch reads the tiles the one before began.
+  LedgerFixture f;
+  int nonce = 0;
+  const std::vector<int> batches = {1, 12, 16, 17, 1, 190, 33, 255, 2};
+  for (size_t b = 0; b < batches.size(); ++b) {
+    auto prepared = f.ledger().Prepare(f.Generates(batches[b], nonce));
+    nonce += batches[b];
+    REQUIRE(prepared.ok());
+    auto appended = b % 3 == 1 ? f.ledger().AppendPipelined(std::move(*prepared))
+                               : f.ledger().Append(std::move(*prepared));
+    INFO(appended.status().message());
+    REQUIRE(appended.ok());
+    if (b == 4) f.Reopen();
+  }
+  f.Reopen(Ledger::Mode::kRead);
+  const uint64_t n = f.ledger().size();
+  REQUIRE(n == 3 + 527);
+  std::vector<Hash> leaves;
+  REQUIRE(f.ledger().ScanEntries(0, n, [&](uint64_t, std::string_view b) {
+                    leaves.push_back(HashLeaf(b));
+                    return true;
+                  }).ok());
+  std::vector<Hash> scanned;
+  REQUIRE(f.ledger().ScanLeafHashes(0, n, [&](uint64_t, const Hash& h) { scanned.push_back(h); }).ok());
+  CHECK(scanned == leaves);
+  std::vector<Hash> roots(n + 1);
+  for (uint64_t size = 1; size <= n; ++size) {
+    roots[size] = RootFromLeafHashes(std::span(leaves).first(size));
+    auto root = f.ledger().Root(size);
+    REQUIRE(root.ok());
+    REQUIRE(*root == roots[size]);
+  }
+  for (uint64_t size : {uint64_t{1}, uint64_t{16}, uint64_t{17}, uint64_t{256}, uint64_t{257}, uint64_t{300}, n}) {
+    for (uint64_t index = 0; index < size; ++index) {
+      auto proof = f.ledger().InclusionProof(index, size);
+      REQUIRE(proof.ok());
+      CHECK(VerifyInclusion(index, size, leaves[index], *proof, roots[size]).ok());
+    }
+    for (uint64_t older = 1; older <= size; ++older) {
+      auto proof = f.ledger().ConsistencyProof(older, size);
+      REQUIRE(proof.ok());
+      CHECK(VerifyConsistency(older, size, *proof, roots[older], roots[size]).ok());
+    }
+  }
+}

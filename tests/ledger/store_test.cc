@@ -5,6 +5,8 @@
 
 #include <rocksdb/db.h>
 
+#include <set>
+
 #include <catch2/catch.hpp>
 
 #include "test_util.h"
@@ -148,6 +150,43 @@ TEST_CASE("StoreBatch: added counters sum with the stored value, a put in the ba
   REQUIRE((*store)->Commit(add).ok());
   auto e = (*store)->Get("e");
   CHECK_FALSE(e.ok());
+}
+
+TEST_CASE("tree nodes: each has one slot in the tiles, and a tile is begun once its first node is", "[store]") {
+  // Every node of a tree of 4,096 leaves (levels 0..12) lands in a distinct
+  // (tile, offset) inside the tile's 960 bytes, on 32-byte boundaries.
+  std::set<std::pair<std::string, size_t>> slots;
+  size_t nodes = 0;
+  for (uint32_t level = 0; level <= 12; ++level) {
+    for (uint64_t index = 0; index < (uint64_t{4096} >> level); ++index, ++nodes) {
+      const NodeLocation at = LocateNode(level, index);
+      CHECK(at.tier == level / 4);
+      CHECK(at.offset % 32 == 0);
+      CHECK(at.offset + 32 <= kTileBytes);
+      slots.emplace(at.key(), at.offset);
+    }
+  }
+  CHECK(slots.size() == nodes);
+  CHECK(LocateNode(0, 17).key() == TileKey(0, 1));
+  CHECK(LocateNode(0, 17).offset == 32);
+  CHECK(LocateNode(1, 9).offset == (16 + 1) * 32);
+  CHECK(LocateNode(3, 1).offset == (28 + 1) * 32);
+  CHECK(LocateNode(3, 2).key() == TileKey(0, 1));
+  CHECK(LocateNode(4, 0).key() == TileKey(1, 0));
+  // Tile (0, 1) holds leaves 16..31: begun at 17 leaves. Tile (1, 1) holds
+  // nodes (4, 16..31): begun once leaves 256..271 are all in.
+  CHECK_FALSE(LocateNode(0, 16).StartedAt(16));
+  CHECK(LocateNode(0, 16).StartedAt(17));
+  CHECK_FALSE(LocateNode(5, 8).StartedAt(271));
+  CHECK(LocateNode(5, 8).StartedAt(272));
+  CHECK_FALSE(LocateNode(60, 1).StartedAt(~uint64_t{0}));
+  // A zero slot is a node not complete yet; a value of the wrong size is no tile.
+  std::string tile(kTileBytes, '\0');
+  CHECK_FALSE(NodeInTile(tile, LocateNode(0, 3)));
+  tile[3 * 32] = 1;
+  REQUIRE(NodeInTile(tile, LocateNode(0, 3)));
+  CHECK((*NodeInTile(tile, LocateNode(0, 3)))[0] == 1);
+  CHECK_FALSE(NodeInTile(tile.substr(1), LocateNode(0, 3)));
 }
 
 }  // namespace

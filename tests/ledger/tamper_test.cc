@@ -32,6 +32,19 @@ class RawDb {
     REQUIRE(db_->Put(rocksdb::WriteOptions(), key, value).ok());
   }
   void Delete(const std::string& key) { REQUIRE(db_->Delete(rocksdb::WriteOptions(), key).ok()); }
+  // Tree nodes live in tiles (store.h): these read and rewrite one in place.
+  std::string GetNode(uint32_t level, uint64_t index) {
+    const NodeLocation at = LocateNode(level, index);
+    return Get(at.key()).substr(at.offset, 32);
+  }
+  void PutNode(uint32_t level, uint64_t index, const std::string& hash) {
+    REQUIRE(hash.size() == 32);
+    const NodeLocation at = LocateNode(level, index);
+    std::string tile = Get(at.key());
+    REQUIRE(tile.size() == kTileBytes);
+    tile.replace(at.offset, 32, hash);
+    Put(at.key(), tile);
+  }
 
  private:
   std::unique_ptr<rocksdb::DB> db_;
@@ -112,11 +125,11 @@ TEST_CASE("verify names the seq of an entry edited in RocksDB", "[tamper]") {
   SECTION("swap it with its neighbour, leaf hashes and all") {
     const uint64_t other = victim == 42 ? 41 : victim + 1;
     const std::string other_bytes = db.Get(EntryKey(other));
-    const std::string leaf = db.Get(NodeKey(0, victim)), other_leaf = db.Get(NodeKey(0, other));
+    const std::string leaf = db.GetNode(0, victim), other_leaf = db.GetNode(0, other);
     db.Put(EntryKey(victim), other_bytes);
     db.Put(EntryKey(other), bytes);
-    db.Put(NodeKey(0, victim), other_leaf);
-    db.Put(NodeKey(0, other), leaf);
+    db.PutNode(0, victim, other_leaf);
+    db.PutNode(0, other, leaf);
     auto r = VerifyAt(f.dir());
     REQUIRE_FALSE(r.ok());
     CHECK(r.failure->seq == std::min(victim, other));
@@ -134,7 +147,7 @@ TEST_CASE("an edited last entry with a recomputed leaf is caught by the stored t
   bytes = ReplaceFirst(bytes, "\"mass_g\":1009", "\"mass_g\":9009");
   // The attacker re-signs nothing (cannot), so the signature check fails.
   db.Put(EntryKey(last), bytes);
-  db.Put(NodeKey(0, last), std::string(AsBytes(HashLeaf(bytes))));
+  db.PutNode(0, last, std::string(AsBytes(HashLeaf(bytes))));
   auto r = VerifyAt(f.dir());
   REQUIRE_FALSE(r.ok());
   CHECK(r.failure->seq == last);
@@ -204,9 +217,9 @@ TEST_CASE("a stored checkpoint that no longer matches is reported", "[tamper]") 
     REQUIRE(src.ok());
     for (uint64_t s = 0; s < 8; ++s) {
       db.Put(EntryKey(s), *(*src)->EntryBytes(s));
-      db.Put(NodeKey(0, s), std::string(AsBytes(*(*src)->LeafHash(s))));
+      db.PutNode(0, s, std::string(AsBytes(*(*src)->LeafHash(s))));
     }
-    db.Put(NodeKey(3, 0), std::string(AsBytes(*(*src)->Root(8))));
+    db.PutNode(3, 0, std::string(AsBytes(*(*src)->Root(8))));
   }
   auto r = VerifyAt(f.dir());
   REQUIRE_FALSE(r.ok());
