@@ -477,8 +477,9 @@ uint64_t BuildFlowsDb(const std::string& path, const City& city, uint64_t entrie
 // each built when missing (a ledger without its marker is rebuilt).
 std::string CityDir(const std::string& cache, const City& city, const WasteCatalogue& catalogue,
                     uint64_t entries, const std::string& tag) {
-  // v1: bump when the history or the city changes, so old caches are not reused.
-  const std::string dir = fmt::format("{}/report-city-v1-{}", cache, entries);
+  // v2: bump when the history, the city or the store format changes, so old
+  // caches are not reused (v2: the store keeps the tree in tiles).
+  const std::string dir = fmt::format("{}/report-city-v2-{}", cache, entries);
   if (std::filesystem::exists(dir + "/ledger.complete")) {
     Note(fmt::format("reusing {}/ledger", dir));
   } else {
