@@ -34,6 +34,7 @@ std::unique_ptr<Command> MakeLotsCommand();
 std::unique_ptr<Command> MakeManifestCommand();
 std::unique_ptr<Command> MakeReportCommand();
 std::unique_ptr<Command> MakeImportCommand();
+std::unique_ptr<Command> MakeUpgradeCommand();
 
 std::vector<std::unique_ptr<Command>> AllCommands() {
   std::vector<std::unique_ptr<Command>> all;
@@ -63,6 +64,7 @@ std::vector<std::unique_ptr<Command>> AllCommands() {
   all.push_back(MakeVerifyCommand());
   all.push_back(MakeProveCommand());
   all.push_back(MakeVerifyProofCommand());
+  all.push_back(MakeUpgradeCommand());
   return all;
 }
 

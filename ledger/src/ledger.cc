@@ -92,6 +92,18 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, Mode mode, 
   return ledger;
 }
 
+Result<bool> Ledger::Upgrade(const std::string& dir, bool wait_for_writer) {
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT")) {
+    return Status::NotFound(fmt::format("no ledger at {} (create one with wasteledger init)", dir));
+  }
+  WL_ASSIGN_OR_RETURN(auto lock, WriterLock::Acquire(dir, wait_for_writer));
+  WL_ASSIGN_OR_RETURN(bool converted, Store::Upgrade(dir));
+  lock.reset();
+  // What it wrote must open as any ledger does.
+  WL_ASSIGN_OR_RETURN(auto opened, Open(dir, Mode::kRead));
+  return converted;
+}
+
 Status Ledger::LoadState() {
   WL_ASSIGN_OR_RETURN(size_, store_->ReadSize());
   if (size_ == 0) return Status::Corruption(fmt::format("{}: ledger has no genesis entry", dir_));

@@ -202,12 +202,83 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   if (mode != Mode::kCreate) {
     WL_ASSIGN_OR_RETURN(auto format, store->Get(MetaKey(kMetaFormat)));
     if (!format) return Status::Corruption(fmt::format("{} has no format marker", dir));
-    if (*format != kFormatName) {
+    if (*format == kFormatV1 && mode != Mode::kUpgrade) {
+      return Status::Refused(fmt::format(
+          "{} is in the older store format \"{}\" (a key per tree node): convert it in place with "
+          "`wasteledger upgrade --ledger {}` (the log is unchanged)",
+          dir, *format, dir));
+    }
+    if (*format != kFormatName && !(*format == kFormatV1 && mode == Mode::kUpgrade)) {
       return Status::Refused(
           fmt::format("{} is in format \"{}\"; this build reads \"{}\"", dir, *format, kFormatName));
     }
   }
   return store;
+}
+
+Result<bool> Store::Upgrade(const std::string& dir) {
+  WL_ASSIGN_OR_RETURN(auto store, Open(dir, Mode::kUpgrade));
+  WL_ASSIGN_OR_RETURN(auto format, store->Get(MetaKey(kMetaFormat)));
+  if (format != std::optional<std::string>(std::string(kFormatV1))) return false;
+  WL_ASSIGN_OR_RETURN(const uint64_t size, store->ReadSize());
+  auto node_key = [](uint32_t level, uint64_t index) {
+    std::string k = "N";
+    k.push_back(static_cast<char>(level));
+    return k + EncodeU64(index);
+  };
+  // Tier by tier, tile by tile: one iterator per level of the tier, each
+  // moving forward only, so memory stays one batch of tiles.
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  auto batch = std::make_unique<StoreBatch>();
+  size_t in_batch = 0;
+  for (uint32_t tier = 0; tier * kTileHeight < 64; ++tier) {
+    const uint32_t bottom = tier * kTileHeight;
+    if (bottom >= 64 || (size >> bottom) == 0) break;  // no complete node at this tier
+    std::vector<std::unique_ptr<rocksdb::Iterator>> levels;
+    for (uint32_t k = 0; k < kTileHeight; ++k) {
+      levels.emplace_back(store->db_->NewIterator(ro));
+      const std::string from = node_key(bottom + k, 0);
+      levels.back()->Seek(rocksdb::Slice(from));
+    }
+    const uint64_t tiles = ((size >> bottom) + 15) / 16;
+    for (uint64_t tile = 0; tile < tiles; ++tile) {
+      std::string value(kTileBytes, '\0');
+      for (uint32_t k = 0; k < kTileHeight; ++k) {
+        const uint32_t level = bottom + k;
+        const uint64_t complete = level < 64 ? size >> level : 0;  // nodes of this level in the tree
+        const uint64_t width = uint64_t{16} >> k;
+        for (uint64_t index = tile * width; index < std::min(complete, (tile + 1) * width); ++index) {
+          auto& it = levels[k];
+          const std::string want = node_key(level, index);
+          if (!it->Valid() || it->key() != rocksdb::Slice(want) || it->value().size() != 32) {
+            WL_RETURN_IF_ERROR(FromRocks(it->status(), "upgrade: reading the tree nodes failed"));
+            return Status::Corruption(
+                fmt::format("{}: upgrade: tree node ({}, {}) is missing or not 32 bytes", dir, level, index));
+          }
+          std::memcpy(value.data() + LocateNode(level, index).offset, it->value().data(), 32);
+          it->Next();
+        }
+      }
+      batch->Put(TileKey(tier, tile), value);
+      if (++in_batch == 8192) {
+        WL_RETURN_IF_ERROR(store->Commit(*batch));
+        batch = std::make_unique<StoreBatch>();
+        in_batch = 0;
+      }
+    }
+  }
+  // The switch: node keys gone, format v2, in one synced batch.
+  WL_RETURN_IF_ERROR(store->Commit(*batch));
+  rocksdb::WriteBatch last;
+  if (!last.DeleteRange(rocksdb::Slice("N"), rocksdb::Slice("O")).ok() ||
+      !last.Put(rocksdb::Slice(MetaKey(kMetaFormat)), rocksdb::Slice(kFormatName.data(), kFormatName.size())).ok()) {
+    return Status::IOError("upgrade: cannot build the final batch");
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  WL_RETURN_IF_ERROR(FromRocks(store->db_->Write(wo, &last), "upgrade: the final write failed"));
+  return true;
 }
 
 Store::~Store() {

@@ -45,6 +45,9 @@ class WriteBatch;
 namespace wasteledger {
 
 inline constexpr std::string_view kFormatName = "wasteledger-rocksdb-v2";
+// The format before tiles: one key per tree node, 'N' level:u8 index:u64 ->
+// 32 bytes; everything else as in v2. Store::Upgrade converts it.
+inline constexpr std::string_view kFormatV1 = "wasteledger-rocksdb-v1";
 inline constexpr std::string_view kMetaFormat = "format";
 inline constexpr std::string_view kMetaSize = "size";
 inline constexpr std::string_view kMetaOrigin = "origin";
@@ -124,9 +127,16 @@ std::shared_ptr<rocksdb::MergeOperator> CounterMergeOperator();
 
 class Store : public NodeReader {
  public:
-  enum class Mode { kCreate, kWrite, kRead };
-  // kCreate refuses an existing ledger; kWrite and kRead refuse a missing one.
+  enum class Mode { kCreate, kWrite, kRead, kUpgrade };
+  // kCreate refuses an existing ledger; the others refuse a missing one.
+  // kUpgrade is kWrite that also opens a v1 store (for Upgrade).
   static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode);
+  // Converts a v1 store in `dir` to v2 in place (the caller holds the writer
+  // lock): the tiles are written from the node keys, then one synced batch
+  // drops the node keys and sets the format. Until that batch the directory
+  // is a v1 store as before, so an interrupted upgrade is simply run again.
+  // Ok and false when the store is v2 already.
+  static Result<bool> Upgrade(const std::string& dir);
   ~Store() override;
 
   Result<std::optional<std::string>> Get(std::string_view key) const;

@@ -75,6 +75,11 @@ class Ledger {
   // of failing with Status::Busy.
   static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, Mode mode,
                                               bool wait_for_writer = false);
+  // Converts a ledger written in an older store format (v1: a RocksDB key
+  // per tree node) to the current one in place, under the writer lock; the
+  // log itself is untouched. True if it converted, false if the ledger was
+  // current already. Open refuses a v1 ledger, naming this.
+  static Result<bool> Upgrade(const std::string& dir, bool wait_for_writer = false);
   ~Ledger();
 
   uint64_t size() const { return size_; }
