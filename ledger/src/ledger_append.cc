@@ -5,12 +5,12 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <future>
+#include <map>
 #include <mutex>
 #include <thread>
-#include <cstring>
-#include <map>
 #include <unordered_map>
 
 #include "key_directory.h"
