@@ -222,6 +222,79 @@ Status Ledger::ScanLeafHashes(uint64_t from, uint64_t to,
   return Status::Ok();
 }
 
+Result<std::optional<std::string>> Ledger::CheckStoredNodes() const {
+  WL_RETURN_IF_ERROR(WaitForWrites());
+  auto span = [](uint32_t level, uint64_t index) {
+    const uint64_t first = index << level;
+    return fmt::format("level {}, index {}: seqs {}..{}", level, index, first, first + (uint64_t{1} << level) - 1);
+  };
+  // Tier t's bottom nodes as recomputed from the tops of tier t-1's tiles
+  // (none for tier 0: its bottom nodes are the leaf hashes).
+  std::vector<Hash> below;
+  for (uint32_t tier = 0; tier * kTileHeight < 64 && (size_ >> (tier * kTileHeight)) > 0; ++tier) {
+    const uint32_t bottom = tier * kTileHeight;
+    const uint64_t tiles = ((size_ >> bottom) + 15) / 16;
+    std::vector<Hash> above;
+    above.reserve(static_cast<size_t>(tiles / 16 + 1));
+    uint64_t expect = 0;
+    std::optional<std::string> problem;
+    const std::string prefix = TileKey(tier, 0).substr(0, 2);
+    WL_RETURN_IF_ERROR(store_->Scan(prefix, TileKey(tier, 0), [&](std::string_view key, std::string_view value) {
+      auto tile = DecodeU64(key.substr(2));
+      if (!tile || *tile >= tiles) {
+        problem = fmt::format("the stored tree has a tile ({}, {}) beyond a tree of {} entries", tier,
+                              tile.value_or(0), size_);
+        return false;
+      }
+      if (*tile != expect || value.size() != kTileBytes) {
+        problem = fmt::format("the stored tree's tile ({}, {}) is missing or not {} bytes", tier, expect, kTileBytes);
+        return false;
+      }
+      // The slots of the tile level by level: 16, 8, 4, 2.
+      auto slot = [&](uint32_t k, uint64_t pos) {
+        Hash h;
+        std::memcpy(h.data(), value.data() + LocateNode(bottom + k, (*tile << (kTileHeight - k)) + pos).offset, 32);
+        return h;
+      };
+      for (uint32_t k = 0; k < kTileHeight; ++k) {
+        const uint32_t level = bottom + k;
+        const uint64_t width = uint64_t{16} >> k, complete = size_ >> level;
+        for (uint64_t pos = 0; pos < width; ++pos) {
+          const uint64_t index = (*tile << (kTileHeight - k)) + pos;
+          const Hash stored = slot(k, pos);
+          if (index >= complete) {
+            if (stored != Hash{}) {
+              problem = fmt::format("the stored tree holds node ({}) before its entries are all in", span(level, index));
+              return false;
+            }
+            continue;
+          }
+          if (k == 0 && tier == 0) continue;  // a leaf hash: VerifyLedger compares it with the entry
+          const Hash want = k == 0 ? below[index] : HashChildren(slot(k - 1, 2 * pos), slot(k - 1, 2 * pos + 1));
+          if (stored != want) {
+            problem = fmt::format("the stored tree node ({}) is not the hash of its children: proofs over these "
+                                  "entries would not verify",
+                                  span(level, index));
+            return false;
+          }
+        }
+      }
+      // The tile's root (the next tier's bottom node), once complete.
+      const uint32_t root_level = bottom + kTileHeight;
+      if (root_level < 64 && *tile < (size_ >> root_level)) above.push_back(HashChildren(slot(3, 0), slot(3, 1)));
+      ++expect;
+      return true;
+    }));
+    if (problem) return problem;
+    if (expect < tiles) {
+      return std::optional<std::string>(
+          fmt::format("the stored tree's tile ({}, {}) is missing", tier, expect));
+    }
+    below = std::move(above);
+  }
+  return std::optional<std::string>();
+}
+
 Result<Hash> Ledger::LeafHash(uint64_t seq) const {
   if (seq >= size_) return Status::NotFound(fmt::format("seq {} is beyond the ledger", seq));
   WL_RETURN_IF_ERROR(WaitForWrites());

@@ -168,7 +168,13 @@ Result<VerifyResult> VerifyLedger(const Ledger& ledger, const VerifyOptions& opt
   }
   if (given) {
     WL_RETURN_IF_ERROR(CheckGivenCheckpoint(*options.checkpoint_note, *given_key, checker, &ledger, result));
+    if (!result.ok()) return result;
   }
+  // Last, so that a rollback or a fork is named as such: every stored node
+  // above the leaves (proofs read them; the checks above read only the
+  // leaves and the nodes of the root).
+  WL_ASSIGN_OR_RETURN(auto node_problem, ledger.CheckStoredNodes());
+  if (node_problem) result.failure = VerifyFailure{std::nullopt, *node_problem};
   return result;
 }
 

@@ -225,3 +225,61 @@ TEST_CASE("a stored checkpoint that no longer matches is reported", "[tamper]") 
   REQUIRE_FALSE(r.ok());
   CHECK_THAT(r.failure->problem, Catch::Contains("checkpoint"));
 }
+
+TEST_CASE("a stored tree node that proofs read but the root does not is checked too", "[tamper][tree]") {
+  // 304 entries: the root reads only the nodes of its right edge; a proof for
+  // an older entry reads others, which verify checks against their children.
+  LedgerFixture f;
+  int nonce = 0;
+  for (int n : {100, 150, 51}) {
+    f.AppendOk(f.Generates(n, nonce));
+    nonce += n;
+  }
+  REQUIRE(f.ledger().size() == 304);
+  f.Close();
+  CHECK(VerifyAt(f.dir()).ok());
+  const std::string forged(32, '\x5a');
+  RawDb db(f.dir());
+  SECTION("a node inside a tile") {
+    db.PutNode(2, 5, forged);
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK_FALSE(r.failure->seq);
+    CHECK_THAT(r.failure->problem, Catch::Contains("level 2, index 5: seqs 20..23") &&
+                                       Catch::Contains("is not the hash of its children"));
+  }
+  SECTION("a node at the bottom of a higher tier") {
+    db.PutNode(4, 3, forged);
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.failure->problem, Catch::Contains("level 4, index 3: seqs 48..63"));
+  }
+  SECTION("a node of the tile's top level, consistent with a forged parent") {
+    // Rewriting a node and its parent both leaves the grandparent to tell.
+    db.PutNode(3, 4, forged);
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.failure->problem, Catch::Contains("level 3, index 4: seqs 32..39"));
+  }
+  SECTION("a node stored before its entries are all in") {
+    const NodeLocation at = LocateNode(4, 19);  // leaves 304..319; the tree has 0..303
+    std::string tile = db.Get(at.key());
+    tile.replace(at.offset, 32, forged);
+    db.Put(at.key(), tile);
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.failure->problem, Catch::Contains("holds node (level 4, index 19: seqs 304..319) before"));
+  }
+  SECTION("a tile deleted") {
+    db.Delete(TileKey(1, 0));
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.failure->problem, Catch::Contains("tile (1, 0) is missing"));
+  }
+  SECTION("a tile beyond the tree") {
+    db.Put(TileKey(0, 40), std::string(kTileBytes, '\0'));
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.failure->problem, Catch::Contains("tile (0, 40) beyond a tree of 304 entries"));
+  }
+}

@@ -98,6 +98,12 @@ class Ledger {
   Status ScanLeafHashes(uint64_t from, uint64_t to,
                         const std::function<void(uint64_t, const Hash&)>& fn) const;
   Result<Hash> LeafHash(uint64_t seq) const;
+  // Checks every stored tree node above the leaves against the hash of its
+  // two stored children, tier by tier (the leaves themselves are checked
+  // against the entries by VerifyLedger), and that no node is stored that
+  // the tree of this size does not have yet. The first problem, if any, as
+  // one line naming the node and the entries under it.
+  Result<std::optional<std::string>> CheckStoredNodes() const;
   Result<Hash> Root(uint64_t size) const;
   Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const;
   Result<std::vector<Hash>> ConsistencyProof(uint64_t size1, uint64_t size2) const;
