@@ -10,7 +10,8 @@ namespace {
 class UpgradeCommand : public Command {
  public:
   CLI::App* Setup(CLI::App& parent) override {
-    auto* app = parent.add_subcommand("upgrade", "Convert a ledger in an older store format to the current one");
+    auto* app =
+        parent.add_subcommand("upgrade", "Convert a ledger in an older store format to the current one");
     AddLedgerOption(app, &dir_);
     app->add_flag("--wait", wait_, "Wait for another writer instead of failing with exit code 4");
     app->footer(

@@ -10,7 +10,8 @@ TEST_CASE("upgrade converts a v1 ledger that other commands refuse, and leaves a
   CliLedger l;
   REQUIRE(l.Submit(l.Sign(l.producer_key, Statements(40))).exit_code == 0);
   const std::string exported = l.Export();
-  const std::string root = SplitLines(Wl({"prove", "consistency", "--ledger", l.ledger, "--old", "1"}).out)[2];
+  const std::string root =
+      SplitLines(Wl({"prove", "consistency", "--ledger", l.ledger, "--old", "1"}).out)[2];
   REQUIRE(RewriteAsV1(l.ledger) > 42);
 
   for (const std::vector<std::string>& args :

@@ -18,10 +18,13 @@ namespace {
 
 std::vector<Hash> LeafHashes(const Ledger& ledger) {
   std::vector<Hash> leaves;
-  REQUIRE(ledger.ScanEntries(0, ledger.size(), [&](uint64_t, std::string_view b) {
-                  leaves.push_back(HashLeaf(b));
-                  return true;
-                }).ok());
+  REQUIRE(ledger
+              .ScanEntries(0, ledger.size(),
+                           [&](uint64_t, std::string_view b) {
+                             leaves.push_back(HashLeaf(b));
+                             return true;
+                           })
+              .ok());
   return leaves;
 }
 
@@ -72,8 +75,8 @@ TEST_CASE("a v1 ledger is refused by name, and Upgrade converts it with every ro
     auto refused = Ledger::Open(f.dir(), mode);
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.status().code() == Status::Code::kRefused);
-    CHECK_THAT(refused.status().message(), Catch::Contains("wasteledger-rocksdb-v1") &&
-                                               Catch::Contains("wasteledger upgrade --ledger"));
+    CHECK_THAT(refused.status().message(),
+               Catch::Contains("wasteledger-rocksdb-v1") && Catch::Contains("wasteledger upgrade --ledger"));
   }
 
   SECTION("converted: same roots and proofs, verifies, appends go on, a second upgrade does nothing") {
