@@ -295,6 +295,21 @@ Result<std::optional<std::string>> Ledger::CheckStoredNodes() const {
   return std::optional<std::string>();
 }
 
+Result<uint64_t> Ledger::CountStatementIndex() const {
+  WL_RETURN_IF_ERROR(WaitForWrites());
+  uint64_t n = 0;
+  WL_RETURN_IF_ERROR(store_->Scan("S", "", [&](std::string_view, std::string_view) {
+    ++n;
+    return true;
+  }));
+  return n;
+}
+
+Status Ledger::ScanPartyRecords(const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  WL_RETURN_IF_ERROR(WaitForWrites());
+  return store_->Scan("P", "", [&](std::string_view key, std::string_view value) { return fn(key.substr(1), value); });
+}
+
 Result<Hash> Ledger::LeafHash(uint64_t seq) const {
   if (seq >= size_) return Status::NotFound(fmt::format("seq {} is beyond the ledger", seq));
   WL_RETURN_IF_ERROR(WaitForWrites());

@@ -44,6 +44,7 @@ std::vector<char> VerifyAll(const std::vector<SignatureCheck>& checks) {
 
 bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
                             const std::vector<Hash>* stored_leaves) {
+  chunk_statements_.clear();
   if (failure_) return false;
   const uint64_t first = range_.size();
   const size_t n = entries.size();
@@ -207,6 +208,7 @@ bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
       for (const auto& k : party->keys) known_keys_.try_emplace(k.Ref(), k);
       parties_[party->id] = std::move(*party);
     }
+    chunk_statements_.push_back(st.hash);
   }
 
   // The signatures left for after the in-order pass, in parallel; the lowest

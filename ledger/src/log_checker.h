@@ -41,6 +41,11 @@ class LogChecker {
   Hash Root() const { return range_.Root(); }
   std::optional<Hash> RootAt(uint64_t size) const;
   uint64_t signatures() const { return signatures_; }
+  // The statement hashes of the entries of the last chunk that passed, in
+  // order (the verifier of a store checks its statement index with them).
+  const std::vector<Hash>& chunk_statements() const { return chunk_statements_; }
+  // The parties as the log has registered them so far (latest record each).
+  const std::map<std::string, Party>& parties() const { return parties_; }
   uint64_t sealed() const { return sealed_; }
 
  private:
@@ -64,6 +69,7 @@ class LogChecker {
   uint64_t signatures_ = 0;
   uint64_t sealed_ = 0;
   std::optional<VerifyFailure> failure_;
+  std::vector<Hash> chunk_statements_;
 };
 
 }  // namespace wasteledger

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <future>
+#include <set>
 
 #include "log_checker.h"
+#include "wasteledger/canonical_json.h"
 #include "wasteledger/ledger.h"
 #include "wasteledger/merkle.h"
 #include "wasteledger/signed_note.h"
@@ -54,6 +56,62 @@ Status CheckGivenCheckpoint(const std::string& note, const VerifierKey& key, con
     if (!s.ok()) result.failure = VerifyFailure{std::nullopt, "consistency proof: " + s.message()};
   }
   return Status::Ok();
+}
+
+// The statement index (a replay is answered from it) against a chunk the
+// checker passed: each statement's key must name its entry's seq. The first
+// mismatch, if any.
+Result<std::optional<VerifyFailure>> CheckStatementIndex(const Ledger& ledger, uint64_t first,
+                                                         const std::vector<Hash>& hashes) {
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    WL_ASSIGN_OR_RETURN(auto seq, ledger.FindStatement(hashes[i]));
+    if (seq == first + i) continue;
+    return std::optional<VerifyFailure>(VerifyFailure{
+        first + i, seq ? fmt::format("the statement index names seq {} for this entry's statement (a replay of "
+                                     "it would be answered with that seq)",
+                                     *seq)
+                       : std::string("the statement index has no key for this entry's statement (a replay of it "
+                                     "would be appended again)")});
+  }
+  return std::optional<VerifyFailure>();
+}
+
+// The stored indexes that the log alone decides, beyond the tree: no
+// statement key without its entry, and each party record as the log left it.
+Result<std::optional<std::string>> CheckCoreIndexes(const Ledger& ledger, const LogChecker& checker) {
+  WL_ASSIGN_OR_RETURN(uint64_t keys, ledger.CountStatementIndex());
+  if (keys != ledger.size()) {
+    return std::optional<std::string>(fmt::format(
+        "the statement index holds {} keys for {} entries (a statement never appended would be answered as "
+        "a replay)",
+        keys, ledger.size()));
+  }
+  const auto& parties = checker.parties();
+  std::optional<std::string> problem;
+  std::set<std::string, std::less<>> stored;
+  WL_RETURN_IF_ERROR(ledger.ScanPartyRecords([&](std::string_view id, std::string_view value) {
+    auto it = parties.find(std::string(id));
+    if (it == parties.end()) {
+      problem = fmt::format("the store holds a party record of \"{}\" that the log never registered", id);
+      return false;
+    }
+    stored.emplace(id);
+    auto want = Canonicalize(Json{{"record", it->second.record}, {"seq", it->second.since_seq}});
+    if (!want.ok() || *want != value) {
+      problem = fmt::format("the stored party record of \"{}\" differs from the one the log put in force at seq {}",
+                            id, it->second.since_seq);
+      return false;
+    }
+    return true;
+  }));
+  if (problem) return problem;
+  for (const auto& [id, party] : parties) {
+    if (stored.count(id) == 0) {
+      return std::optional<std::string>(fmt::format(
+          "the store has no party record of \"{}\" (registered by the log at seq {})", id, party.since_seq));
+    }
+  }
+  return problem;
 }
 
 void FillResult(const LogChecker& checker, VerifyResult& result) {
@@ -124,6 +182,16 @@ Result<VerifyResult> VerifyLedger(const Ledger& ledger, const VerifyOptions& opt
   };
   std::future<ChunkRead> next;
   if (size > 0) next = std::async(std::launch::async, read_chunk, uint64_t{0});
+  // The statement index of chunk k is looked up on another thread while
+  // chunk k+1 is checked (the checker keeps the lowest failing seq).
+  std::future<Result<std::optional<VerifyFailure>>> index_check;
+  auto join_index_check = [&]() -> Status {
+    if (!index_check.valid()) return Status::Ok();
+    auto found = index_check.get();
+    WL_RETURN_IF_ERROR(found.status());
+    if (*found) checker.Fail((*found)->seq, (*found)->problem);
+    return Status::Ok();
+  };
   for (uint64_t from = 0; from < size && !checker.failure(); from += kChunk) {
     const uint64_t to = std::min<uint64_t>(size, from + kChunk);
     ChunkRead chunk = next.get();
@@ -141,11 +209,20 @@ Result<VerifyResult> VerifyLedger(const Ledger& ledger, const VerifyOptions& opt
     }
     if (checker.failure()) break;
     if (to < size) next = std::async(std::launch::async, read_chunk, to);
-    checker.CheckChunk(chunk.entries, &chunk.leaves);
+    const bool passed = checker.CheckChunk(chunk.entries, &chunk.leaves);
+    if (Status s = join_index_check(); !s.ok()) {
+      if (next.valid()) next.wait();
+      return s;
+    }
+    if (passed) {
+      index_check = std::async(std::launch::async, CheckStatementIndex, std::cref(ledger), from,
+                               checker.chunk_statements());
+    }
     if (options.progress) options.progress(to, size);
   }
   // A read still in flight (after a failure) finishes before `ledger` may go.
   if (next.valid()) next.wait();
+  WL_RETURN_IF_ERROR(join_index_check());
   checker.Finish();
   FillResult(checker, result);
   if (!result.ok()) return result;
@@ -174,6 +251,9 @@ Result<VerifyResult> VerifyLedger(const Ledger& ledger, const VerifyOptions& opt
   // above the leaves (proofs read them; the checks above read only the
   // leaves and the nodes of the root).
   WL_ASSIGN_OR_RETURN(auto node_problem, ledger.CheckStoredNodes());
+  if (!node_problem) {
+    WL_ASSIGN_OR_RETURN(node_problem, CheckCoreIndexes(ledger, checker));
+  }
   if (node_problem) result.failure = VerifyFailure{std::nullopt, *node_problem};
   return result;
 }

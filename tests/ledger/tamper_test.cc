@@ -216,6 +216,9 @@ TEST_CASE("a stored checkpoint that no longer matches is reported", "[tamper]") 
     auto src = Ledger::Open(other.dir(), Ledger::Mode::kRead);
     REQUIRE(src.ok());
     for (uint64_t s = 0; s < 8; ++s) {
+      // The statement index follows the rewritten entries too.
+      db.Delete(StatementKey(ParseEntry(db.Get(EntryKey(s)))->statement.hash));
+      db.Put(StatementKey(ParseEntry(*(*src)->EntryBytes(s))->statement.hash), EncodeU64(s));
       db.Put(EntryKey(s), *(*src)->EntryBytes(s));
       db.PutNode(0, s, std::string(AsBytes(*(*src)->LeafHash(s))));
     }
@@ -281,5 +284,55 @@ TEST_CASE("a stored tree node that proofs read but the root does not is checked 
     auto r = VerifyAt(f.dir());
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.failure->problem, Catch::Contains("tile (0, 40) beyond a tree of 304 entries"));
+  }
+}
+
+TEST_CASE("the statement index and the party records are checked against the log", "[tamper][index]") {
+  LedgerFixture f;
+  f.AppendOk(f.Generates(20));  // seqs 3..22
+  f.Close();
+  CHECK(VerifyAt(f.dir()).ok());
+  RawDb db(f.dir());
+  auto statement_key = [&](uint64_t seq) { return StatementKey(ParseEntry(db.Get(EntryKey(seq)))->statement.hash); };
+  SECTION("a statement key naming another seq: a replay would be answered with it") {
+    db.Put(statement_key(7), EncodeU64(3));
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure->seq == 7);
+    CHECK_THAT(r.failure->problem, Catch::Contains("names seq 3"));
+  }
+  SECTION("a statement key deleted: a replay would be appended again") {
+    db.Delete(statement_key(9));
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.failure->seq == 9);
+    CHECK_THAT(r.failure->problem, Catch::Contains("has no key for this entry's statement"));
+  }
+  SECTION("a statement key for a statement never appended") {
+    db.Put(StatementKey(Hash{}), EncodeU64(5));
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK_FALSE(r.failure->seq);
+    CHECK_THAT(r.failure->problem, Catch::Contains("holds 24 keys for 23 entries"));
+  }
+  SECTION("a party record edited") {
+    std::string rec = db.Get(PartyKey("p1"));
+    db.Put(PartyKey("p1"), ReplaceFirst(rec, "\"seq\":1", "\"seq\":2"));
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.failure->problem, Catch::Contains("stored party record of \"p1\" differs from the one the log "
+                                                   "put in force at seq 1"));
+  }
+  SECTION("a party record deleted") {
+    db.Delete(PartyKey("p2"));
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.failure->problem, Catch::Contains("no party record of \"p2\" (registered by the log at seq 2)"));
+  }
+  SECTION("a party record the log never registered") {
+    db.Put(PartyKey("ghost"), db.Get(PartyKey("p1")));
+    auto r = VerifyAt(f.dir());
+    REQUIRE_FALSE(r.ok());
+    CHECK_THAT(r.failure->problem, Catch::Contains("party record of \"ghost\" that the log never registered"));
   }
 }

@@ -104,6 +104,11 @@ class Ledger {
   // the tree of this size does not have yet. The first problem, if any, as
   // one line naming the node and the entries under it.
   Result<std::optional<std::string>> CheckStoredNodes() const;
+  // The number of keys in the statement index (one per statement in the log).
+  Result<uint64_t> CountStatementIndex() const;
+  // Calls fn(party id, stored value) for each stored party record, the value
+  // being JCS({"record":{...},"seq":N}), until fn returns false.
+  Status ScanPartyRecords(const std::function<bool(std::string_view, std::string_view)>& fn) const;
   Result<Hash> Root(uint64_t size) const;
   Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const;
   Result<std::vector<Hash>> ConsistencyProof(uint64_t size1, uint64_t size2) const;
