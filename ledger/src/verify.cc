@@ -249,12 +249,12 @@ Result<VerifyResult> VerifyLedger(const Ledger& ledger, const VerifyOptions& opt
   }
   // Last, so that a rollback or a fork is named as such: every stored node
   // above the leaves (proofs read them; the checks above read only the
-  // leaves and the nodes of the root).
-  WL_ASSIGN_OR_RETURN(auto node_problem, ledger.CheckStoredNodes());
-  if (!node_problem) {
-    WL_ASSIGN_OR_RETURN(node_problem, CheckCoreIndexes(ledger, checker));
+  // leaves and the nodes of the root), then the statement and party indexes.
+  WL_ASSIGN_OR_RETURN(auto stored_problem, ledger.CheckStoredNodes());
+  if (!stored_problem) {
+    WL_ASSIGN_OR_RETURN(stored_problem, CheckCoreIndexes(ledger, checker));
   }
-  if (node_problem) result.failure = VerifyFailure{std::nullopt, *node_problem};
+  if (stored_problem) result.failure = VerifyFailure{std::nullopt, *stored_problem};
   return result;
 }
 
