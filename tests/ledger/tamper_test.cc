@@ -1,11 +1,10 @@
 // Tampering directly in RocksDB (edit, delete, reorder an entry) and history
 // rewrites against older checkpoints (rollback, fork): verify must name the
 // first bad seq, and never crash.
-#include <rocksdb/db.h>
-
 #include <catch2/catch.hpp>
 
 #include "ledger_fixture.h"
+#include "raw_db.h"
 #include "store.h"
 #include "wasteledger/verify.h"
 
@@ -13,42 +12,6 @@ using namespace wasteledger;
 using namespace wasteledger::testing;
 
 namespace {
-
-// Opens the ledger's RocksDB directly, as an attacker with disk access would.
-class RawDb {
- public:
-  explicit RawDb(const std::string& dir) {
-    rocksdb::Options o;
-    rocksdb::DB* db = nullptr;
-    REQUIRE(rocksdb::DB::Open(o, dir, &db).ok());
-    db_.reset(db);
-  }
-  std::string Get(const std::string& key) {
-    std::string v;
-    REQUIRE(db_->Get(rocksdb::ReadOptions(), key, &v).ok());
-    return v;
-  }
-  void Put(const std::string& key, const std::string& value) {
-    REQUIRE(db_->Put(rocksdb::WriteOptions(), key, value).ok());
-  }
-  void Delete(const std::string& key) { REQUIRE(db_->Delete(rocksdb::WriteOptions(), key).ok()); }
-  // Tree nodes live in tiles (store.h): these read and rewrite one in place.
-  std::string GetNode(uint32_t level, uint64_t index) {
-    const NodeLocation at = LocateNode(level, index);
-    return Get(at.key()).substr(at.offset, 32);
-  }
-  void PutNode(uint32_t level, uint64_t index, const std::string& hash) {
-    REQUIRE(hash.size() == 32);
-    const NodeLocation at = LocateNode(level, index);
-    std::string tile = Get(at.key());
-    REQUIRE(tile.size() == kTileBytes);
-    tile.replace(at.offset, 32, hash);
-    Put(at.key(), tile);
-  }
-
- private:
-  std::unique_ptr<rocksdb::DB> db_;
-};
 
 VerifyResult VerifyAt(const std::string& dir, VerifyOptions options = {}) {
   auto ledger = Ledger::Open(dir, Ledger::Mode::kRead);

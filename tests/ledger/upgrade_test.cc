@@ -1,11 +1,10 @@
 // Store format v1 (a key per tree node) to v2 (tiles): a v1 ledger is
 // refused by name until Ledger::Upgrade converts it; after that every root,
 // proof and verification is what it was, and appends go on.
-#include <rocksdb/db.h>
-
 #include <catch2/catch.hpp>
 
 #include "ledger_fixture.h"
+#include "raw_db.h"
 #include "store.h"
 #include "store_v1.h"
 #include "wasteledger/merkle.h"
@@ -28,29 +27,6 @@ std::vector<Hash> LeafHashes(const Ledger& ledger) {
   return leaves;
 }
 
-// Keys with the tag byte `tag`, read raw.
-size_t CountKeys(const std::string& dir, char tag) {
-  rocksdb::Options o;
-  o.merge_operator = CounterMergeOperator();
-  rocksdb::DB* raw = nullptr;
-  REQUIRE(rocksdb::DB::OpenForReadOnly(o, dir, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
-  size_t n = 0;
-  const std::string prefix(1, tag);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++n;
-  return n;
-}
-
-void DeleteRaw(const std::string& dir, const std::string& key) {
-  rocksdb::Options o;
-  o.merge_operator = CounterMergeOperator();
-  rocksdb::DB* raw = nullptr;
-  REQUIRE(rocksdb::DB::Open(o, dir, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  REQUIRE(db->Delete(rocksdb::WriteOptions(), key).ok());
-}
-
 }  // namespace
 
 TEST_CASE("a v1 ledger is refused by name, and Upgrade converts it with every root and proof kept",
@@ -69,7 +45,7 @@ TEST_CASE("a v1 ledger is refused by name, and Upgrade converts it with every ro
   size_t perfect = 0;
   for (uint32_t level = 0; (size >> level) > 0; ++level) perfect += size >> level;
   CHECK(nodes == perfect);
-  CHECK(CountKeys(f.dir(), 'T') == 0);
+  CHECK(RawDb(f.dir()).Count("T") == 0);
 
   for (auto mode : {Ledger::Mode::kRead, Ledger::Mode::kWrite}) {
     auto refused = Ledger::Open(f.dir(), mode);
@@ -84,8 +60,8 @@ TEST_CASE("a v1 ledger is refused by name, and Upgrade converts it with every ro
     INFO(converted.status().message());
     REQUIRE(converted.ok());
     CHECK(*converted);
-    CHECK(CountKeys(f.dir(), 'N') == 0);
-    CHECK(CountKeys(f.dir(), 'T') == 19 + 2 + 1);  // tier 0: ceil(304/16); tier 1: 19 nodes; tier 2: 1
+    CHECK(RawDb(f.dir()).Count("N") == 0);
+    CHECK(RawDb(f.dir()).Count("T") == 19 + 2 + 1);  // tier 0: ceil(304/16); tier 1: 19 nodes; tier 2: 1
     f.Reopen(Ledger::Mode::kRead);
     for (uint64_t n = 1; n <= size; ++n) {
       auto root = f.ledger().Root(n);
@@ -117,7 +93,7 @@ TEST_CASE("a v1 ledger is refused by name, and Upgrade converts it with every ro
     std::string victim = "N";
     victim.push_back('\x02');
     victim += EncodeU64(40);  // level 2, leaves 160..163
-    DeleteRaw(f.dir(), victim);
+    RawDb(f.dir()).Delete(victim);
     auto converted = Ledger::Upgrade(f.dir());
     REQUIRE_FALSE(converted.ok());
     CHECK(converted.status().code() == Status::Code::kCorruption);
