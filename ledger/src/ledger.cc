@@ -231,9 +231,9 @@ Result<std::optional<std::string>> Ledger::CheckStoredNodes() const {
   // Tier t's bottom nodes as recomputed from the tops of tier t-1's tiles
   // (none for tier 0: its bottom nodes are the leaf hashes).
   std::vector<Hash> below;
-  for (uint32_t tier = 0; tier * kTileHeight < 64 && (size_ >> (tier * kTileHeight)) > 0; ++tier) {
+  for (uint32_t tier = 0; TileCount(size_, tier) > 0; ++tier) {
     const uint32_t bottom = tier * kTileHeight;
-    const uint64_t tiles = ((size_ >> bottom) + 15) / 16;
+    const uint64_t tiles = TileCount(size_, tier);
     std::vector<Hash> above;
     above.reserve(static_cast<size_t>(tiles / 16 + 1));
     uint64_t expect = 0;
@@ -250,11 +250,9 @@ Result<std::optional<std::string>> Ledger::CheckStoredNodes() const {
         problem = fmt::format("the stored tree's tile ({}, {}) is missing or not {} bytes", tier, expect, kTileBytes);
         return false;
       }
-      // The slots of the tile level by level: 16, 8, 4, 2.
+      // The slots of the tile level by level, 16, 8, 4, 2 (zeros: not complete).
       auto slot = [&](uint32_t k, uint64_t pos) {
-        Hash h;
-        std::memcpy(h.data(), value.data() + LocateNode(bottom + k, (*tile << (kTileHeight - k)) + pos).offset, 32);
-        return h;
+        return NodeInTile(value, LocateNode(bottom + k, (*tile << (kTileHeight - k)) + pos)).value_or(Hash{});
       };
       for (uint32_t k = 0; k < kTileHeight; ++k) {
         const uint32_t level = bottom + k;

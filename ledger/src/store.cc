@@ -59,6 +59,12 @@ bool NodeLocation::StartedAt(uint64_t size) const {
   return size > first && size - first >= (uint64_t{1} << node_bits);
 }
 
+uint64_t TileCount(uint64_t size, uint32_t tier) {
+  const uint32_t bottom = tier * kTileHeight;
+  if (bottom >= 64) return 0;
+  return ((size >> bottom) + 15) / 16;  // complete nodes of the tier's bottom level, 16 a tile
+}
+
 std::optional<Hash> NodeInTile(std::string_view tile, const NodeLocation& at) {
   if (tile.size() != kTileBytes) return std::nullopt;
   Hash h;
@@ -202,13 +208,14 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   if (mode != Mode::kCreate) {
     WL_ASSIGN_OR_RETURN(auto format, store->Get(MetaKey(kMetaFormat)));
     if (!format) return Status::Corruption(fmt::format("{} has no format marker", dir));
-    if (*format == kFormatV1 && mode != Mode::kUpgrade) {
-      return Status::Refused(fmt::format(
-          "{} is in the older store format \"{}\" (a key per tree node): convert it in place with "
-          "`wasteledger upgrade --ledger {}` (the log is unchanged)",
-          dir, *format, dir));
-    }
-    if (*format != kFormatName && !(*format == kFormatV1 && mode == Mode::kUpgrade)) {
+    if (*format == kFormatV1) {
+      if (mode != Mode::kUpgrade) {
+        return Status::Refused(fmt::format(
+            "{} is in the older store format \"{}\" (a key per tree node): convert it in place with "
+            "`wasteledger upgrade --ledger {}` (the log is unchanged)",
+            dir, *format, dir));
+      }
+    } else if (*format != kFormatName) {
       return Status::Refused(
           fmt::format("{} is in format \"{}\"; this build reads \"{}\"", dir, *format, kFormatName));
     }
@@ -232,21 +239,20 @@ Result<bool> Store::Upgrade(const std::string& dir) {
   ro.fill_cache = false;
   auto batch = std::make_unique<StoreBatch>();
   size_t in_batch = 0;
-  for (uint32_t tier = 0; tier * kTileHeight < 64; ++tier) {
+  for (uint32_t tier = 0; TileCount(size, tier) > 0; ++tier) {
     const uint32_t bottom = tier * kTileHeight;
-    if (bottom >= 64 || (size >> bottom) == 0) break;  // no complete node at this tier
     std::vector<std::unique_ptr<rocksdb::Iterator>> levels;
     for (uint32_t k = 0; k < kTileHeight; ++k) {
       levels.emplace_back(store->db_->NewIterator(ro));
       const std::string from = node_key(bottom + k, 0);
       levels.back()->Seek(rocksdb::Slice(from));
     }
-    const uint64_t tiles = ((size >> bottom) + 15) / 16;
+    const uint64_t tiles = TileCount(size, tier);
     for (uint64_t tile = 0; tile < tiles; ++tile) {
       std::string value(kTileBytes, '\0');
       for (uint32_t k = 0; k < kTileHeight; ++k) {
         const uint32_t level = bottom + k;
-        const uint64_t complete = level < 64 ? size >> level : 0;  // nodes of this level in the tree
+        const uint64_t complete = size >> level;  // nodes of this level in the tree (level < 64)
         const uint64_t width = uint64_t{16} >> k;
         for (uint64_t index = tile * width; index < std::min(complete, (tile + 1) * width); ++index) {
           auto& it = levels[k];

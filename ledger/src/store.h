@@ -74,6 +74,9 @@ struct NodeLocation {
   bool StartedAt(uint64_t size) const;
 };
 NodeLocation LocateNode(uint32_t level, uint64_t index);
+// The number of tiles of `tier` that a tree of `size` leaves has (those
+// holding at least one complete node); 0 once the tier is above the tree.
+uint64_t TileCount(uint64_t size, uint32_t tier);
 // Node (level, index) in a tile value: nullopt where the tile says it is not
 // complete (32 zero bytes) or the value is not a tile.
 std::optional<Hash> NodeInTile(std::string_view tile, const NodeLocation& at);
