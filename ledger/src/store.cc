@@ -9,8 +9,11 @@
 
 #include <algorithm>
 #include <cassert>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -162,6 +165,53 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   return Status::IOError(fmt::format("{}: {}", what, s.ToString()));
 }
 
+// What a writer changes when it flushes, compacts or opens the store: the
+// MANIFEST named by CURRENT, and that MANIFEST's length (every flush and
+// compaction appends an edit to it before it deletes the files it retired).
+struct ManifestMark {
+  std::string current;
+  std::uintmax_t length = 0;
+  bool operator==(const ManifestMark&) const = default;
+};
+
+ManifestMark ReadManifestMark(const std::string& dir) {
+  namespace fs = std::filesystem;
+  ManifestMark mark;
+  std::ifstream in(fs::path(dir) / "CURRENT", std::ios::binary);
+  std::getline(in, mark.current);
+  std::error_code ec;
+  const auto length = fs::file_size(fs::path(dir) / mark.current, ec);
+  mark.length = ec ? 0 : length;
+  return mark;
+}
+
+// Opens a read-only view while a writer (another process) may be flushing or
+// compacting: RocksDB reads the MANIFEST, then opens every table file it
+// lists, and a file the writer retired in between is gone ("Can't access
+// 000033.sst"), or a WAL the writer flushed and deleted is no longer there to
+// replay. Either way the MANIFEST changed during the open; then the open is
+// tried again (and also when it succeeded, since a view that missed a deleted
+// WAL is stale). An error with the MANIFEST unchanged is the store's own, and
+// is returned at once.
+rocksdb::Status OpenReader(const rocksdb::Options& options, const std::string& dir, rocksdb::DB** out) {
+  constexpr int kAttempts = 50;
+  rocksdb::Status s;
+  for (int attempt = 1;; ++attempt) {
+    const ManifestMark before = ReadManifestMark(dir);
+    rocksdb::DB* raw = nullptr;
+    s = rocksdb::DB::OpenForReadOnly(options, dir, &raw);
+    std::unique_ptr<rocksdb::DB> db(raw);
+    const bool changed = !(ReadManifestMark(dir) == before);
+    if (!changed || attempt == kAttempts) {
+      // Out of attempts with a writer that never pauses: an open that
+      // succeeded is still a consistent prefix (batches are atomic).
+      *out = db.release();
+      return s;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(attempt, 20)));
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
@@ -198,7 +248,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (mode == Mode::kRead) {
-    s = rocksdb::DB::OpenForReadOnly(options, dir, &raw);
+    s = OpenReader(options, dir, &raw);
     store->read_only_ = true;
   } else {
     s = rocksdb::DB::Open(options, dir, &raw);

@@ -116,7 +116,7 @@ TEST_CASE("readers work while a writer holds the ledger", "[cli][busy]") {
 
   RunResult r = Wl({"export", "--ledger", l.ledger});
   CHECK(r.exit_code == 0);
-  CHECK(r.err.empty());
+  CHECK(r.err == "");
   CHECK(r.out == before);
   r = Wl({"log", "--ledger", l.ledger});
   CHECK(r.exit_code == 0);

@@ -1,13 +1,17 @@
 // The RocksDB store's write batch: puts are handed to RocksDB sorted by key,
 // and of several puts to one key the last one recorded wins, as in a plain
 // rocksdb::WriteBatch; counters added blind (merges) sum with what is stored.
+// And readers opening while a writer flushes and compacts.
 #include "store.h"
 
 #include <rocksdb/db.h>
 
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "test_util.h"
 
@@ -187,6 +191,65 @@ TEST_CASE("tree nodes: each has one slot in the tiles, and a tile is begun once 
   REQUIRE(NodeInTile(tile, LocateNode(0, 3)));
   CHECK((*NodeInTile(tile, LocateNode(0, 3)))[0] == 1);
   CHECK_FALSE(NodeInTile(tile.substr(1), LocateNode(0, 3)));
+}
+
+// Readers open the store while a writer (here another thread; in the CLI
+// another process) reopens it, flushes and compacts, deleting the files it
+// retires. A reader's open must neither fail nor miss a committed write.
+TEST_CASE("a reader opening while a writer flushes and compacts sees every committed write", "[store][readers]") {
+  testing::TempDir tmp;
+  const std::string dir = tmp / "db";
+  {
+    auto store = Store::Open(dir, Store::Mode::kCreate);
+    REQUIRE(store.ok());
+    StoreBatch batch;
+    batch.Put(MetaKey(kMetaFormat), kFormatName);
+    batch.Put("n", EncodeU64(0));
+    REQUIRE((*store)->Commit(batch).ok());
+  }
+  constexpr uint64_t kRounds = 60;
+  std::atomic<uint64_t> committed{0};
+  std::atomic<bool> writer_failed{false};
+  std::thread writer([&] {
+    for (uint64_t i = 1; i <= kRounds; ++i) {
+      // Each open recovers the last round's WAL into a table file; every
+      // few of them a compaction merges the table files and deletes them.
+      auto store = Store::Open(dir, Store::Mode::kWrite);
+      if (!store.ok()) {
+        writer_failed = true;
+        break;
+      }
+      StoreBatch batch;
+      const std::string pad(100, static_cast<char>('a' + i % 26));
+      for (int k = 0; k < 200; ++k) batch.Put(fmt::format("pad{:03}", k), pad);
+      batch.Put("n", EncodeU64(i));
+      if (!(*store)->Commit(batch).ok()) {
+        writer_failed = true;
+        break;
+      }
+      committed = i;
+    }
+    committed = kRounds + 1;  // done
+  });
+  uint64_t reads = 0;
+  std::vector<std::string> failures;
+  while (committed.load() <= kRounds) {
+    const uint64_t floor = committed.load();
+    auto store = Store::Open(dir, Store::Mode::kRead);
+    ++reads;
+    if (!store.ok()) {
+      failures.push_back(store.status().message());
+      continue;
+    }
+    auto n = (*store)->Get("n");
+    if (!n.ok() || !n->has_value() || DecodeU64(**n).value_or(0) < floor) {
+      failures.push_back(fmt::format("read {}: n is behind the {} committed before the open", reads, floor));
+    }
+  }
+  writer.join();
+  CHECK_FALSE(writer_failed);
+  CHECK(reads > 0);
+  CHECK(failures == std::vector<std::string>{});
 }
 
 }  // namespace
