@@ -8,6 +8,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <chrono>
 #include <cstring>
@@ -193,26 +194,39 @@ ManifestMark ReadManifestMark(const std::string& dir) {
 // tried again (and also when it succeeded, since a view that missed a deleted
 // WAL is stale). An error with the MANIFEST unchanged is the store's own, and
 // is returned at once.
-rocksdb::Status OpenReader(const rocksdb::Options& options, const std::string& dir, rocksdb::DB** out) {
-  constexpr int kAttempts = 50;
-  rocksdb::Status s;
+std::atomic<int> reader_attempts{50};
+
+Status OpenReader(const rocksdb::Options& options, const std::string& dir, rocksdb::DB** out) {
+  const int attempts = std::max(1, reader_attempts.load());
   for (int attempt = 1;; ++attempt) {
     const ManifestMark before = ReadManifestMark(dir);
     rocksdb::DB* raw = nullptr;
-    s = rocksdb::DB::OpenForReadOnly(options, dir, &raw);
+    const rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, dir, &raw);
     std::unique_ptr<rocksdb::DB> db(raw);
     const bool changed = !(ReadManifestMark(dir) == before);
-    if (!changed || attempt == kAttempts) {
-      // Out of attempts with a writer that never pauses: an open that
-      // succeeded is still a consistent prefix (batches are atomic).
+    if (!changed) {
       *out = db.release();
-      return s;
+      return FromRocks(s, fmt::format("cannot open ledger {}", dir));
+    }
+    if (attempt == attempts) {
+      // A writer that never paused: an open that succeeded is still a
+      // consistent prefix (batches are atomic), if perhaps not the latest.
+      if (s.ok()) {
+        *out = db.release();
+        return Status::Ok();
+      }
+      // Not the store's fault: no Corruption (that exit code means tampering).
+      return Status::IOError(fmt::format(
+          "cannot open ledger {}: a writer changed its files during each of {} attempts (last: {}); try again",
+          dir, attempts, s.ToString()));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min(attempt, 20)));
   }
 }
 
 }  // namespace
+
+int Store::SetReaderAttemptsForTesting(int attempts) { return reader_attempts.exchange(attempts); }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   namespace fs = std::filesystem;
@@ -246,14 +260,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   options.merge_operator = CounterMergeOperator();
   auto store = std::unique_ptr<Store>(new Store());
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s;
   if (mode == Mode::kRead) {
-    s = OpenReader(options, dir, &raw);
+    WL_RETURN_IF_ERROR(OpenReader(options, dir, &raw));
     store->read_only_ = true;
   } else {
-    s = rocksdb::DB::Open(options, dir, &raw);
+    const rocksdb::Status s = rocksdb::DB::Open(options, dir, &raw);
+    WL_RETURN_IF_ERROR(FromRocks(s, fmt::format("cannot open ledger {}", dir)));
   }
-  WL_RETURN_IF_ERROR(FromRocks(s, fmt::format("cannot open ledger {}", dir)));
   store->db_.reset(raw);
   if (mode != Mode::kCreate) {
     WL_ASSIGN_OR_RETURN(auto format, store->Get(MetaKey(kMetaFormat)));

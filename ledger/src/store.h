@@ -134,6 +134,10 @@ class Store : public NodeReader {
   // kCreate refuses an existing ledger; the others refuse a missing one.
   // kUpgrade is kWrite that also opens a v1 store (for Upgrade).
   static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode);
+  // How many times a kRead open is tried while a writer changes the store's
+  // files under it (default 50; see Open). Tests lower it to reach the
+  // give-up path; returns the previous value.
+  static int SetReaderAttemptsForTesting(int attempts);
   // Converts a v1 store in `dir` to v2 in place (the caller holds the writer
   // lock): the tiles are written from the node keys, then one synced batch
   // drops the node keys and sets the format. Until that batch the directory

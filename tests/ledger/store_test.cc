@@ -193,30 +193,39 @@ TEST_CASE("tree nodes: each has one slot in the tiles, and a tile is begun once 
   CHECK_FALSE(NodeInTile(tile.substr(1), LocateNode(0, 3)));
 }
 
-// Readers open the store while a writer (here another thread; in the CLI
-// another process) reopens it, flushes and compacts, deleting the files it
-// retires. A reader's open must neither fail nor miss a committed write.
-TEST_CASE("a reader opening while a writer flushes and compacts sees every committed write", "[store][readers]") {
-  testing::TempDir tmp;
-  const std::string dir = tmp / "db";
-  {
-    auto store = Store::Open(dir, Store::Mode::kCreate);
+// A writer (here another thread; in the CLI another process) that reopens
+// the store round after round and commits a counter "n", so that it
+// flushes, compacts and deletes the files it retires while readers open the
+// store. committed() is the last round whose commit returned.
+class ChurningWriter {
+ public:
+  ChurningWriter(std::string dir, uint64_t rounds) : dir_(std::move(dir)), rounds_(rounds) {
+    auto store = Store::Open(dir_, Store::Mode::kCreate);
     REQUIRE(store.ok());
     StoreBatch batch;
     batch.Put(MetaKey(kMetaFormat), kFormatName);
     batch.Put("n", EncodeU64(0));
     REQUIRE((*store)->Commit(batch).ok());
+    store->reset();
+    thread_ = std::thread([this] { Run(); });
   }
-  constexpr uint64_t kRounds = 60;
-  std::atomic<uint64_t> committed{0};
-  std::atomic<bool> writer_failed{false};
-  std::thread writer([&] {
-    for (uint64_t i = 1; i <= kRounds; ++i) {
+  ~ChurningWriter() { Join(); }
+  void Join() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  bool running() const { return !done_; }
+  uint64_t committed() const { return committed_; }
+  bool failed() const { return failed_; }
+
+ private:
+  void Run() {
+    for (uint64_t i = 1; i <= rounds_ && !stop_; ++i) {
       // Each open recovers the last round's WAL into a table file; every
       // few of them a compaction merges the table files and deletes them.
-      auto store = Store::Open(dir, Store::Mode::kWrite);
+      auto store = Store::Open(dir_, Store::Mode::kWrite);
       if (!store.ok()) {
-        writer_failed = true;
+        failed_ = true;
         break;
       }
       StoreBatch batch;
@@ -224,33 +233,75 @@ TEST_CASE("a reader opening while a writer flushes and compacts sees every commi
       for (int k = 0; k < 200; ++k) batch.Put(fmt::format("pad{:03}", k), pad);
       batch.Put("n", EncodeU64(i));
       if (!(*store)->Commit(batch).ok()) {
-        writer_failed = true;
+        failed_ = true;
         break;
       }
-      committed = i;
+      committed_ = i;
     }
-    committed = kRounds + 1;  // done
-  });
+    done_ = true;
+  }
+
+  std::string dir_;
+  uint64_t rounds_;
+  std::atomic<uint64_t> committed_{0};
+  std::atomic<bool> failed_{false}, done_{false}, stop_{false};
+  std::thread thread_;
+};
+
+// A read-only open while the writer churns: the open's status, or the
+// reason its view is behind the commits that returned before it began.
+Status OpenWhileChurning(const std::string& dir, const ChurningWriter& writer) {
+  const uint64_t floor = writer.committed();
+  auto store = Store::Open(dir, Store::Mode::kRead);
+  if (!store.ok()) return store.status();
+  auto n = (*store)->Get("n");
+  if (!n.ok() || !n->has_value() || DecodeU64(**n).value_or(0) < floor) {
+    return Status::Refused(fmt::format("n is behind the {} committed before the open", floor));
+  }
+  return Status::Ok();
+}
+
+// A reader's open must neither fail nor miss a committed write.
+TEST_CASE("a reader opening while a writer flushes and compacts sees every committed write", "[store][readers]") {
+  testing::TempDir tmp;
+  ChurningWriter writer(tmp / "db", 60);
   uint64_t reads = 0;
   std::vector<std::string> failures;
-  while (committed.load() <= kRounds) {
-    const uint64_t floor = committed.load();
-    auto store = Store::Open(dir, Store::Mode::kRead);
+  while (writer.running()) {
     ++reads;
-    if (!store.ok()) {
-      failures.push_back(store.status().message());
-      continue;
-    }
-    auto n = (*store)->Get("n");
-    if (!n.ok() || !n->has_value() || DecodeU64(**n).value_or(0) < floor) {
-      failures.push_back(fmt::format("read {}: n is behind the {} committed before the open", reads, floor));
-    }
+    if (Status s = OpenWhileChurning(tmp / "db", writer); !s.ok()) failures.push_back(s.message());
   }
-  writer.join();
-  CHECK_FALSE(writer_failed);
+  writer.Join();
+  CHECK_FALSE(writer.failed());
   CHECK(reads > 0);
   CHECK(failures == std::vector<std::string>{});
 }
 
+// With one attempt the reader meets the writer's deletions (this is what
+// the retry is for), and gives up with an I/O error that says so: never
+// Corruption, whose exit code means tampering.
+TEST_CASE("a reader out of attempts says a writer kept changing the store, not that it is corrupt",
+          "[store][readers]") {
+  testing::TempDir tmp;
+  const int saved = Store::SetReaderAttemptsForTesting(1);
+  ChurningWriter writer(tmp / "db", 400);
+  uint64_t gave_up = 0;
+  std::vector<std::string> unexpected;
+  while (writer.running() && gave_up < 3) {
+    Status s = OpenWhileChurning(tmp / "db", writer);
+    if (s.ok() || s.code() == Status::Code::kRefused) continue;  // a stale view is allowed here
+    if (s.code() == Status::Code::kIOError &&
+        s.message().find("a writer changed its files during each of 1 attempts") != std::string::npos) {
+      ++gave_up;
+    } else {
+      unexpected.push_back(fmt::format("code {}: {}", static_cast<int>(s.code()), s.message()));
+    }
+  }
+  writer.Join();
+  Store::SetReaderAttemptsForTesting(saved);
+  CHECK_FALSE(writer.failed());
+  CHECK(unexpected == std::vector<std::string>{});
+  CHECK(gave_up > 0);
+}
 }  // namespace
 }  // namespace wasteledger
