@@ -45,6 +45,19 @@ inline RunResult Wl(std::vector<std::string> args, const std::string& input = ""
   return Run(args, input, env);
 }
 
+// Runs the binary with the size of the files it writes limited (RLIMIT_FSIZE
+// through `ulimit -f`: blocks of 512 bytes under dash, 1,024 under bash) and
+// SIGXFSZ ignored, so a write past the limit fails with EFBIG ("File too
+// large"), as a write to a full disk fails.
+inline RunResult WlWithFileSizeLimit(int blocks, std::vector<std::string> args, const std::string& input = "") {
+  ClearWasteledgerEnv();
+  std::vector<std::string> sh = {"/bin/sh", "-c",
+                                 "trap '' XFSZ; ulimit -f " + std::to_string(blocks) + " && exec \"$0\" \"$@\"",
+                                 WL_BINARY};
+  sh.insert(sh.end(), args.begin(), args.end());
+  return Run(sh, input, {});
+}
+
 inline size_t CountLines(const std::string& text) {
   size_t n = 0;
   for (char c : text) n += c == '\n' ? 1 : 0;

@@ -406,12 +406,8 @@ TEST_CASE("import: a write that fails mid-import names the first batch lost, and
   const std::vector<std::string> import = {"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile",
                                            "cn-hw-manifest", "--create-parties", "--batch", "40",
                                            "--format", "json", file};
-  // ulimit -f counts 512-byte blocks in dash (1,024 in bash): 0.5 to 1 MB,
-  // a few batches of about 100 KB of log each, well short of all 30.
-  std::vector<std::string> limited = {"/bin/sh", "-c", "trap '' XFSZ; ulimit -f 1000 && exec \"$0\" \"$@\"",
-                                      WL_BINARY};
-  limited.insert(limited.end(), import.begin(), import.end());
-  RunResult r = Run(limited, "", {});
+  // 0.5 to 1 MB: a few batches of about 100 KB of log each, well short of all 30.
+  RunResult r = WlWithFileSizeLimit(1000, import);
   INFO(r.err);
   REQUIRE(r.exit_code == 1);
   CHECK(CountLines(r.err) == 1);

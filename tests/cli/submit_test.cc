@@ -2,6 +2,7 @@
 #include <regex>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "cli/cli_fixture.h"
 
@@ -171,6 +172,37 @@ TEST_CASE("submit refuses unsigned statements and sign refuses signed ones", "[c
   CHECK(r.err ==
         "wasteledger: error: line 1: this line is already a signed submission; give bare statements\n");
   CHECK(l.Size() == 2);
+}
+
+// The disk fills up during a submit (the file size limit stands in for it):
+// the batches written before stay, the note says which input lines are in,
+// and the same input submitted again appends the rest as the replays skip.
+TEST_CASE("a write that fails mid-submit keeps the earlier batches and says which lines are in", "[cli][submit]") {
+  CliLedger l;
+  const std::string input = l.Sign(l.producer_key, Statements(3000));
+  // 1.5 to 3 MB of files: about a kilobyte of log a statement, so batch 1
+  // fits and batch 3 does not.
+  RunResult r = WlWithFileSizeLimit(3000, {"submit", "--ledger", l.ledger, "--batch", "1000", "-"}, input);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 1);
+  const auto err = SplitLines(r.err);
+  REQUIRE(err.size() == 2);
+  CHECK(err[0].rfind("wasteledger: error: append failed: IO error: ", 0) == 0);
+  CHECK(err[0].find("File too large") != std::string::npos);
+  const size_t in = CountLines(r.out);  // each appended statement's seq
+  CHECK((in == 1000 || in == 2000));
+  CHECK(r.out == Seqs(2, in));
+  CHECK(err[1] == fmt::format("wasteledger: note: input lines up to {} are in the ledger ({} appended, seq 2..{}, 0 "
+                              "already there); nothing after them was written",
+                              in, in, in + 1));
+  CHECK(l.Size() == in + 2);
+  CHECK(Wl({"verify", "--ledger", l.ledger}).exit_code == 0);
+
+  r = l.Submit(input, {"--batch", "1000", "--quiet"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(l.Size() == 3002);
+  CHECK(Wl({"verify", "--ledger", l.ledger}).exit_code == 0);
 }
 
 TEST_CASE("a bad line in a later batch: earlier batches land, its batch does not", "[cli][submit]") {
