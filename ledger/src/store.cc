@@ -186,6 +186,9 @@ ManifestMark ReadManifestMark(const std::string& dir) {
   return mark;
 }
 
+// How many times OpenReader tries (Store::SetReaderAttemptsForTesting).
+std::atomic<int> reader_attempts{50};
+
 // Opens a read-only view while a writer (another process) may be flushing or
 // compacting: RocksDB reads the MANIFEST, then opens every table file it
 // lists, and a file the writer retired in between is gone ("Can't access
@@ -194,8 +197,6 @@ ManifestMark ReadManifestMark(const std::string& dir) {
 // tried again (and also when it succeeded, since a view that missed a deleted
 // WAL is stale). An error with the MANIFEST unchanged is the store's own, and
 // is returned at once.
-std::atomic<int> reader_attempts{50};
-
 Status OpenReader(const rocksdb::Options& options, const std::string& dir, rocksdb::DB** out) {
   const int attempts = std::max(1, reader_attempts.load());
   for (int attempt = 1;; ++attempt) {
