@@ -28,6 +28,10 @@ constexpr const char* kNotACalendarDate = "not a calendar date";
 // 1900-02-29 that Lotus 1-2-3 invented and Excel kept.
 constexpr int64_t kMaxSerial = 2958465;
 constexpr int64_t kLotusLeapDay = 60;
+// In the 1904 date system (old Mac Excel) 0 is 1904-01-01, 2957003 is
+// 9999-12-31, and 1970-01-01 is 24107: the 1900 serial less 1462.
+constexpr int64_t k1904Offset = 1462;
+constexpr int64_t kMaxSerial1904 = kMaxSerial - k1904Offset;
 // A whole number in a text cell is read as a serial only in this range.
 constexpr int64_t kMinTextSerial = 20000;
 constexpr int64_t kMaxTextSerial = 80000;
@@ -89,6 +93,13 @@ Result<std::string> FromSerial(int64_t serial) {
   const int64_t days = serial - (serial > kLotusLeapDay ? 25569 : 25568);
   Ymd date;
   DateFromDays(days, date.y, date.m, date.d);
+  return Format(date);
+}
+
+Result<std::string> FromSerial1904(int64_t serial) {
+  if (serial < 0 || serial > kMaxSerial1904) return Status::InvalidArgument(kNotADate);
+  Ymd date;
+  DateFromDays(serial - (25569 - k1904Offset), date.y, date.m, date.d);
   return Format(date);
 }
 
@@ -198,7 +209,7 @@ Result<std::string> DefaultText(std::string_view s, bool allow_month) {
 // A kNumber cell: a serial (the fraction is the time of day), or a number
 // typed as YYYYMMDD (or YYYYMM for a month). nullopt when the text is not a
 // plain decimal number (then it is read as text).
-std::optional<Result<std::string>> NumberCell(std::string_view s, bool allow_month) {
+std::optional<Result<std::string>> NumberCell(std::string_view s, bool allow_month, bool date1904) {
   size_t i = 0;
   while (i < s.size() && IsDigit(s[i])) ++i;
   const std::string_view whole = s.substr(0, i);
@@ -214,7 +225,7 @@ std::optional<Result<std::string>> NumberCell(std::string_view s, bool allow_mon
   if (integral && PackedDigits(whole, allow_month, date) && date.y >= 1900 && date.m >= 1 && date.m <= 12) {
     return Format(date);
   }
-  return FromSerial(DigitsValue(whole));
+  return date1904 ? FromSerial1904(DigitsValue(whole)) : FromSerial(DigitsValue(whole));
 }
 
 Result<std::string> WithFormat(std::string_view s, const DateFormat& format) {
@@ -295,12 +306,12 @@ Result<DateFormat> DateFormat::Compile(std::string_view pattern) {
 }
 
 Result<std::string> ParseDate(std::string_view text, Cell::Kind kind, const DateFormat* format,
-                              bool allow_month) {
+                              bool allow_month, bool date1904) {
   std::string buffer;  // stays empty (no allocation) unless the text needs normalising
   const std::string_view s = NormalizeText(text, buffer);
   if (s.empty() || s.size() > 64) return Status::InvalidArgument(kNotADate);
   if (kind == Cell::Kind::kNumber) {
-    if (std::optional<Result<std::string>> date = NumberCell(s, allow_month)) return std::move(*date);
+    if (std::optional<Result<std::string>> date = NumberCell(s, allow_month, date1904)) return std::move(*date);
   }
   if (kind != Cell::Kind::kText && kind != Cell::Kind::kNumber) return Status::InvalidArgument(kNotADate);
   if (format != nullptr) return WithFormat(s, *format);

@@ -329,7 +329,7 @@ class RowMapper {
       case Field::kDate:
       case Field::kReceivedDate: {
         const DateFormat* format = b != nullptr ? b->format : nullptr;
-        Result<std::string> d = ParseDate(v, kind, format, plan_.ledger);
+        Result<std::string> d = ParseDate(v, kind, format, plan_.ledger, plan_.date1904);
         if (!d.ok()) return b == nullptr || Error(*b, d.status().message());
         (field == Field::kDate ? r.date : r.received_date) = std::move(*d);
         return true;

@@ -405,4 +405,6 @@ Result<Mapper> Mapper::Detect(std::shared_ptr<const MappingSpec> spec, const std
 
 std::vector<std::string> Mapper::Describe() const { return plan_->describe; }
 
+void Mapper::SetDate1904(bool date1904) { plan_->date1904 = date1904; }
+
 }  // namespace wasteledger::import

@@ -167,6 +167,7 @@ struct PlanData {
   std::vector<Constant> constants;        // applied to every record
   std::optional<MassUnit> constant_unit;  // a "unit" constant
   std::vector<std::string> describe;
+  bool date1904 = false;  // the workbook's date system (Mapper::SetDate1904)
 };
 
 }  // namespace mapping

@@ -542,6 +542,7 @@ class XlsxSource final : public RowSource {
   Result<bool> Next(Row& row) override;
   const std::string& encoding() const override { return encoding_; }
   const std::string& sheet() const override { return sheet_; }
+  bool date1904() const override { return date1904_; }
 
  private:
   Status RowFailure(uint64_t number, const std::string& why) const {
@@ -560,6 +561,7 @@ class XlsxSource final : public RowSource {
   std::unique_ptr<ElementScanner> scanner_;
   const std::string encoding_ = "xlsx";
   std::string sheet_;
+  bool date1904_ = false;
   std::vector<std::string> strings_;
   pugi::xml_document row_doc_;  // the current row, parsed in the scanner's buffer
   uint64_t last_row_ = 0;
@@ -716,6 +718,10 @@ Status XlsxSource::Open(std::string_view sheet) {
   const std::string base = DirOf(workbook_part);
   WL_RETURN_IF_ERROR(
       ReadRelationships(zip, base + "_rels/" + workbook_part.substr(base.size()) + ".rels", rels));
+
+  // The date system: xsd:boolean, "1" or "true" for 1904.
+  const char* date1904 = Attr(Child(workbook.document_element(), "workbookPr"), "date1904");
+  date1904_ = date1904 != nullptr && (std::string_view(date1904) == "1" || std::string_view(date1904) == "true");
 
   std::vector<SheetRef> sheets;
   const pugi::xml_node sheets_node = Child(workbook.document_element(), "sheets");

@@ -2,8 +2,10 @@
 // XLSX workbook (written here with libxlsxwriter: a title row, a month and
 // a workbook date serial, several quantities per row, a stock column that is
 // not a flow, a total row, a second sheet), and of an odd layout through a
-// JSON mapping file. The balances follow the pools: oldest year first.
+// JSON mapping file. The balances follow the pools: oldest year first. A
+// workbook in the 1904 date system (old Mac Excel) reads its serials so.
 #include <xlsxwriter.h>
+#include <zip.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -19,8 +21,8 @@ using nlohmann::json;
 const std::string kPlant = "91411081MA44RD3K79";  // 禹州市热电有限公司 (check character correct)
 
 // Sheet "2023年" of a 台账: masses in tonnes by heading; 2022-12 as a month,
-// 2023-01-15 as the serial 44941.
-void WriteLedgerWorkbook(const std::string& path) {
+// 2023-01-15 as the serial 44941 (or `date_serial`).
+void WriteLedgerWorkbook(const std::string& path, double date_serial = 44941) {
   lxw_workbook* wb = workbook_new(path.c_str());
   REQUIRE(wb != nullptr);
   lxw_worksheet* other = workbook_add_worksheet(wb, "说明");
@@ -33,7 +35,7 @@ void WriteLedgerWorkbook(const std::string& path) {
   auto row = [&](lxw_row_t r, bool serial, const char* month, double gen, double self, double out,
                  double stock) {
     if (serial) {
-      worksheet_write_number(ws, r, 0, 44941, nullptr);  // 2023-01-15
+      worksheet_write_number(ws, r, 0, date_serial, nullptr);
     } else {
       worksheet_write_string(ws, r, 0, month, nullptr);
     }
@@ -52,6 +54,28 @@ void WriteLedgerWorkbook(const std::string& path) {
   worksheet_write_string(ws, 4, 0, "合计", nullptr);
   worksheet_write_number(ws, 4, 5, 180, nullptr);
   REQUIRE(workbook_close(wb) == LXW_NO_ERROR);
+}
+
+// Switches a workbook libxlsxwriter wrote (1.1.4 has no option for it) to
+// the 1904 date system: <workbookPr date1904="1" ...> in xl/workbook.xml.
+void MarkDate1904(const std::string& path) {
+  int err = 0;
+  zip_t* z = zip_open(path.c_str(), 0, &err);
+  REQUIRE(z != nullptr);
+  zip_stat_t st;
+  REQUIRE(zip_stat(z, "xl/workbook.xml", 0, &st) == 0);
+  std::string xml(st.size, '\0');
+  zip_file_t* f = zip_fopen(z, "xl/workbook.xml", 0);
+  REQUIRE(f != nullptr);
+  REQUIRE(zip_fread(f, xml.data(), xml.size()) == static_cast<zip_int64_t>(xml.size()));
+  zip_fclose(f);
+  const size_t at = xml.find("<workbookPr ");
+  REQUIRE(at != std::string::npos);
+  xml.insert(at + 12, "date1904=\"1\" ");
+  zip_source_t* src = zip_source_buffer(z, xml.data(), xml.size(), 0);
+  REQUIRE(src != nullptr);
+  REQUIRE(zip_file_replace(z, st.index, src, 0) == 0);
+  REQUIRE(zip_close(z) == 0);  // writes while `xml` is still alive
 }
 
 class LedgerImport : public CliLedger {
@@ -132,6 +156,27 @@ TEST_CASE("import: a 台账 workbook, several records per row, pools oldest year
   CHECK(missing.exit_code == 1);
   CHECK(missing.err.find("2023年") != std::string::npos);
   CHECK(l.Export() == before);
+}
+
+TEST_CASE("import: a workbook in the 1904 date system has its serials read from 1904-01-01", "[cli][import]") {
+  LedgerImport l;
+  const std::string book = l / "mac.xlsx";
+  WriteLedgerWorkbook(book, 43479);  // 2023-01-15 in the 1904 system (2019-01-14 in the 1900 one)
+  MarkDate1904(book);
+  RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger",
+                    "--sheet", "2023年", "--create-parties", "--format", "json", book});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  std::set<std::string> dates;
+  for (const auto& line : SplitLines(l.Export())) {
+    const json st = json::parse(line)["statement"];
+    if (st["kind"] == "import" && st["body"]["source"]["row"] == 4) dates.insert(st["body"]["date"]);
+  }
+  CHECK(dates == std::set<std::string>{"2023-01-15"});
+  // The same balances as the 1900 workbook of the test above.
+  const json plant = Row(l.Balance("2023-01-01", "2023-12-31"), kPlant, "SW02");
+  CHECK(plant["generated_g"] == 80000000);
+  CHECK(plant["closing_g"] == 20000000);
 }
 
 TEST_CASE("import: an odd layout through a mapping file", "[cli][import]") {

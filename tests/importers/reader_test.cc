@@ -731,6 +731,35 @@ TEST_CASE("XLSX: hand-made parts with rich text, inline strings and cells withou
   CHECK(rows[4].original.empty());
 }
 
+TEST_CASE("XLSX: a workbook in the 1904 date system says so", "[reader]") {
+  TempDir dir;
+  // kWorkbook with a workbookPr element whose date1904 is `value` (none: no
+  // attribute at all).
+  auto open = [&dir](const char* value) {
+    std::string workbook = kWorkbook;
+    const std::string pr = value == nullptr ? "<workbookPr defaultThemeVersion=\"124226\"/>"
+                                            : std::string("<workbookPr date1904=\"") + value + "\"/>";
+    workbook.replace(workbook.find("<sheets>"), 0, pr);
+    const std::string bytes = MakeZip(dir, {{"xl/workbook.xml", workbook},
+                                            {"xl/_rels/workbook.xml.rels", kWorkbookRels},
+                                            {"xl/strings.xml", kStrings},
+                                            {"xl/worksheets/ledger.xml", kSheet}});
+    Result<std::unique_ptr<RowSource>> source = OpenXlsx(bytes);
+    INFO(source.status().message());
+    REQUIRE(source.ok());
+    return (*source)->date1904();
+  };
+  CHECK(open("1"));
+  CHECK(open("true"));
+  CHECK_FALSE(open("0"));
+  CHECK_FALSE(open("false"));
+  CHECK_FALSE(open(nullptr));
+  // CSV has no date system of its own.
+  Result<std::unique_ptr<RowSource>> csv = OpenCsvText("a,b\n1,2\n");
+  REQUIRE(csv.ok());
+  CHECK_FALSE((*csv)->date1904());
+}
+
 TEST_CASE("XLSX: the workbook is found through the package relationships, prefixes and all", "[reader]") {
   // A generator that puts the workbook elsewhere and prefixes every element.
   const std::string root_rels =

@@ -355,6 +355,30 @@ TEST_CASE("ParseDate reads spreadsheet serials in the 1900 date system", "[value
   CHECK(Date("2023-01-05", Kind::kNumber) == "2023-01-05");
 }
 
+TEST_CASE("ParseDate reads number cells of a 1904 workbook from 1904-01-01", "[values]") {
+  auto date1904 = [](const std::string& text, Kind kind = Kind::kNumber) {
+    Result<std::string> r = ParseDate(text, kind, nullptr, false, true);
+    return r.ok() ? *r : "refused: " + r.status().message();
+  };
+  CHECK(date1904("0") == "1904-01-01");
+  CHECK(date1904("1") == "1904-01-02");
+  CHECK(date1904("43469") == "2023-01-05");  // 44931 in the 1900 system, less 1462
+  CHECK(date1904("43469.5") == "2023-01-05");
+  CHECK(date1904("24107") == "1970-01-01");
+  CHECK(date1904("58") == "1904-02-28");
+  CHECK(date1904("59") == "1904-02-29");  // a real leap day: no Lotus day to skip
+  CHECK(date1904("60") == "1904-03-01");
+  CHECK(date1904("2957003") == "9999-12-31");
+  CHECK(date1904("2957004") == "refused: not a date (write 2023-01-05)");
+  CHECK(date1904("-1") == "refused: not a date (write 2023-01-05)");
+  // Typed dates are no serials, and text cells are read as text.
+  CHECK(date1904("20230105") == "2023-01-05");
+  CHECK(date1904("2023-01-05") == "2023-01-05");
+  CHECK(date1904("44931", Kind::kText) == "2023-01-05");
+  // The same cell in the 1900 system: 4 years and a day later.
+  CHECK(Date("43469", Kind::kNumber) == "2019-01-04");
+}
+
 TEST_CASE("ParseDate with allow_month reads a month as its first day", "[values]") {
   for (const char* text :
        {"2023-01", "2023/1", "2023.1", "2023年1月", "2023年01月", "202301", "2023-01-01"}) {

@@ -72,6 +72,10 @@ class Mapper {
   // "heading -> field (unit)" for each heading matched, for --dry-run output.
   std::vector<std::string> Describe() const;
 
+  // Date cells holding numbers are serials of the 1904 date system (the
+  // source's RowSource::date1904); off by default.
+  void SetDate1904(bool date1904);
+
   Mapper(Mapper&&) noexcept;
   Mapper& operator=(Mapper&&) noexcept;
   ~Mapper();

@@ -37,6 +37,10 @@ class RowSource {
   virtual const std::string& encoding() const = 0;
   // The sheet read ("" for CSV).
   virtual const std::string& sheet() const = 0;
+  // True for a workbook in the 1904 date system (old Mac Excel: the
+  // workbook's <workbookPr date1904="1"/>), whose date serials count from
+  // 1904-01-01 (ParseDate's `date1904`).
+  virtual bool date1904() const { return false; }
 };
 
 // CSV over decoded UTF-8 text (owned by the source). RFC 4180 with: CRLF, LF

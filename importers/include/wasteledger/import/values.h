@@ -119,13 +119,17 @@ class DateFormat {
 //   only as a whole number from 20000 to 80000 (1954-10-03..2119-01-11);
 //   with `allow_month`, also a month: 2023-01, 2023/1, 2023.1, 2023年1月,
 //   202301 -> the 1st of that month.
-// With `format`, text must match it (kNumber cells are still read as
+// With `date1904` (a workbook in the 1904 date system, old Mac Excel:
+// RowSource::date1904) a kNumber cell's serial counts from 1904-01-01 (0)
+// to 9999-12-31 (2957003), with no phantom leap day; text cells are read as
+// above. With `format`, text must match it (kNumber cells are still read as
 // serials). Years before 1900 are refused. Messages:
 //   "not a date (write 2023-01-05)", "not a calendar date" (2023-02-29),
 //   "spreadsheet serial 60 is 1900-02-29, a day that does not exist",
 //   "does not match the date format %d.%m.%Y".
 [[nodiscard]] Result<std::string> ParseDate(std::string_view text, Cell::Kind kind = Cell::Kind::kText,
-                                            const DateFormat* format = nullptr, bool allow_month = false);
+                                            const DateFormat* format = nullptr, bool allow_month = false,
+                                            bool date1904 = false);
 
 // ---- Field values ------------------------------------------------------------
 
