@@ -694,17 +694,23 @@ const char* const kSheet =
   </sheetData>
 </worksheet>)";
 
-TEST_CASE("XLSX: hand-made parts with rich text, inline strings and cells without references", "[reader]") {
-  TempDir dir;
-  const std::string bytes = MakeZip(dir, {{"xl/workbook.xml", kWorkbook},
+// The hand-made workbook above, with `workbook` as its xl/workbook.xml.
+std::unique_ptr<RowSource> OpenHandmade(const TempDir& dir, const std::string& workbook = kWorkbook) {
+  const std::string bytes = MakeZip(dir, {{"xl/workbook.xml", workbook},
                                           {"xl/_rels/workbook.xml.rels", kWorkbookRels},
                                           {"xl/strings.xml", kStrings},
                                           {"xl/worksheets/ledger.xml", kSheet}});
   Result<std::unique_ptr<RowSource>> source = OpenXlsx(bytes);
   INFO(source.status().message());
   REQUIRE(source.ok());
-  CHECK((*source)->sheet() == "台账");
-  const std::vector<Row> rows = ReadAll(**source);
+  return std::move(*source);
+}
+
+TEST_CASE("XLSX: hand-made parts with rich text, inline strings and cells without references", "[reader]") {
+  TempDir dir;
+  const std::unique_ptr<RowSource> source = OpenHandmade(dir);
+  CHECK(source->sheet() == "台账");
+  const std::vector<Row> rows = ReadAll(*source);
   REQUIRE(rows.size() == 5);
   CHECK(Numbers(rows) == std::vector<uint64_t>{1, 2, 3, 10, 11});
 
@@ -740,14 +746,7 @@ TEST_CASE("XLSX: a workbook in the 1904 date system says so", "[reader]") {
     const std::string pr = value == nullptr ? "<workbookPr defaultThemeVersion=\"124226\"/>"
                                             : std::string("<workbookPr date1904=\"") + value + "\"/>";
     workbook.replace(workbook.find("<sheets>"), 0, pr);
-    const std::string bytes = MakeZip(dir, {{"xl/workbook.xml", workbook},
-                                            {"xl/_rels/workbook.xml.rels", kWorkbookRels},
-                                            {"xl/strings.xml", kStrings},
-                                            {"xl/worksheets/ledger.xml", kSheet}});
-    Result<std::unique_ptr<RowSource>> source = OpenXlsx(bytes);
-    INFO(source.status().message());
-    REQUIRE(source.ok());
-    return (*source)->date1904();
+    return OpenHandmade(dir, workbook)->date1904();
   };
   CHECK(open("1"));
   CHECK(open("true"));
