@@ -398,6 +398,7 @@ class ImportCommand : public Command {
                   {"records", f.bodies.size()},
                   {"columns", f.mapping}};
         if (!f.sheet.empty()) j["sheet"] = f.sheet;
+        if (f.date1904) j["date_system"] = "1904";
         if (f.total_row != 0) {
           Json columns = Json::array();
           for (const auto& t : f.totals) {
@@ -433,8 +434,9 @@ class ImportCommand : public Command {
     }
     for (size_t i = 0; i < plan.files().size(); ++i) {
       const PlannedFile& f = plan.files()[i];
-      fmt::print("{} ({}{}): {} read: {} imported, {} skipped, {} skipped, {} refused\n", f.name, f.encoding,
-                 f.sheet.empty() ? "" : ", sheet " + f.sheet, Plural(f.rows_read, "row"), f.rows_imported,
+      fmt::print("{} ({}{}{}): {} read: {} imported, {} skipped, {} skipped, {} refused\n", f.name, f.encoding,
+                 f.date1904 ? ", 1904 date system" : "", f.sheet.empty() ? "" : ", sheet " + f.sheet,
+                 Plural(f.rows_read, "row"), f.rows_imported,
                  Plural(f.rows_duplicate, "duplicate"), Plural(f.rows_skipped, "blank or total row"),
                  f.rows_refused);
       for (const auto& line : total_lines[i]) fmt::print("  {}\n", line);

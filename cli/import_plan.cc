@@ -466,7 +466,8 @@ Status ImportPlan::AddFile(const std::string& path) {
   size_t heading = 0;
   auto mapper = import::Mapper::Detect(spec_, first, &heading);
   if (!mapper.ok()) return mapper.status().WithContext(file.name);
-  mapper->SetDate1904((*source)->date1904());
+  file.date1904 = (*source)->date1904();
+  mapper->SetDate1904(file.date1904);
   file.mapping = mapper->Describe();
 
   std::vector<import::Record> records;

@@ -61,6 +61,7 @@ struct PlannedFile {
   std::string sha256;  // hex, of the file's bytes
   std::string sheet;   // XLSX sheet read, or ""
   std::string encoding;
+  bool date1904 = false;         // a workbook in the 1904 date system (its serials read so)
   uint64_t rows_read = 0;        // data rows after the heading
   uint64_t rows_imported = 0;    // rows with at least one new record
   uint64_t rows_duplicate = 0;   // rows whose every record is already held

@@ -107,6 +107,7 @@ TEST_CASE("import: a 台账 workbook, several records per row, pools oldest year
   const json s = json::parse(r.out);
   CHECK(s["files"][0]["encoding"] == "xlsx");
   CHECK(s["files"][0]["sheet"] == "2023年");
+  CHECK_FALSE(s["files"][0].contains("date_system"));  // the 1900 system, as most workbooks
   CHECK(s["files"][0]["rows_read"] == 3);      // two data rows and the total row
   CHECK(s["files"][0]["rows_imported"] == 2);
   CHECK(s["files"][0]["rows_skipped"] == 1);
@@ -167,6 +168,7 @@ TEST_CASE("import: a workbook in the 1904 date system has its serials read from 
                     "--sheet", "2023年", "--create-parties", "--format", "json", book});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out)["files"][0]["date_system"] == "1904");
   std::set<std::string> dates;
   for (const auto& line : SplitLines(l.Export())) {
     const json st = json::parse(line)["statement"];
@@ -177,6 +179,11 @@ TEST_CASE("import: a workbook in the 1904 date system has its serials read from 
   const json plant = Row(l.Balance("2023-01-01", "2023-12-31"), kPlant, "SW02");
   CHECK(plant["generated_g"] == 80000000);
   CHECK(plant["closing_g"] == 20000000);
+  // The text summary says which system the dates were read in.
+  RunResult dry = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger",
+                      "--sheet", "2023年", "--dry-run", book});
+  CHECK(dry.exit_code == 0);
+  CHECK(dry.out.rfind("mac.xlsx (xlsx, 1904 date system, sheet 2023年): 3 rows read", 0) == 0);
 }
 
 TEST_CASE("import: an odd layout through a mapping file", "[cli][import]") {
