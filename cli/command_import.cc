@@ -318,7 +318,9 @@ class ImportCommand : public Command {
                    {"root", ToHex(RootFromLeafHashes(leaves))},
                    {"source", {{"file", c.file->name}, {"sha256", c.file->sha256}, {"rows", c.file->rows_read}}}};
       WL_ASSIGN_OR_RETURN(subs[0], SignStatement(key, "seal", std::move(seal), tz, now));
-      return ledger.Prepare(std::move(subs), 1);
+      // The plan built each record from checked values (and checked a JSONL
+      // one against the schema): the schema check is not done twice.
+      return ledger.Prepare(std::move(subs), 1, Ledger::Schemas::kTrustImportRecords);
     };
     Progress progress(StderrIsTerminal(), "importing", "records", plan.records());
     // Three stages overlap: batch k+1 is built and checked (Prepare) on a

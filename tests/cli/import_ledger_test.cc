@@ -12,6 +12,7 @@
 #include <set>
 
 #include "cli/cli_fixture.h"
+#include "cli/stored_imports.h"
 
 namespace wasteledger::testing {
 namespace {
@@ -112,6 +113,7 @@ TEST_CASE("import: a 台账 workbook, several records per row, pools oldest year
   CHECK(s["files"][0]["rows_imported"] == 2);
   CHECK(s["files"][0]["rows_skipped"] == 1);
   CHECK(s["records"] == 5);  // generate + transfer; generate + utilize + transfer
+  CHECK(CheckStoredImportsAgainstSchema(l.Export()) == 5);
 
   // Provenance: sheet, row and the quantity column on every record.
   std::set<std::string> columns;
@@ -205,6 +207,7 @@ TEST_CASE("import: an odd layout through a mapping file", "[cli][import]") {
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("2 rows read: 2 imported") != std::string::npos);
+  CHECK(CheckStoredImportsAgainstSchema(l.Export()) == 2);
   RunResult m = Wl({"manifest", "show", "--ledger", l.ledger, "20234110000002", "--format", "json"});
   REQUIRE(m.exit_code == 0);
   const json manifest = json::parse(m.out);

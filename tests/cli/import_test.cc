@@ -15,6 +15,7 @@
 #include <set>
 
 #include "cli/cli_fixture.h"
+#include "cli/stored_imports.h"
 
 namespace wasteledger::testing {
 namespace {
@@ -131,6 +132,7 @@ TEST_CASE("import: a messy GB18030 manifest export, good rows once, bad rows lis
   }
   CHECK(imports == 10);
   CHECK(seals == 1);
+  CHECK(CheckStoredImportsAgainstSchema(l.Export()) == 10);
 
   // The balances equal the file's own 合计 row: 11,400.5 kg transferred,
   // 10,890.5 kg received (manifest ...08 has no receipt).
@@ -379,6 +381,7 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
     CHECK(st["body"]["mass_g"] == 5000);
   }
   CHECK(found);
+  CHECK(CheckStoredImportsAgainstSchema(l.Export()) == 1);
 }
 
 // The disk fills up in the middle of an import: here the file size limit

@@ -189,6 +189,33 @@ TEST_CASE("a correction's replacement body is checked against its kind's schema"
   CHECK(msg.find("mas_g") != std::string::npos);
 }
 
+// The import command builds its records itself and asks Prepare not to check
+// them against the import schema again (its tests check what it stores);
+// every other kind is still checked, and so is an import record by default.
+TEST_CASE("Prepare leaves the schema check of import records, and only those, to a caller that asks",
+          "[domain]") {
+  Base f;
+  auto schemas = SchemaValidator::Load(SchemaValidator::DefaultDir());
+  REQUIRE(schemas.ok());
+  f.ledger().SetSchemaValidator(schemas->get());
+  // An empty "name": the schema wants a non-empty string.
+  const Json body = {{"record", "generate"},
+                     {"source", {{"file", "a.csv"}, {"sha256", std::string(64, 'a')}, {"row", 2}}},
+                     {"from", "p1"},
+                     {"waste", "900-041-49"},
+                     {"mass_g", 5},
+                     {"date", "2026-03-01"},
+                     {"name", ""}};
+  auto checked = f.ledger().Prepare({f.S(f.regulator, "import", body)}, 1);
+  REQUIRE_FALSE(checked.ok());
+  CHECK(Has(checked.status().message(), "body.name"));
+  CHECK(f.ledger().Prepare({f.S(f.regulator, "import", body)}, 1, Ledger::Schemas::kTrustImportRecords).ok());
+  auto party =
+      f.ledger().Prepare({f.S(f.regulator, "party", {{"id", "x"}})}, 1, Ledger::Schemas::kTrustImportRecords);
+  REQUIRE_FALSE(party.ok());
+  CHECK(Has(party.status().message(), "party"));
+}
+
 TEST_CASE("event time more than ten minutes ahead is refused", "[domain]") {
   Base f;
   const std::string late = FormatWithOffset(NowUnixSeconds() + 3600, 480);

@@ -123,7 +123,13 @@ class Ledger {
   // lines[i] in messages. Fails on the first bad line, naming it.
   Result<PreparedBatch> Prepare(const std::vector<std::string>& lines,
                                 const std::vector<uint64_t>& line_numbers, unsigned threads = 0) const;
-  Result<PreparedBatch> Prepare(std::vector<Submission> subs, unsigned threads = 0) const;
+  // Which bodies Prepare checks against their schemas (SetSchemaValidator):
+  // every one, or every one but the import records, for a caller that built
+  // each of those itself from values it had checked (the import command: its
+  // tests check that every record it stores satisfies the import schema).
+  enum class Schemas { kCheckAll, kTrustImportRecords };
+  Result<PreparedBatch> Prepare(std::vector<Submission> subs, unsigned threads = 0,
+                                Schemas schemas = Schemas::kCheckAll) const;
 
   // Appends the batch atomically (one synced RocksDB write), or nothing.
   // Replays answer with their existing seq and write nothing.
@@ -180,7 +186,8 @@ class Ledger {
  private:
   Ledger();
   Status LoadState();
-  Status CheckItem(const PreparedBatch::Item& item, std::shared_ptr<const VerifierKey>* key) const;
+  Status CheckItem(const PreparedBatch::Item& item, std::shared_ptr<const VerifierKey>* key,
+                   Schemas schemas = Schemas::kCheckAll) const;
   Result<std::vector<AppendedEntry>> AppendBatch(PreparedBatch batch, bool pipelined);
   friend class AppendSession;
   struct InFlight;  // the batch being written (AppendPipelined)
