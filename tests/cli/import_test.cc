@@ -384,6 +384,21 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
   CHECK(CheckStoredImportsAgainstSchema(l.Export()) == 1);
 }
 
+// `rows` manifest lines of 5 producers and 3 receivers in March 2023.
+std::string ManyManifestRows(int rows) {
+  std::string csv =
+      "联单编号,产生单位,统一社会信用代码,运输单位,接受单位,经营许可证编号,废物名称,废物代码,危险特性,形态,"
+      "包装方式,转移量(千克),接受量(千克),转移日期,接收日期,利用处置方式\n";
+  for (int i = 0; i < rows; ++i) {
+    const int p = i % 5, r = i % 3, day = i % 28 + 1;
+    csv += fmt::format(
+        "2023411{:07},许昌市第{}化工有限公司,91411000MA45A{:04}X,许昌危运物流有限公司,许昌市第{}环保科技有限公司,"
+        "HW41100{:02},废矿物油,900-249-08,T,液态,桶装,{}.50,{}.50,2023-03-{:02},2023-03-{:02},R9\n",
+        i + 1, p, p, r, r, 100 + i, 100 + i, day, day);
+  }
+  return csv;
+}
+
 // The disk fills up in the middle of an import: here the file size limit
 // (RLIMIT_FSIZE, with SIGXFSZ ignored so a write past it fails with EFBIG
 // instead of killing the process) stops RocksDB's log a few batches in. The
@@ -394,16 +409,7 @@ TEST_CASE("import: a write that fails mid-import names the first batch lost, and
           "[cli][import]") {
   ImportLedger l;
   const int kRows = 1200;
-  std::string csv =
-      "联单编号,产生单位,统一社会信用代码,运输单位,接受单位,经营许可证编号,废物名称,废物代码,危险特性,形态,"
-      "包装方式,转移量(千克),接受量(千克),转移日期,接收日期,利用处置方式\n";
-  for (int i = 0; i < kRows; ++i) {
-    const int p = i % 5, r = i % 3, day = i % 28 + 1;
-    csv += fmt::format(
-        "2023411{:07},许昌市第{}化工有限公司,91411000MA45A{:04}X,许昌危运物流有限公司,许昌市第{}环保科技有限公司,"
-        "HW41100{:02},废矿物油,900-249-08,T,液态,桶装,{}.50,{}.50,2023-03-{:02},2023-03-{:02},R9\n",
-        i + 1, p, p, r, r, 100 + i, 100 + i, day, day);
-  }
+  const std::string csv = ManyManifestRows(kRows);
   const std::string file = l / "many.csv";
   WriteFile(file, csv);
   const std::vector<std::string> import = {"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile",
