@@ -201,17 +201,27 @@ Result<Hash> ImportRecordHashOfCanonical(std::string_view body_jcs) {
   return Sha256(text);
 }
 
-namespace {
-
-// The record's identity, from the body's canonical text inside the
-// statement's when the body is the statement's own (no second
-// canonicalisation of the tree), else from the tree.
-Result<Hash> RecordHashOfStep(const Step& step, const Json& body) {
+Result<Hash> ImportRecordHashOfStatement(std::string_view statement_jcs) {
   std::vector<JsonMemberText> members;
-  if (step.where == "body" && IsCanonicalJson(step.statement_jcs, &members)) {
+  if (IsCanonicalJson(statement_jcs, &members)) {
     for (const auto& m : members) {
       if (m.key == "body" && !m.key_escaped) return ImportRecordHashOfCanonical(m.value);
     }
+  }
+  return Status::InvalidArgument("not an import statement in canonical form");
+}
+
+namespace {
+
+// The record's identity: computed when the statement was prepared, else
+// from the body's canonical text inside the statement's when the body is the
+// statement's own (no second canonicalisation of the tree), else from the
+// tree.
+Result<Hash> RecordHashOfStep(const Step& step, const Json& body) {
+  if (step.where == "body") {
+    if (step.precomputed) return *step.precomputed;
+    auto h = ImportRecordHashOfStatement(step.statement_jcs);
+    if (h.ok()) return h;
   }
   return ImportRecordHashOf(body);
 }

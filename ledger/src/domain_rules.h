@@ -34,6 +34,9 @@ struct Step {
   // applied when `where` is "body"; a rule may read the body's canonical
   // text from it instead of canonicalising the tree again.
   std::string_view statement_jcs;
+  // The statement's precomputed value (StateHook::Precompute), for its own
+  // body (`where` "body").
+  std::optional<Hash> precomputed;
   std::optional<uint64_t> corrects;
   const ApplyContext* ctx = nullptr;
   DomainTxn* txn = nullptr;
@@ -67,6 +70,9 @@ Status ApplyImport(const Step& step, const Json& body);
 Result<Hash> ImportRecordHashOf(const Json& body);
 // The same from the body's canonical text (no tree built).
 Result<Hash> ImportRecordHashOfCanonical(std::string_view body_jcs);
+// The same for the body of an import statement, from the statement's
+// canonical text.
+Result<Hash> ImportRecordHashOfStatement(std::string_view statement_jcs);
 // Applies a lifecycle kind by name.
 Status ApplyLifecycle(const Step& step, const Json& body);
 

@@ -121,6 +121,7 @@ Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint6
   step.time_text = st.json["time"].get<std::string>();
   step.where = "body";
   step.statement_jcs = st.jcs;
+  step.precomputed = st.precomputed;
   step.ctx = &ctx;
   step.txn = &txn;
   step.catalogue = &catalogue_;
@@ -129,6 +130,12 @@ Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint6
   const Json& body = st.json["body"];
   if (st.kind == "correct" || st.kind == "void") return domain::ApplyVoidOrCorrect(step, body);
   return domain::ApplyLifecycle(step, body);
+}
+
+void DomainState::Precompute(Statement& st) const {
+  if (st.kind != "import") return;
+  auto record = domain::ImportRecordHashOfStatement(st.jcs);
+  if (record.ok()) st.precomputed = *record;  // else Apply finds out why, and says so
 }
 
 Status DomainState::Finish(BatchAccess& batch) {

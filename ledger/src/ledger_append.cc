@@ -134,6 +134,11 @@ Status Ledger::CheckItem(const PreparedBatch::Item& item, std::shared_ptr<const 
   return Status::Ok();
 }
 
+void Ledger::Precompute(Statement& st) const {
+  st.precomputed.reset();  // only the hook sets it
+  if (hook_ != nullptr) hook_->Precompute(st);
+}
+
 // Parses and checks in one parallel pass; the first bad line (lowest index)
 // is the one reported, whatever is wrong with it.
 Result<PreparedBatch> Ledger::Prepare(const std::vector<std::string>& lines,
@@ -154,6 +159,7 @@ Result<PreparedBatch> Ledger::Prepare(const std::vector<std::string>& lines,
       auto& item = batch.items_[i];
       item.sub = std::move(*sub);
       item.line = line_numbers[i];
+      Precompute(item.sub.statement);
       std::shared_ptr<const VerifierKey> key;
       if (Status s = CheckItem(item, &key); !s.ok()) {
         group.Flush();
@@ -180,6 +186,7 @@ Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned thr
     SignatureGroup group(error);
     for (size_t i = begin; i < end; ++i) {
       std::shared_ptr<const VerifierKey> key;
+      Precompute(batch.items_[i].sub.statement);
       if (Status s = CheckItem(batch.items_[i], &key, schemas); !s.ok()) {
         group.Flush();
         error.Set(i, std::move(s));

@@ -317,4 +317,30 @@ TEST_CASE("a record's identity leaves out its source, from the tree or from cano
   CHECK_FALSE(ImportRecordHashOfCanonical("[1,2]").ok());
 }
 
+// Ledger::Prepare works out each import record's identity on its own
+// threads (StateHook::Precompute) for Apply to use; a value a caller put
+// there beforehand is not the one used.
+TEST_CASE("import: the record's identity is worked out when the statement is prepared, by the ledger only",
+          "[domain][import]") {
+  ImportCity c;
+  const Json first = c.Record("generate", 1000, "2023-01-05");
+  c.Import(first);
+  // A new record carrying the first one's identity: Prepare replaces it, so
+  // the record is not taken for a repeat.
+  Json second = c.Record("generate", 2000, "2023-01-06");
+  Submission sub = c.S(c.regulator, "import", second);
+  sub.statement.precomputed = ImportRecordHash(first).value();
+  auto appended = c.ledger().Append(c.ledger().Prepare({std::move(sub)}, 1).value());
+  INFO((appended.ok() ? "" : appended.status().message()));
+  CHECK(appended.ok());
+  // And the repeat of the first is still refused, whatever it carries.
+  Json again = first;
+  again["source"]["row"] = 99;
+  Submission repeat = c.S(c.regulator, "import", again);
+  repeat.statement.precomputed = ImportRecordHash(second).value();
+  auto refused = c.ledger().Append(c.ledger().Prepare({std::move(repeat)}, 1).value());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("already imported at seq") != std::string::npos);
+}
+
 }  // namespace wasteledger::testing

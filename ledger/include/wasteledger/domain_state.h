@@ -39,6 +39,8 @@ class DomainState : public StateHook {
   Status Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> seal_by, const ApplyContext& ctx,
                BatchAccess& batch) override;
   Status Finish(BatchAccess& batch) override;
+  // An import record's identity (domain::ImportRecordHashOf).
+  void Precompute(Statement& st) const override;
   void Commit() override;
   void Abort() override;
 

@@ -186,6 +186,7 @@ class Ledger {
  private:
   Ledger();
   Status LoadState();
+  void Precompute(Statement& st) const;
   Status CheckItem(const PreparedBatch::Item& item, std::shared_ptr<const VerifierKey>* key,
                    Schemas schemas = Schemas::kCheckAll) const;
   Result<std::vector<AppendedEntry>> AppendBatch(PreparedBatch batch, bool pipelined);

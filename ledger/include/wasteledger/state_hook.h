@@ -50,6 +50,10 @@ class StateHook {
   // the batch.
   virtual Status Apply(uint64_t seq, const Statement& st, std::optional<uint64_t> seal_by,
                        const ApplyContext& ctx, BatchAccess& batch) = 0;
+  // Work on one statement that needs no ledger state (a hash of part of
+  // it), done by Ledger::Prepare on its threads, off the serial append path:
+  // the result goes in `st.precomputed`, where Apply finds it. Thread-safe.
+  virtual void Precompute(Statement& /*st*/) const {}
   // Every statement of the batch was applied: the hook adds its last writes
   // (e.g. aggregates it summed over the batch). A failure refuses the batch.
   virtual Status Finish(BatchAccess& /*batch*/) { return Status::Ok(); }

@@ -41,6 +41,10 @@ struct Statement {
   std::string kind;
   std::string actor;
   Timestamp time;
+  // What the ledger's state hook derived from this statement alone while it
+  // was prepared (StateHook::Precompute), for its Apply: an import record's
+  // identity. Set by Ledger::Prepare only.
+  std::optional<Hash> precomputed;
 
   std::string Payload() const { return std::string(kStatementPrefix) + jcs; }
 };
