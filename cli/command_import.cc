@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <numeric>
 #include <future>
 
 #include "common.h"
@@ -279,14 +280,26 @@ class ImportCommand : public Command {
       WL_RETURN_IF_ERROR(AppendBatch(ledger, std::move(parties), written).WithContext("registering parties"));
     }
     const std::string now = FormatWithOffset(NowUnixSeconds(), tz);
+    // Each file's records are appended in date order (the order of the rows
+    // for one date): the pools then see each generation before what was
+    // drawn from it later, and a batch spans few days, so it adds to few
+    // aggregate keys. Batches are of consecutive records in that order.
     struct Chunk {
       const PlannedFile* file;
-      size_t at, end;
+      const std::vector<uint32_t>* order;  // indexes into the file's records
+      size_t at, end;                      // in `order`
+      size_t record(size_t i) const { return (*order)[i]; }
     };
+    std::vector<std::vector<uint32_t>> orders;
+    orders.reserve(plan.files().size());
     std::vector<Chunk> chunks;
     for (const auto& file : plan.files()) {
-      for (size_t at = 0; at < file.bodies.size(); at += batch_) {
-        chunks.push_back({&file, at, std::min(file.bodies.size(), at + batch_)});
+      std::vector<uint32_t>& order = orders.emplace_back(file.bodies.size());
+      std::iota(order.begin(), order.end(), 0u);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](uint32_t a, uint32_t b) { return file.body_days[a] < file.body_days[b]; });
+      for (size_t at = 0; at < order.size(); at += batch_) {
+        chunks.push_back({&file, &order, at, std::min(order.size(), at + batch_)});
       }
     }
     // Each statement is composed as its canonical text, members in JCS
@@ -306,7 +319,7 @@ class ImportCommand : public Command {
       std::vector<Hash> leaves;
       std::string text;
       for (size_t i = c.at; i < c.end; ++i) {
-        text.assign(head).append(c.file->bodies[i]).append(tail);
+        text.assign(head).append(c.file->bodies[c.record(i)]).append(tail);
         WL_ASSIGN_OR_RETURN(Statement statement, MakeStatementFromCanonical(text));
         leaves.push_back(HashLeaf(AsBytes(statement.hash)));
         Submission member;
@@ -344,9 +357,13 @@ class ImportCommand : public Command {
     };
     auto not_imported = [&](size_t k, const Status& s) {
       const Chunk& c = chunks[k];
-      return s.WithContext(fmt::format("{}: the batch of rows {}..{} was not imported ({} records in earlier "
-                                       "batches were)",
-                                       c.file->name, c.file->body_rows[c.at], c.file->body_rows[c.end - 1], done));
+      auto day = [&](size_t i) {
+        const uint32_t d = c.file->body_days[c.record(i)];
+        return fmt::format("{:04}-{:02}-{:02}", d / 10000, d / 100 % 100, d % 100);
+      };
+      return s.WithContext(fmt::format("{}: the batch of {} records dated {} to {} was not imported ({} records in "
+                                       "earlier batches were)",
+                                       c.file->name, c.end - c.at, day(c.at), day(c.end - 1), done));
     };
     // A failure: the write in flight (if it failed, its batch is the first
     // not imported) or batch k itself.

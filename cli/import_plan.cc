@@ -18,6 +18,19 @@ namespace {
 
 constexpr size_t kHeadingSearchRows = 30;
 
+// YYYY-MM-DD (a record's checked date) as YYYYMMDD; 0 for anything else,
+// which sorts first.
+uint32_t DayNumber(std::string_view date) {
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return 0;
+  uint32_t n = 0;
+  for (char c : date) {
+    if (c == '-') continue;
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<uint32_t>(c - '0');
+  }
+  return n;
+}
+
 // The heading a clerk would look for, when a record names no column.
 const char* FieldHeading(const char* role) {
   if (std::string_view(role) == "producer") return "产生单位";
@@ -239,7 +252,7 @@ Result<bool> ImportPlan::Admit(const Json& body, const std::string& manifest, co
   // A duplicate: of an earlier row of this run, or of a record in the
   // ledger (remembered, so that a repeat of it later in the run counts as
   // a repeat).
-  const bool again = std::any_of(fresh.begin(), fresh.end(), [&](const auto& f) { return f.first == key; });
+  const bool again = std::any_of(fresh.begin(), fresh.end(), [&](const auto& f) { return f.key == key; });
   if (again || seen_.count(key) != 0) return false;
   WL_ASSIGN_OR_RETURN(auto in_ledger, FindImportedRecord(ledger_, h));
   if (in_ledger) {
@@ -248,12 +261,13 @@ Result<bool> ImportPlan::Admit(const Json& body, const std::string& manifest, co
     return false;
   }
   WL_RETURN_IF_ERROR(CheckManifest(manifest, body, file, file.bodies.size() + fresh.size()));
-  fresh.emplace_back(std::move(key), std::move(text));
+  fresh.push_back({std::move(key), std::move(text), DayNumber(body.value("date", ""))});
   return true;
 }
 
 void ImportPlan::Keep(PlannedFile& file, Fresh& fresh, uint64_t row) {
-  for (auto& [key, text] : fresh) {
+  for (auto& [key, text, day] : fresh) {
+    file.body_days.push_back(day);
     seen_.insert(std::move(key));
     // The text grew by appending: its capacity can be twice its size, and
     // a million of them are kept until the append.

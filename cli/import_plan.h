@@ -72,6 +72,9 @@ struct PlannedFile {
   // the row each came from.
   std::vector<std::string> bodies;
   std::vector<uint64_t> body_rows;
+  // Each record's date (its "date": the event, or the transfer of a
+  // manifest line) as YYYYMMDD: records are appended in date order.
+  std::vector<uint32_t> body_days;
   std::vector<std::string> mapping;  // Mapper::Describe()
   // The file's own total row (合计; the last, if several) against the rows
   // above it, per mass column. total_row is 0 when the file has none.
@@ -125,7 +128,11 @@ class ImportPlan {
   // Dedupe and manifest checks of one built record: true if new (queued in
   // `fresh` as its record hash and canonical text), false if a duplicate; a
   // refusal otherwise.
-  using Fresh = std::vector<std::pair<std::string, std::string>>;
+  struct FreshRecord {
+    std::string key, text;  // record hash, canonical body
+    uint32_t day = 0;       // YYYYMMDD
+  };
+  using Fresh = std::vector<FreshRecord>;
   // `held` is set when the record is in the ledger already.
   Result<bool> Admit(const Json& body, const std::string& manifest, const PlannedFile& file, Fresh& fresh,
                      bool& held);
