@@ -93,22 +93,33 @@ void StoreBatch::Put(std::string_view key, std::string_view value) { Record(key,
 void StoreBatch::AddCounters(std::string_view key, std::string_view delta) { Record(key, delta, true); }
 
 std::unique_ptr<rocksdb::WriteBatch> StoreBatch::Build() const {
-  auto key = [this](const Write& w) { return std::string_view(arena_).substr(w.key_at, w.key_size); };
-  std::vector<const Write*> order;
+  // Sorted by key, then by the order recorded (so the writes to one key stay
+  // in that order); each element holds its key's bytes, not the Write, so
+  // that the comparisons read no more than the keys.
+  struct Ref {
+    const char* key;
+    uint32_t size, index;
+  };
+  std::vector<Ref> order;
   order.reserve(writes_.size());
-  for (const auto& w : writes_) order.push_back(&w);
-  // Stable: the writes to one key stay in the order they were recorded.
-  std::stable_sort(order.begin(), order.end(),
-                   [&](const Write* a, const Write* b) { return key(*a) < key(*b); });
+  for (size_t i = 0; i < writes_.size(); ++i) {
+    const Write& w = writes_[i];
+    order.push_back({arena_.data() + w.key_at, static_cast<uint32_t>(w.key_size), static_cast<uint32_t>(i)});
+  }
+  auto key = [](const Ref& r) { return std::string_view(r.key, r.size); };
+  std::sort(order.begin(), order.end(), [&](const Ref& a, const Ref& b) {
+    const int c = key(a).compare(key(b));
+    return c != 0 ? c < 0 : a.index < b.index;
+  });
   // Each record costs a tag, two varint lengths and the bytes.
   auto batch = std::make_unique<rocksdb::WriteBatch>(arena_.size() + 16 * writes_.size() + 64);
   for (size_t i = 0; i < order.size(); ++i) {
-    const Write& w = *order[i];
-    const std::string_view k = key(w);
+    const Write& w = writes_[order[i].index];
+    const std::string_view k = key(order[i]);
     // A later put of the key makes this write moot.
     bool overwritten = false;
-    for (size_t j = i + 1; j < order.size() && key(*order[j]) == k; ++j) {
-      if (!order[j]->add) {
+    for (size_t j = i + 1; j < order.size() && key(order[j]) == k; ++j) {
+      if (!writes_[order[j].index].add) {
         overwritten = true;
         break;
       }
