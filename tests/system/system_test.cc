@@ -72,6 +72,23 @@ std::string SealedLines(const LedgerFixture& f, int n, int first) {
   return out;
 }
 
+// Starts argv[0] with `argv`, its output thrown away; returns its pid.
+pid_t StartQuietly(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
 uint64_t SizeOf(const std::string& dir) {
   auto ledger = Ledger::Open(dir, Ledger::Mode::kRead);
   REQUIRE(ledger.ok());
@@ -88,16 +105,8 @@ TEST_CASE("a SIGKILLed submit leaves whole batches and a ledger that verifies", 
   std::mt19937 rng(42);
   uint64_t last_size = 3;
   for (int round = 0; round < 3; ++round) {
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      int devnull = ::open("/dev/null", O_WRONLY);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      execl(kBin.c_str(), kBin.c_str(), "submit", "--ledger", city.f.dir().c_str(), "--batch",
-            std::to_string(kBatch).c_str(), input.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
+    const pid_t pid =
+        StartQuietly({kBin, "submit", "--ledger", city.f.dir(), "--batch", std::to_string(kBatch), input});
     // Let it append some batches, then kill it without warning.
     std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 700));
     REQUIRE(kill(pid, SIGKILL) == 0);
@@ -154,18 +163,7 @@ TEST_CASE("a SIGKILLed import leaves whole sealed batches and a ledger that veri
   std::mt19937 rng(7);
   int last = 0;
   for (int round = 0; round < 3; ++round) {
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      int devnull = ::open("/dev/null", O_WRONLY);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      std::vector<char*> argv;
-      for (const auto& a : import) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      execv(kBin.c_str(), argv.data());
-      _exit(127);
-    }
+    const pid_t pid = StartQuietly(import);
     std::this_thread::sleep_for(std::chrono::milliseconds(400 + rng() % 1200));
     REQUIRE(kill(pid, SIGKILL) == 0);
     int status = 0;
