@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <numeric>
 #include <future>
+#include <numeric>
 
 #include "common.h"
 #include "import_plan.h"
