@@ -494,6 +494,52 @@ TEST_CASE("import: a write that fails mid-import names the first batch lost, and
   CHECK(Wl({"verify", "--ledger", l.ledger}).exit_code == 0);
 }
 
+// A file of thousands of rows: the default --max-errors stops at its first
+// bad row; a quote never closed thousands of rows in refuses the file once
+// every row before it has been checked; nothing is written either way.
+TEST_CASE("import: a large file stops at its first bad row, or where it breaks off, with nothing written",
+          "[cli][import]") {
+  ImportLedger l;
+  const int kRows = 3000;
+  const std::vector<std::string> lines = SplitLines(ManyManifestRows(kRows));  // the heading is line 1
+  auto with_line = [&](size_t at, const std::string& text) {
+    std::string csv;
+    for (size_t i = 0; i < lines.size(); ++i) csv += (i + 1 == at ? text : lines[i]) + "\n";
+    return csv;
+  };
+  const std::string file = l / "many.csv";
+  const std::string before = l.Export();
+  // A negative mass in row 11: the default --max-errors stops there.
+  std::string bad = lines[10];
+  bad.replace(bad.find(",109.50,"), 8, ",-109.50,");  // row 11 is i = 9 of ManyManifestRows
+  WriteFile(file, with_line(11, bad));
+  RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
+                    "--create-parties", file});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("many.csv row 11, column 转移量(千克)") != std::string::npos);
+  CHECK(r.err.find("stopped after 1 refused row") != std::string::npos);
+  CHECK(l.Export() == before);
+  // A quote opened in row 2,501 and never closed: every row before it is
+  // checked (with no error limit), then the file is refused.
+  WriteFile(file, with_line(2501, "\"" + lines[2500]));
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
+          "--create-parties", "--max-errors", "0", file});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("line 2501: a quoted field is never closed") != std::string::npos);
+  CHECK(l.Export() == before);
+  // Whole, it imports.
+  WriteFile(file, with_line(0, ""));
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
+          "--create-parties", "--format", "json", file});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CheckRows(json::parse(r.out), kRows, 0, 0);
+}
+
 TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[cli][import]") {
   ImportLedger l;
   const std::string before = l.Export();
