@@ -138,6 +138,19 @@ void DomainState::Precompute(Statement& st) const {
   if (record.ok()) st.precomputed = *record;  // else Apply finds out why, and says so
 }
 
+// An import reads whether its record is held and, for a manifest line, the
+// manifest: in a large import nearly all of them are not there, and a miss
+// read alone costs a probe of every table's filter.
+void DomainState::KeysToRead(const Statement& st, std::vector<std::string>& keys) const {
+  if (st.kind != "import") return;
+  if (st.precomputed) keys.push_back(domain::ImportedKey(*st.precomputed));
+  if (!st.json.is_object()) return;
+  auto body = st.json.find("body");
+  if (body == st.json.end() || !body->is_object()) return;
+  auto number = body->find("manifest");
+  if (number != body->end() && number->is_string()) keys.push_back(domain::ManifestKey(number->get<std::string>()));
+}
+
 Status DomainState::Finish(BatchAccess& batch) {
   WL_RETURN_IF_ERROR(lots_->Flush(batch));
   return aggregates_->Flush(batch);

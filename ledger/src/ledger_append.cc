@@ -207,6 +207,10 @@ Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned thr
 // A pipelined append (AppendPipelined) may start while the previous batch
 // is still being written: `prev` is that batch's session, whose maps then
 // answer for the keys it writes (the store may not hold them yet).
+// Batches of at least this many statements read their keys ahead
+// (AppendSession::ReadAhead); a smaller one reads them as it goes.
+constexpr size_t kReadAheadFrom = 64;
+
 class AppendSession : public BatchAccess {
  public:
   AppendSession(Ledger& ledger, const AppendSession* prev)
@@ -280,7 +284,33 @@ class AppendSession : public BatchAccess {
       auto p = prev_->statements_.find(h);
       if (p != prev_->statements_.end()) return std::optional<uint64_t>(p->second);
     }
+    if (!read_cache_.empty()) {
+      auto cached = read_cache_.find(StatementKey(h));
+      if (cached != read_cache_.end()) {
+        if (!cached->second) return std::optional<uint64_t>();
+        auto seq = DecodeU64(*cached->second);
+        if (!seq) return Status::Corruption("statement index value is not 8 bytes");
+        return seq;
+      }
+    }
     return ledger_.store_->FindStatement(h);
+  }
+
+  // Reads ahead, in one batched look-up, the keys the batch will read from
+  // the store: its statements' index keys (the replay check) and what the
+  // state hook names. Read as Stored would read them one by one: a key the
+  // previous batch writes is answered by that batch, so it is not read here.
+  Status ReadAhead(std::vector<std::string> keys) {
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::erase_if(keys, [this](const std::string& k) {
+      return read_cache_.count(k) != 0 ||
+             (prev_ != nullptr && (prev_->pending_.count(k) != 0 || prev_->added_.count(k) != 0));
+    });
+    if (keys.empty()) return Status::Ok();
+    WL_ASSIGN_OR_RETURN(auto values, ledger_.store_->GetMany(keys));
+    for (size_t i = 0; i < keys.size(); ++i) read_cache_.emplace(std::move(keys[i]), std::move(values[i]));
+    return Status::Ok();
   }
 
   // The key's value before this batch: the previous batch's, while it may
@@ -511,6 +541,15 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
     if (hook_) hook_->Abort();
     return s;
   };
+  if (items.size() >= kReadAheadFrom) {
+    std::vector<std::string> keys;
+    keys.reserve(items.size() * 3);
+    for (const auto& item : items) {
+      keys.push_back(StatementKey(item.sub.statement.hash));
+      if (hook_) hook_->KeysToRead(item.sub.statement, keys);
+    }
+    if (Status s = session.ReadAhead(std::move(keys)); !s.ok()) return fail(s);
+  }
   for (size_t i = 0; i < items.size();) {
     const auto& item = items[i];
     const Statement& st = item.sub.statement;

@@ -385,6 +385,21 @@ Result<std::optional<std::string>> Store::Get(std::string_view key) const {
   return std::optional<std::string>(std::move(value));
 }
 
+Result<std::vector<std::optional<std::string>>> Store::GetMany(const std::vector<std::string>& keys) const {
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), db_->DefaultColumnFamily(), keys.size(), slices.data(), values.data(),
+                statuses.data());
+  std::vector<std::optional<std::string>> out(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    WL_RETURN_IF_ERROR(FromRocks(statuses[i], "read failed"));
+    out[i] = values[i].ToString();
+  }
+  return out;
+}
+
 Result<std::string> Store::GetEntry(uint64_t seq) const {
   WL_ASSIGN_OR_RETURN(auto v, Get(EntryKey(seq)));
   if (!v) return Status::NotFound(fmt::format("seq {}: no such entry", seq));

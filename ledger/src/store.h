@@ -147,6 +147,10 @@ class Store : public NodeReader {
   ~Store() override;
 
   Result<std::optional<std::string>> Get(std::string_view key) const;
+  // Get for many keys in one call (RocksDB's MultiGet, which probes each
+  // table's filter and reads its blocks for the keys together), in the
+  // order given.
+  Result<std::vector<std::optional<std::string>>> GetMany(const std::vector<std::string>& keys) const;
   Result<std::string> GetEntry(uint64_t seq) const;
   Result<Hash> GetNode(uint32_t level, uint64_t index) const override;
   Result<std::optional<uint64_t>> FindStatement(const Hash& statement_hash) const;

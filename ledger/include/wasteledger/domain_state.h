@@ -41,6 +41,7 @@ class DomainState : public StateHook {
   Status Finish(BatchAccess& batch) override;
   // An import record's identity (domain::ImportRecordHashOf).
   void Precompute(Statement& st) const override;
+  void KeysToRead(const Statement& st, std::vector<std::string>& keys) const override;
   void Commit() override;
   void Abort() override;
 

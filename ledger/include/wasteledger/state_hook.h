@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wasteledger/statement.h"
 #include "wasteledger/status.h"
@@ -54,6 +55,11 @@ class StateHook {
   // it), done by Ledger::Prepare on its threads, off the serial append path:
   // the result goes in `st.precomputed`, where Apply finds it. Thread-safe.
   virtual void Precompute(Statement& /*st*/) const {}
+  // Adds to `keys` the keys Apply will read for `st` (after Precompute), so
+  // the ledger can read them ahead, all the batch's at once, before it
+  // applies the batch. Only a hint: Apply reads through BatchAccess as
+  // always, and a key left out is read then.
+  virtual void KeysToRead(const Statement& /*st*/, std::vector<std::string>& /*keys*/) const {}
   // Every statement of the batch was applied: the hook adds its last writes
   // (e.g. aggregates it summed over the batch). A failure refuses the batch.
   virtual Status Finish(BatchAccess& /*batch*/) { return Status::Ok(); }
