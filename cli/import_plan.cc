@@ -187,81 +187,181 @@ Result<std::string> ImportPlan::ResolveParty(const import::PartyRef& ref, const 
   return id;
 }
 
-Result<Json> ImportPlan::Body(const import::Record& rec, const PlannedFile& file, import::RowError& at) {
+namespace {
+
+// A record body's canonical text written member by member, in JCS order
+// (every key of an import body is ASCII, so byte order is JCS order), once
+// with "source" and once without it: the record's identity is the hash of
+// the second (ImportRecordHashOfCanonical), so neither is built as a tree
+// or scanned again.
+class BodyText {
+ public:
+  // Appends `"key":` to both texts (to the full one only for "source").
+  void Key(std::string_view key) {
+    for (std::string* t : Targets(key)) {
+      *t += t->size() == 1 ? "\"" : ",\"";
+      *t += key;
+      *t += "\":";
+    }
+    source_ = key == "source";
+  }
+  Status Str(std::string_view key, std::string_view v) {
+    Key(key);
+    return Value(key, [&](std::string& t) { return AppendCanonicalString(t, v); });
+  }
+  Status Int(std::string_view key, int64_t v) {
+    Key(key);
+    return Value(key, [&](std::string& t) { return AppendCanonicalInteger(t, v); });
+  }
+  Status Strings(std::string_view key, const std::vector<std::string>& vs) {
+    Key(key);
+    return Value(key, [&](std::string& t) {
+      t += '[';
+      for (size_t i = 0; i < vs.size(); ++i) {
+        if (i > 0) t += ',';
+        if (!AppendCanonicalString(t, vs[i])) return false;
+      }
+      t += ']';
+      return true;
+    });
+  }
+  // Appends raw canonical text (an object written with the same pieces).
+  void Raw(std::string_view text) {
+    for (std::string* t : Targets(source_ ? "source" : "")) *t += text;
+  }
+  PlannedBody Finish(PlannedBody body) {
+    full_ += '}';
+    bare_ += '}';
+    body.text = std::move(full_);
+    body.record = Sha256(kImportRecordPrefix, bare_);
+    return body;
+  }
+
+ private:
+  std::vector<std::string*> Targets(std::string_view key) {
+    if (key == "source") return {&full_};
+    return {&full_, &bare_};
+  }
+  template <typename Fn>
+  Status Value(std::string_view key, Fn write) {
+    for (std::string* t : Targets(key)) {
+      if (!write(*t)) return Status::InvalidArgument(fmt::format("{} is not valid UTF-8 or out of range", key));
+    }
+    return Status::Ok();
+  }
+  std::string full_ = "{", bare_ = "{";
+  bool source_ = false;
+};
+
+}  // namespace
+
+Result<PlannedBody> ImportPlan::Body(const import::Record& rec, const PlannedFile& file, import::RowError& at) {
   const std::string where = fmt::format("{} row {}", file.name, rec.row);
-  Json body = {{"record", import::RecordTypeName(rec.type)}};
-  Json source = {{"file", file.name}, {"sha256", file.sha256}, {"row", rec.row}};
-  if (!file.sheet.empty()) source["sheet"] = file.sheet;
-  if (!rec.column.empty()) source["column"] = rec.column;
-  body["source"] = std::move(source);
-  const bool moves = rec.type == import::RecordType::kManifest || rec.type == import::RecordType::kTransfer;
+  PlannedBody planned;
+  planned.record_type = import::RecordTypeName(rec.type);
+  planned.date = rec.date;
+  const bool manifest = rec.type == import::RecordType::kManifest;
+  const bool moves = manifest || rec.type == import::RecordType::kTransfer;
   at.column = FieldHeading("producer");
   at.value = rec.from.name;
-  WL_ASSIGN_OR_RETURN(std::string from, ResolveParty(rec.from, "producer", where));
-  body["from"] = from;
+  WL_ASSIGN_OR_RETURN(planned.from, ResolveParty(rec.from, "producer", where));
   if (moves) {
     at.column = FieldHeading("receiver");
     at.value = rec.to.name;
-    WL_ASSIGN_OR_RETURN(std::string to, ResolveParty(rec.to, "receiver", where));
-    body["to"] = to;
+    WL_ASSIGN_OR_RETURN(planned.to, ResolveParty(rec.to, "receiver", where));
   }
-  if (rec.type == import::RecordType::kManifest && !rec.carriers.empty()) {
-    Json carriers = Json::array();
+  std::vector<std::string> carriers;
+  if (manifest) {
     for (const auto& c : rec.carriers) {
       at.column = FieldHeading("carrier");
       at.value = c.name;
       WL_ASSIGN_OR_RETURN(std::string id, ResolveParty(c, "carrier", where));
-      carriers.push_back(id);
+      carriers.push_back(std::move(id));
     }
-    body["carriers"] = std::move(carriers);
   }
   at.column = "废物代码";
   at.value = rec.waste;
   WasteCodeInfo waste = catalogue_.Classify(rec.waste);
   if (waste.kind == WasteKind::kMalformed) return Status::InvalidArgument(waste.message);
-  body["waste"] = waste.code;
-  auto put = [&body](const char* f, const std::string& v) {
-    if (!v.empty()) body[f] = v;
-  };
-  if (rec.type == import::RecordType::kManifest) put("manifest", rec.manifest);
-  put("name", rec.waste_name);
-  if (!rec.hazards.empty()) body["hazards"] = rec.hazards;
-  put("form", rec.form);
-  put("packaging", rec.packaging);
-  put("method", rec.method);
-  put("permit", rec.to.permit);
-  body["mass_g"] = rec.mass_g;
-  body["date"] = rec.date;
-  if (rec.type == import::RecordType::kManifest) {
-    // A receipt date without a received mass: received in full; a received
-    // mass without a date: received on the transfer date (docs/IMPORT.md).
-    if (rec.received_g || !rec.received_date.empty()) {
-      body["received_g"] = rec.received_g.value_or(rec.mass_g);
-      body["received"] = rec.received_date.empty() ? rec.date : rec.received_date;
-    }
+  planned.waste = waste.code;
+  if (manifest) planned.manifest = rec.manifest;
+  // A receipt date without a received mass: received in full; a received
+  // mass without a date: received on the transfer date (docs/IMPORT.md).
+  const bool received = manifest && (rec.received_g || !rec.received_date.empty());
+
+  // The members in JCS order; an empty string is left out.
+  BodyText t;
+  auto put = [&t](std::string_view key, const std::string& v) { return v.empty() ? Status::Ok() : t.Str(key, v); };
+  if (!carriers.empty()) WL_RETURN_IF_ERROR(t.Strings("carriers", carriers));
+  WL_RETURN_IF_ERROR(t.Str("date", rec.date));
+  WL_RETURN_IF_ERROR(put("form", rec.form));
+  WL_RETURN_IF_ERROR(t.Str("from", planned.from));
+  if (!rec.hazards.empty()) WL_RETURN_IF_ERROR(t.Strings("hazards", rec.hazards));
+  WL_RETURN_IF_ERROR(put("manifest", planned.manifest));
+  WL_RETURN_IF_ERROR(t.Int("mass_g", rec.mass_g));
+  WL_RETURN_IF_ERROR(put("method", rec.method));
+  WL_RETURN_IF_ERROR(put("name", rec.waste_name));
+  WL_RETURN_IF_ERROR(put("note", rec.note));
+  WL_RETURN_IF_ERROR(put("packaging", rec.packaging));
+  WL_RETURN_IF_ERROR(put("permit", rec.to.permit));
+  if (received) {
+    WL_RETURN_IF_ERROR(t.Str("received", rec.received_date.empty() ? rec.date : rec.received_date));
+    WL_RETURN_IF_ERROR(t.Int("received_g", rec.received_g.value_or(rec.mass_g)));
   }
-  put("note", rec.note);
-  return body;
+  WL_RETURN_IF_ERROR(t.Str("record", planned.record_type));
+  // "source": {column?, file, row, sha256, sheet?}
+  std::string source = "{";
+  auto source_member = [&source](std::string_view key) {
+    source += source.size() == 1 ? "\"" : ",\"";
+    source += key;
+    source += "\":";
+  };
+  bool utf8 = true;
+  if (!rec.column.empty()) source_member("column"), utf8 &= AppendCanonicalString(source, rec.column);
+  source_member("file");
+  utf8 &= AppendCanonicalString(source, file.name);
+  source_member("row");
+  utf8 &= AppendCanonicalInteger(source, static_cast<int64_t>(rec.row));
+  source_member("sha256");
+  utf8 &= AppendCanonicalString(source, file.sha256);
+  if (!file.sheet.empty()) source_member("sheet"), utf8 &= AppendCanonicalString(source, file.sheet);
+  source += '}';
+  if (!utf8) return Status::InvalidArgument("source is not valid UTF-8 or out of range");
+  t.Key("source");
+  t.Raw(source);
+  WL_RETURN_IF_ERROR(put("to", planned.to));
+  WL_RETURN_IF_ERROR(t.Str("waste", planned.waste));
+  return t.Finish(std::move(planned));
 }
 
-Result<bool> ImportPlan::Admit(const Json& body, const std::string& manifest, const PlannedFile& file,
-                               Fresh& fresh, bool& held) {
-  WL_ASSIGN_OR_RETURN(std::string text, Canonicalize(body));
-  WL_ASSIGN_OR_RETURN(Hash h, ImportRecordHashOfCanonical(text));
-  std::string key(AsBytes(h));
+Result<PlannedBody> ImportPlan::BodyOf(const Json& body) {
+  PlannedBody planned;
+  WL_ASSIGN_OR_RETURN(planned.text, Canonicalize(body));
+  WL_ASSIGN_OR_RETURN(planned.record, ImportRecordHashOfCanonical(planned.text));
+  planned.record_type = body.value("record", "");
+  planned.from = body.value("from", "");
+  planned.to = body.value("to", "");
+  planned.waste = body.value("waste", "");
+  planned.manifest = planned.record_type == "manifest" ? body.value("manifest", "") : "";
+  planned.date = body.value("date", "");
+  return planned;
+}
+
+Result<bool> ImportPlan::Admit(PlannedBody body, const PlannedFile& file, Fresh& fresh, bool& held) {
+  std::string key(AsBytes(body.record));
   // A duplicate: of an earlier row of this run, or of a record in the
   // ledger (remembered, so that a repeat of it later in the run counts as
   // a repeat).
   const bool again = std::any_of(fresh.begin(), fresh.end(), [&](const auto& f) { return f.key == key; });
   if (again || seen_.count(key) != 0) return false;
-  WL_ASSIGN_OR_RETURN(auto in_ledger, FindImportedRecord(ledger_, h));
+  WL_ASSIGN_OR_RETURN(auto in_ledger, FindImportedRecord(ledger_, body.record));
   if (in_ledger) {
     held = true;
     seen_.insert(std::move(key));
     return false;
   }
-  WL_RETURN_IF_ERROR(CheckManifest(manifest, body, file, file.bodies.size() + fresh.size()));
-  fresh.push_back({std::move(key), std::move(text), DayNumber(body.value("date", ""))});
+  WL_RETURN_IF_ERROR(CheckManifest(body, file, file.bodies.size() + fresh.size()));
+  fresh.push_back({std::move(key), std::move(body.text), DayNumber(body.date)});
   return true;
 }
 
@@ -279,10 +379,10 @@ void ImportPlan::Keep(PlannedFile& file, Fresh& fresh, uint64_t row) {
 
 // What the ledger would refuse about a manifest record, found here so the
 // row goes to the errors file instead of failing a batch.
-Status ImportPlan::CheckManifest(const std::string& number, const Json& body, const PlannedFile& file,
-                                 size_t body_index) {
-  if (body.value("record", "") != "manifest" || number.empty()) return Status::Ok();
-  const std::string from = body["from"], to = body["to"], waste = body["waste"];
+Status ImportPlan::CheckManifest(const PlannedBody& body, const PlannedFile& file, size_t body_index) {
+  const std::string& number = body.manifest;
+  if (body.record_type != "manifest" || number.empty()) return Status::Ok();
+  const std::string &from = body.from, &to = body.to, &waste = body.waste;
   auto planned = manifests_.find(number);
   if (planned == manifests_.end()) {
     WL_ASSIGN_OR_RETURN(auto held, GetManifest(ledger_, number));
@@ -327,22 +427,24 @@ Status ImportPlan::CheckManifest(const std::string& number, const Json& body, co
         number, waste, m.dispatch_seq, first.mass_g, first.received_g));
   }
   std::string where, differs;
-  LineDifference(file, first.file, first.body, body, where, differs);
+  LineDifference(file, first.file, first.body, body.text, where, differs);
   return Status::Refused(fmt::format(
       "manifest {} already has a line for {} ({}) and this row differs from it in {}; a manifest names each "
       "waste once, and a repeated row is skipped as a duplicate only when all but its row number matches",
       number, waste, where, differs));
 }
 
-void ImportPlan::LineDifference(const PlannedFile& file, size_t file_index, size_t body_index, const Json& body,
-                                std::string& where, std::string& differs) const {
+void ImportPlan::LineDifference(const PlannedFile& file, size_t file_index, size_t body_index,
+                                std::string_view text, std::string& where, std::string& differs) const {
   const PlannedFile& earlier = file_index < files_.size() ? files_[file_index] : file;
   where = earlier.name;
   differs = "its figures or details";
   if (body_index >= earlier.bodies.size()) return;
   where += fmt::format(" row {}", earlier.body_rows[body_index]);
   auto parsed = ParseStrictJson(earlier.bodies[body_index]);
-  if (!parsed.ok()) return;
+  auto current = ParseStrictJson(text);
+  if (!parsed.ok() || !current.ok()) return;
+  const Json& body = *current;
   std::set<std::string> keys;
   for (const auto& [k, v] : body.items()) keys.insert(k);
   for (const auto& [k, v] : parsed->items()) keys.insert(k);
@@ -423,7 +525,8 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
     }
     Fresh fresh;
     bool held = false;
-    auto admitted = Admit(body, body.value("manifest", ""), file, fresh, held);
+    auto planned = BodyOf(body);
+    auto admitted = planned.ok() ? Admit(std::move(*planned), file, fresh, held) : Result<bool>(planned.status());
     if (!admitted.ok()) {
       refuse("manifest", body.value("manifest", ""), admitted.status().message());
       continue;
@@ -524,7 +627,7 @@ Status ImportPlan::AddFile(const std::string& path) {
       auto body = Body(rec, file, e);
       Status problem = body.status();
       if (problem.ok()) {
-        auto admitted = Admit(*body, rec.manifest, file, fresh, held);
+        auto admitted = Admit(std::move(*body), file, fresh, held);
         if (admitted.ok()) continue;
         problem = admitted.status();
       }

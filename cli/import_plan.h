@@ -93,6 +93,15 @@ struct PlanOptions {
   std::function<void(uint64_t rows)> progress;  // called now and then with the rows read so far
 };
 
+// One record's statement body as planned: its canonical text, its identity
+// (ImportRecordHashOfCanonical of that text) and what the manifest checks
+// and the date order read.
+struct PlannedBody {
+  std::string text;
+  Hash record{};
+  std::string record_type, from, to, waste, manifest, date;  // manifest: "" unless a manifest record
+};
+
 class ImportPlan {
  public:
   ImportPlan(const Ledger& ledger, const WasteCatalogue& catalogue, PlanOptions options);
@@ -115,13 +124,15 @@ class ImportPlan {
   Result<std::string> ResolveParty(const import::PartyRef& ref, const char* role, const std::string& where);
   // The statement body of one record, or a reason to refuse the row.
   // `at` names the column and value a refusal is about.
-  Result<Json> Body(const import::Record& rec, const PlannedFile& file, import::RowError& at);
+  Result<PlannedBody> Body(const import::Record& rec, const PlannedFile& file, import::RowError& at);
+  // The same for a body given whole (a JSONL record, schema-checked).
+  static Result<PlannedBody> BodyOf(const Json& body);
   // `file` is the file being read (files_ gets it when it is done) and
   // `body_index` where this body will stand in file.bodies.
-  Status CheckManifest(const std::string& number, const Json& body, const PlannedFile& file, size_t body_index);
+  Status CheckManifest(const PlannedBody& body, const PlannedFile& file, size_t body_index);
   // Where a planned manifest line came from ("FILE row N") and which of its
-  // members differ from `body`, with both values.
-  void LineDifference(const PlannedFile& file, size_t file_index, size_t body_index, const Json& body,
+  // members differ from the body `text`, with both values.
+  void LineDifference(const PlannedFile& file, size_t file_index, size_t body_index, std::string_view text,
                       std::string& where, std::string& differs) const;
   void Refuse(const PlannedFile& file, const import::Row& row, import::RowError error);
   Status AddJsonl(PlannedFile& file, const std::string& bytes);
@@ -134,8 +145,7 @@ class ImportPlan {
   };
   using Fresh = std::vector<FreshRecord>;
   // `held` is set when the record is in the ledger already.
-  Result<bool> Admit(const Json& body, const std::string& manifest, const PlannedFile& file, Fresh& fresh,
-                     bool& held);
+  Result<bool> Admit(PlannedBody body, const PlannedFile& file, Fresh& fresh, bool& held);
   void Keep(PlannedFile& file, Fresh& fresh, uint64_t row);
 
   const Ledger& ledger_;

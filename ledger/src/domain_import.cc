@@ -17,6 +17,7 @@
 #include "domain_permit.h"
 #include "domain_rules.h"
 #include "wasteledger/canonical_json.h"
+#include "wasteledger/domain_query.h"
 #include "wasteledger/time_util.h"
 
 namespace wasteledger::domain {
@@ -187,7 +188,8 @@ Result<Hash> ImportRecordHashOfCanonical(std::string_view body_jcs) {
   if (!IsCanonicalJson(body_jcs, &members) || body_jcs.empty() || body_jcs.front() != '{') {
     return Status::InvalidArgument("an import record must be a JSON object in canonical form");
   }
-  std::string text = "wasteledger/import-record/v1\n{";
+  std::string text(kImportRecordPrefix);
+  text += '{';
   bool first = true;
   for (const auto& m : members) {
     if (m.key == "source" && !m.key_escaped) continue;

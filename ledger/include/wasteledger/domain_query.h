@@ -133,6 +133,7 @@ struct LotFilter {
 // identity is SHA-256("wasteledger/import-record/v1\n" || JCS(body without
 // "source")): the same record from any file, or any row, is the same record.
 [[nodiscard]] Result<Hash> ImportRecordHash(const Json& body);
+inline constexpr std::string_view kImportRecordPrefix = "wasteledger/import-record/v1\n";
 // The same from the body's canonical text (JCS), as an importer holds it.
 [[nodiscard]] Result<Hash> ImportRecordHashOfCanonical(std::string_view body_jcs);
 // The years of the party's import pools of that code (lots
