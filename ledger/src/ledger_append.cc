@@ -201,16 +201,16 @@ Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned thr
   return batch;
 }
 
+// Batches of at least this many statements read their keys ahead
+// (AppendSession::ReadAhead); a smaller one reads them as it goes.
+constexpr size_t kReadAheadFrom = 64;
+
 // The state of one Append while it builds its batch: nothing here touches
 // the Ledger until the batch is committed.
 //
 // A pipelined append (AppendPipelined) may start while the previous batch
 // is still being written: `prev` is that batch's session, whose maps then
 // answer for the keys it writes (the store may not hold them yet).
-// Batches of at least this many statements read their keys ahead
-// (AppendSession::ReadAhead); a smaller one reads them as it goes.
-constexpr size_t kReadAheadFrom = 64;
-
 class AppendSession : public BatchAccess {
  public:
   AppendSession(Ledger& ledger, const AppendSession* prev)
