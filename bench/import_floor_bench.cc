@@ -38,14 +38,14 @@ constexpr size_t kBatch = 4096;
 constexpr std::string_view kTime = "2026-12-06T05:27:34+08:00";
 constexpr std::string_view kLogged = "2026-12-05T21:27:34Z";
 
-std::vector<std::string_view> Split(std::string_view line) {
+std::vector<std::string_view> Split(std::string_view line, char sep) {
   std::vector<std::string_view> cells;
   size_t at = 0;
   while (true) {
-    const size_t comma = line.find(',', at);
-    cells.push_back(line.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
-    if (comma == std::string_view::npos) return cells;
-    at = comma + 1;
+    const size_t next = line.find(sep, at);
+    cells.push_back(line.substr(at, next == std::string_view::npos ? std::string_view::npos : next - at));
+    if (next == std::string_view::npos) return cells;
+    at = next + 1;
   }
 }
 
@@ -71,16 +71,8 @@ int64_t Grams(std::string_view kg) {
 // 2021/1/16 -> 2021-01-16.
 std::string Day(std::string_view text) {
   if (text.find('/') == std::string_view::npos) return std::string(text);
-  const auto parts = [&] {
-    std::vector<std::string_view> p;
-    size_t at = 0;
-    for (size_t slash; (slash = text.find('/', at)) != std::string_view::npos; at = slash + 1) {
-      p.push_back(text.substr(at, slash - at));
-    }
-    p.push_back(text.substr(at));
-    return p;
-  }();
-  return fmt::format("{}-{:0>2}-{:0>2}", parts[0], parts[1], parts[2]);
+  const auto parts = Split(text, '/');
+  return fmt::format("{}-{:0>2}-{:0>2}", parts.at(0), parts.at(1), parts.at(2));
 }
 
 // Party ids as the real import makes them for parties with no USCC.
@@ -92,7 +84,7 @@ class FloorImport {
       : store_(store), key_(key), file_sha_(std::move(file_sha)) {}
 
   void Row(std::string_view line, uint64_t row) {
-    const auto c = Split(line);
+    const auto c = Split(line, ',');
     if (c.size() != 16) Die(fmt::format("row {}: {} cells, not 16", row, c.size()));
     const int64_t mass = Grams(c[11]);
     const int64_t received = Grams(c[12]);

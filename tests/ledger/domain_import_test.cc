@@ -193,6 +193,17 @@ class HeldWrites : public StateHook {
   bool released_ = false;
 };
 
+// An import city whose pipelined writes are held (HeldWrites); the write
+// numbered `fail_write` (from 1) fails.
+struct HeldCity {
+  explicit HeldCity(int fail_write = 0) {
+    c.ledger().SetStateHook(&held);
+    c.ledger().SetWriteGateForTesting(held.Gate(fail_write));
+  }
+  ImportCity c;
+  HeldWrites held{c.domain};
+};
+
 PreparedBatch Imports(ImportCity& c, std::vector<Submission> subs) {
   auto p = c.ledger().Prepare(std::move(subs));
   REQUIRE(p.ok());
@@ -201,10 +212,8 @@ PreparedBatch Imports(ImportCity& c, std::vector<Submission> subs) {
 
 TEST_CASE("pipelined appends: a batch reads what the batch before wrote while it is being stored",
           "[domain][import][pipelined]") {
-  ImportCity c;
-  HeldWrites held(c.domain);
-  c.ledger().SetStateHook(&held);
-  c.ledger().SetWriteGateForTesting(held.Gate());
+  HeldCity city;
+  auto& [c, held] = city;
   auto append = [&](std::vector<Submission> subs) {
     auto a = c.ledger().AppendPipelined(Imports(c, std::move(subs)));
     REQUIRE(a.ok());
@@ -252,10 +261,8 @@ TEST_CASE("pipelined appends: a batch reads what the batch before wrote while it
 // over what the store held when the keys were read.
 TEST_CASE("pipelined appends: large batches read their keys ahead and still see the batch in flight",
           "[domain][import][pipelined]") {
-  ImportCity c;
-  HeldWrites held(c.domain);
-  c.ledger().SetStateHook(&held);
-  c.ledger().SetWriteGateForTesting(held.Gate());
+  HeldCity city;
+  auto& [c, held] = city;
   auto generates = [&](int n, const std::string& date) {
     std::vector<Submission> subs;
     for (int i = 0; i < n; ++i) subs.push_back(c.S(c.regulator, "import", c.Record("generate", 1000 + i, date)));
@@ -335,10 +342,8 @@ TEST_CASE("import: the keys an import reads are named for reading ahead", "[doma
 
 TEST_CASE("pipelined appends: after a failed write the ledger refuses everything; the batches before it stay",
           "[domain][import][pipelined]") {
-  ImportCity c;
-  HeldWrites held(c.domain);
-  c.ledger().SetStateHook(&held);
-  c.ledger().SetWriteGateForTesting(held.Gate(/*fail_write=*/2));
+  HeldCity city(2);
+  auto& [c, held] = city;
   auto first = c.ledger().AppendPipelined(
       Imports(c, {c.S(c.regulator, "import", c.Record("generate", 10000000, "2022-06-01"))}));
   REQUIRE(first.ok());
