@@ -207,15 +207,16 @@ class BodyText {
   }
   Status Str(std::string_view key, std::string_view v) {
     Key(key);
-    return Value(key, [&](std::string& t) { return AppendCanonicalString(t, v); });
+    return Value(key, "is not valid UTF-8", [&](std::string& t) { return AppendCanonicalString(t, v); });
   }
   Status Int(std::string_view key, int64_t v) {
     Key(key);
-    return Value(key, [&](std::string& t) { return AppendCanonicalInteger(t, v); });
+    return Value(key, fmt::format("{} is beyond what a ledger integer holds (2^53-1)", v),
+                 [&](std::string& t) { return AppendCanonicalInteger(t, v); });
   }
   Status Strings(std::string_view key, const std::vector<std::string>& vs) {
     Key(key);
-    return Value(key, [&](std::string& t) {
+    return Value(key, "holds text that is not valid UTF-8", [&](std::string& t) {
       t += '[';
       for (size_t i = 0; i < vs.size(); ++i) {
         if (i > 0) t += ',';
@@ -243,9 +244,9 @@ class BodyText {
     return {&full_, &bare_};
   }
   template <typename Fn>
-  Status Value(std::string_view key, Fn write) {
+  Status Value(std::string_view key, std::string_view problem, Fn write) {
     for (std::string* t : Targets(key)) {
-      if (!write(*t)) return Status::InvalidArgument(fmt::format("{} is not valid UTF-8 or out of range", key));
+      if (!write(*t)) return Status::InvalidArgument(fmt::format("{} {}", key, problem));
     }
     return Status::Ok();
   }
@@ -326,7 +327,7 @@ Result<PlannedBody> ImportPlan::Body(const import::Record& rec, const PlannedFil
   utf8 &= AppendCanonicalString(source, file.sha256);
   if (!file.sheet.empty()) source_member("sheet"), utf8 &= AppendCanonicalString(source, file.sheet);
   source += '}';
-  if (!utf8) return Status::InvalidArgument("source is not valid UTF-8 or out of range");
+  if (!utf8) return Status::InvalidArgument("the file's name, sheet or column is not valid UTF-8");
   t.Key("source");
   t.Raw(source);
   WL_RETURN_IF_ERROR(put("to", planned.to));
