@@ -201,6 +201,7 @@ END {
     printf "| `wasteledger import` of the same file | %s rows/s (%.1f s%s) | %.3fx | >= 0.5x | %s |\n", grp(r["imp.import_rate"]), r["imp.import_seconds"], peak, r["imp.ratio"], (r["imp.ratio"] >= 0.5) ? "met" : "**missed**"
     if (has("imp.floor_rate")) {
       printf "| Format floor: the same rows as sealed import entries, nothing else (`import_floor_bench`, one thread) | %s rows/s | %.3fx | | |\n", grp(r["imp.floor_rate"]), r["imp.floor_ratio"]
+      if (has("imp.floor2_rate")) printf "| Format floor on two threads (batches composed and hashed on one, chained and written on the other) | %s rows/s | %.3fx | | |\n", grp(r["imp.floor2_rate"]), r["imp.floor2_ratio"]
     }
   }
   if (has("rep.small.balance_ms")) {
