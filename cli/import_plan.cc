@@ -194,15 +194,18 @@ namespace {
 // with "source" and once without it: the record's identity is the hash of
 // the second (ImportRecordHashOfCanonical), so neither is built as a tree
 // or scanned again.
+// Appends `"key":` to the canonical text of an object opened with "{".
+void AppendMemberKey(std::string& text, std::string_view key) {
+  text += text.size() == 1 ? "\"" : ",\"";
+  text += key;
+  text += "\":";
+}
+
 class BodyText {
  public:
   // Appends `"key":` to both texts (to the full one only for "source").
   void Key(std::string_view key) {
-    for (std::string* t : Targets(key)) {
-      *t += t->size() == 1 ? "\"" : ",\"";
-      *t += key;
-      *t += "\":";
-    }
+    for (std::string* t : Targets(key)) AppendMemberKey(*t, key);
     source_ = key == "source";
   }
   Status Str(std::string_view key, std::string_view v) {
@@ -312,11 +315,7 @@ Result<PlannedBody> ImportPlan::Body(const import::Record& rec, const PlannedFil
   WL_RETURN_IF_ERROR(t.Str("record", planned.record_type));
   // "source": {column?, file, row, sha256, sheet?}
   std::string source = "{";
-  auto source_member = [&source](std::string_view key) {
-    source += source.size() == 1 ? "\"" : ",\"";
-    source += key;
-    source += "\":";
-  };
+  auto source_member = [&source](std::string_view key) { AppendMemberKey(source, key); };
   bool utf8 = true;
   if (!rec.column.empty()) source_member("column"), utf8 &= AppendCanonicalString(source, rec.column);
   source_member("file");
