@@ -189,11 +189,6 @@ Result<std::string> ImportPlan::ResolveParty(const import::PartyRef& ref, const 
 
 namespace {
 
-// A record body's canonical text written member by member, in JCS order
-// (every key of an import body is ASCII, so byte order is JCS order), once
-// with "source" and once without it: the record's identity is the hash of
-// the second (ImportRecordHashOfCanonical), so neither is built as a tree
-// or scanned again.
 // Appends `"key":` to the canonical text of an object opened with "{".
 void AppendMemberKey(std::string& text, std::string_view key) {
   text += text.size() == 1 ? "\"" : ",\"";
@@ -201,12 +196,16 @@ void AppendMemberKey(std::string& text, std::string_view key) {
   text += "\":";
 }
 
+// A record body's canonical text written member by member, in JCS order
+// (every key of an import body is ASCII, so byte order is JCS order), once
+// with "source" and once without it: the record's identity is the hash of
+// the second (ImportRecordHashOfCanonical), so neither is built as a tree
+// or scanned again.
 class BodyText {
  public:
-  // Appends `"key":` to both texts (to the full one only for "source").
+  // Appends `"key":` to both texts.
   void Key(std::string_view key) {
-    for (std::string* t : Targets(key)) AppendMemberKey(*t, key);
-    source_ = key == "source";
+    for (std::string* t : {&full_, &bare_}) AppendMemberKey(*t, key);
   }
   Status Str(std::string_view key, std::string_view v) {
     Key(key);
@@ -229,9 +228,11 @@ class BodyText {
       return true;
     });
   }
-  // Appends raw canonical text (an object written with the same pieces).
-  void Raw(std::string_view text) {
-    for (std::string* t : Targets(source_ ? "source" : "")) *t += text;
+  // The "source" member, given as its object's canonical text: in the full
+  // text only.
+  void Source(std::string_view object) {
+    AppendMemberKey(full_, "source");
+    full_ += object;
   }
   PlannedBody Finish(PlannedBody body) {
     full_ += '}';
@@ -242,19 +243,14 @@ class BodyText {
   }
 
  private:
-  std::vector<std::string*> Targets(std::string_view key) {
-    if (key == "source") return {&full_};
-    return {&full_, &bare_};
-  }
   template <typename Fn>
   Status Value(std::string_view key, std::string_view problem, Fn write) {
-    for (std::string* t : Targets(key)) {
+    for (std::string* t : {&full_, &bare_}) {
       if (!write(*t)) return Status::InvalidArgument(fmt::format("{} {}", key, problem));
     }
     return Status::Ok();
   }
   std::string full_ = "{", bare_ = "{";
-  bool source_ = false;
 };
 
 }  // namespace
@@ -315,20 +311,18 @@ Result<PlannedBody> ImportPlan::Body(const import::Record& rec, const PlannedFil
   WL_RETURN_IF_ERROR(t.Str("record", planned.record_type));
   // "source": {column?, file, row, sha256, sheet?}
   std::string source = "{";
-  auto source_member = [&source](std::string_view key) { AppendMemberKey(source, key); };
   bool utf8 = true;
-  if (!rec.column.empty()) source_member("column"), utf8 &= AppendCanonicalString(source, rec.column);
-  source_member("file");
+  if (!rec.column.empty()) AppendMemberKey(source, "column"), utf8 &= AppendCanonicalString(source, rec.column);
+  AppendMemberKey(source, "file");
   utf8 &= AppendCanonicalString(source, file.name);
-  source_member("row");
+  AppendMemberKey(source, "row");
   utf8 &= AppendCanonicalInteger(source, static_cast<int64_t>(rec.row));
-  source_member("sha256");
+  AppendMemberKey(source, "sha256");
   utf8 &= AppendCanonicalString(source, file.sha256);
-  if (!file.sheet.empty()) source_member("sheet"), utf8 &= AppendCanonicalString(source, file.sheet);
+  if (!file.sheet.empty()) AppendMemberKey(source, "sheet"), utf8 &= AppendCanonicalString(source, file.sheet);
   source += '}';
   if (!utf8) return Status::InvalidArgument("the file's name, sheet or column is not valid UTF-8");
-  t.Key("source");
-  t.Raw(source);
+  t.Source(source);
   WL_RETURN_IF_ERROR(put("to", planned.to));
   WL_RETURN_IF_ERROR(t.Str("waste", planned.waste));
   return t.Finish(std::move(planned));

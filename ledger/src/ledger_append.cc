@@ -286,12 +286,7 @@ class AppendSession : public BatchAccess {
     }
     if (!read_cache_.empty()) {
       auto cached = read_cache_.find(StatementKey(h));
-      if (cached != read_cache_.end()) {
-        if (!cached->second) return std::optional<uint64_t>();
-        auto seq = DecodeU64(*cached->second);
-        if (!seq) return Status::Corruption("statement index value is not 8 bytes");
-        return seq;
-      }
+      if (cached != read_cache_.end()) return DecodeStatementSeq(cached->second);
     }
     return ledger_.store_->FindStatement(h);
   }

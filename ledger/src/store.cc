@@ -418,12 +418,16 @@ Result<Hash> Store::GetNode(uint32_t level, uint64_t index) const {
   return *h;
 }
 
-Result<std::optional<uint64_t>> Store::FindStatement(const Hash& statement_hash) const {
-  WL_ASSIGN_OR_RETURN(auto v, Get(StatementKey(statement_hash)));
-  if (!v) return std::optional<uint64_t>();
-  auto seq = DecodeU64(*v);
+Result<std::optional<uint64_t>> DecodeStatementSeq(const std::optional<std::string>& value) {
+  if (!value) return std::optional<uint64_t>();
+  auto seq = DecodeU64(*value);
   if (!seq) return Status::Corruption("statement index value is not 8 bytes");
   return seq;
+}
+
+Result<std::optional<uint64_t>> Store::FindStatement(const Hash& statement_hash) const {
+  WL_ASSIGN_OR_RETURN(auto v, Get(StatementKey(statement_hash)));
+  return DecodeStatementSeq(v);
 }
 
 Result<uint64_t> Store::ReadSize() const {

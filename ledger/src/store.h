@@ -86,6 +86,9 @@ std::string CheckpointKey(uint64_t size);
 std::string MetaKey(std::string_view name);
 std::string EncodeU64(uint64_t v);
 std::optional<uint64_t> DecodeU64(std::string_view bytes);
+// A statement index value (`S` key): the seq it holds, nullopt when the key
+// is absent, Corruption when the value is not 8 bytes.
+Result<std::optional<uint64_t>> DecodeStatementSeq(const std::optional<std::string>& value);
 
 // A set of writes committed atomically by Store::Commit.
 // The writes of one atomic append. Put only records; Store::Commit hands
