@@ -94,6 +94,58 @@ TEST_CASE("import: pools are drawn oldest year first and a deficit stays below z
   c.DeepCheckOk();
 }
 
+// One batch's rows change the same pools, stocks and pool years over and
+// over; the batch keeps its own copy of each pool lot (domain::LotCache)
+// and writes it once. Each row must see the rows before it in the batch, and a refused
+// batch must leave nothing behind for the next one.
+TEST_CASE("import: the rows of one batch see each other's pools, stock and pool years", "[domain][import]") {
+  ImportCity c;
+  auto batch = [&](std::vector<Json> bodies) {
+    std::vector<Submission> subs;
+    for (auto& b : bodies) subs.push_back(c.S(c.regulator, "import", std::move(b)));
+    auto prepared = c.ledger().Prepare(std::move(subs));
+    REQUIRE(prepared.ok());
+    return c.ledger().Append(std::move(*prepared));
+  };
+  const Json g2023 = c.Record("generate", 10000000, "2023-02-01");
+  REQUIRE(batch({g2023,
+                 c.Record("generate", 4000000, "2021-03-01"),   // an earlier year's pool, made second
+                 c.Record("utilize", 12000000, "2023-03-01"),   // 4 t from 2021, 8 t from 2023
+                 c.Record("dispose", 5000000, "2023-04-01"),    // 2023: 2 t - 5 t
+                 c.Manifest("20234110000001", "r2", 1000000, 1000000)})
+              .ok());
+  auto check = [&] {
+    CHECK(c.Remaining("2021") == 0);
+    CHECK(c.Remaining("2023") == -4000000);
+    CHECK(c.AllStock()["p1"][kCode] == -4000000);
+    auto years = ImportPoolYears(c.ledger(), "p1", kCode);
+    REQUIRE(years.ok());
+    CHECK(*years == std::vector<std::string>{"2021", "2023"});
+    CHECK(c.Year("p1", 2023).utilized_prior_g == 4000000);
+    c.DeepCheckOk();
+  };
+  check();
+
+  // A batch that changes the same pools and then holds a refused row (a
+  // record already imported) is not appended, and leaves no trace in the
+  // batch after it.
+  auto refused = batch({c.Record("generate", 7000000, "2022-01-05"), c.Record("utilize", 1000000, "2023-05-01"),
+                        g2023});
+  REQUIRE_FALSE(refused.ok());
+  CHECK_THAT(refused.status().message(), Catch::Contains("already imported"));
+  check();
+  REQUIRE(batch({c.Record("generate", 6000000, "2023-06-01")}).ok());
+  CHECK(c.Remaining("2023") == 2000000);
+  CHECK(c.AllStock()["p1"][kCode] == 2000000);
+  auto years = ImportPoolYears(c.ledger(), "p1", kCode);
+  REQUIRE(years.ok());
+  CHECK(*years == std::vector<std::string>{"2021", "2023"});  // no 2022: its batch was refused
+  auto pool2022 = GetLot(c.ledger(), "#import/p1/" + kCode + "/2022");
+  REQUIRE(pool2022.ok());
+  CHECK_FALSE(pool2022->has_value());
+  c.DeepCheckOk();
+}
+
 TEST_CASE("import: the same record twice, or by a non-regulator, is refused", "[domain][import]") {
   ImportCity c;
   Json body = c.Record("generate", 1000, "2023-01-05");
