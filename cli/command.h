@@ -29,6 +29,18 @@ class Command {
   virtual int Run() = 0;
 };
 
+// For an option read into an unsigned integer (a seq, a count): CLI11 2.1
+// reads "-1" into a uint64_t as 2^64 - 1, so a sign or anything but digits
+// is refused here, before the conversion.
+inline CLI::Validator WholeNumber() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return {};
+        return "must be a whole number 0 or more, not \"" + text + "\"";
+      },
+      "");
+}
+
 // Every command, in the order `--help` lists them.
 std::vector<std::unique_ptr<Command>> AllCommands();
 

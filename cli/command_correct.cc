@@ -49,7 +49,9 @@ class CorrectCommand : public Command {
         void_ ? "Cancel an entry's effect with a compensating entry (the original stays in the log)"
               : "Replace an entry's content with a compensating entry (the original stays in the log)");
     AddActorOptions(app, &o_, "The original actor's or a regulator's key file");
-    app->add_option("--seq", seq_, "The entry to " + std::string(void_ ? "void" : "correct"))->required();
+    app->add_option("--seq", seq_, "The entry to " + std::string(void_ ? "void" : "correct"))
+        ->required()
+        ->check(WholeNumber());
     app->add_option("--reason", reason_, "Why (kept in the log)")->required();
     if (void_) {
       app->footer(

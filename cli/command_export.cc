@@ -14,8 +14,8 @@ class ExportCommand : public Command {
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("export", "Write entries as JSONL, byte for byte as stored");
     AddLedgerOption(app, &dir_);
-    app->add_option("--from", from_, "First seq (default 0)");
-    app->add_option("--to", to_, "Last seq, inclusive (default: the last entry)");
+    app->add_option("--from", from_, "First seq (default 0)")->check(WholeNumber());
+    app->add_option("--to", to_, "Last seq, inclusive (default: the last entry)")->check(WholeNumber());
     app->add_option("--out", out_, "Output file (default: stdout)");
     app->footer(
         "Example:\n"

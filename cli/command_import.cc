@@ -136,7 +136,8 @@ class ImportCommand : public Command {
     app->add_option("--max-errors", max_errors_,
                     "Stop when this many rows are refused, writing nothing (0: no limit); with fewer, the "
                     "good rows are imported and the exit code is 5")
-        ->default_val(1);
+        ->default_val(1)
+        ->check(WholeNumber());
     app->add_flag("--create-parties", create_parties_,
                   "Register companies not yet known (by USCC, else by name) as keyless legacy parties");
     app->add_option("--format", format_, "Summary format: text or json")->default_val("text");

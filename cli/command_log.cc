@@ -70,8 +70,8 @@ class LogCommand : public Command {
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("log", "List entries: seq, logged, kind, actor, summary");
     AddLedgerOption(app, &dir_);
-    app->add_option("--from", from_, "First seq (default 0)");
-    app->add_option("--limit", limit_, "At most this many entries (default all)");
+    app->add_option("--from", from_, "First seq (default 0)")->check(WholeNumber());
+    app->add_option("--limit", limit_, "At most this many entries (default all)")->check(WholeNumber());
     app->footer("Example:\n  wasteledger log --ledger city.ledger --from 100 --limit 20");
     return app;
   }

@@ -19,8 +19,8 @@ class ProveCommand : public Command {
         "  wasteledger prove consistency --ledger city.ledger --old 1000 --format json > c.json");
     inclusion_ = app->add_subcommand("inclusion", "Proof that entry SEQ is in the tree of size S");
     AddLedgerOption(inclusion_, &dir_);
-    inclusion_->add_option("--seq", seq_, "The entry")->required();
-    inclusion_->add_option("--size", size_, "Tree size (default: the current size)");
+    inclusion_->add_option("--seq", seq_, "The entry")->required()->check(WholeNumber());
+    inclusion_->add_option("--size", size_, "Tree size (default: the current size)")->check(WholeNumber());
     inclusion_->add_option("--format", format_, "text or json")->check(CLI::IsMember({"text", "json"}));
     inclusion_->footer(
         "Example:\n"
@@ -28,8 +28,9 @@ class ProveCommand : public Command {
     consistency_ =
         app->add_subcommand("consistency", "Proof that the tree of size S1 is a prefix of size S2");
     AddLedgerOption(consistency_, &dir_);
-    consistency_->add_option("--old", old_, "Older tree size S1")->required();
-    consistency_->add_option("--new", size_, "Newer tree size S2 (default: the current size)");
+    consistency_->add_option("--old", old_, "Older tree size S1")->required()->check(WholeNumber());
+    consistency_->add_option("--new", size_, "Newer tree size S2 (default: the current size)")
+        ->check(WholeNumber());
     consistency_->add_option("--format", format_, "text or json")->check(CLI::IsMember({"text", "json"}));
     consistency_->footer(
         "Example:\n"

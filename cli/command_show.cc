@@ -13,7 +13,7 @@ class ShowCommand : public Command {
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("show", "Print one entry and its leaf hash");
     AddLedgerOption(app, &dir_);
-    app->add_option("SEQ", seq_, "Sequence number")->required();
+    app->add_option("SEQ", seq_, "Sequence number")->required()->check(WholeNumber());
     app->add_flag("--raw", raw_, "Print the exact stored bytes instead");
     app->footer("Example:\n  wasteledger show --ledger city.ledger 42");
     return app;

@@ -547,7 +547,15 @@ Status ImportPlan::AddFile(const std::string& path) {
   WL_ASSIGN_OR_RETURN(std::string bytes, ReadAll(path));
   if (bytes.empty()) return Status::InvalidArgument(fmt::format("{}: the file is empty", file.name));
   file.sha256 = ToHex(Sha256(bytes));
+  // A sheet asked for where there are none is a mistake to say, not to
+  // pass over: the rows read would not be the ones the clerk meant.
+  const auto no_sheets = [&](std::string_view kind) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: --sheet {} names a worksheet, but this is a {} file (only XLSX workbooks have sheets)", file.name,
+        options_.sheet, kind));
+  };
   if (file.name.size() > 6 && file.name.substr(file.name.size() - 6) == ".jsonl") {
+    if (!options_.sheet.empty()) return no_sheets("JSONL");
     WL_RETURN_IF_ERROR(AddJsonl(file, bytes));
     files_.push_back(std::move(file));
     return Status::Ok();
@@ -566,6 +574,7 @@ Status ImportPlan::AddFile(const std::string& path) {
   if (!source.ok()) return source.status().WithContext(file.name);
   file.encoding = (*source)->encoding();
   file.sheet = (*source)->sheet();
+  if (!options_.sheet.empty() && file.sheet.empty()) return no_sheets("CSV");
   std::vector<import::Row> first;
   import::Row row;
   while (first.size() < kHeadingSearchRows) {

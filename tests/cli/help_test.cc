@@ -183,5 +183,31 @@ TEST_CASE("an invalid option value exits 2", "[cli][help]") {
   CHECK(r.out.empty());
 }
 
+// CLI11 reads "-1" into an unsigned 64-bit option as 2^64 - 1; every seq,
+// size and count option refuses a sign instead of reading a huge number.
+TEST_CASE("a negative seq, size or count exits 2 and names the option", "[cli][help]") {
+  TempDir tmp;
+  const std::string L = tmp / "L";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"export", "--ledger", L, "--from", "-1"}, "--from"},
+      {{"export", "--ledger", L, "--to", "-2"}, "--to"},
+      {{"log", "--ledger", L, "--from", "-1"}, "--from"},
+      {{"log", "--ledger", L, "--limit", "-5"}, "--limit"},
+      {{"prove", "inclusion", "--ledger", L, "--seq", "-1"}, "--seq"},
+      {{"prove", "inclusion", "--ledger", L, "--seq", "1", "--size", "-1"}, "--size"},
+      {{"prove", "consistency", "--ledger", L, "--old", "-1"}, "--old"},
+      {{"prove", "consistency", "--ledger", L, "--old", "1", "--new", "+3"}, "--new"},
+      {{"void", "--ledger", L, "--key", L, "--seq", "-1", "--reason", "x"}, "--seq"},
+      {{"export", "--ledger", L, "--from", "1e3"}, "--from"},
+  };
+  for (const auto& [args, option] : cases) {
+    RunResult r = Wl(args);
+    INFO(Join(args) << "\n" << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(option + ": must be a whole number 0 or more") != std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace wasteledger::testing

@@ -612,6 +612,25 @@ TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[c
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("--profile") != std::string::npos);
   }
+  SECTION("a sheet asked of a file that has none") {
+    RunResult csv = l.Import({"--create-parties", "--sheet", "2023年"});
+    INFO(csv.err);
+    CHECK(csv.exit_code == 1);
+    CHECK(CountLines(csv.err) == 1);
+    CHECK(csv.err.find("--sheet 2023年 names a worksheet, but this is a CSV file") != std::string::npos);
+    const std::string jsonl = l / "records.jsonl";
+    WriteFile(jsonl, "{}\n");
+    RunResult j = l.Import({"--sheet", "2023年"}, jsonl);
+    INFO(j.err);
+    CHECK(j.exit_code == 1);
+    CHECK(j.err.find("records.jsonl: --sheet 2023年 names a worksheet, but this is a JSONL file") !=
+          std::string::npos);
+  }
+  SECTION("a negative count is refused as usage, not read as a huge one") {
+    RunResult r = l.Import({"--create-parties", "--max-errors", "-1"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--max-errors: must be a whole number 0 or more, not \"-1\"") != std::string::npos);
+  }
   CHECK(l.Export() == before);
 }
 
