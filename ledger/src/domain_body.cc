@@ -41,23 +41,29 @@ Status BodyReader::Shape(std::initializer_list<std::string_view> allowed) const 
   return Status::Ok();
 }
 
-Result<std::string> BodyReader::Str(const char* f) const {
-  if (!Has(f)) return Error(f, "is missing");
-  const Json& v = j_.at(f);
+Result<std::string> BodyReader::StrOf(const Json& v, const char* f) const {
   if (!v.is_string() || v.get_ref<const std::string&>().empty())
     return Error(f, "must be a non-empty string");
   return v.get<std::string>();
 }
 
+Result<std::string> BodyReader::Str(const char* f) const {
+  const Json* v = Find(f);
+  if (v == nullptr) return Error(f, "is missing");
+  return StrOf(*v, f);
+}
+
 Result<std::optional<std::string>> BodyReader::OptStr(const char* f) const {
-  if (!Has(f)) return std::optional<std::string>();
-  WL_ASSIGN_OR_RETURN(std::string s, Str(f));
+  const Json* v = Find(f);
+  if (v == nullptr) return std::optional<std::string>();
+  WL_ASSIGN_OR_RETURN(std::string s, StrOf(*v, f));
   return std::optional<std::string>(std::move(s));
 }
 
 Result<int64_t> BodyReader::Int(const char* f, int64_t min, int64_t max) const {
-  if (!Has(f)) return Error(f, "is missing");
-  const Json& v = j_.at(f);
+  const Json* found = Find(f);
+  if (found == nullptr) return Error(f, "is missing");
+  const Json& v = *found;
   bool in_range = false;
   if (v.is_number_unsigned()) {
     in_range =
@@ -70,8 +76,9 @@ Result<int64_t> BodyReader::Int(const char* f, int64_t min, int64_t max) const {
 }
 
 Result<int64_t> BodyReader::Mass(const char* f, int64_t min) const {
-  if (!Has(f)) return Error(f, "is missing");
-  const Json& v = j_.at(f);
+  const Json* found = Find(f);
+  if (found == nullptr) return Error(f, "is missing");
+  const Json& v = *found;
   const bool integer = v.is_number_integer();
   const bool in_range = integer &&
                         (v.is_number_unsigned() ? v.get<uint64_t>() <= uint64_t{kMaxMassGrams}
@@ -87,11 +94,12 @@ Result<int64_t> BodyReader::Mass(const char* f, int64_t min) const {
 }
 
 Result<const Json*> BodyReader::Array(const char* f, bool required, bool non_empty) const {
-  if (!Has(f)) {
+  const Json* found = Find(f);
+  if (found == nullptr) {
     if (required) return Error(f, "is missing");
     return static_cast<const Json*>(nullptr);
   }
-  const Json& v = j_.at(f);
+  const Json& v = *found;
   if (!v.is_array()) return Error(f, "must be an array");
   if (non_empty && v.empty()) return Error(f, "must not be empty");
   return &v;

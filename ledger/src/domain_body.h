@@ -45,6 +45,15 @@ class BodyReader {
   Status Error(std::string_view f, std::string_view what) const;
 
  private:
+  // The member, or nullptr when absent (or the value is no object): one
+  // look-up for each read.
+  const Json* Find(const char* f) const {
+    if (!j_.is_object()) return nullptr;
+    auto it = j_.find(f);
+    return it == j_.end() ? nullptr : &*it;
+  }
+  Result<std::string> StrOf(const Json& v, const char* f) const;
+
   const Json& j_;
   std::string where_;
 };
