@@ -69,7 +69,19 @@ std::string Plural(uint64_t n, const char* what) { return fmt::format("{} {}{}",
 // no sum of the rows (printed whatever the summary format).
 std::vector<std::string> TotalLines(const PlannedFile& f, std::vector<std::string>& warnings) {
   std::vector<std::string> lines;
-  if (f.total_row == 0) return lines;
+  if (f.total_row == 0) {
+    // No total row to check against: the sums themselves, so that a wrong
+    // unit or column shows as a figure out of all proportion.
+    for (const auto& t : f.totals) {
+      if (t.overflow) {
+        lines.push_back(fmt::format("{}: not summed, the rows' figures sum past 2^63 g", t.heading));
+      } else {
+        lines.push_back(fmt::format("{}: {} in the rows imported (the file has no total row to check it against)",
+                                    t.heading, FormatMass(t.imported_g)));
+      }
+    }
+    return lines;
+  }
   for (const auto& t : f.totals) {
     if (!t.total_g) continue;
     const std::string head = fmt::format("total row {}, {}: {}", f.total_row, t.heading, FormatMass(*t.total_g));
@@ -419,6 +431,16 @@ class ImportCommand : public Command {
                   {"columns", f.mapping}};
         if (!f.sheet.empty()) j["sheet"] = f.sheet;
         if (f.date1904) j["date_system"] = "1904";
+        Json masses = Json::array();
+        for (const auto& t : f.totals) {
+          masses.push_back({{"heading", t.heading},
+                            {"imported_g", t.imported_g},
+                            {"held_g", t.held_g},
+                            {"repeated_g", t.repeated_g},
+                            {"refused_g", t.refused_g}});
+          if (t.overflow) masses.back()["overflow"] = true;
+        }
+        j["masses"] = std::move(masses);
         if (f.total_row != 0) {
           Json columns = Json::array();
           for (const auto& t : f.totals) {

@@ -390,6 +390,34 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
 // before what a later row of the file says was drawn from it. In row order,
 // the utilisation below would have drawn on an empty 2023 pool (a phantom
 // consumption finding) while the 2022 pool kept its 5 t.
+// Without a total row there is nothing to check the figures against, so the
+// summary gives their sums: a file read in the wrong unit shows as a figure a
+// thousand times too large before anything is written.
+TEST_CASE("import: a file without a total row gets its quantity columns' sums in the summary", "[cli][import]") {
+  ImportLedger l;
+  const std::string f = l / "no-total.csv";
+  WriteFile(f,
+            "联单编号,产生单位,接受单位,废物代码,转移量(吨),接受量(吨),转移日期,接收日期\n"
+            "20234110000001,甲公司,乙公司,900-249-08,1.5,1.25,2023-01-02,2023-01-03\n"
+            "20234110000002,甲公司,乙公司,900-249-08,2,2,2023-01-04,2023-01-05\n"
+            "20234110000002,甲公司,乙公司,900-249-08,2,2,2023-01-04,2023-01-05\n"
+            "20234110000003,甲公司,乙公司,900-249-08,-1,0,2023-01-06,2023-01-07\n");
+  RunResult text = l.Import({"--create-parties", "--dry-run", "--max-errors", "0"}, f);
+  INFO(text.out << text.err);
+  REQUIRE(text.exit_code == 5);
+  CHECK(text.out.find("转移量(吨): 3.500 t in the rows imported (the file has no total row to check it against)") !=
+        std::string::npos);
+  CHECK(text.out.find("接受量(吨): 3.250 t in the rows imported") != std::string::npos);
+  RunResult j = l.Import({"--create-parties", "--dry-run", "--max-errors", "0", "--format", "json"}, f);
+  REQUIRE(j.exit_code == 5);
+  const json masses = json::parse(j.out)["files"][0]["masses"];
+  REQUIRE(masses.size() == 2);
+  CHECK(masses[0] == json{{"heading", "转移量(吨)"}, {"imported_g", 3500000}, {"held_g", 0},
+                          {"repeated_g", 2000000}, {"refused_g", 0}});
+  CHECK(masses[1]["imported_g"] == 3250000);
+  CHECK(json::parse(j.out)["files"][0].count("total_row") == 0);
+}
+
 TEST_CASE("import: a file's records are appended in date order, not row order", "[cli][import]") {
   ImportLedger l;
   const std::string f = l / "out-of-order.jsonl";
