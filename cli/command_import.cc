@@ -66,7 +66,8 @@ std::string Plural(uint64_t n, const char* what) { return fmt::format("{} {}{}",
 
 // The file's total row against its rows: a line per mass column the total
 // row gives, for the text summary, and a warning for each that agrees with
-// no sum of the rows (printed whatever the summary format).
+// no sum of the rows (printed whatever the summary format). A file with no
+// total row gets a line per mass column with its sum instead.
 std::vector<std::string> TotalLines(const PlannedFile& f, std::vector<std::string>& warnings) {
   std::vector<std::string> lines;
   if (f.total_row == 0) {
