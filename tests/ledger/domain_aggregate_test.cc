@@ -126,8 +126,11 @@ FlowSums StoredSpan(const Ledger& ledger, const std::string& from, const std::st
   return s;
 }
 
+// January to November only: every date is then in the past whenever the
+// tests run (an event dated after the logged time is refused, and the
+// history would change with the day they run).
 std::string RandomDay(std::mt19937& rng, int year) {
-  const int month = std::uniform_int_distribution<int>(1, 12)(rng);
+  const int month = std::uniform_int_distribution<int>(1, 11)(rng);
   const int day = std::uniform_int_distribution<int>(1, 28)(rng);
   return fmt::format("{:04d}-{:02d}-{:02d}", year, month, day);
 }

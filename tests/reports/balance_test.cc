@@ -161,8 +161,11 @@ TEST_CASE("random histories: every balance row equals the export's own figures",
   DomainFixture f;
   std::mt19937 rng(4242);
   auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  // January to November only: every date is then in the past whenever the
+  // test runs (an event dated after the logged time is refused, and the
+  // history would change with the day it runs).
   auto day = [&](int year) {
-    return fmt::format("{:04d}-{:02d}-{:02d}T10:00:00+08:00", year, 1 + pick(12), 1 + pick(28));
+    return fmt::format("{:04d}-{:02d}-{:02d}T10:00:00+08:00", year, 1 + pick(11), 1 + pick(28));
   };
   int manifests = 0;
   std::vector<uint64_t> lifecycle;
@@ -251,8 +254,13 @@ TEST_CASE("random histories: every balance row equals the export's own figures",
                 row.disposed_g ==
             row.closing_g);
       if (!in.parties.count({row.party, row.waste})) {
+        // Nothing moved in the period: the row carries its opening stock, or
+        // only the count of its corrections (an entry of the period voided,
+        // which the export's own figures leave out altogether).
+        const auto before = opening.parties.find({row.party, row.waste});
         CHECK(row.opening_g == row.closing_g);
-        CHECK(row.opening_g == opening.parties.at({row.party, row.waste}).Net());
+        CHECK(row.opening_g == (before == opening.parties.end() ? 0 : before->second.Net()));
+        if (before == opening.parties.end()) CHECK(row.corrections > 0);
       }
       sum.closing_g += row.closing_g;
     }
