@@ -434,6 +434,21 @@ Status CheckSignature(const Submission& sub, const Party* actor,
   return Status::Ok();
 }
 
+// A party that can act as a regulator: the role and a key to sign with.
+bool CanRegulate(const Party& p) { return p.HasRole("regulator") && !p.keys.empty(); }
+
+// Whether a party other than `id` can act as a regulator, as of this point
+// of the batch (the batch's own party records first, then the ledger's).
+bool OtherRegulator(const AppendSession& session, const std::string& id) {
+  for (const auto& [other, p] : session.parties_) {
+    if (other != id && CanRegulate(p)) return true;
+  }
+  for (const auto& [other, p] : session.ledger_.parties()) {
+    if (other != id && !session.parties_.count(other) && CanRegulate(p)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 namespace {
@@ -677,6 +692,13 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
               fmt::format("only a regulator registers parties; \"{}\" is not one", s.actor));
         }
         WL_ASSIGN_OR_RETURN(Party p, PartyFromRecord(s.json["body"], seq));
+        const Party* before = session.FindParty(p.id);
+        if (before != nullptr && CanRegulate(*before) && !CanRegulate(p) && !OtherRegulator(session, p.id)) {
+          return Status::Refused(fmt::format(
+              "party \"{}\" is the last regulator with a key: this record {} it, and no one could register "
+              "parties, import or undo entries again; register another regulator first",
+              p.id, p.HasRole("regulator") ? "leaves no key to" : "takes the regulator role from"));
+        }
         for (const auto& k : p.keys) key_directory_->Add(k);
         WL_ASSIGN_OR_RETURN(std::string rec, Canonicalize(Json{{"record", s.json["body"]}, {"seq", seq}}));
         session.Put(PartyKey(p.id), rec);

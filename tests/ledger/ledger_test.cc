@@ -527,3 +527,31 @@ TEST_CASE("the stored tree answers every root and proof across tiles, batches, p
     }
   }
 }
+
+TEST_CASE("the last regulator keeps its role and a key", "[ledger]") {
+  LedgerFixture f;
+  const uint64_t size = f.ledger().size();
+  const std::string before = Export(f.ledger());
+  SECTION("taking its own regulator role away is refused") {
+    auto sub = Sign(f.regulator, "party", PartyRecord("xcepb", {"producer"}, {&f.regulator}));
+    CHECK_THAT(f.AppendRefused({sub}),
+               Catch::Contains("party \"xcepb\" is the last regulator with a key: this record takes the "
+                               "regulator role from it"));
+  }
+  SECTION("revoking its own last key is refused") {
+    auto sub = Sign(f.regulator, "party", PartyRecord("xcepb", {"regulator"}, {}));
+    CHECK_THAT(f.AppendRefused({sub}), Catch::Contains("this record leaves no key to it"));
+  }
+  SECTION("a regulator registered earlier in the same batch may take over") {
+    auto second = KeyFromSeed("city", 91);
+    f.AppendOk({Sign(f.regulator, "party", PartyRecord("city", {"regulator"}, {&second})),
+                Sign(f.regulator, "party", PartyRecord("xcepb", {"producer"}, {}))});
+    // The handed-over regulator can still register parties; the old one cannot.
+    f.AppendOk({Sign(second, "party", PartyRecord("p3", {"carrier"}, {}))});
+    CHECK_THAT(f.AppendRefused({Sign(second, "party", PartyRecord("city", {"producer"}, {&second}))}),
+               Catch::Contains("party \"city\" is the last regulator with a key"));
+    return;
+  }
+  CHECK(f.ledger().size() == size);
+  CHECK(Export(f.ledger()) == before);
+}
