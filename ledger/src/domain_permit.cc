@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
+
+#include "wasteledger/time_util.h"
 
 namespace wasteledger::domain {
 
@@ -51,6 +54,43 @@ std::optional<PermitMatch> FindPermit(const Party& party, const WasteCodeInfo& w
     return m;
   }
   return std::nullopt;
+}
+
+Status CheckPermits(const nlohmann::json& record) {
+  auto permits = record.find("permits");
+  if (permits == record.end() || !permits->is_array()) return Status::Ok();  // the schema's to say
+  std::set<std::string> numbers;
+  for (size_t i = 0; i < permits->size(); ++i) {
+    const auto& p = (*permits)[i];
+    if (!p.is_object()) continue;
+    const std::string at = fmt::format("permits[{}]", i);
+    const auto bad = [&](std::string_view member, const std::string& why) {
+      return Status::Refused(fmt::format("party: body.{}.{}: {}", at, member, why));
+    };
+    std::string from, to;
+    for (const char* member : {"valid_from", "valid_to"}) {
+      if (!p.contains(member) || !p[member].is_string()) continue;
+      const std::string& date = p[member].get_ref<const std::string&>();
+      if (!IsCalendarDate(date)) return bad(member, fmt::format("\"{}\" is not a calendar date", date));
+      (member[6] == 'f' ? from : to) = date;
+    }
+    if (!from.empty() && !to.empty() && from > to) {
+      return bad("valid_to", fmt::format("{} is before valid_from {}", to, from));
+    }
+    if (p.contains("number") && p["number"].is_string() && !numbers.insert(p["number"].get<std::string>()).second) {
+      return bad("number", fmt::format("permit \"{}\" is listed twice", p["number"].get<std::string>()));
+    }
+    if (p.contains("wastes") && p["wastes"].is_array()) {
+      const auto& wastes = p["wastes"];
+      for (size_t w = 0; w < wastes.size(); ++w) {
+        if (!wastes[w].is_string()) continue;
+        if (Status s = CheckPermitWaste(wastes[w].get<std::string>()); !s.ok()) {
+          return bad(fmt::format("wastes[{}]", w), s.message());
+        }
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 std::string EventDate(const Timestamp& t) {

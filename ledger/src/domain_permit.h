@@ -18,4 +18,10 @@ namespace wasteledger::domain {
 // The calendar date of an event in the offset it was written with.
 std::string EventDate(const Timestamp& t);
 
+// What the permit schema cannot check in a party record's permits: dates that
+// exist on the calendar, valid_from not after valid_to, each number once,
+// and every entry of "wastes" a code or an existing category. A refusal
+// "party: body.permits[i].member: why".
+Status CheckPermits(const nlohmann::json& record);
+
 }  // namespace wasteledger::domain

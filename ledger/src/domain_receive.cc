@@ -53,6 +53,9 @@ Status ApplyReceive(const Step& step, const Json& body) {
                                    *m.receive_seq));
   }
   WL_ASSIGN_OR_RETURN(auto reject, r.OptStr("reject"));
+  if (reject && reject->find_first_not_of(" \t\r\n") == std::string::npos) {
+    return r.Error("reject", "must give the reason the manifest is refused (it is blank)");
+  }
   WL_ASSIGN_OR_RETURN(const Json* lines, r.Array("lines", !reject, !reject));
   std::set<int64_t> seen;
   const size_t n = m.lines.size();

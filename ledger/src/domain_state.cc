@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "domain_permit.h"
 #include "domain_rules.h"
 #include "wasteledger/mass.h"
 
@@ -106,6 +107,7 @@ Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint6
     warnings_.clear();
     in_batch_ = true;
   }
+  if (st.kind == "party") return domain::CheckPermits(st.json["body"]);
   if (!IsDomainKind(st.kind)) return Status::Ok();
   if (st.time.unix_seconds > ctx.logged_unix_seconds + kMaxFutureSkewSeconds) {
     return Status::Refused(fmt::format("{}: event time {} is more than {} minutes after the logged time {}",

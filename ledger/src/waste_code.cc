@@ -31,6 +31,7 @@ int TwoDigits(std::string_view s) {
 }
 
 bool IsHazardCategory(int n) { return (n >= 1 && n <= 40) || (n >= 45 && n <= 50); }
+constexpr std::string_view kHazardRange = " (HW01-HW40, HW45-HW50; HW41-HW44 are not used)";
 
 struct ParsedCode {
   std::string code;
@@ -67,14 +68,17 @@ Result<ParsedCode> ParseCode(std::string_view raw) {
   if (!hw.empty()) {
     const int cat = TwoDigits(hw.substr(8, 2));
     if (!IsHazardCategory(cat)) {
-      return Status::InvalidArgument(quoted + ": category HW" + hw.substr(8, 2) +
-                                     " does not exist (HW01-HW40, HW45-HW50; HW41-HW44 are not used)");
+      return Status::InvalidArgument(quoted + ": category HW" + hw.substr(8, 2) + " does not exist" +
+                                     std::string(kHazardRange));
     }
     return ParsedCode{hw, WasteKind::kHazardous, "HW" + hw.substr(8, 2)};
   }
 
   // A hazardous category alone.
   if (s.size() == 4 && s.compare(0, 2, "HW") == 0 && TwoDigits(s.substr(2)) >= 0) {
+    if (!IsHazardCategory(TwoDigits(s.substr(2)))) {
+      return Status::InvalidArgument(quoted + ": category " + s + " does not exist" + std::string(kHazardRange));
+    }
     return Status::InvalidArgument(quoted +
                                    " is a category, not a waste code: write the 8-digit code, "
                                    "NNN-NNN-" +
@@ -247,6 +251,20 @@ std::string_view WasteKindName(WasteKind kind) {
 Result<std::string> NormaliseWasteCode(std::string_view code) {
   WL_ASSIGN_OR_RETURN(ParsedCode parsed, ParseCode(code));
   return std::move(parsed.code);
+}
+
+Status CheckPermitWaste(std::string_view entry) {
+  const std::string quoted = "\"" + std::string(entry) + "\"";
+  if (entry.size() == 4 && entry.substr(0, 2) == "HW" && TwoDigits(entry.substr(2)) >= 0) {
+    if (CategoryCodeOk("HW", entry)) return Status::Ok();
+    return Status::InvalidArgument(quoted + ": category " + std::string(entry) + " does not exist" +
+                                   std::string(kHazardRange));
+  }
+  if (entry.size() == 3 && entry[0] == 'S' && TwoDigits(entry.substr(1)) >= 0) {
+    if (CategoryCodeOk("S", entry)) return Status::Ok();
+    return Status::InvalidArgument(quoted + ": 2024 classes run S01-S99");
+  }
+  return ParseCode(entry).status();  // any spelling of a code (FindPermit normalises it)
 }
 
 std::string HazardSet::ToString() const {

@@ -189,6 +189,54 @@ TEST_CASE("a correction's replacement body is checked against its kind's schema"
   CHECK(msg.find("mas_g") != std::string::npos);
 }
 
+TEST_CASE("blank reasons are refused: a receipt's reject, a void's reason", "[domain]") {
+  Base f;
+  auto schemas = SchemaValidator::Load(SchemaValidator::DefaultDir());
+  REQUIRE(schemas.ok());
+  f.ledger().SetSchemaValidator(schemas->get());
+  for (const std::string blank : {"", " ", "\t "}) {
+    INFO("reason \"" << blank << "\"");
+    CHECK(Has(f.Refused(f.S(f.r2, "receive", {{"manifest", "20264110000001"}, {"reject", blank}})),
+              "body.reject"));
+    CHECK(Has(f.Refused(f.S(f.p1, "void", {{"seq", 9}, {"reason", blank}})), "body.reason"));
+  }
+  // Without the schemas, the receive rule itself refuses a blank reject.
+  f.ledger().SetSchemaValidator(nullptr);
+  CHECK(Has(f.Refused(f.S(f.r2, "receive", {{"manifest", "20264110000001"}, {"reject", " "}})),
+            "receive: body.reject must give the reason the manifest is refused (it is blank)"));
+  // The manifest is still open: a real reason refuses it.
+  f.Ok(f.S(f.r2, "receive", {{"manifest", "20264110000001"}, {"reject", "leaking drums"}}));
+  CHECK(f.GetManifestOrFail("20264110000001").status == "refused");
+}
+
+TEST_CASE("party record refusals: permits that cannot be right", "[domain]") {
+  Base f;
+  auto party = [&](Json permit) {
+    Json rec = PartyRecord("r3", {"receiver"}, {});
+    rec["permits"] = {Permit("XK-R3-0", {"store"}, {"HW49"}, 1), std::move(permit)};
+    return f.Refused(f.S(f.regulator, "party", rec));
+  };
+  CHECK(Has(party(Permit("XK-R3-1", {"store"}, {"HW49"}, 1, "2023-02-30", "2026-12-31")),
+            "party: body.permits[1].valid_from: \"2023-02-30\" is not a calendar date"));
+  CHECK(Has(party(Permit("XK-R3-1", {"store"}, {"HW49"}, 1, "2026-01-01", "2026-13-01")),
+            "party: body.permits[1].valid_to: \"2026-13-01\" is not a calendar date"));
+  CHECK(Has(party(Permit("XK-R3-1", {"store"}, {"HW49"}, 1, "2026-06-01", "2026-05-31")),
+            "party: body.permits[1].valid_to: 2026-05-31 is before valid_from 2026-06-01"));
+  CHECK(Has(party(Permit("XK-R3-0", {"store"}, {"HW49"}, 1)),
+            "party: body.permits[1].number: permit \"XK-R3-0\" is listed twice"));
+  CHECK(Has(party(Permit("XK-R3-1", {"store"}, {"HW18", "HW41"}, 1)),
+            "party: body.permits[1].wastes[1]: \"HW41\": category HW41 does not exist (HW01-HW40, HW45-HW50"));
+  CHECK(Has(party(Permit("XK-R3-1", {"store"}, {"HW99"}, 1)), "category HW99 does not exist"));
+  CHECK(Has(party(Permit("XK-R3-1", {"store"}, {"900-041-41"}, 1)), "category HW41 does not exist"));
+  CHECK(Has(party(Permit("XK-R3-1", {"store"}, {"SW60"}, 1)), "2021 classes run SW01-SW59"));
+  CHECK(Has(party(Permit("XK-R3-1", {"store"}, {"S00"}, 1)), "2024 classes run S01-S99"));
+  // Every kind of entry a permit may list, in any spelling of a code.
+  Json rec = PartyRecord("r3", {"receiver"}, {});
+  rec["permits"] = {Permit("XK-R3-1", {"store"}, {"HW49", "90004149", "SW02", "S07", "CW01", "441001S07"}, 1,
+                           "2024-02-29", "2024-02-29")};
+  f.Ok(f.S(f.regulator, "party", rec));
+}
+
 // The import command builds its records itself and asks Prepare not to check
 // them against the import schema again (its tests check what it stores);
 // every other kind is still checked, and so is an import record by default.

@@ -46,6 +46,11 @@ struct WasteCodeInfo {
 // InvalidArgument, with a one-line reason, for a malformed code.
 [[nodiscard]] Result<std::string> NormaliseWasteCode(std::string_view code);
 
+// An entry of a permit's "wastes": a code in its normalised form, or a whole
+// category (HW49, SW02, S07, CW01) that exists. InvalidArgument, naming the
+// entry, otherwise.
+[[nodiscard]] Status CheckPermitWaste(std::string_view entry);
+
 // Hazard characteristics of the 名录: T 毒性, C 腐蚀性, I 易燃性, R 反应性,
 // In 感染性.
 enum class Hazard : uint8_t {
