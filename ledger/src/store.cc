@@ -173,7 +173,12 @@ namespace {
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::Ok();
-  if (s.IsCorruption()) return Status::Corruption(fmt::format("{}: {}", what, s.ToString()));
+  if (s.IsCorruption()) {
+    // RocksDB's state without its own "Corruption: " prefix.
+    const char* state = s.getState();
+    return Status::Corruption(fmt::format("{}: the ledger's storage is damaged (RocksDB: {})", what,
+                                          state != nullptr ? state : s.ToString()));
+  }
   return Status::IOError(fmt::format("{}: {}", what, s.ToString()));
 }
 

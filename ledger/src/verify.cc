@@ -204,7 +204,12 @@ Result<VerifyResult> VerifyLedger(const Ledger& ledger, const VerifyOptions& opt
       chunk.entries.resize(have);
       chunk.leaves.resize(have);
       checker.CheckChunk(chunk.entries, &chunk.leaves);
-      checker.Fail(from + have, chunk.read.ok() ? "the stored leaf hash is missing" : "entry is missing");
+      // The scan's own message ("seq N: entry is missing", or the storage's
+      // damage), without the seq the failure names anyway.
+      std::string problem((chunk.read.ok() ? chunk.read_leaves : chunk.read).message());
+      const std::string seq_prefix = fmt::format("seq {}: ", from + have);
+      if (problem.rfind(seq_prefix, 0) == 0) problem.erase(0, seq_prefix.size());
+      checker.Fail(from + have, problem);
       break;
     }
     if (checker.failure()) break;
@@ -278,6 +283,7 @@ Result<VerifyResult> VerifyExport(std::istream& in, const VerifyOptions& options
     if (options.progress) options.progress(done, 0);
   }
   if (!in.eof() && !checker.failure()) return Status::IOError("error reading the export");
+  if (done == 0) checker.Fail(std::nullopt, "the export holds no entry: a ledger's export starts with its genesis entry");
   checker.Finish();
   FillResult(checker, result);
   if (result.ok() && given) {

@@ -190,6 +190,17 @@ TEST_CASE("verify --export of an edited export exits 3 naming the seq", "[cli][v
   CHECK(CountLines(r.err) == 1);
 }
 
+TEST_CASE("verify --export of an empty file fails: an export starts with its genesis", "[cli][verify]") {
+  CliLedger l;
+  WriteFile(l / "empty.jsonl", "");
+  RunResult r = Wl({"verify", "--export", l / "empty.jsonl"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "wasteledger: verification failed: the export holds no entry: a ledger's export starts with its genesis "
+        "entry\n");
+}
+
 // Lines of an export edited in other ways: each is a verification failure
 // (exit 3) naming the edited seq, never a plain error (exit 1).
 TEST_CASE("verify --export of lines edited in other ways exits 3 naming the seq", "[cli][verify]") {

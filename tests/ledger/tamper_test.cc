@@ -2,6 +2,8 @@
 // rewrites against older checkpoints (rollback, fork): verify must name the
 // first bad seq, and never crash.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "ledger_fixture.h"
 #include "raw_db.h"
@@ -297,5 +299,42 @@ TEST_CASE("the statement index and the party records are checked against the log
     auto r = VerifyAt(f.dir());
     REQUIRE_FALSE(r.ok());
     CHECK_THAT(r.failure->problem, Catch::Contains("party record of \"ghost\" that the log never registered"));
+  }
+}
+
+// A damaged table file (one byte flipped on disk, below RocksDB): verify says
+// the storage is damaged at the first seq it cannot read, not that an entry
+// is missing.
+TEST_CASE("a damaged table file is reported as damaged storage", "[tamper]") {
+  LedgerFixture f;
+  f.AppendOk(f.Generates(3000));
+  f.Close();  // the memtable goes into a table file
+  namespace fs = std::filesystem;
+  fs::path largest;
+  for (const auto& e : fs::directory_iterator(f.dir())) {
+    if (e.path().extension() == ".sst" && (largest.empty() || fs::file_size(e.path()) > fs::file_size(largest))) {
+      largest = e.path();
+    }
+  }
+  REQUIRE(!largest.empty());
+  {
+    // The first data block holds the lowest keys: the first entries.
+    std::fstream file(largest, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekg(200);
+    char c = 0;
+    file.get(c);
+    file.seekp(200);
+    file.put(static_cast<char>(c ^ 0x5a));
+  }
+  auto ledger = Ledger::Open(f.dir(), Ledger::Mode::kRead);
+  REQUIRE(ledger.ok());
+  auto r = VerifyLedger(**ledger, {});
+  std::string problem = r.ok() ? (r->failure ? r->failure->problem : "passed") : r.status().message();
+  INFO(problem);
+  CHECK(problem.find("the ledger's storage is damaged (RocksDB: ") != std::string::npos);
+  CHECK(problem.find("missing") == std::string::npos);
+  if (r.ok()) {
+    REQUIRE(r->failure);
+    CHECK(r->failure->seq == 0);
   }
 }
