@@ -31,6 +31,12 @@ uint32_t DayNumber(std::string_view date) {
   return n;
 }
 
+// The day of the import in the ledger's timezone (YYYY-MM-DD): the latest
+// date a legacy record may carry.
+std::string DayOfImport(const Ledger& ledger) {
+  return FormatWithOffset(NowUnixSeconds(), ledger.timezone_offset_minutes()).substr(0, 10);
+}
+
 // The heading a clerk would look for, when a record names no column.
 const char* FieldHeading(const char* role) {
   if (std::string_view(role) == "producer") return "产生单位";
@@ -69,7 +75,7 @@ std::string LegacyId(const import::PartyRef& ref) {
 // What the ledger's import rules (ledger/src/domain_import.cc) refuse about
 // a schema-valid record beyond its parties and code: found here, so the line
 // is a refused row and not a failed batch. Empty when fine.
-std::string RecordShapeProblem(const Json& body) {
+std::string RecordShapeProblem(const Json& body, const std::string& latest_date) {
   const std::string type = body["record"];
   const bool moves = type == "manifest" || type == "transfer";
   if (moves && !body.contains("to")) return fmt::format("a {} record needs \"to\"", type);
@@ -86,6 +92,15 @@ std::string RecordShapeProblem(const Json& body) {
     if (body.contains(f) && !IsCalendarDate(body[f].get<std::string>())) {
       return fmt::format("\"{}\": {} is not a calendar date", f, body[f].get<std::string>());
     }
+    if (body.contains(f) && body[f].get<std::string>() > latest_date) {
+      return fmt::format("\"{}\": {} is after the day of the import ({}): a legacy record cannot be dated in "
+                         "the future",
+                         f, body[f].get<std::string>(), latest_date);
+    }
+  }
+  if (body.contains("received") && body["received"].get<std::string>() < body["date"].get<std::string>()) {
+    return fmt::format("\"received\": received on {}, before it was transferred on {}",
+                       body["received"].get<std::string>(), body["date"].get<std::string>());
   }
   return "";
 }
@@ -460,6 +475,7 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
   std::string detected;
   WL_ASSIGN_OR_RETURN(std::string text, import::DecodeText(bytes, import::Encoding::kUtf8, &detected));
   file.encoding = "jsonl";
+  const std::string today = DayOfImport(ledger_);
   uint64_t line_no = 0;
   size_t at = 0;
   while (at < text.size() && !over_limit()) {
@@ -496,7 +512,7 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
         continue;
       }
     }
-    if (std::string why = RecordShapeProblem(body); !why.empty()) {
+    if (std::string why = RecordShapeProblem(body, today); !why.empty()) {
       refuse("", "", why);
       continue;
     }
@@ -588,6 +604,7 @@ Status ImportPlan::AddFile(const std::string& path) {
   if (!mapper.ok()) return mapper.status().WithContext(file.name);
   file.date1904 = (*source)->date1904();
   mapper->SetDate1904(file.date1904);
+  mapper->SetLatestDate(DayOfImport(ledger_));
   file.mapping = mapper->Describe();
 
   std::vector<import::Record> records;

@@ -331,7 +331,16 @@ class RowMapper {
         const DateFormat* format = b != nullptr ? b->format : nullptr;
         Result<std::string> d = ParseDate(v, kind, format, plan_.ledger, plan_.date1904);
         if (!d.ok()) return b == nullptr || Error(*b, d.status().message());
-        (field == Field::kDate ? r.date : r.received_date) = std::move(*d);
+        if (!plan_.latest_date.empty() && *d > plan_.latest_date) {
+          return b == nullptr || Error(*b, *d + " is after the day of the import (" + plan_.latest_date +
+                                               "): a legacy record cannot be dated in the future");
+        }
+        if (field == Field::kDate) {
+          r.date = std::move(*d);
+        } else {
+          r.received_date = std::move(*d);
+          received_binding_ = b;
+        }
         return true;
       }
       case Field::kMethod: {
@@ -379,6 +388,10 @@ class RowMapper {
     }
     if (!method_text_.empty()) {  // a method without a code: kept in the note
       r.note.append(r.note.empty() ? "" : "; ").append("利用处置方式: ").append(method_text_);
+    }
+    if (!r.received_date.empty() && !r.date.empty() && r.received_date < r.date && received_binding_ != nullptr) {
+      return Error(*received_binding_,
+                   "received on " + r.received_date + ", before it was transferred on " + r.date);
     }
     if (carrier_uscc_binding_ != nullptr) return CarrierUscc(r);
     return true;
@@ -455,6 +468,7 @@ class RowMapper {
   std::string method_text_;
   std::string carrier_uscc_;
   const Binding* carrier_uscc_binding_ = nullptr;
+  const Binding* received_binding_ = nullptr;  // the receipt date's column, when the row has one
 };
 
 }  // namespace

@@ -406,5 +406,6 @@ Result<Mapper> Mapper::Detect(std::shared_ptr<const MappingSpec> spec, const std
 std::vector<std::string> Mapper::Describe() const { return plan_->describe; }
 
 void Mapper::SetDate1904(bool date1904) { plan_->date1904 = date1904; }
+void Mapper::SetLatestDate(std::string date) { plan_->latest_date = std::move(date); }
 
 }  // namespace wasteledger::import

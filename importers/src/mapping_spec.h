@@ -168,6 +168,7 @@ struct PlanData {
   std::optional<MassUnit> constant_unit;  // a "unit" constant
   std::vector<std::string> describe;
   bool date1904 = false;  // the workbook's date system (Mapper::SetDate1904)
+  std::string latest_date;  // Mapper::SetLatestDate; empty: no limit
 };
 
 }  // namespace mapping

@@ -283,9 +283,22 @@ Status ApplyImport(const Step& step, const Json& body) {
       if (!received) return r.Error("received", "needs received_g");
     }
     if (received && received_day.empty()) return r.Error("received_g", "needs the date \"received\"");
+    if (!received_day.empty() && received_day < date) {
+      return r.Error("received", fmt::format("{} is before the transfer date {}", received_day, date));
+    }
   } else {
     for (const char* f : {"received_g", "received", "carriers", "manifest"}) {
       if (r.Has(f)) return r.Error(f, fmt::format("has no place in a {} record", type));
+    }
+  }
+
+  // Like a live entry's event time, a legacy date is not after the day the
+  // record is logged.
+  const std::string logged_day =
+      FormatWithOffset(step.ctx->logged_unix_seconds, step.ctx->timezone_minutes).substr(0, 10);
+  for (const auto& [f, day] : {std::pair{"date", &date}, std::pair{"received", &received_day}}) {
+    if (*day > logged_day) {
+      return r.Error(f, fmt::format("{} is after the day it is logged ({})", *day, logged_day));
     }
   }
 

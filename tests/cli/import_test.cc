@@ -355,6 +355,11 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
                    R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"2023-02-30"})" +
                    "\n" +
                    R"({"record":"utilize","from":"prod","to":"prod","waste":"900-041-49","mass_g":5,"date":"2023-02-03"})" +
+                   "\n" +
+                   R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"2099-01-05"})" +
+                   "\n" +
+                   R"({"record":"manifest","from":"prod","to":"prod","waste":"900-041-49","mass_g":5,"date":"2023-03-05",)"
+                   R"("received":"2023-03-01","received_g":5})" +
                    "\n");
   const std::string errors = l / "refused.csv";
   RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--errors", errors, "--max-errors",
@@ -362,10 +367,13 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
   INFO(r.out << r.err);
   CHECK(r.exit_code == 5);
   const json s = json::parse(r.out);
-  CHECK(s["files"][0]["rows_read"] == 7);
-  CheckRows(s, 1, 1, 5);
+  CHECK(s["files"][0]["rows_read"] == 9);
+  CheckRows(s, 1, 1, 7);
   const auto lines = SplitLines(ReadFile(errors));
-  REQUIRE(lines.size() == 6);
+  REQUIRE(lines.size() == 8);
+  CHECK(lines[6].find("\"\"date\"\": 2099-01-05 is after the day of the import (") != std::string::npos);
+  CHECK(lines[7].find("\"\"received\"\": received on 2023-03-01, before it was transferred on 2023-03-05") !=
+        std::string::npos);
   CHECK(lines[4].find("2023-02-30 is not a calendar date") != std::string::npos);
   CHECK(lines[5].find("has no place in a utilize record") != std::string::npos);
   CHECK(lines[1].rfind("records.jsonl,3,from,\"\"\"ghost\"\"\",not a registered party id", 0) == 0);

@@ -320,6 +320,27 @@ TEST_CASE("Dates in every accepted form, and bad ones", "[mapper]") {
   CHECK(e.reason == "not a calendar date");
 }
 
+TEST_CASE("A date after the day of the import, or a receipt before its transfer, is a bad cell", "[mapper]") {
+  Mapper mapper = HwMapper();
+  // No limit set: any calendar date maps.
+  CHECK(MapOne(mapper, HwRow(2, {{N, "2099-01-05"}, {O, "2099-01-06"}})).date == "2099-01-05");
+  mapper.SetLatestDate("2026-12-06");
+  CHECK(MapOne(mapper, HwRow(2, {{N, "2026-12-06"}, {O, "2026-12-06"}})).received_date == "2026-12-06");
+  RowError e = MapError(mapper, HwRow(3, {{N, "2026年12月7日"}, {O, ""}}));
+  CHECK(e.column == "转移日期");
+  CHECK(e.value == "2026年12月7日");
+  CHECK(e.reason == "2026-12-07 is after the day of the import (2026-12-06): a legacy record cannot be dated "
+                    "in the future");
+  e = MapError(mapper, HwRow(4, {{O, "2099/1/5"}}));
+  CHECK(e.column == "接收日期");
+  CHECK(e.reason.rfind("2099-01-05 is after the day of the import", 0) == 0);
+  e = MapError(mapper, HwRow(5, {{N, "2023-03-05"}, {O, "2023-03-01"}}));
+  CHECK(e.row == 5);
+  CHECK(e.column == "接收日期");
+  CHECK(e.value == "2023-03-01");
+  CHECK(e.reason == "received on 2023-03-01, before it was transferred on 2023-03-05");
+}
+
 TEST_CASE("Full-width digits, thousands separators and stray spaces in cells", "[mapper]") {
   const Mapper mapper = HwMapper(With(kHwHeading, {{L, "转移量（千克）"}}));
   const Record r = MapOne(mapper, HwRow(2, {{A, "２０２３４１１００００００１ "},

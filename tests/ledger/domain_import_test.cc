@@ -164,6 +164,25 @@ TEST_CASE("import: the same record twice, or by a non-regulator, is refused", "[
         std::string::npos);
 }
 
+TEST_CASE("import: a date after the day it is logged, or a receipt before its transfer, is refused",
+          "[domain][import]") {
+  ImportCity c;
+  const std::string today = FormatWithOffset(NowUnixSeconds(), 8 * 60).substr(0, 10);
+  CHECK_THAT(c.Refused(c.S(c.regulator, "import", c.Record("generate", 7, "2099-01-05"))),
+             Catch::Contains("import: body.date 2099-01-05 is after the day it is logged (" + today.substr(0, 4)));
+  Json late = c.Manifest("20234110000009", "r2", 1000, 1000);
+  late["received"] = "2099-01-05";
+  CHECK_THAT(c.Refused(c.S(c.regulator, "import", late)), Catch::Contains("body.received 2099-01-05 is after"));
+  Json early = c.Manifest("20234110000009", "r2", 1000, 1000);
+  early["received"] = "2023-04-30";  // transferred 2023-05-01
+  CHECK_THAT(c.Refused(c.S(c.regulator, "import", early)),
+             Catch::Contains("body.received 2023-04-30 is before the transfer date 2023-05-01"));
+  // The same day on both ends is a receipt on the day of the transfer.
+  Json same = c.Manifest("20234110000009", "r2", 1000, 1000);
+  same["received"] = "2023-05-01";
+  c.Import(same);
+}
+
 TEST_CASE("import: manifests, their lines and their conflicts", "[domain][import]") {
   ImportCity c;
   const uint64_t seq = c.Import(c.Manifest("20234110000001", "r2", 1000000, 990000));

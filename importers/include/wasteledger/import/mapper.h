@@ -75,6 +75,10 @@ class Mapper {
   // Date cells holding numbers are serials of the 1904 date system (the
   // source's RowSource::date1904); off by default.
   void SetDate1904(bool date1904);
+  // The last date a record may carry (YYYY-MM-DD: the day of the import, in
+  // the ledger's timezone): a later transfer, event or receipt date is
+  // refused, naming the column. Empty (the default): no limit.
+  void SetLatestDate(std::string date);
 
   Mapper(Mapper&&) noexcept;
   Mapper& operator=(Mapper&&) noexcept;
