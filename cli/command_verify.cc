@@ -29,13 +29,13 @@ class VerifyCommand : public Command {
     app->add_option("--vkey", vkey_, "The operator's verifier key (default: the one the ledger records)");
     app->add_option("--threads", threads_, "Signature-checking threads (default: one per core)");
     app->add_flag("--deep", deep_,
-                  "Also recompute the flow aggregates and stock from the log and compare them with the "
-                  "stored ones");
+                  "Also recompute the flow aggregates, stock and lots from the log and compare them with "
+                  "the stored ones");
     app->add_flag("--quiet", quiet_, "No progress line");
     app->footer(
         "Exit code 0 when everything checks, 3 when something does not: the message names the\n"
         "first bad seq and what is wrong with it. --deep (a ledger only) then folds the log once more\n"
-        "and names every aggregate or stock figure that differs from what the log adds up to.\n\n"
+        "and names every aggregate, stock figure or lot that differs from what the log adds up to.\n\n"
         "Example:\n"
         "  wasteledger verify --ledger city.ledger --checkpoint cp-2026-10.note\n"
         "  wasteledger verify --ledger city.ledger --deep\n"
@@ -123,8 +123,8 @@ class VerifyCommand : public Command {
     if (show_progress) fmt::print(stderr, "\r\033[K");
     if (!report.ok()) return Fail(report.status());
     if (!report->ok()) return ReportDifferences(report->differences);
-    fmt::print("deep: {} entries, {} aggregates and {} stock rows match the log\n", report->entries,
-               report->aggregates, report->stock_rows);
+    fmt::print("deep: {} entries, {} aggregates, {} stock rows and {} lots match the log\n", report->entries,
+               report->aggregates, report->stock_rows, report->lots);
     return kExitOk;
   }
 
@@ -134,8 +134,8 @@ class VerifyCommand : public Command {
     for (size_t i = 0; i < shown; ++i) fmt::print(stderr, "deep: {}\n", differences[i]);
     if (shown < differences.size()) fmt::print(stderr, "deep: ... and {} more\n", differences.size() - shown);
     fmt::print(stderr,
-               "wasteledger: verification failed: {} difference(s) between the log and the stored aggregates "
-               "or stock\n",
+               "wasteledger: verification failed: {} difference(s) between the log and the stored aggregates, "
+               "stock or lots\n",
                differences.size());
     return kExitVerifyFailed;
   }

@@ -18,6 +18,7 @@
 #include "domain_aggregate.h"
 #include "domain_body.h"
 #include "domain_permit.h"
+#include "domain_store.h"
 #include "wasteledger/domain_query.h"
 #include "wasteledger/ledger.h"
 #include "wasteledger/statement.h"
@@ -81,6 +82,8 @@ class Recomputation {
   std::map<std::string, Counters> Aggregates() const;
   // Grams remaining in the live lots, per owner and code (zeros left out).
   std::map<PartyWaste, int64_t> Stock() const;
+  // The live lots (import pools included), by id.
+  const std::map<std::string, LotRow>& Lots() const { return lots_; }
 
  private:
   Status Fold(uint64_t seq, Statement& st);
@@ -551,6 +554,57 @@ void CompareStock(const std::map<PartyWaste, int64_t>& stored,
   });
 }
 
+// Every stored lot record against the recomputed live lots: a live record
+// must be a lot the log makes, with its owner, code and remaining mass; a
+// voided one must be a lot no live entry makes; and a lot the log makes
+// must be stored, live.
+Status CompareLots(const Ledger& ledger, const std::map<std::string, LotRow>& recomputed, DeepReport& report) {
+  std::set<std::string_view> seen;
+  Status scan = ledger.ScanIndex("XL", [&](std::string_view key, std::string_view value) {
+    ++report.lots;
+    const std::string id(key.substr(2));
+    auto lot = domain::DecodeLot(value);
+    if (!lot.ok()) {
+      report.differences.push_back(fmt::format("lot \"{}\": the stored record does not decode: {}", id,
+                                               lot.status().message()));
+      return true;
+    }
+    auto it = recomputed.find(id);
+    if (lot->voided_by) {
+      if (it != recomputed.end()) {
+        report.differences.push_back(
+            fmt::format("lot \"{}\": stored voided (by seq {}), but the log leaves it live", id, *lot->voided_by));
+        seen.insert(it->first);
+      }
+      return true;
+    }
+    if (it == recomputed.end()) {
+      report.differences.push_back(fmt::format("lot \"{}\": stored live, but no live entry of the log makes it", id));
+      return true;
+    }
+    seen.insert(it->first);
+    const LotRow& r = it->second;
+    if (lot->owner != r.owner || lot->waste != r.waste) {
+      report.differences.push_back(fmt::format("lot \"{}\": stored as {} {}, recomputed as {} {}", id, lot->owner,
+                                               lot->waste, r.owner, r.waste));
+    }
+    if (lot->remaining_g != r.remaining_g) {
+      report.differences.push_back(
+          fmt::format("lot \"{}\": remaining_g stored {} recomputed {}", id, lot->remaining_g, r.remaining_g));
+    }
+    return true;
+  });
+  WL_RETURN_IF_ERROR(scan);
+  for (const auto& [id, row] : recomputed) {
+    if (seen.count(id) == 0) {
+      ++report.lots;
+      report.differences.push_back(fmt::format("lot \"{}\": the log makes it ({} {}), but it is not stored", id,
+                                               row.owner, row.waste));
+    }
+  }
+  return Status::Ok();
+}
+
 Result<std::map<PartyWaste, int64_t>> StoredStock(const Ledger& ledger) {
   WL_ASSIGN_OR_RETURN(auto all, StockAll(ledger));
   std::map<PartyWaste, int64_t> out;
@@ -580,6 +634,7 @@ Result<DeepReport> DeepCheck(const Ledger& ledger,
   CompareAggregates(stored, fold.Aggregates(), report);
   WL_ASSIGN_OR_RETURN(auto stock, StoredStock(ledger));
   CompareStock(stock, fold.Stock(), report);
+  WL_RETURN_IF_ERROR(CompareLots(ledger, fold.Lots(), report));
   return report;
 }
 

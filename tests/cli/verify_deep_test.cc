@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 
 #include <catch2/catch.hpp>
+#include <functional>
 #include <memory>
 
 #include "cli/cli_fixture.h"
@@ -63,7 +64,7 @@ TEST_CASE("verify --deep: the stored aggregates match the log, until one is edit
   const std::vector<std::string> lines = SplitLines(r.out);
   REQUIRE_FALSE(lines.empty());
   CHECK(lines.back().rfind("deep: " + std::to_string(c.Size()) + " entries, ", 0) == 0);
-  CHECK(lines.back().find(" aggregates and 2 stock rows match the log") != std::string::npos);
+  CHECK_THAT(lines.back(), Catch::Contains(" aggregates, 2 stock rows and 2 lots match the log"));
 
   const std::string key =
       domain::AggregateKey(domain::kPartyFlows, 'D', "2026-03-01", domain::PartyDims("prod", "900-041-49"));
@@ -72,10 +73,54 @@ TEST_CASE("verify --deep: the stored aggregates match the log, until one is edit
   CHECK(r.exit_code == 3);
   CHECK(r.err ==
         "deep: aggregate day 2026-03-01 prod 900-041-49: generated_g stored 1 recomputed 2000000\n"
-        "wasteledger: verification failed: 1 difference(s) between the log and the stored aggregates or "
-        "stock\n");
+        "wasteledger: verification failed: 1 difference(s) between the log and the stored aggregates, "
+        "stock or lots\n");
   // Without --deep the log itself still verifies.
   CHECK(Wl({"verify", "--ledger", c.ledger}).exit_code == 0);
+}
+
+// Rewrites the stored record of the lot `owner` holds (its only one), in
+// RocksDB directly, through `edit`.
+void EditLot(const std::string& ledger, const std::string& owner, const std::function<void(std::string&)>& edit) {
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Options options;
+  options.merge_operator = CounterMergeOperator();
+  REQUIRE(rocksdb::DB::Open(options, ledger, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+  std::string key, record;
+  for (it->Seek("XL"); it->Valid() && it->key().starts_with("XL"); it->Next()) {
+    if (it->value().ToString().find("\"owner\":\"" + owner + "\"") == std::string::npos) continue;
+    key = it->key().ToString();
+    record = it->value().ToString();
+  }
+  REQUIRE(!key.empty());
+  edit(record);
+  REQUIRE(db->Put(rocksdb::WriteOptions(), key, record).ok());
+}
+
+TEST_CASE("verify --deep: a stored lot record edited in RocksDB is named", "[cli][deep]") {
+  SmallCity c;
+  REQUIRE(Wl({"verify", "--ledger", c.ledger, "--deep", "--quiet"}).exit_code == 0);
+  SECTION("its remaining mass") {
+    // prod generated 2 t and sent 0.5 t of it: 1.5 t left, not 99.5 t.
+    EditLot(c.ledger, "prod", [](std::string& record) {
+      const size_t at = record.find("\"remaining_g\":1500000");
+      REQUIRE(at != std::string::npos);
+      record.replace(at, 21, "\"remaining_g\":99500000");
+    });
+    RunResult r = Wl({"verify", "--ledger", c.ledger, "--deep", "--quiet"});
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("deep: lot \"") == 0);
+    CHECK(r.err.find("\": remaining_g stored 99500000 recomputed 1500000\n") != std::string::npos);
+    CHECK(CountLines(r.err) == 2);
+  }
+  SECTION("a record that is not JSON") {
+    EditLot(c.ledger, "incin", [](std::string& record) { record = "{\"broken\""; });
+    RunResult r = Wl({"verify", "--ledger", c.ledger, "--deep", "--quiet"});
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("\": the stored record does not decode: ") != std::string::npos);
+  }
 }
 
 TEST_CASE("verify --deep with --export is a usage error", "[cli][deep]") {

@@ -1,6 +1,6 @@
-// Deep verification (verify --deep): recomputes the flow aggregates and every
-// party's stock from the log alone and compares them with what the domain
-// index stores.
+// Deep verification (verify --deep): recomputes the flow aggregates, every
+// party's stock and every lot (owner, code, remaining mass, live or voided)
+// from the log alone and compares them with what the domain index stores.
 //
 // The recomputation folds the live lifecycle entries in log order: a void
 // takes the entry it names out, a correction replaces it (counted as the
@@ -31,10 +31,12 @@ struct DeepReport {
   uint64_t entries = 0;     // entries read
   uint64_t aggregates = 0;  // aggregate keys compared (stored or recomputed)
   uint64_t stock_rows = 0;  // party x waste stock rows compared (stored or recomputed)
+  uint64_t lots = 0;        // lot records compared (stored, or recomputed and not stored)
   // One line each, aggregates in key order then stock, e.g.
   //   aggregate day 2026-03-01 p1 900-041-49: generated_g stored 1000 recomputed 900
   //   pair flow month 2026-03 p1 -> r2 900-041-49: received_g stored 5 recomputed 0
   //   stock p1 900-041-49: stored 5 recomputed 7
+  //   lot "L1": remaining_g stored 99500000 recomputed 7500000
   std::vector<std::string> differences;
   bool ok() const { return differences.empty(); }
 };
