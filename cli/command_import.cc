@@ -415,7 +415,15 @@ class ImportCommand : public Command {
   void PrintSummary(const ImportPlan& plan, const Written& w) const {
     std::vector<std::string> warnings;
     std::vector<std::vector<std::string>> total_lines;
-    for (const auto& f : plan.files()) total_lines.push_back(TotalLines(f, warnings));
+    for (const auto& f : plan.files()) {
+      total_lines.push_back(TotalLines(f, warnings));
+      if (f.unterminated_row != 0) {
+        warnings.push_back(fmt::format(
+            "{}: the file ends in row {} with no line break after it; if the file was cut short, that row's "
+            "last value is cut too (a mass of 1500 read as 15): compare the row with the original",
+            f.name, f.unterminated_row));
+      }
+    }
     if (format_ == "json") {
       Json files = Json::array();
       for (const auto& f : plan.files()) {
@@ -432,6 +440,7 @@ class ImportCommand : public Command {
                   {"columns", f.mapping}};
         if (!f.sheet.empty()) j["sheet"] = f.sheet;
         if (f.date1904) j["date_system"] = "1904";
+        if (f.unterminated_row != 0) j["unterminated_row"] = f.unterminated_row;
         Json masses = Json::array();
         for (const auto& t : f.totals) {
           masses.push_back({{"heading", t.heading},

@@ -622,8 +622,10 @@ Status ImportPlan::AddFile(const std::string& path) {
     if (!more) break;
     ++file.rows_read;
     if ((++rows_read_ & 4095) == 0 && options_.progress) options_.progress(rows_read_);
+    file.unterminated_row = row.unterminated ? row.number : 0;
     const auto outcome = mapper->Map(row, records, error);
     if (outcome == import::Mapper::Outcome::kSkip) {
+      if (error.reason != import::Mapper::kTotalRow) file.unterminated_row = 0;  // nothing read from it
       ++file.rows_skipped;
       if (error.reason == import::Mapper::kTotalRow) {
         file.total_row = row.number;
@@ -634,6 +636,7 @@ Status ImportPlan::AddFile(const std::string& path) {
       continue;
     }
     if (outcome == import::Mapper::Outcome::kError) {
+      file.unterminated_row = 0;  // refused: nothing of it is imported
       ++file.rows_refused;
       Refuse(file, row, std::move(error));
       error = {};
@@ -661,6 +664,7 @@ Status ImportPlan::AddFile(const std::string& path) {
       break;
     }
     if (refused) {
+      file.unterminated_row = 0;
       ++file.rows_refused;
       CountMasses(file, mapper->Masses(row), &ColumnTotal::refused_g);
       continue;
@@ -674,6 +678,7 @@ Status ImportPlan::AddFile(const std::string& path) {
     CountMasses(file, mapper->Masses(row), &ColumnTotal::imported_g);
     Keep(file, fresh, row.number);
   }
+  if (over_limit()) file.unterminated_row = 0;  // the file was not read to its end
   files_.push_back(std::move(file));
   return Status::Ok();
 }

@@ -80,6 +80,10 @@ struct PlannedFile {
   // above it, per mass column. total_row is 0 when the file has none.
   uint64_t total_row = 0;
   std::vector<ColumnTotal> totals;
+  // A CSV whose last row has no line break after it, though it has every
+  // column (so it was not refused as cut short): that row's number. A file
+  // cut inside its last value ends so too, and reads as a smaller figure.
+  uint64_t unterminated_row = 0;
 };
 
 struct PlanOptions {

@@ -426,6 +426,40 @@ TEST_CASE("import: a file without a total row gets its quantity columns' sums in
   CHECK(json::parse(j.out)["files"][0].count("total_row") == 0);
 }
 
+// A file cut inside its last value reads as a smaller figure with every
+// column present: it cannot be refused, so the summary warns of it.
+TEST_CASE("import: a last row without a line break is warned of; with one, or refused, it is not",
+          "[cli][import]") {
+  ImportLedger l;
+  const std::string whole =
+      "联单编号,移出单位,接受单位,废物代码,转移日期,转移量(千克)\n"
+      "20234110000001,甲公司,乙公司,900-249-08,2023-01-02,1000\n"
+      "20234110000002,甲公司,乙公司,900-249-08,2023-01-04,1500\n";
+  const std::string f = l / "cut.csv";
+  WriteFile(f, whole.substr(0, whole.size() - 3));  // "...,1500\n" cut to "...,15"
+  RunResult r = l.Import({"--create-parties", "--dry-run"}, f);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err ==
+        "wasteledger: warning: cut.csv: the file ends in row 3 with no line break after it; if the file was cut "
+        "short, that row's last value is cut too (a mass of 1500 read as 15): compare the row with the original\n");
+  RunResult j = l.Import({"--create-parties", "--dry-run", "--format", "json"}, f);
+  CHECK(json::parse(j.out)["files"][0]["unterminated_row"] == 3);
+  // The whole file: no warning.
+  WriteFile(f, whole);
+  r = l.Import({"--create-parties", "--dry-run"}, f);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(json::parse(l.Import({"--create-parties", "--dry-run", "--format", "json"}, f).out)["files"][0].count(
+            "unterminated_row") == 0);
+  // Cut before its last columns, the row is refused as cut short instead.
+  WriteFile(f, whole.substr(0, whole.find(",2023-01-04")));
+  r = l.Import({"--create-parties", "--dry-run", "--max-errors", "0"}, f);
+  CHECK(r.exit_code == 5);
+  CHECK(r.err.find("the file looks cut short") != std::string::npos);
+  CHECK(r.err.find("no line break after it;") == std::string::npos);
+}
+
 TEST_CASE("import: a file's records are appended in date order, not row order", "[cli][import]") {
   ImportLedger l;
   const std::string f = l / "out-of-order.jsonl";
