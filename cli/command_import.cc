@@ -492,6 +492,12 @@ class ImportCommand : public Command {
                  Plural(f.rows_duplicate, "duplicate"), Plural(f.rows_skipped, "blank or total row"),
                  f.rows_refused);
       for (const auto& line : total_lines[i]) fmt::print("  {}\n", line);
+      // A dry run shows how each heading was read, units included: a sheet
+      // in kilograms with no unit anywhere shows "(t, default)" here.
+      if (dry_run_ && !f.mapping.empty()) {
+        fmt::print("  columns:\n");
+        for (const auto& line : f.mapping) fmt::print("    {}\n", line);
+      }
     }
     for (const auto& warning : warnings) Warn(warning);
     const auto& created = plan.new_parties();

@@ -224,8 +224,15 @@ TEST_CASE("import: --dry-run checks everything and writes nothing", "[cli][impor
   RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--dry-run"});
   CHECK(r.exit_code == 5);
   CHECK(r.out.find("dry run: 10 records would be imported and 5 parties registered") != std::string::npos);
+  // How each heading was read, units included (IMPORT-PROFILES.md).
+  CHECK(r.out.find("\n  columns:\n    联单号 -> manifest\n") != std::string::npos);
+  CHECK(r.out.find("\n    转移数量(千克) -> mass (kg)\n") != std::string::npos);
   CHECK(LedgerFiles(l.ledger) == files);
   CHECK(l.Export() == before);
+  // A real import does not list them.
+  RunResult real = l.Import({"--create-parties", "--max-errors", "0"});
+  CHECK(real.out.find("imported 10 records") != std::string::npos);
+  CHECK(real.out.find("columns:") == std::string::npos);
 }
 
 TEST_CASE("import: unknown companies are refused rows without --create-parties", "[cli][import]") {
