@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "cli/cli_fixture.h"
+#include "wasteledger/time_util.h"
 
 namespace wasteledger::testing {
 
 // CliLedger plus a small city: the producer "prod" (USCC of Xuchang, so its
-// manifests are numbered 2026 41 10 ......), carriers "haul" and "rail", a
+// manifests are numbered YYYY 41 10 ......, the year of the dispatch), carriers "haul" and "rail", a
 // transfer station "station" (receiver and producer, may store HW49), an
 // incinerator "incin" (utilise and dispose HW49 and HW18, 10 t a year) and a
 // brick works "brick" (utilise SW02). Key files are named after the parties.
@@ -23,10 +26,22 @@ class City : public CliLedger {
         "91411081MA44XXXX0A"});
     Add("haul", "carrier", {});
     Add("rail", "carrier", {});
-    Add("station", "receiver,producer", {"--permit", "XK-ST:store,collect:HW49:1000t:2026-01-01:2026-12-31"});
+    // Valid from the fixed dates some tests give to the day the tests run
+    // (verbs without --time act now), whatever the year.
+    Add("station", "receiver,producer", {"--permit", "XK-ST:store,collect:HW49:1000t:2026-01-01:2099-12-31"});
     Add("incin", "receiver,producer",
-        {"--permit", "XK-IN:utilize,dispose:HW49,772-002-18:10t:2026-01-01:2026-12-31"});
-    Add("brick", "receiver", {"--permit", "XK-BR:utilize:SW02:5000t:2026-01-01:2026-12-31"});
+        {"--permit", "XK-IN:utilize,dispose:HW49,772-002-18:10t:2026-01-01:2099-12-31"});
+    Add("brick", "receiver", {"--permit", "XK-BR:utilize:SW02:5000t:2026-01-01:2099-12-31"});
+  }
+
+  // The number automatic numbering gives prod's `serial`-th manifest
+  // dispatched now: this year (in the ledger's +08:00), Xuchang (41 10).
+  static std::string ThisYearsManifest(int serial) {
+    return FormatWithOffset(NowUnixSeconds(), 8 * 60).substr(0, 4) + fmt::format("4110{:06d}", serial);
+  }
+  // A date `days` from now, YYYY-MM-DD in +08:00.
+  static std::string DateFromNow(int days) {
+    return FormatWithOffset(NowUnixSeconds() + int64_t{days} * 86400, 8 * 60).substr(0, 10);
   }
 
   std::string Key(const std::string& party) const {

@@ -51,7 +51,8 @@ TEST_CASE("producer: generate lots, dispatch by code oldest first, manifest numb
         std::string::npos);
 
   // The next manifest takes the next serial; a named lot is drawn as given.
-  out = c.AsOk("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:800千克:#9"});
+  out = c.AsOk("prod",
+               {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:800千克:#9", "--time", kT});
   CHECK(out.find("manifest 20264110000002 to incin: 0.800 t") != std::string::npos);
   CHECK(c.Held("prod", "900-041-49") == 200000);
 
@@ -67,7 +68,7 @@ TEST_CASE("carrier: pick up, hand over to the next leg; only named carriers, onl
   c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "3t", "--lot", "L1"});
   c.AsOk("prod",
          {"dispatch", "--to", "incin", "--carrier", "haul", "--carrier", "rail", "--line", "900-041-49:3t"});
-  const std::string no = "20264110000001";
+  const std::string no = City::ThisYearsManifest(1);
 
   // rail is named, but the manifest is with the producer: haul picks up first.
   CHECK(c.Refused("station", {"pickup", "--manifest", no}).find("\"station\"") != std::string::npos);
@@ -91,27 +92,28 @@ TEST_CASE("carrier: pick up, hand over to the next leg; only named carriers, onl
 TEST_CASE("receiver: part refused goes back to the producer, is sent on, and ends in disposal",
           "[cli][domain]") {
   City c;
+  const std::string no1 = City::ThisYearsManifest(1), no2 = City::ThisYearsManifest(2);
   c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "5t", "--lot", "L1"});
   c.AsOk("prod", {"dispatch", "--to", "station", "--carrier", "haul", "--line", "900-041-49:5t"});
-  c.AsOk("haul", {"pickup", "--manifest", "20264110000001"});
+  c.AsOk("haul", {"pickup", "--manifest", no1});
   // Only the named receiver receives.
-  c.Refused("incin", {"receive", "--manifest", "20264110000001", "--mass", "5t"});
+  c.Refused("incin", {"receive", "--manifest", no1, "--mass", "5t"});
   // Received plus refused never exceeds what was dispatched.
-  CHECK(c.Refused("station", {"receive", "--manifest", "20264110000001", "--line", "1:4t:1.5t"})
+  CHECK(c.Refused("station", {"receive", "--manifest", no1, "--line", "1:4t:1.5t"})
             .find("5000000") != std::string::npos);
-  std::string out = c.AsOk("station", {"receive", "--manifest", "20264110000001", "--line", "1:4t:1t",
+  std::string out = c.AsOk("station", {"receive", "--manifest", no1, "--line", "1:4t:1t",
                                        "--reason", "one drum leaking"});
   const uint64_t rseq = SeqOf(out);
   CHECK(out.find("received: 4.000 t received, 1.000 t refused") != std::string::npos);
   CHECK(c.Held("station", "900-041-49") == 4000000);
   CHECK(c.Held("prod", "900-041-49") == 1000000);  // the returned lot
   // Once per manifest.
-  c.Refused("station", {"receive", "--manifest", "20264110000001", "--mass", "4t"});
+  c.Refused("station", {"receive", "--manifest", no1, "--mass", "4t"});
 
   // The producer sends the returned tonne to the incinerator instead.
   const std::string returned = "#" + std::to_string(rseq) + "/1r";
   c.AsOk("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:1t:" + returned});
-  c.AsOk("incin", {"receive", "--manifest", "20264110000002"});  // all of it
+  c.AsOk("incin", {"receive", "--manifest", no2});  // all of it
   // Second hop: the station sends what it stored on to the incinerator.
   c.AsOk("station", {"dispatch", "--manifest", "20264110000099", "--to", "incin", "--carrier", "rail",
                      "--line", "900-041-49:4t"});
@@ -135,7 +137,7 @@ TEST_CASE("receiver: part refused goes back to the producer, is sent on, and end
   std::map<std::string, json> by_id;
   for (const auto& l : lots) by_id[l["id"]] = l;
   CHECK(by_id.at("L1")["remaining_g"] == 0);
-  CHECK(by_id.at("#" + std::to_string(rseq) + "/1")["source"]["manifest"] == "20264110000001");
+  CHECK(by_id.at("#" + std::to_string(rseq) + "/1")["source"]["manifest"] == no1);
   CHECK(by_id.at(lot2)["source"]["manifest"] == "20264110000099");
   CHECK(by_id.at(lot2)["remaining_g"] == 0);
   CHECK(by_id.at("FA-1")["source"]["kind"] == "output");
@@ -177,9 +179,9 @@ TEST_CASE("regulator: permits, corrections and voids keep the original in the lo
   // Void the dispatch: the 10 t come back (the manifest is still with the producer).
   c.AsOk("prod", {"void", "--seq", std::to_string(d), "--reason", "entered twice"});
   CHECK(c.Held("prod", "SW02") == 121000000);
-  CHECK(c.Manifest("20264110000001")["status"] == "voided");
+  CHECK(c.Manifest(City::ThisYearsManifest(1))["status"] == "voided");
   // Its number stays used.
-  c.Refused("prod", {"dispatch", "--manifest", "20264110000001", "--to", "brick", "--line", "SW02:1t"});
+  c.Refused("prod", {"dispatch", "--manifest", City::ThisYearsManifest(1), "--to", "brick", "--line", "SW02:1t"});
 
   // Capacity: 10 t a year at the incinerator; 12 t is a warning, not a refusal.
   c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "12t"});
@@ -218,7 +220,7 @@ TEST_CASE("every malformed argument is refused with one line naming it, the ledg
       {{"generate", "--waste", "HW49", "--mass", "5t"}, "category"},
       {{"generate", "--waste", "SW02", "--mass", "5t", "--lot", "L1"}, "L1"},
       {{"generate", "--waste", "SW02", "--mass", "5t", "--lot", "#7"}, "body.lot"},
-      {{"generate", "--waste", "SW02", "--mass", "5t", "--time", "2030-01-01"}, "event time"},
+      {{"generate", "--waste", "SW02", "--mass", "5t", "--time", City::DateFromNow(2)}, "event time"},
       {{"generate", "--waste", "SW02", "--mass", "5t", "--time", "yesterday"}, "--time"},
       {{"generate", "--waste", "SW02", "--mass", "5t", "--hazards", "X"}, "hazards"},
       {{"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:2t:L1"}, "L1"},

@@ -170,7 +170,10 @@ TEST_CASE("report indicators: numerator and denominator in grams", "[cli][report
     if (i["id"] == "general_industrial_utilization") {
       seen = true;
       CHECK(i["numerator_g"] == 58000000);
-      CHECK(i["denominator_g"] == 100000000);
+      // On January 2 and 3 the 100 t were generated last year: this year's
+      // denominator is then the 58 t utilised from that stock (综合利用往年贮存量).
+      const bool made_last_year = DateAgo(3).substr(0, 4) != year;
+      CHECK(i["denominator_g"] == (made_last_year ? 58000000 : 100000000));
     }
   }
   CHECK(seen);
