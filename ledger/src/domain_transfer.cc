@@ -172,6 +172,25 @@ Status ApplyDispatch(const Step& step, const Json& body) {
     }
     e.capacity.push_back(use);
   }
+  // A number is the year, province and city of the transfer, then a serial
+  // (docs/CODES.md): one that says otherwise is kept, as the number the
+  // provincial system gave, but said.
+  if (std::to_string(parsed->year) != date.substr(0, 4)) {
+    step.Warn(fmt::format("manifest {} is numbered for {}, but the dispatch is dated {}", number, parsed->year,
+                          date));
+  }
+  if (const Party* producer = step.ctx->find_party(step.actor); producer != nullptr) {
+    const std::string& uscc = producer->uscc;
+    const bool division = uscc.size() >= 6 && std::all_of(uscc.begin() + 2, uscc.begin() + 6, [](char ch) {
+      return ch >= '0' && ch <= '9';
+    });
+    const std::string region = number.substr(4, 4);
+    if (division && uscc.substr(2, 4) != region) {
+      step.Warn(fmt::format("manifest {} is numbered for province and city {}, but producer \"{}\" is "
+                            "registered in {} (its USCC {})",
+                            number, region, step.actor, uscc.substr(2, 4), uscc));
+    }
+  }
   m.custody.push_back({step.actor, step.seq});
   m.status = "dispatched";
   m.dispatch_seq = step.seq;

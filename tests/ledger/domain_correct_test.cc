@@ -159,5 +159,27 @@ TEST_CASE("exceeding a receiver's annual capacity warns and is accepted", "[doma
   CHECK(f.domain.warnings().empty());
 }
 
+TEST_CASE("a manifest numbered for another year or region warns and is accepted", "[domain]") {
+  DomainFixture f;  // events on 2026-03-01
+  Json p3 = PartyRecord("p3", {"producer"}, {&f.p3});
+  p3["uscc"] = "91411081MA44XXXX0A";  // registered in Henan 41, Xuchang 10
+  f.Ok(f.S(f.regulator, "party", p3));
+  f.Ok(f.S(f.p3, "generate", {{"waste", "900-041-49"}, {"mass_g", 9000}, {"lot", "L3"}}));
+  f.Ok(f.S(f.p3, "dispatch", {{"manifest", "20264110000001"}, {"to", "r2"}, {"lines", Lines("L3", 1000)}}));
+  CHECK(f.domain.warnings().empty());
+  const uint64_t d = f.Ok(
+      f.S(f.p3, "dispatch", {{"manifest", "20193210000001"}, {"to", "r2"}, {"lines", Lines("L3", 1000)}}));
+  const std::string at = "seq " + std::to_string(d) + ": manifest 20193210000001 is numbered ";
+  CHECK(f.domain.warnings() ==
+        std::vector<std::string>{at + "for 2019, but the dispatch is dated 2026-03-01",
+                                 at + "for province and city 3210, but producer \"p3\" is registered in 4110 "
+                                      "(its USCC 91411081MA44XXXX0A)"});
+  CHECK(f.GetManifestOrFail("20193210000001").status == "dispatched");
+  // A producer with no USCC is not judged on its region.
+  f.Ok(f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 9000}, {"lot", "L9"}}));
+  f.Ok(f.S(f.p1, "dispatch", {{"manifest", "20263210000001"}, {"to", "r2"}, {"lines", Lines("L9", 1000)}}));
+  CHECK(f.domain.warnings().empty());
+}
+
 }  // namespace
 }  // namespace wasteledger::testing
