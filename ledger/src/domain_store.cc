@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "store.h"
+#include "wasteledger/mass.h"
 
 namespace wasteledger::domain {
 
@@ -613,8 +614,14 @@ Status DomainTxn::PutEffect(uint64_t seq, const Effect& e) {
 
 Result<int64_t> DomainTxn::AddGrams(const std::string& key, int64_t delta, bool may_go_negative) {
   WL_ASSIGN_OR_RETURN(int64_t v, ReadGrams(get_, key));
-  if (delta > 0 && v > INT64_MAX - delta) return Status::Refused("a mass total would overflow");
-  if (delta < 0 && v < INT64_MIN - delta) return Status::Refused("a mass total would overflow");
+  // Every figure stays an exact JSON integer in stock and reports (I-JSON's
+  // 2^53-1), as every mass of a statement does.
+  if ((delta > 0 && v > kMaxMassGrams - delta) || (delta < 0 && v < -kMaxMassGrams - delta)) {
+    return Status::Refused(
+        fmt::format("a mass total ({} g now, {:+} g more) would pass 2^53-1 g, the largest mass the ledger "
+                    "carries exactly",
+                    v, delta));
+  }
   v += delta;
   if (v < 0 && !may_go_negative) return Status::Corruption("domain index: a mass counter would go below zero");
   batch_.Put(key, EncodeGrams(v));

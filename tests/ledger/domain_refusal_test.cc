@@ -47,6 +47,17 @@ TEST_CASE("generate refusals", "[domain]") {
             "unknown member \"colour\""));
 }
 
+TEST_CASE("a stock past 2^53-1 g is refused: every figure stays an exact JSON integer", "[domain]") {
+  Base f;
+  const int64_t most = (int64_t{1} << 53) - 1;
+  f.Ok(f.S(f.p3, "generate", {{"waste", "SW02"}, {"mass_g", most - 5}}));
+  f.Ok(f.S(f.p3, "generate", {{"waste", "SW02"}, {"mass_g", 5}}));
+  CHECK(Has(f.Refused(f.S(f.p3, "generate", {{"waste", "SW02"}, {"mass_g", 1}})),
+            "a mass total (9007199254740991 g now, +1 g more) would pass 2^53-1 g"));
+  // Another code, or another party, has its own total.
+  f.Ok(f.S(f.p3, "generate", {{"waste", "SW03"}, {"mass_g", most}}));
+}
+
 TEST_CASE("dispatch refusals", "[domain]") {
   Base f;
   f.Ok(f.S(f.p3, "generate", {{"waste", "900-041-49"}, {"mass_g", 1000}, {"lot", "P3"}}));
