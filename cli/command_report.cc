@@ -37,24 +37,18 @@ std::string Today(const Ledger& ledger) {
   return FormatWithOffset(NowUnixSeconds(), ledger.timezone_offset_minutes()).substr(0, 10);
 }
 
-// HW49, SW02, CW01, S07: a category is not a code, but is a fine filter.
-bool IsCategory(const std::string& s) {
-  auto digits = [&](size_t at) {
-    return s.size() == at + 2 && std::isdigit(static_cast<unsigned char>(s[at])) &&
-           std::isdigit(static_cast<unsigned char>(s[at + 1]));
-  };
-  return ((s.rfind("HW", 0) == 0 || s.rfind("SW", 0) == 0 || s.rfind("CW", 0) == 0) && digits(2)) ||
-         (s.rfind('S', 0) == 0 && digits(1));
-}
-
 Status CheckFilters(const Ledger& ledger, const WasteCatalogue& catalogue, const Filters& f) {
   if (!f.party.empty() && ledger.FindParty(f.party) == nullptr) {
     return Status::NotFound(fmt::format("--party {}: no such party", f.party));
   }
+  // A code, or a whole category (HW49, SW02, S07, CW01) that exists: a
+  // filter that can match nothing (HW41) would print an empty report as if
+  // nothing had moved.
   if (!f.waste.empty() && catalogue.Classify(f.waste).kind == WasteKind::kMalformed) {
-    if (!IsCategory(f.waste)) {
-      return Status::InvalidArgument(
-          fmt::format("--waste {}: {}", f.waste, catalogue.Classify(f.waste).message));
+    if (Status category = CheckPermitWaste(f.waste); !category.ok()) {
+      const bool looks_like_category = f.waste.size() <= 4;
+      return Status::InvalidArgument(fmt::format(
+          "--waste {}: {}", f.waste, looks_like_category ? category.message() : catalogue.Classify(f.waste).message));
     }
   }
   return Status::Ok();
