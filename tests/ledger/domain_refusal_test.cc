@@ -285,5 +285,15 @@ TEST_CASE("event time more than ten minutes ahead is refused", "[domain]") {
            FormatWithOffset(NowUnixSeconds() + 60, 480)));
 }
 
+TEST_CASE("event time before 2000 is refused: a typo, not a late entry", "[domain]") {
+  Base f;
+  for (const char* t : {"0001-01-01T00:00:00+08:00", "1900-01-01T08:00:00+08:00", "1999-12-31T23:59:59+08:00"}) {
+    CHECK(Has(f.Refused(f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 1}}, t)),
+              std::string("generate: event time ") + t + " is before 2000-01-01, the earliest date an entry may carry"));
+  }
+  // In the ledger's own offset, the first day of 2000 is fine.
+  f.Ok(f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 1}}, "2000-01-01T00:00:00+08:00"));
+}
+
 }  // namespace
 }  // namespace wasteledger::testing

@@ -30,6 +30,9 @@ class LotCache;
 
 // How far an event time may lie after the entry's logged time.
 inline constexpr int64_t kMaxFutureSkewSeconds = 600;
+// The earliest event date a live entry may carry: the year manifest numbers
+// start at (a time of 0001-01-01 or 1900 is a typo, not a late entry).
+inline constexpr std::string_view kEarliestEventDate = "2000-01-01";
 
 class DomainState : public StateHook {
  public:
