@@ -278,9 +278,10 @@ class FlowsCommand {
         ->check(CLI::PositiveNumber);
     out_.Add(app);
     app->footer(
-        "Producers (left) to receivers, in transit, and the fates utilized, disposed and stored\n"
-        "(right), per stream class: hazardous, coal gangue, fly ash, smelting slag, by-product\n"
-        "gypsum, construction waste, other. Exact grams of the period, from the aggregates.\n"
+        "Producers (left) to receivers, in transit, and the fates utilized, disposed, stored and\n"
+        "lost in transport (right), per stream class: hazardous, coal gangue, fly ash, smelting\n"
+        "slag, by-product gypsum, construction waste, other. Exact grams of the period, from the\n"
+        "aggregates; in transit is what is on the road at the end of the period (as report balance).\n"
         "The default period is this year up to today. --format html draws the Sankey diagram.\n\n"
         "Examples:\n"
         "  wasteledger report flows --ledger city.ledger --year 2026 --format html --out flows.html\n"

@@ -24,6 +24,7 @@ constexpr const char* kProducer = "producer:";
 constexpr const char* kReceiver = "receiver:";
 constexpr const char* kFate = "fate:";
 constexpr const char* kTransit = "transit";
+constexpr const char* kLost = "fate:lost";
 constexpr const char* kOthers = "others";
 
 using LinkKey = std::tuple<std::string, std::string, std::string>;  // from, to, stream
@@ -63,7 +64,8 @@ std::map<Key, Flow> InPeriod(const std::map<Key, Flow>& until, const std::map<Ke
 struct Sums {
   std::map<PairWaste, PairFlow> pairs;
   std::map<PartyWaste, FlowTotals> parties;
-  std::set<PartyWaste> received_ever;  // receiver x code received up to the end of the period
+  std::map<PartyWaste, FlowTotals> until;  // up to the end of the period
+  std::set<PartyWaste> received_ever;      // receiver x code received up to the end of the period
 };
 
 Result<Sums> PeriodSums(const Ledger& ledger, const Period& period) {
@@ -72,9 +74,12 @@ Result<Sums> PeriodSums(const Ledger& ledger, const Period& period) {
   Sums s;
   s.pairs = InPeriod(until.pairs, before.pairs);
   s.parties = InPeriod(until.parties, before.parties);
-  for (const auto& [key, flow] : until.pairs) {
-    if (flow.received_g > 0) s.received_ever.insert({std::get<1>(key), std::get<2>(key)});
+  // Received under the code the receiver took it as (a receipt may name
+  // another code than the dispatch's).
+  for (const auto& [key, flow] : until.parties) {
+    if (flow.received_g > 0) s.received_ever.insert(key);
   }
+  s.until = std::move(until.parties);
   return s;
 }
 
@@ -85,7 +90,6 @@ LinkMap PartyLinks(const Sums& s, const WasteCatalogue& catalogue, const std::st
     if (!WasteMatches(catalogue, code, waste)) continue;
     const std::string stream = StreamClass(catalogue, code);
     AddLink(links, kProducer + from, kReceiver + to, stream, flow.received_g);
-    AddLink(links, kProducer + from, kTransit, stream, flow.dispatched_g - flow.received_g - flow.returned_g);
   }
   for (const auto& [key, t] : s.parties) {
     const auto& [party, code] = key;
@@ -95,6 +99,15 @@ LinkMap PartyLinks(const Sums& s, const WasteCatalogue& catalogue, const std::st
     AddLink(links, node, std::string(kFate) + "utilized", stream, t.utilized_g);
     AddLink(links, node, std::string(kFate) + "disposed", stream, t.disposed_g);
     AddLink(links, node, std::string(kFate) + "stored", stream, t.Net());
+    AddLink(links, kProducer + party, kLost, stream, t.transit_diff_g);
+  }
+  // In transit at the end of the period, as report balance counts it: on
+  // the producer's manifests not received or refused by then, whenever
+  // they were dispatched.
+  for (const auto& [key, t] : s.until) {
+    const auto& [party, code] = key;
+    if (!WasteMatches(catalogue, code, waste)) continue;
+    AddLink(links, kProducer + party, kTransit, StreamClass(catalogue, code), t.dispatched_g - t.settled_g);
   }
   return links;
 }
@@ -135,6 +148,7 @@ Label NodeLabel(const Ledger& ledger, const std::string& id) {
   if (id == kTransit) return {"在途", "in transit"};
   if (id == "fate:utilized") return {"利用", "utilized"};
   if (id == "fate:disposed") return {"处置", "disposed"};
+  if (id == kLost) return {"运输差异", "transport difference"};
   return {"贮存", "stored"};
 }
 
@@ -245,9 +259,11 @@ Document FlowsDocument(const FlowsReport& report, Lang lang, MassUnit unit) {
   t.id = "flows";
   t.title = {"流向", "Flows"};
   t.note = {
-      "产生单位 → 接收单位（接收量）、在途（转出 - 接收 - 拒收，正值）、利用 / 处置 / 贮存增加；单位克精确。",
-      "producer -> receiver (received), in transit (dispatched - received - refused, when positive), "
-      "utilized / disposed / stock growth; exact grams."};
+      "产生单位 → 接收单位（本期接收量）、期末在途、运输差异（本期接收的联单：转出 - 接收 - 拒收）、利用 / 处置 / "
+      "贮存增加；单位克精确。",
+      "producer -> receiver (received in the period), in transit at its end, transport difference (manifests "
+      "received in the period: dispatched - received - refused), utilized / disposed / stock growth; exact "
+      "grams."};
   t.columns = {{"from", {"来源", "from"}, ColumnType::kText},
                {"to", {"去向", "to"}, ColumnType::kText},
                {"stream", {"类别", "stream"}, ColumnType::kText},

@@ -62,11 +62,11 @@ TEST_CASE("flows of a small city, by hand", "[reports][flows]") {
   SmallCity(f);
   const auto march = FlowsOf(f, "2026-03-01", "2026-03-31");
   const std::vector<FlowLink> expected = {
+      {"producer:p1", "fate:lost", "hazardous", 50000},  // 6 - 5.9 - 0.05: lost on the road
       {"producer:p1", "fate:stored", "fly_ash", 500000},
       {"producer:p1", "fate:stored", "hazardous", 4050000},  // 10 - 6 + 0.05 refused
       {"producer:p1", "fate:utilized", "fly_ash", 1500000},  // in house
       {"producer:p1", "receiver:r2", "hazardous", 5900000},
-      {"producer:p1", "transit", "hazardous", 50000},  // lost on the road
       {"producer:p3", "fate:stored", "hazardous", 600000},
       {"producer:p3", "transit", "hazardous", 400000},      // not yet received
       {"producer:r2", "fate:stored", "hazardous", 300000},  // the ash, secondary
@@ -78,18 +78,18 @@ TEST_CASE("flows of a small city, by hand", "[reports][flows]") {
   for (const auto& n : march.nodes) nodes.push_back({n.id, n.column});
   // By column, then by the grams through the party (r2 12.1 t, p1 12 t, p3 1 t).
   const std::vector<std::pair<std::string, int>> expected_nodes = {
-      {"producer:r2", 0}, {"producer:p1", 0},   {"producer:p3", 0}, {"receiver:r2", 1},
-      {"transit", 1},     {"fate:disposed", 2}, {"fate:stored", 2}, {"fate:utilized", 2}};
+      {"producer:r2", 0}, {"producer:p1", 0},   {"producer:p3", 0}, {"receiver:r2", 1},   {"transit", 1},
+      {"fate:disposed", 2}, {"fate:lost", 2}, {"fate:stored", 2}, {"fate:utilized", 2}};
   CHECK(nodes == expected_nodes);
 
   const Json j = reports::FlowsJson(march);
   CHECK(j["report"] == "flows");
   CHECK(j["period"]["from"] == "2026-03-01");
   CHECK(j["links"].size() == expected.size());
-  CHECK(j["links"][3]["from"] == "producer:p1");
-  CHECK(j["links"][3]["to"] == "receiver:r2");
-  CHECK(j["links"][3]["stream"] == "hazardous");
-  CHECK(j["links"][3]["mass_g"] == 5900000);
+  CHECK(j["links"][4]["from"] == "producer:p1");
+  CHECK(j["links"][4]["to"] == "receiver:r2");
+  CHECK(j["links"][4]["stream"] == "hazardous");
+  CHECK(j["links"][4]["mass_g"] == 5900000);
   CHECK(j["nodes"][0]["column"] == 0);
 }
 
@@ -98,11 +98,12 @@ TEST_CASE("flows: the parties past --top are merged as others", "[reports][flows
   SmallCity(f);
   const auto top1 = FlowsOf(f, "2026-03-01", "2026-03-31", "", 1);
   const std::vector<FlowLink> expected = {
+      {"producer:others", "fate:lost", "hazardous", 50000},
       {"producer:others", "fate:stored", "fly_ash", 500000},
       {"producer:others", "fate:stored", "hazardous", 4650000},
       {"producer:others", "fate:utilized", "fly_ash", 1500000},
       {"producer:others", "receiver:r2", "hazardous", 5900000},
-      {"producer:others", "transit", "hazardous", 450000},
+      {"producer:others", "transit", "hazardous", 400000},
       {"producer:r2", "fate:stored", "hazardous", 300000},
       {"receiver:r2", "fate:disposed", "hazardous", 5000000},
       {"receiver:r2", "fate:stored", "hazardous", 900000},
@@ -123,7 +124,9 @@ TEST_CASE("flows: period and waste filters", "[reports][flows]") {
   DomainFixture f;
   SmallCity(f);
   const auto april = FlowsOf(f, "2026-04-01", "2026-04-30");
-  CHECK(april.links == std::vector<FlowLink>{{"producer:p1", "fate:stored", "hazardous", 3000000}});
+  // p3's manifest of March is still on the road at the end of April.
+  CHECK(april.links == std::vector<FlowLink>{{"producer:p1", "fate:stored", "hazardous", 3000000},
+                                             {"producer:p3", "transit", "hazardous", 400000}});
   const auto feb = FlowsOf(f, "2026-02-01", "2026-02-28");
   CHECK(feb.links.empty());
   CHECK(feb.nodes.empty());
@@ -139,6 +142,31 @@ TEST_CASE("flows: period and waste filters", "[reports][flows]") {
   CHECK(ash.links == std::vector<FlowLink>{{"producer:r2", "fate:stored", "hazardous", 300000}});
   CHECK(!reports::Flows(f.ledger(), f.domain.catalogue(), {{"2026-02-30", "2026-03-01"}, "", 12}).ok());
   CHECK(!reports::Flows(f.ledger(), f.domain.catalogue(), {{"2026-01-01", "2026-03-01"}, "", 0}).ok());
+}
+
+// In transit is what is on the road at the end of the period, as report
+// balance counts it, not the period's dispatched less received: a manifest
+// received in a later period leaves it then, and its weighing loss is a
+// transport difference. A receipt under another code still comes from the
+// receiver's node.
+TEST_CASE("flows: in transit at the end of each period; a loss and another code on receipt", "[reports][flows]") {
+  DomainFixture f;
+  SmallCity(f);
+  const uint64_t rc = f.Ok(f.S(f.r2, "receive",
+                               {{"manifest", "20264110000002"},
+                                {"lines", {{{"line", 1}, {"received_g", 390000}, {"refused_g", 0},
+                                            {"waste", "900-047-49"}, {"reason", "one drum spilt"}}}}},
+                               "2026-05-06T09:00:00+08:00"));
+  f.Ok(f.S(f.r2, "dispose",
+           {{"method", "D10"}, {"inputs", {{{"lot", "#" + std::to_string(rc) + "/1"}, {"mass_g", 390000}}}}},
+           "2026-05-07T09:00:00+08:00"));
+  CHECK(FlowsOf(f, "2026-03-01", "2026-03-31").links.at(6) == FlowLink{"producer:p3", "transit", "hazardous", 400000});
+  const auto may = FlowsOf(f, "2026-05-01", "2026-05-31");
+  CHECK(may.links == std::vector<FlowLink>{{"producer:p3", "fate:lost", "hazardous", 10000},
+                                           {"producer:p3", "receiver:r2", "hazardous", 390000},
+                                           {"receiver:r2", "fate:disposed", "hazardous", 390000}});
+  // Over the whole year nothing is in transit any more.
+  for (const auto& l : FlowsOf(f, "2026-01-01", "2026-12-31").links) CHECK(l.to != "transit");
 }
 
 TEST_CASE("flows document: the table and a Sankey diagram", "[reports][flows]") {

@@ -5,16 +5,19 @@
 //
 // Nodes sit in three columns: 0 the producers ("producer:<party>"), 1 the
 // receivers ("receiver:<party>") and "transit" (in transit), 2 the fates
-// "fate:utilized", "fate:disposed" and "fate:stored". Links, per stream
-// class (StreamClass below), all in grams of the period:
-//   - producer -> receiver: received on its manifests (under the dispatched code);
-//   - producer -> transit: dispatched - received - refused on the pair's
-//     manifests, when positive (still on the road or lost on it; a manifest
-//     dispatched before the period and received in it lowers the figure);
+// "fate:utilized", "fate:disposed", "fate:stored" and "fate:lost". Links, per
+// stream class (StreamClass below), in grams:
+//   - producer -> receiver: received in the period on its manifests (under
+//     the dispatched code);
+//   - producer -> transit: in transit at the end of the period, on its
+//     manifests not received or refused by then, whenever dispatched (the
+//     balance report's in_transit_g);
+//   - producer -> fate:lost: the transport difference of its manifests
+//     received in the period (dispatched - received - refused), when positive;
 //   - party -> fate:utilized / fate:disposed: utilised / disposed by the
-//     party; from its receiver node when it has received that code on a
-//     manifest up to the end of the period, else from its producer node
-//     (in-house utilisation or disposal);
+//     party in the period; from its receiver node when it has received that
+//     code (as the receipt names it) up to the end of the period, else from
+//     its producer node (in-house utilisation or disposal);
 //   - party -> fate:stored: the growth of its stock of the code, when positive
 //     (from the same node as its fates).
 // The `top` parties by the mass of their links keep their own nodes; the rest
