@@ -163,7 +163,9 @@ class ReconcileCommand {
     app->add_option("--tolerance", tolerance_pct_,
                     "quantity-discrepancy: allowed difference, percent of the dispatched mass (default 2)")
         ->check(CLI::Range(0.0, 100.0));
-    app->add_option("--as-of", as_of_, "The clock of the time rules, RFC 3339 (default: now)");
+    app->add_option("--as-of", as_of_,
+                    "The day the time rules judge, RFC 3339 (default: now): receipts after it count as not "
+                    "received, lots as holding what they held then");
     app->add_option("--late-after", late_days_, "late-entry: days between event and logging (default 7)")
         ->check(CLI::PositiveNumber);
     app->add_option("--fail-on", fail_on_,
@@ -172,7 +174,8 @@ class ReconcileCommand {
     out_.Add(app);
     app->footer(
         "Rules: unconfirmed-receipt, quantity-discrepancy, phantom-consumption,\n"
-        "unpermitted-receiver, capacity-exceeded, code-mismatch, storage-overdue, late-entry\n"
+        "unpermitted-receiver, capacity-exceeded, code-mismatch, storage-overdue, late-entry,\n"
+        "late-confirmation\n"
         "(docs/REPORTS.md). Findings are listed with exit code 0; --fail-on makes a script fail.\n"
         "Without a period every finding of the whole ledger is listed.\n\n"
         "Examples:\n"

@@ -30,8 +30,10 @@ constexpr std::string_view kCapacity = "capacity-exceeded";
 constexpr std::string_view kCodeMismatch = "code-mismatch";
 constexpr std::string_view kStorage = "storage-overdue";
 constexpr std::string_view kLateEntry = "late-entry";
-constexpr std::array<std::string_view, 8> kRuleIds = {kUnconfirmed, kDiscrepancy,  kPhantom, kUnpermitted,
-                                                      kCapacity,    kCodeMismatch, kStorage, kLateEntry};
+constexpr std::string_view kLateConfirmation = "late-confirmation";
+constexpr std::array<std::string_view, 9> kRuleIds = {kUnconfirmed, kDiscrepancy, kPhantom,
+                                                      kUnpermitted, kCapacity,    kCodeMismatch,
+                                                      kStorage,     kLateEntry,   kLateConfirmation};
 
 constexpr int64_t kConfirmWorkingDays = 5;  // 危险废物转移管理办法 Art.18
 constexpr int64_t kPpm = 1000000;
@@ -287,7 +289,9 @@ std::string LineCode(const ManifestLine& l) { return l.received_waste.empty() ? 
 
 Status UnconfirmedReceipt(const Ctx& c, std::vector<Finding>& out) {
   for (const Manifest& m : c.manifests) {
-    if (m.status != "dispatched" && m.status != "in_transit") continue;
+    // Open at as_of: not received yet, or received (or refused) after it.
+    const bool open = m.status == "dispatched" || m.status == "in_transit";
+    if (!open && !(m.receive_seq && c.Day(*m.receive_seq) > c.as_of_day)) continue;
     const int64_t day = c.Day(m.dispatch_seq);
     const int64_t days = WorkingDaysAfter(day, c.as_of_day);
     if (days <= kConfirmWorkingDays) continue;
@@ -313,6 +317,39 @@ Status UnconfirmedReceipt(const Ctx& c, std::vector<Finding>& out) {
         m.number, Tonnes(mass), KindEn(hazardous), f.waste, m.producer, m.receiver, DayText(day),
         DayText(c.as_of_day), days, kConfirmWorkingDays);
     Add(c, day, std::move(f), out);
+  }
+  return Status::Ok();
+}
+
+// A receipt confirmed more than 5 working days after the dispatch: once it
+// is received, unconfirmed-receipt no longer says it was late.
+Status LateConfirmation(const Ctx& c, std::vector<Finding>& out) {
+  for (const Manifest& m : c.manifests) {
+    if (!m.receive_seq) continue;
+    const int64_t sent = c.Day(m.dispatch_seq), received = c.Day(*m.receive_seq);
+    if (received > c.as_of_day) continue;  // not received yet as of as_of: unconfirmed-receipt's
+    const int64_t days = WorkingDaysAfter(sent, received);
+    if (days <= kConfirmWorkingDays) continue;
+    std::vector<std::string> codes;
+    int64_t mass = 0;
+    for (const auto& l : m.lines) {
+      codes.push_back(l.waste);
+      mass += l.mass_g;
+    }
+    const bool hazardous =
+        std::any_of(codes.begin(), codes.end(), [&](const auto& x) { return c.Hazardous(x); });
+    Finding f = Make(kLateConfirmation, hazardous ? Severity::kSerious : Severity::kWarning, m.receiver,
+                     m.number, JoinCodes(codes), {m.dispatch_seq, *m.receive_seq});
+    f.sentence_zh = fmt::format(
+        "联单 {} 于 {} 由 {} 转移{} {} {} t，{} 于 {} 确认接收，已过 {} 个工作日，超过 {} 个工作日。", m.number,
+        DayText(sent), m.producer, KindZh(hazardous), f.waste, Tonnes(mass), m.receiver, DayText(received), days,
+        kConfirmWorkingDays);
+    f.sentence_en = fmt::format(
+        "Manifest {} dispatched {} t of {} {} from {} on {}; {} confirmed its receipt on {}, {} working days "
+        "later (limit {} working days).",
+        m.number, Tonnes(mass), KindEn(hazardous), f.waste, m.producer, DayText(sent), m.receiver,
+        DayText(received), days, kConfirmWorkingDays);
+    Add(c, received, std::move(f), out);
   }
   return Status::Ok();
 }
@@ -496,10 +533,22 @@ Status CodeMismatch(const Ctx& c, std::vector<Finding>& out) {
 }
 
 Status StorageOverdue(const Ctx& c, std::vector<Finding>& out) {
-  WL_ASSIGN_OR_RETURN(auto lots, ListLots(c.ledger));
-  for (const Lot& lot : lots) {
+  // As of a given day, a lot holds what it holds now plus what was drawn
+  // from it after that day; so lots empty now are read too.
+  const bool past = !c.o.as_of.empty();
+  LotFilter filter;
+  filter.include_empty = past;
+  WL_ASSIGN_OR_RETURN(auto lots, ListLots(c.ledger, filter));
+  for (Lot& lot : lots) {
     const int64_t day = c.Day(lot.source.seq);
-    if (!lot.hazardous || lot.remaining_g <= 0 || c.as_of_day <= OneYearLater(day)) continue;
+    if (!lot.hazardous || c.as_of_day <= OneYearLater(day)) continue;
+    if (past) {
+      WL_ASSIGN_OR_RETURN(auto draws, DrawsOn(c.ledger, lot.id));
+      for (const LotDraw& d : draws) {
+        if (c.Day(d.seq) > c.as_of_day) lot.remaining_g += d.mass_g;
+      }
+    }
+    if (lot.remaining_g <= 0) continue;
     Finding f =
         Make(kStorage, Severity::kSerious, lot.owner, lot.source.manifest, lot.waste, {lot.source.seq});
     f.sentence_zh =
@@ -538,9 +587,9 @@ Status LateEntry(const Ctx& c, std::vector<Finding>& out) {
 }
 
 using RuleFn = Status (*)(const Ctx&, std::vector<Finding>&);
-constexpr std::array<RuleFn, 8> kRuleFns = {
-    UnconfirmedReceipt, QuantityDiscrepancy, PhantomConsumption, UnpermittedReceiver,
-    CapacityExceeded,   CodeMismatch,        StorageOverdue,     LateEntry};
+constexpr std::array<RuleFn, 9> kRuleFns = {
+    UnconfirmedReceipt, QuantityDiscrepancy, PhantomConsumption, UnpermittedReceiver, CapacityExceeded,
+    CodeMismatch,       StorageOverdue,      LateEntry,          LateConfirmation};
 
 // ---- output ----
 

@@ -294,6 +294,78 @@ TEST_CASE("reconcile: hazardous waste stored more than one year", "[reconcile]")
             DateOf(chr::sys_days{anniversary} + chr::days{1}) + ": stored more than one year.");
 }
 
+// The findings of one rule.
+std::vector<Finding> Only(const std::vector<Finding>& fs, const std::string& rule) {
+  std::vector<Finding> out;
+  for (const auto& f : fs) {
+    if (f.rule == rule) out.push_back(f);
+  }
+  return out;
+}
+
+// A manifest dispatched on a Friday two weeks before the base and received
+// on the Tuesday of the week after next, 7 working days later: unconfirmed
+// as of the Monday before, late when confirmed, and neither as of the Friday
+// after 5 working days.
+TEST_CASE("reconcile: a receipt confirmed late, and as of a day before it", "[reconcile]") {
+  ReconcileFixture f;
+  const int64_t day = kDaySeconds;
+  f.Generate(f.p1, kHw, 1500000, "L1", f.At(-15 * day));
+  const uint64_t d = f.Dispatch(f.p1, "20264110000001", "L1", kHw, 1500000, -14 * day);
+  const uint64_t rc = f.ReceiveAll("20264110000001", 1500000, -3 * day);
+  ReconcileOptions o = f.Opts();
+  auto late = Only(f.Run(o), "late-confirmation");
+  RequireOnly(late, "late-confirmation", Severity::kSerious, "s1", "20264110000001", kHw, {d, rc});
+  CHECK(late[0].sentence_en == "Manifest 20264110000001 dispatched 1.500000 t of hazardous waste 900-041-49 from "
+                               "p1 on " + f.Date(-14) + "; s1 confirmed its receipt on " + f.Date(-3) +
+                               ", 7 working days later (limit 5 working days).");
+  CHECK(late[0].sentence_zh == "联单 20264110000001 于 " + f.Date(-14) +
+                                   " 由 p1 转移危险废物 900-041-49 1.500000 t，s1 于 " + f.Date(-3) +
+                                   " 确认接收，已过 7 个工作日，超过 5 个工作日。");
+  // The period of the receipt holds it.
+  o.from = f.Date(-3);
+  o.to = f.Date(-3);
+  CHECK(Only(f.Run(o), "late-confirmation").size() == 1);
+  o.from = f.Date(-14);
+  o.to = f.Date(-4);
+  CHECK(Only(f.Run(o), "late-confirmation").empty());
+  // As of the Monday before the receipt it was open, 6 working days on.
+  o = f.Opts();
+  o.as_of = f.Date(-4) + "T12:00:00+08:00";
+  const auto then = f.Run(o);
+  RequireOnly(Only(then, "unconfirmed-receipt"), "unconfirmed-receipt", Severity::kSerious, "p1",
+              "20264110000001", kHw, {d});
+  CHECK(Only(then, "late-confirmation").empty());  // not confirmed yet as of then
+  // As of the Friday after, 5 working days on: nothing yet.
+  o.as_of = f.Date(-7) + "T23:59:59+08:00";
+  CHECK(Only(f.Run(o), "unconfirmed-receipt").empty());
+}
+
+// As of a day in the past, a lot holds what was drawn from it since.
+TEST_CASE("reconcile: storage as of a past day counts what the lot held then", "[reconcile]") {
+  ReconcileFixture f;
+  const int64_t day = kDaySeconds;
+  const uint64_t g = f.Generate(f.p1, kHw, 2000000, "OLD", f.At(-500 * day));
+  f.Dispatch(f.p1, "20264110000001", "OLD", kHw, 1500000, -30 * day);
+  f.ReceiveAll("20264110000001", 1500000, -30 * day + kHour);
+  ReconcileOptions o = f.Opts();  // now: 0.5 t left, still overdue
+  auto fs = Only(f.Run(o), "storage-overdue");
+  RequireOnly(fs, "storage-overdue", Severity::kSerious, "p1", "", kHw, {g});
+  CHECK(fs[0].sentence_en.find("still holds 0.500000 t") != std::string::npos);
+  o.as_of = f.Date(-60) + "T00:00:00+08:00";  // before the dispatch: all 2 t
+  fs = Only(f.Run(o), "storage-overdue");
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].sentence_en.find("still holds 2.000000 t as of " + f.Date(-60)) != std::string::npos);
+  // Used up since: as of now nothing, as of then all of it.
+  f.Ok(f.S(f.p1, "dispose", {{"method", "D10"}, {"inputs", {{{"lot", "OLD"}, {"mass_g", 500000}}}}},
+           f.At(kHour)));
+  CHECK(Only(f.Run(f.Opts()), "storage-overdue").empty());
+  CHECK(Only(f.Run(o), "storage-overdue").size() == 1);
+  // Before it was a year old, nothing.
+  o.as_of = f.Date(-200) + "T00:00:00+08:00";
+  CHECK(Only(f.Run(o), "storage-overdue").empty());
+}
+
 TEST_CASE("reconcile: entries logged long after their event time", "[reconcile]") {
   ReconcileFixture f;
   const int64_t now = NowUnixSeconds();
@@ -415,7 +487,8 @@ TEST_CASE("reconcile: JSON and document", "[reconcile]") {
                             {"capacity-exceeded", 0},
                             {"code-mismatch", 1},
                             {"storage-overdue", 0},
-                            {"late-entry", 0}});
+                            {"late-entry", 0},
+                            {"late-confirmation", 0}});
   REQUIRE(j["findings"].size() == 2);
   CHECK(j["findings"][0] == Json{{"rule", "unconfirmed-receipt"},
                                  {"severity", "warning"},

@@ -8,8 +8,13 @@
 //   unconfirmed-receipt   serious (hazardous) / warning: a manifest still
 //                         dispatched or in transit more than 5 working days
 //                         (Mon-Fri; public holidays are not modelled) after
-//                         its dispatch date, as of `as_of`. Party: producer;
-//                         seqs: dispatch, pickups and handovers.
+//                         its dispatch date, as of `as_of` (one received or
+//                         refused after as_of's day counts as open). Party:
+//                         producer; seqs: dispatch, pickups and handovers.
+//   late-confirmation     serious (hazardous) / warning: a manifest received
+//                         or refused, on or before as_of's day, more than 5
+//                         working days after its dispatch date. Party:
+//                         receiver; seqs: dispatch, receive.
 //   quantity-discrepancy  warning: a received line where |received + refused
 //                         - dispatched| > tolerance x dispatched with no
 //                         reason recorded. Party: receiver; seqs: dispatch,
@@ -37,7 +42,9 @@
 //   storage-overdue       serious: a hazardous lot with mass remaining whose
 //                         creating event date is more than one year (same
 //                         day of the next year, 29 Feb -> 28 Feb) before the
-//                         as_of date. Party: owner; seqs: the creating entry.
+//                         as_of date; with as_of given, the mass it held on
+//                         that day (now plus what was drawn after it).
+//                         Party: owner; seqs: the creating entry.
 //   late-entry            warning: a lifecycle, correct or void entry logged
 //                         more than late_entry_seconds after its statement's
 //                         event time. Party: the actor; seqs: the entry.
@@ -45,12 +52,12 @@
 // A finding belongs to the period when its triggering event date falls in
 // [from, to]: the dispatch date (unconfirmed-receipt, capacity-exceeded,
 // unpermitted-receiver at dispatch), the receive date (quantity-discrepancy,
-// code-mismatch, unpermitted-receiver at receipt), the lot's creating event
+// code-mismatch, unpermitted-receiver at receipt, late-confirmation), the lot's creating event
 // date (phantom-consumption, storage-overdue) or the entry's own event date
 // (late-entry). Event dates are taken in the offset the statement was
 // written with; a correction's replacement keeps its target's event time.
-// Manifest statuses are the ledger's current ones; `as_of` only moves the
-// clock of the time-based rules.
+// Otherwise the ledger is read as it is now (statuses, voids, corrections,
+// party records); `as_of` is the day the time-based rules judge.
 #pragma once
 
 #include <cstdint>
