@@ -17,7 +17,8 @@ class InitCommand : public Command {
     app->add_option("--regulator-id", id_, "Regulator party id (default: the key's name)");
     app->add_option("--regulator-name", name_, "Regulator's name (default: its id)");
     app->add_option("--regulator-uscc", uscc_, "Regulator's unified social credit code");
-    app->add_option("--timezone", timezone_, "The ledger's timezone, where months and years are cut")
+    app->add_option("--timezone", timezone_, "The ledger's timezone: the verbs write event times in it, and today's date is taken in it "
+                    "(an event counts on the date of the offset it was written with)")
         ->default_val("+08:00");
     app->footer(
         "Example:\n"

@@ -103,8 +103,9 @@ class Recomputation {
   // import: the party's pools (one per party x code x year; draws oldest
   // year first, the shortfall below zero in the event year's pool).
   Status Import(const Statement& st);
+  // To the pool of the year of `born` (empty: the day's); the flow on `day`.
   void PoolAdd(const std::string& party, const std::string& waste, const std::string& day, int64_t mass,
-               size_t column);
+               size_t column, const std::string& born = "");
   void PoolDraw(const std::string& party, const std::string& waste, const std::string& day, int64_t mass,
                 std::string_view kind);
 
@@ -343,7 +344,7 @@ Status Recomputation::Import(const Statement& st) {
   PartyFlow(from, waste, day, domain::kTransitDiff, mass - received);
   PairFlow(from, to, waste, day, domain::kPairReceived, received);
   if (received == 0) return Status::Ok();
-  PoolAdd(to, waste, day, received, domain::kReceived);
+  PoolAdd(to, waste, day, received, domain::kReceived, date);
   WL_ASSIGN_OR_RETURN(auto method, r.OptStr("method"));
   if (method && method->front() == 'R') PoolDraw(to, waste, day, received, "utilize");
   if (method && method->front() == 'D') PoolDraw(to, waste, day, received, "dispose");
@@ -351,10 +352,11 @@ Status Recomputation::Import(const Statement& st) {
 }
 
 void Recomputation::PoolAdd(const std::string& party, const std::string& waste, const std::string& day,
-                            int64_t mass, size_t column) {
-  const std::string year = day.substr(0, 4);
+                            int64_t mass, size_t column, const std::string& born) {
+  const std::string& pool_day = born.empty() ? day : born;
+  const std::string year = pool_day.substr(0, 4);
   auto [it, made] = lots_.try_emplace(fmt::format("#import/{}/{}/{}", party, waste, year),
-                                      LotRow{party, waste, day, 0});
+                                      LotRow{party, waste, pool_day, 0});
   pool_years_[{party, waste}].insert(year);
   it->second.remaining_g += mass;
   PartyFlow(party, waste, day, column, mass);

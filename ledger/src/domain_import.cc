@@ -48,9 +48,10 @@ class Pools {
   Pools(const Step& step, Effect& effect, std::string party, const WasteCodeInfo& waste, std::string hazards)
       : step_(step), effect_(effect), party_(std::move(party)), waste_(waste), hazards_(std::move(hazards)) {}
 
-  // Adds `mass` on `day`, counted as `column` (generated or received).
-  Status Grow(int64_t mass, size_t column, const std::string& day) {
-    WL_ASSIGN_OR_RETURN(Lot lot, Pool(day));
+  // Adds `mass` on `day`, counted as `column` (generated or received), to
+  // the pool of the year of `born` (default: the day's).
+  Status Grow(int64_t mass, size_t column, const std::string& day, const std::string& born = "") {
+    WL_ASSIGN_OR_RETURN(Lot lot, Pool(born.empty() ? day : born));
     return step_.txn->GrowLot(lot, mass, column, day);
   }
 
@@ -340,8 +341,11 @@ Status ApplyImport(const Step& step, const Json& body) {
   if (received) {
     CountSettlement(*step.txn, line_view, received_day, +1);
     if (*received > 0) {
+      // Into the pool of the transfer's year, as a live receipt's lot keeps
+      // its source's birth: waste sent in December and treated in January is
+      // the earlier year's (综合利用往年贮存量), counted as received on its day.
       Pools theirs(step, e, to, waste, hazards);
-      WL_RETURN_IF_ERROR(theirs.Grow(*received, kReceived, received_day));
+      WL_RETURN_IF_ERROR(theirs.Grow(*received, kReceived, received_day, date));
       const std::string_view treated = Treatment(method.value_or(""));
       if (!treated.empty()) WL_RETURN_IF_ERROR(theirs.Draw(*received, treated, received_day).status());
     }

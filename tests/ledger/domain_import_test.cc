@@ -183,6 +183,26 @@ TEST_CASE("import: a date after the day it is logged, or a receipt before its tr
   c.Import(same);
 }
 
+// As a live receipt's lot keeps its source's birth, what a legacy manifest
+// delivers in January of what was sent in December is last year's waste at
+// the receiver: treated in January, it counts in 综合利用往年贮存量.
+TEST_CASE("import: a manifest received in the next year fills the transfer year's pool", "[domain][import]") {
+  ImportCity c;
+  Json m = c.Manifest("20254110000900", "r2", 1000000, 1000000);
+  m["date"] = "2025-12-30";
+  m["received"] = "2026-01-03";
+  m["method"] = "R9";
+  c.Import(m);
+  CHECK(c.GetLotOrFail("#import/r2/" + kCode + "/2025").remaining_g == 0);
+  const FlowTotals y2026 = c.Year("r2", 2026);
+  CHECK(y2026.received_g == 1000000);
+  CHECK(y2026.utilized_g == 1000000);
+  CHECK(y2026.utilized_prior_g == 1000000);
+  CHECK(c.Year("r2", 2025).received_g == 0);
+  CHECK(c.Year("p1", 2025).dispatched_g == 1000000);
+  c.DeepCheckOk();
+}
+
 TEST_CASE("import: manifests, their lines and their conflicts", "[domain][import]") {
   ImportCity c;
   const uint64_t seq = c.Import(c.Manifest("20234110000001", "r2", 1000000, 990000));
