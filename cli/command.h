@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace wasteledger::cli {
@@ -37,6 +38,24 @@ inline CLI::Validator WholeNumber() {
       [](std::string& text) -> std::string {
         if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return {};
         return "must be a whole number 0 or more, not \"" + text + "\"";
+      },
+      "");
+}
+
+// For an option whose empty value would mean "not given" further on (a time,
+// a party filter, a year, a file, a reason): "" or only spaces is refused,
+// naming the option (CLI11 prefixes the message with it), instead of being
+// read as if the option were absent. `what` says what the option needs.
+inline CLI::Validator NonBlank(const std::string& what = "a value") {
+  return CLI::Validator(
+      [what](std::string& text) -> std::string {
+        std::string rest = text;
+        // U+3000 IDEOGRAPHIC SPACE counts as a space: it is what a Chinese
+        // input method types for one.
+        for (size_t at = rest.find("\xE3\x80\x80"); at != std::string::npos; at = rest.find("\xE3\x80\x80"))
+          rest.erase(at, 3);
+        if (rest.find_first_not_of(" \t\r\n") != std::string::npos) return {};
+        return "needs " + what + (text.empty() ? ", not an empty value" : ", not a blank one");
       },
       "");
 }

@@ -52,7 +52,7 @@ class CorrectCommand : public Command {
     app->add_option("--seq", seq_, "The entry to " + std::string(void_ ? "void" : "correct"))
         ->required()
         ->check(WholeNumber());
-    app->add_option("--reason", reason_, "Why (kept in the log)")->required();
+    app->add_option("--reason", reason_, "Why (kept in the log)")->required()->check(NonBlank("a reason"));
     if (void_) {
       app->footer(
           "Example:\n"

@@ -23,11 +23,13 @@ class ReceiveCommand : public Command {
         app->add_option("--line", lines_,
                         "N:RECEIVED[:REFUSED] for manifest line N (1-based; repeat); mass not received "
                         "and not refused counts as missing");
-    auto* reject = app->add_option("--reject", reject_, "Refuse the whole manifest, giving the reason");
+    auto* reject = app->add_option("--reject", reject_, "Refuse the whole manifest, giving the reason")
+                       ->check(NonBlank("a reason"));
     mass->excludes(line);
     reject->excludes(mass)->excludes(line);
     app->add_option("--waste", codes_, "N:CODE: line N arrived as another code than dispatched (repeat)");
-    app->add_option("--reason", reason_, "Why the mass differs from the manifest (kept with each line)");
+    app->add_option("--reason", reason_, "Why the mass differs from the manifest (kept with each line)")
+        ->check(NonBlank("a reason"));
     app->footer(
         "Refused mass goes back into the producer's stock as a returned lot (#SEQ/Nr), which the\n"
         "producer can dispatch again. Without --line, --mass or --reject, every line is received in full.\n\n"
