@@ -14,7 +14,7 @@ class CheckpointCommand : public Command {
     auto* app = parent.add_subcommand("checkpoint", "Sign a checkpoint (size and root) of the ledger");
     AddLedgerOption(app, &dir_);
     AddKeyOption(app, &key_, "The operator's key file (its name is the ledger origin)");
-    app->add_option("--out", out_, "Also write the checkpoint note to this file");
+    app->add_option("--out", out_, "Also write the checkpoint note to this file")->check(NonBlank("a file"));
     app->add_flag("--wait", wait_, "Wait for another writer instead of failing with exit code 4");
     app->footer(
         "The checkpoint is a C2SP signed note: origin, size, base64 root, a blank line and the\n"

@@ -61,10 +61,13 @@ class CorrectCommand : public Command {
       return app;
     }
     app->add_option(
-        "--mass", mass_,
-        "New mass: of a generate, or of the one line / input of a dispatch, receive, utilize, dispose");
-    app->add_option("--waste", waste_, "New waste code: of a generate, or of a dispatch's one line");
-    app->add_option("--body", body_, "The whole replacement body, as JSON or @FILE (see docs/STATEMENTS.md)");
+           "--mass", mass_,
+           "New mass: of a generate, or of the one line / input of a dispatch, receive, utilize, dispose")
+        ->check(NonBlank("a mass"));
+    app->add_option("--waste", waste_, "New waste code: of a generate, or of a dispatch's one line")
+        ->check(NonBlank("a waste code"));
+    app->add_option("--body", body_, "The whole replacement body, as JSON or @FILE (see docs/STATEMENTS.md)")
+        ->check(NonBlank("a JSON body or @FILE"));
     app->footer(
         "The replacement keeps the original's kind, actor and event time. Without --body, the original\n"
         "body is taken and --mass / --waste change it.\n\n"

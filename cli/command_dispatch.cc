@@ -23,15 +23,21 @@ class DispatchCommand : public Command {
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("dispatch", "Send waste to a receiver on a transfer manifest (联单)");
     AddActorOptions(app, &o_, "The producer's key file");
-    app->add_option("--to", to_, "The receiving party's id (it needs a permit for every code)")->required();
-    app->add_option("--carrier", carriers_, "A carrier's party id, in the order of the legs (repeat)");
+    app->add_option("--to", to_, "The receiving party's id (it needs a permit for every code)")
+        ->check(NonBlank("a party id"))
+        ->required();
+    app->add_option("--carrier", carriers_, "A carrier's party id, in the order of the legs (repeat)")
+        ->check(NonBlank("a party id"));
     app->add_option("--manifest", manifest_,
                     "Manifest number, 14 digits (year, province, city, serial); default: the next serial "
-                    "of the producer's city, from its USCC");
+                    "of the producer's city, from its USCC")
+        ->check(NonBlank("a manifest number"));
     app->add_option("--line", lines_,
                     "CODE:MASS[:LOT] (repeat); without LOT the oldest stock of CODE goes first")
+        ->check(NonBlank("CODE:MASS"))
         ->required();
-    app->add_option("--packaging", packaging_, "Packaging of every line, e.g. 吨袋");
+    app->add_option("--packaging", packaging_, "Packaging of every line, e.g. 吨袋")
+        ->check(NonBlank("a packaging"));
     app->footer(
         "Prints the seq and the manifest number, and which lots each line drew on.\n\n"
         "Example:\n"

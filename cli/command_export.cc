@@ -16,7 +16,7 @@ class ExportCommand : public Command {
     AddLedgerOption(app, &dir_);
     app->add_option("--from", from_, "First seq (default 0)")->check(WholeNumber());
     app->add_option("--to", to_, "Last seq, inclusive (default: the last entry)")->check(WholeNumber());
-    app->add_option("--out", out_, "Output file (default: stdout)");
+    app->add_option("--out", out_, "Output file (default: stdout)")->check(NonBlank("a file"));
     app->footer(
         "Example:\n"
         "  wasteledger export --ledger city.ledger --out city-2026.jsonl\n"

@@ -13,8 +13,12 @@ class HandoverCommand : public Command {
     auto* app =
         parent.add_subcommand("handover", "The carrier holding a manifest hands it to the next carrier");
     AddActorOptions(app, &o_, "The key file of the carrier that holds it");
-    app->add_option("--manifest", manifest_, "Manifest number")->required();
-    app->add_option("--to", to_, "The next carrier's party id (named on the manifest)")->required();
+    app->add_option("--manifest", manifest_, "Manifest number")
+        ->check(NonBlank("a manifest number"))
+        ->required();
+    app->add_option("--to", to_, "The next carrier's party id (named on the manifest)")
+        ->check(NonBlank("a party id"))
+        ->required();
     app->footer(
         "Example:\n"
         "  wasteledger handover --ledger city.ledger --key henan-hazmat.key \\\n"

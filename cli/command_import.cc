@@ -137,15 +137,19 @@ class ImportCommand : public Command {
     AddKeyOption(app, &key_path_, "The importing regulator's key file");
     auto* profile = app->add_option("--profile", profile_,
                                     "Built-in layout: cn-hw-manifest (危险废物转移联单) or cn-sw-ledger "
-                                    "(一般工业固体废物台账)");
-    auto* mapping = app->add_option("--mapping", mapping_, "A JSON mapping file for any other layout");
+                                    "(一般工业固体废物台账)")
+                        ->check(NonBlank("a profile name"));
+    auto* mapping = app->add_option("--mapping", mapping_, "A JSON mapping file for any other layout")
+                        ->check(NonBlank("a file"));
     profile->excludes(mapping);
     app->add_option("--encoding", encoding_, "Text encoding of CSV files: auto, utf-8 or gb18030")
         ->default_val("auto");
-    app->add_option("--sheet", sheet_, "XLSX: the sheet to read (default: the first)");
+    app->add_option("--sheet", sheet_, "XLSX: the sheet to read (default: the first)")
+        ->check(NonBlank("a sheet name"));
     app->add_flag("--dry-run", dry_run_, "Check everything, write nothing");
     app->add_option("--errors", errors_path_,
-                    "Write refused rows to this CSV file (file,row,column,value,reason,original)");
+                    "Write refused rows to this CSV file (file,row,column,value,reason,original)")
+        ->check(NonBlank("a file"));
     app->add_option("--max-errors", max_errors_,
                     "Stop when this many rows are refused, writing nothing (0: no limit); with fewer, the "
                     "good rows are imported and the exit code is 5")
@@ -158,6 +162,7 @@ class ImportCommand : public Command {
         ->default_val(4096)
         ->check(CLI::Range(1, 1000000));
     app->add_option("files", files_, "CSV or XLSX files (or *.jsonl files of import records, docs/IMPORT.md)")
+        ->check(NonBlank("a file"))
         ->required();
     app->footer(
         "Every row is read and checked before anything is written. A bad file (unreadable, wrong\n"

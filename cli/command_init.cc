@@ -12,12 +12,18 @@ class InitCommand : public Command {
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("init", "Create a ledger with its genesis entry");
     AddLedgerOption(app, &dir_);
-    app->add_option("--origin", origin_, "Log origin, a schema-less URL naming this ledger")->required();
+    app->add_option("--origin", origin_, "Log origin, a schema-less URL naming this ledger")
+        ->check(NonBlank("an origin"))
+        ->required();
     AddKeyOption(app, &key_, "The first regulator's key file");
-    app->add_option("--regulator-id", id_, "Regulator party id (default: the key's name)");
-    app->add_option("--regulator-name", name_, "Regulator's name (default: its id)");
-    app->add_option("--regulator-uscc", uscc_, "Regulator's unified social credit code");
-    app->add_option("--timezone", timezone_, "The ledger's timezone: the verbs write event times in it, and today's date is taken in it "
+    app->add_option("--regulator-id", id_, "Regulator party id (default: the key's name)")
+        ->check(NonBlank("a party id"));
+    app->add_option("--regulator-name", name_, "Regulator's name (default: its id)")
+        ->check(NonBlank("a name"));
+    app->add_option("--regulator-uscc", uscc_, "Regulator's unified social credit code")
+        ->check(NonBlank("a USCC"));
+    app->add_option("--timezone", timezone_,
+                    "The ledger's timezone: the verbs write event times in it, and today's date is taken in it "
                     "(an event counts on the date of the offset it was written with)")
         ->default_val("+08:00");
     app->footer(

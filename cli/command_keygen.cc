@@ -17,8 +17,11 @@ class KeygenCommand : public Command {
     app->add_option("--name", name_,
                     "Key name: the party id for a party's key, the ledger origin for the operator's "
                     "checkpoint key")
+        ->check(NonBlank("a name"))
         ->required();
-    app->add_option("--out", out_, "Key file to write (created 0600, never overwritten)")->required();
+    app->add_option("--out", out_, "Key file to write (created 0600, never overwritten)")
+        ->check(NonBlank("a file"))
+        ->required();
     app->add_flag("--no-passphrase", no_passphrase_,
                   "Write the private key unencrypted (for tests and demos only)");
     app->footer(

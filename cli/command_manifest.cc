@@ -65,14 +65,15 @@ class ManifestCommand : public Command {
     app->footer("Example:\n  wasteledger manifest show --ledger city.ledger 20264110000001");
     show_ = app->add_subcommand("show", "One manifest: lines, custody chain, receipt");
     AddLedgerOption(show_, &dir_);
-    show_->add_option("NUMBER", number_, "Manifest number")->required();
+    show_->add_option("NUMBER", number_, "Manifest number")->check(NonBlank("a manifest number"))->required();
     show_->add_option("--format", format_, "text or json")
         ->default_val("text")
         ->check(CLI::IsMember({"text", "json"}));
     show_->footer("Example:\n  wasteledger manifest show --ledger city.ledger 20264110000001 --format json");
     list_ = app->add_subcommand("list", "Every manifest, one a line");
     AddLedgerOption(list_, &dir_);
-    list_->add_option("--party", party_, "Only manifests this party sends, carries or receives");
+    list_->add_option("--party", party_, "Only manifests this party sends, carries or receives")
+        ->check(NonBlank("a party id"));
     list_->add_option("--format", format_, "text or json")
         ->default_val("text")
         ->check(CLI::IsMember({"text", "json"}));

@@ -51,14 +51,21 @@ class PartyCommand : public Command {
     add_ = app->add_subcommand("add", "Register a new party (signed by a regulator)");
     AddLedgerOption(add_, &dir_);
     AddKeyOption(add_, &key_, "A regulator's key file");
-    add_->add_option("--id", id_, "Party id: also the name of its keys")->required();
-    add_->add_option("--name", name_, "Registered name, e.g. 禹州市热电有限公司")->required();
-    add_->add_option("--uscc", uscc_, "Unified social credit code (18 characters)");
+    add_->add_option("--id", id_, "Party id: also the name of its keys")
+        ->check(NonBlank("a party id"))
+        ->required();
+    add_->add_option("--name", name_, "Registered name, e.g. 禹州市热电有限公司")
+        ->check(NonBlank("a name"))
+        ->required();
+    add_->add_option("--uscc", uscc_, "Unified social credit code (18 characters)")
+        ->check(NonBlank("a USCC"));
     add_->add_option("--role", roles_, "producer, carrier, receiver, regulator (comma-separated)")
+        ->check(NonBlank("a role"))
         ->delimiter(',')
         ->required();
-    add_->add_option("--vkey", vkeys_, "Verifier key(s) of the party (from its keygen)");
-    add_->add_option("--permit", permits_, kPermitHelp);
+    add_->add_option("--vkey", vkeys_, "Verifier key(s) of the party (from its keygen)")
+        ->check(NonBlank("a verifier key"));
+    add_->add_option("--permit", permits_, kPermitHelp)->check(NonBlank("a permit"));
     add_->add_flag("--wait", wait_, "Wait for another writer instead of failing with exit code 4");
     add_->footer(
         "Example:\n"
@@ -73,15 +80,22 @@ class PartyCommand : public Command {
         app->add_subcommand("update", "Change a party's record: name, roles, keys (rotation, revocation)");
     AddLedgerOption(update_, &dir_);
     AddKeyOption(update_, &key_, "A regulator's key file");
-    update_->add_option("--id", id_, "Party id")->required();
-    update_->add_option("--name", name_, "New registered name");
-    update_->add_option("--uscc", uscc_, "New unified social credit code");
-    update_->add_option("--role", roles_, "Replace the roles (comma-separated)")->delimiter(',');
-    update_->add_option("--add-vkey", vkeys_, "Add a verifier key (rotation: add the new, revoke the old)");
-    update_->add_option("--revoke-key", revoke_, "Revoke a key, by its name+keyID or its whole vkey");
-    update_->add_option("--permit", permits_,
-                        std::string(kPermitHelp) + "; replaces a permit of the same number");
-    update_->add_option("--drop-permit", drop_permits_, "Remove the permit with this number");
+    update_->add_option("--id", id_, "Party id")->check(NonBlank("a party id"))->required();
+    update_->add_option("--name", name_, "New registered name")->check(NonBlank("a name"));
+    update_->add_option("--uscc", uscc_, "New unified social credit code")->check(NonBlank("a USCC"));
+    update_->add_option("--role", roles_, "Replace the roles (comma-separated)")
+        ->check(NonBlank("a role"))
+        ->delimiter(',');
+    update_->add_option("--add-vkey", vkeys_, "Add a verifier key (rotation: add the new, revoke the old)")
+        ->check(NonBlank("a verifier key"));
+    update_->add_option("--revoke-key", revoke_, "Revoke a key, by its name+keyID or its whole vkey")
+        ->check(NonBlank("a key"));
+    update_
+        ->add_option("--permit", permits_,
+                     std::string(kPermitHelp) + "; replaces a permit of the same number")
+        ->check(NonBlank("a permit"));
+    update_->add_option("--drop-permit", drop_permits_, "Remove the permit with this number")
+        ->check(NonBlank("a permit number"));
     update_->add_flag("--wait", wait_, "Wait for another writer instead of failing with exit code 4");
     update_->footer(
         "Example (rotate a key):\n"
@@ -90,7 +104,7 @@ class PartyCommand : public Command {
 
     show_ = app->add_subcommand("show", "Print a party's current record");
     AddLedgerOption(show_, &dir_);
-    show_->add_option("ID", id_, "Party id")->required();
+    show_->add_option("ID", id_, "Party id")->check(NonBlank("a party id"))->required();
     show_->footer("Example:\n  wasteledger party show --ledger city.ledger yuzhou-power");
 
     list_ = app->add_subcommand("list", "List the registered parties");

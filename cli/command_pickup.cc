@@ -12,7 +12,9 @@ class PickupCommand : public Command {
     auto* app =
         parent.add_subcommand("pickup", "A carrier named on the manifest takes the waste from the producer");
     AddActorOptions(app, &o_, "The carrier's key file");
-    app->add_option("--manifest", manifest_, "Manifest number")->required();
+    app->add_option("--manifest", manifest_, "Manifest number")
+        ->check(NonBlank("a manifest number"))
+        ->required();
     app->footer(
         "Example:\n"
         "  wasteledger pickup --ledger city.ledger --key henan-hazmat.key --manifest 20264110000001");

@@ -24,10 +24,15 @@ class ProcessCommand : public Command {
                     utilize
                         ? "Utilisation method code, e.g. R4 (not starting with D)"
                         : "Disposal method code, e.g. D10 incineration, D1 landfill (not starting with R)")
+        ->check(NonBlank("a method code"))
         ->required();
-    app->add_option("--input", inputs_, "LOT:MASS drawn from a lot you hold (repeat)")->required();
-    app->add_option("--output", outputs_, "CODE:MASS[:LOT] secondary waste, a new lot you hold (repeat)");
-    app->add_option("--product", products_, "NAME:MASS a product made (repeat)");
+    app->add_option("--input", inputs_, "LOT:MASS drawn from a lot you hold (repeat)")
+        ->check(NonBlank("LOT:MASS"))
+        ->required();
+    app->add_option("--output", outputs_, "CODE:MASS[:LOT] secondary waste, a new lot you hold (repeat)")
+        ->check(NonBlank("CODE:MASS"));
+    app->add_option("--product", products_, "NAME:MASS a product made (repeat)")
+        ->check(NonBlank("NAME:MASS"));
     if (utilize) {
       app->footer(
           "Example (fly ash into bricks):\n"

@@ -16,18 +16,23 @@ class ReceiveCommand : public Command {
     auto* app = parent.add_subcommand("receive",
                                       "The named receiver confirms (or refuses) what arrived on a manifest");
     AddActorOptions(app, &o_, "The receiver's key file");
-    app->add_option("--manifest", manifest_, "Manifest number")->required();
+    app->add_option("--manifest", manifest_, "Manifest number")
+        ->check(NonBlank("a manifest number"))
+        ->required();
     auto* mass =
-        app->add_option("--mass", mass_, "Mass received, for a manifest of one line (weighbridge figure)");
+        app->add_option("--mass", mass_, "Mass received, for a manifest of one line (weighbridge figure)")
+            ->check(NonBlank("a mass"));
     auto* line =
         app->add_option("--line", lines_,
                         "N:RECEIVED[:REFUSED] for manifest line N (1-based; repeat); mass not received "
-                        "and not refused counts as missing");
+                        "and not refused counts as missing")
+            ->check(NonBlank("N:RECEIVED"));
     auto* reject = app->add_option("--reject", reject_, "Refuse the whole manifest, giving the reason")
                        ->check(NonBlank("a reason"));
     mass->excludes(line);
     reject->excludes(mass)->excludes(line);
-    app->add_option("--waste", codes_, "N:CODE: line N arrived as another code than dispatched (repeat)");
+    app->add_option("--waste", codes_, "N:CODE: line N arrived as another code than dispatched (repeat)")
+        ->check(NonBlank("N:CODE"));
     app->add_option("--reason", reason_, "Why the mass differs from the manifest (kept with each line)")
         ->check(NonBlank("a reason"));
     app->footer(

@@ -21,15 +21,16 @@ struct Filters {
 };
 
 void AddPeriodOptions(CLI::App* app, Filters* f) {
-  app->add_option("--year", f->year, "The calendar year YYYY");
-  app->add_option("--month", f->month, "One month YYYY-MM");
-  app->add_option("--from", f->from, "First day YYYY-MM-DD (with --to)");
-  app->add_option("--to", f->to, "Last day YYYY-MM-DD, inclusive (with --from)");
+  app->add_option("--year", f->year, "The calendar year YYYY")->check(NonBlank("a year"));
+  app->add_option("--month", f->month, "One month YYYY-MM")->check(NonBlank("a month"));
+  app->add_option("--from", f->from, "First day YYYY-MM-DD (with --to)")->check(NonBlank("a date"));
+  app->add_option("--to", f->to, "Last day YYYY-MM-DD, inclusive (with --from)")->check(NonBlank("a date"));
 }
 
 void AddFilterOptions(CLI::App* app, Filters* f) {
-  app->add_option("--party", f->party, "Only this party");
-  app->add_option("--waste", f->waste, "Only this waste code or category (900-041-49, HW49, SW02, ...)");
+  app->add_option("--party", f->party, "Only this party")->check(NonBlank("a party id"));
+  app->add_option("--waste", f->waste, "Only this waste code or category (900-041-49, HW49, SW02, ...)")
+      ->check(NonBlank("a waste code or category"));
 }
 
 // Today in the ledger's timezone, YYYY-MM-DD.
@@ -123,7 +124,7 @@ class IndicatorsCommand {
   CLI::App* Setup(CLI::App* report) {
     auto* app = report->add_subcommand("indicators", "The zero-waste city indicators of a year");
     AddLedgerOption(app, &dir_);
-    app->add_option("--year", year_, "The calendar year YYYY")->required();
+    app->add_option("--year", year_, "The calendar year YYYY")->check(NonBlank("a year"))->required();
     out_.Add(app);
     app->footer(
         "Rates per 无废城市建设指标体系 (2021): general industrial solid waste utilisation,\n"
@@ -165,7 +166,8 @@ class ReconcileCommand {
         ->check(CLI::Range(0.0, 100.0));
     app->add_option("--as-of", as_of_,
                     "The day the time rules judge, RFC 3339 (default: now): receipts after it count as not "
-                    "received, lots as holding what they held then");
+                    "received, lots as holding what they held then")
+        ->check(NonBlank("a time"));
     app->add_option("--late-after", late_days_, "late-entry: days between event and logging (default 7)")
         ->check(CLI::PositiveNumber);
     app->add_option("--fail-on", fail_on_,
@@ -234,8 +236,10 @@ class TraceCommand {
   CLI::App* Setup(CLI::App* report) {
     auto* app = report->add_subcommand("trace", "Where every gram of a lot or manifest went, or came from");
     AddLedgerOption(app, &dir_);
-    auto* lot = app->add_option("--lot", o_.lot, "The lot to trace (L1, #12, #15/1, #15/1r, ...)");
-    auto* manifest = app->add_option("--manifest", o_.manifest, "Trace every line of this manifest");
+    auto* lot = app->add_option("--lot", o_.lot, "The lot to trace (L1, #12, #15/1, #15/1r, ...)")
+                    ->check(NonBlank("a lot id"));
+    auto* manifest = app->add_option("--manifest", o_.manifest, "Trace every line of this manifest")
+                         ->check(NonBlank("a manifest number"));
     lot->excludes(manifest);
     app->add_flag("--backward", o_.backward, "From the lot back to its sources (with --lot)")->needs(lot);
     out_.Add(app);
@@ -276,7 +280,8 @@ class FlowsCommand {
         report->add_subcommand("flows", "Material flows between parties and streams, as a Sankey diagram");
     AddLedgerOption(app, &dir_);
     AddPeriodOptions(app, &f_);
-    app->add_option("--waste", f_.waste, "Only this waste code or category (900-041-49, HW49, SW02, ...)");
+    app->add_option("--waste", f_.waste, "Only this waste code or category (900-041-49, HW49, SW02, ...)")
+        ->check(NonBlank("a waste code or category"));
     app->add_option("--top", top_, "Parties with their own node; the rest are merged as others (default 12)")
         ->check(CLI::PositiveNumber);
     out_.Add(app);

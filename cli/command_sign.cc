@@ -14,7 +14,8 @@ class SignCommand : public Command {
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("sign", "Sign statements (JSON lines) for submit; works offline");
     AddKeyOption(app, &key_, "The signing party's key file");
-    app->add_option("FILE", input_, "Statements, one JSON object a line (default: stdin)");
+    app->add_option("FILE", input_, "Statements, one JSON object a line (default: stdin)")
+        ->check(NonBlank("a file (or - for stdin)"));
     app->add_flag("--seal", seal_, "Sign the whole input as one sealed batch: one signature for all lines");
     app->add_option("--timezone", timezone_, "Offset for a missing \"time\" (default +08:00)")
         ->default_val("+08:00");

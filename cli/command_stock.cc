@@ -29,7 +29,7 @@ class StockCommand : public Command {
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("stock", "What each party holds now, per waste code");
     AddLedgerOption(app, &dir_);
-    app->add_option("--party", party_, "Only this party");
+    app->add_option("--party", party_, "Only this party")->check(NonBlank("a party id"));
     AddViewOptions(app, &format_, &unit_);
     app->footer(
         "A party's stock of a code is the sum of what remains in its live lots.\n\n"
@@ -81,8 +81,9 @@ class LotsCommand : public Command {
     auto* app =
         parent.add_subcommand("lots", "The lots, oldest first: owner, code, what remains, where from");
     AddLedgerOption(app, &dir_);
-    app->add_option("--party", filter_.owner, "Only lots this party holds");
-    app->add_option("--waste", filter_.waste, "Only lots of this code (normal form)");
+    app->add_option("--party", filter_.owner, "Only lots this party holds")->check(NonBlank("a party id"));
+    app->add_option("--waste", filter_.waste, "Only lots of this code (normal form)")
+        ->check(NonBlank("a waste code"));
     app->add_flag("--all", all_, "Include lots used up and lots voided");
     AddViewOptions(app, &format_, &unit_);
     app->footer("Example:\n  wasteledger lots --ledger city.ledger --party xuchang-incinerator");

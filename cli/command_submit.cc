@@ -99,7 +99,8 @@ class SubmitCommand : public Command {
   CLI::App* Setup(CLI::App& parent) override {
     auto* app = parent.add_subcommand("submit", "Append signed statements (from sign) to the ledger");
     AddLedgerOption(app, &dir_);
-    app->add_option("FILE", input_, "Signed statements, one a line (default: stdin)");
+    app->add_option("FILE", input_, "Signed statements, one a line (default: stdin)")
+        ->check(NonBlank("a file (or - for stdin)"));
     app->add_option("--batch", batch_,
                     "Statements per atomic append (a sealed batch is never split); a batch not yet full "
                     "is appended when the input pauses")

@@ -21,12 +21,16 @@ class VerifyCommand : public Command {
     auto* app =
         parent.add_subcommand("verify", "Check chain, tree, every signature and seal, and checkpoints");
     app->add_option("--ledger", dir_, "Ledger directory (env WASTELEDGER_LEDGER)")
+        ->check(NonBlank("a ledger directory"))
         ->envname("WASTELEDGER_LEDGER");
     app->add_option("--export", export_,
-                    "Verify an export file (JSONL) instead of a ledger directory (takes precedence)");
+                    "Verify an export file (JSONL) instead of a ledger directory (takes precedence)")
+        ->check(NonBlank("a file"));
     app->add_option("--checkpoint", checkpoint_,
-                    "An older checkpoint note: the ledger must extend it (no rollback, no fork)");
-    app->add_option("--vkey", vkey_, "The operator's verifier key (default: the one the ledger records)");
+                    "An older checkpoint note: the ledger must extend it (no rollback, no fork)")
+        ->check(NonBlank("a file"));
+    app->add_option("--vkey", vkey_, "The operator's verifier key (default: the one the ledger records)")
+        ->check(NonBlank("a verifier key"));
     app->add_option("--threads", threads_, "Signature-checking threads (default: one per core)");
     app->add_flag("--deep", deep_,
                   "Also recompute the flow aggregates, stock and lots from the log and compare them with "

@@ -61,10 +61,18 @@ class VerifyProofCommand : public Command {
         "  wasteledger verify-proof consistency --proof c.json --old cp-1000.note --new cp.note \\\n"
         "      --vkey xuchang.example/wasteledger+...");
     inclusion_ = app->add_subcommand("inclusion", "Check that an entry is in a checkpointed tree");
-    inclusion_->add_option("--proof", proof_, "Proof file from `prove inclusion --format json`")->required();
-    inclusion_->add_option("--checkpoint", checkpoint_, "The checkpoint note")->required();
-    inclusion_->add_option("--entry", entry_, "File holding the entry's line from `export`")->required();
-    inclusion_->add_option("--vkey", vkey_, "The operator's verifier key")->required();
+    inclusion_->add_option("--proof", proof_, "Proof file from `prove inclusion --format json`")
+        ->check(NonBlank("a file"))
+        ->required();
+    inclusion_->add_option("--checkpoint", checkpoint_, "The checkpoint note")
+        ->check(NonBlank("a file"))
+        ->required();
+    inclusion_->add_option("--entry", entry_, "File holding the entry's line from `export`")
+        ->check(NonBlank("a file"))
+        ->required();
+    inclusion_->add_option("--vkey", vkey_, "The operator's verifier key")
+        ->check(NonBlank("a verifier key"))
+        ->required();
     inclusion_->footer(
         "Example:\n"
         "  wasteledger export --ledger city.ledger --from 42 --to 42 > e42.jsonl\n"
@@ -73,10 +81,17 @@ class VerifyProofCommand : public Command {
         "      --checkpoint cp.note --vkey xuchang.example/wasteledger+...");
     consistency_ = app->add_subcommand("consistency", "Check that a newer checkpoint extends an older one");
     consistency_->add_option("--proof", proof_, "Proof file from `prove consistency --format json`")
+        ->check(NonBlank("a file"))
         ->required();
-    consistency_->add_option("--old", old_, "The older checkpoint note")->required();
-    consistency_->add_option("--new", checkpoint_, "The newer checkpoint note")->required();
-    consistency_->add_option("--vkey", vkey_, "The operator's verifier key")->required();
+    consistency_->add_option("--old", old_, "The older checkpoint note")
+        ->check(NonBlank("a file"))
+        ->required();
+    consistency_->add_option("--new", checkpoint_, "The newer checkpoint note")
+        ->check(NonBlank("a file"))
+        ->required();
+    consistency_->add_option("--vkey", vkey_, "The operator's verifier key")
+        ->check(NonBlank("a verifier key"))
+        ->required();
     consistency_->footer(
         "Example:\n"
         "  wasteledger prove consistency --ledger city.ledger --old 1000 --format json > c.json\n"

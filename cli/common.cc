@@ -16,12 +16,14 @@ namespace wasteledger::cli {
 
 CLI::Option* AddLedgerOption(CLI::App* app, std::string* dir) {
   return app->add_option("--ledger", *dir, "Ledger directory (env WASTELEDGER_LEDGER)")
+      ->check(NonBlank("a ledger directory"))
       ->envname("WASTELEDGER_LEDGER")
       ->required();
 }
 
 CLI::Option* AddKeyOption(CLI::App* app, std::string* path, const std::string& what) {
   return app->add_option("--key", *path, what + " (env WASTELEDGER_KEY)")
+      ->check(NonBlank("a key file"))
       ->envname("WASTELEDGER_KEY")
       ->required();
 }

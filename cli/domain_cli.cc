@@ -14,7 +14,8 @@ void AddActorOptions(CLI::App* app, ActorOptions* o, const std::string& key_what
   AddKeyOption(app, &o->key, key_what + "; its name is the party id");
   app->add_option("--time", o->time,
                   "When it happened: RFC 3339 (2026-03-01T08:30:00+08:00) or a date (2026-03-01, midnight in "
-                  "the ledger's timezone); default now");
+                  "the ledger's timezone); default now")
+      ->check(NonBlank("a time"));
   app->add_flag("--wait", o->wait, "Wait for another writer instead of failing with exit code 4");
 }
 

@@ -13,7 +13,8 @@ namespace wasteledger::cli {
 void ReportOutput::Add(CLI::App* app) {
   app->add_option("--format", format_, "table (default), csv, json, html or xlsx")
       ->check(CLI::IsMember({"table", "csv", "json", "html", "xlsx"}));
-  app->add_option("--out", out_, "Write to FILE instead of stdout (required for xlsx)");
+  app->add_option("--out", out_, "Write to FILE instead of stdout (required for xlsx)")
+      ->check(NonBlank("a file"));
   app->add_option("--lang", lang_, "Labels in zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
   app->add_option("--unit", unit_, "Masses in t (default), kg or g; json is always grams")
       ->check(CLI::IsMember({"t", "kg", "g"}));
