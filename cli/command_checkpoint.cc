@@ -1,9 +1,11 @@
 // wasteledger checkpoint: sign, store and print a C2SP checkpoint.
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <fstream>
 
 #include "common.h"
+#include "file_access.h"
 
 namespace wasteledger::cli {
 namespace {
@@ -26,6 +28,11 @@ class CheckpointCommand : public Command {
   }
 
   int Run() override {
+    // Checked before the checkpoint is stored, so a path that cannot be
+    // written leaves the ledger as it was.
+    if (!out_.empty()) {
+      if (Status s = CheckWritablePath(out_); !s.ok()) return Fail(s.WithContext("--out"));
+    }
     auto ledger = OpenLedger(dir_, Ledger::Mode::kWrite, wait_);
     if (!ledger.ok()) return Fail(ledger.status());
     auto key = LoadSigningKey(key_);
@@ -35,7 +42,7 @@ class CheckpointCommand : public Command {
     if (!out_.empty()) {
       std::ofstream f(out_, std::ios::binary | std::ios::trunc);
       f << *note;
-      if (!f.flush()) return Fail(Status::IOError(fmt::format("cannot write {}", out_)));
+      if (!f.flush()) return Fail(WriteError(out_, errno).WithContext("--out"));
     }
     fmt::print("{}", *note);
     return kExitOk;

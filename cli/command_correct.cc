@@ -4,10 +4,8 @@
 // subcommands: void is a correct without a replacement.
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "domain_cli.h"
+#include "file_access.h"
 #include "wasteledger/canonical_json.h"
 #include "wasteledger/domain_query.h"
 
@@ -131,11 +129,9 @@ class CorrectCommand : public Command {
   Result<Json> ReadBody() const {
     std::string text = body_;
     if (!text.empty() && text[0] == '@') {
-      std::ifstream in(text.substr(1), std::ios::binary);
-      if (!in) return Status::IOError(fmt::format("--body: cannot read {}", text.substr(1)));
-      std::stringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
+      auto read = ReadWholeFile(text.substr(1));
+      if (!read.ok()) return read.status().WithContext("--body");
+      text = std::move(*read);
     }
     auto parsed = ParseStrictJson(text);
     if (!parsed.ok()) return parsed.status().WithContext("--body");

@@ -2,9 +2,12 @@
 // entry bytes (what outside verifiers read).
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "common.h"
+#include "file_access.h"
 
 namespace wasteledger::cli {
 namespace {
@@ -25,6 +28,9 @@ class ExportCommand : public Command {
   }
 
   int Run() override {
+    if (!out_.empty()) {
+      if (Status s = CheckWritablePath(out_); !s.ok()) return Fail(s.WithContext("--out"));
+    }
     auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
     if (!ledger.ok()) return Fail(ledger.status());
     const uint64_t size = (*ledger)->size();
@@ -38,23 +44,32 @@ class ExportCommand : public Command {
     if (!out_.empty()) {
       tmp = out_ + ".partial";
       out = std::fopen(tmp.c_str(), "wb");
-      if (!out) return Fail(Status::IOError(fmt::format("cannot write {}", out_)));
+      if (!out) return Fail(WriteError(out_, errno).WithContext("--out"));
     }
     bool write_ok = true;
+    int write_errno = 0;  // of the first failed write, close or rename
+    auto failed = [&](bool ok) {
+      if (!ok && write_ok) write_errno = errno;
+      write_ok = write_ok && ok;
+    };
     Status s = (*ledger)->ScanEntries(from_, to + 1, [&](uint64_t, std::string_view bytes) {
-      write_ok =
-          std::fwrite(bytes.data(), 1, bytes.size(), out) == bytes.size() && std::fputc('\n', out) != EOF;
+      failed(std::fwrite(bytes.data(), 1, bytes.size(), out) == bytes.size() && std::fputc('\n', out) != EOF);
       return write_ok;
     });
     if (out != stdout) {
-      write_ok = std::fclose(out) == 0 && write_ok;
-      if (s.ok() && write_ok && std::rename(tmp.c_str(), out_.c_str()) != 0) write_ok = false;
+      failed(std::fclose(out) == 0);
+      if (s.ok() && write_ok) failed(std::rename(tmp.c_str(), out_.c_str()) == 0);
       if (!s.ok() || !write_ok) std::remove(tmp.c_str());
     } else {
-      write_ok = std::fflush(stdout) == 0 && write_ok;
+      failed(std::fflush(stdout) == 0);
     }
     if (!s.ok()) return Fail(s);
-    if (!write_ok) return Fail(Status::IOError("writing the export failed"));
+    if (!write_ok) {
+      if (out_.empty())
+        return Fail(Status::IOError(
+            fmt::format("writing the export to stdout failed: {}", std::strerror(write_errno))));
+      return Fail(WriteError(out_, write_errno).WithContext("--out"));
+    }
     return kExitOk;
   }
 

@@ -12,6 +12,7 @@
 #include <numeric>
 
 #include "common.h"
+#include "file_access.h"
 #include "import_plan.h"
 #include "wasteledger/canonical_json.h"
 #include "wasteledger/csv_field.h"
@@ -192,6 +193,9 @@ class ImportCommand : public Command {
     }
     auto encoding = import::ParseEncoding(encoding_);
     if (!encoding.ok()) return Fail(encoding.status().WithContext("--encoding"));
+    if (!errors_path_.empty()) {
+      if (Status s = CheckWritablePath(errors_path_); !s.ok()) return Fail(s.WithContext("--errors"));
+    }
     auto rules = LoadDomainRules();
     if (!rules.ok()) return Fail(rules.status());
     auto key = LoadSigningKey(key_path_);

@@ -14,6 +14,7 @@
 #include <future>
 
 #include "common.h"
+#include "file_access.h"
 #include "wasteledger/thread_priority.h"
 
 namespace wasteledger::cli {
@@ -121,8 +122,9 @@ class SubmitCommand : public Command {
   int Run() override {
     int fd = 0;
     if (!input_.empty() && input_ != "-") {
-      fd = ::open(input_.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) return Fail(Status::IOError(fmt::format("cannot read {}", input_)));
+      auto opened = OpenForReading(input_);
+      if (!opened.ok()) return Fail(opened.status());
+      fd = *opened;
     }
     struct CloseFd {
       int fd;

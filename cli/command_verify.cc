@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "common.h"
+#include "file_access.h"
 #include "wasteledger/deep_check.h"
 #include "wasteledger/verify.h"
 
@@ -66,9 +67,9 @@ class VerifyCommand : public Command {
     VerifyOptions options;
     options.threads = threads_;
     if (!checkpoint_.empty()) {
-      std::ifstream f(checkpoint_, std::ios::binary);
-      if (!f) return Fail(Status::IOError(fmt::format("cannot read {}", checkpoint_)));
-      options.checkpoint_note = std::string(std::istreambuf_iterator<char>(f), {});
+      auto note = ReadWholeFile(checkpoint_);
+      if (!note.ok()) return Fail(note.status().WithContext("--checkpoint"));
+      options.checkpoint_note = std::move(*note);
     }
     if (!vkey_.empty()) {
       auto key = VerifierKey::Parse(vkey_);
@@ -88,8 +89,9 @@ class VerifyCommand : public Command {
     Result<VerifyResult> result = Status::InvalidArgument("unset");
     std::unique_ptr<Ledger> ledger;
     if (!export_.empty()) {
+      if (Status s = CheckReadable(export_); !s.ok()) return Fail(s.WithContext("--export"));
       std::ifstream in(export_, std::ios::binary);
-      if (!in) return Fail(Status::IOError(fmt::format("cannot read {}", export_)));
+      if (!in) return Fail(Status::IOError(fmt::format("--export: cannot read {}", export_)));
       result = VerifyExport(in, options);
     } else {
       auto opened = OpenLedger(dir_, Ledger::Mode::kRead);

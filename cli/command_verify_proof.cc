@@ -2,9 +2,8 @@
 // against signed checkpoints and the operator's verifier key; no ledger.
 #include <fmt/format.h>
 
-#include <fstream>
-
 #include "common.h"
+#include "file_access.h"
 #include "wasteledger/canonical_json.h"
 #include "wasteledger/checkpoint.h"
 #include "wasteledger/merkle.h"
@@ -13,9 +12,9 @@ namespace wasteledger::cli {
 namespace {
 
 Result<std::string> ReadWhole(const std::string& path, const std::string& what) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::IOError(fmt::format("{}: cannot read {}", what, path));
-  return std::string(std::istreambuf_iterator<char>(f), {});
+  auto read = ReadWholeFile(path);
+  if (!read.ok()) return read.status().WithContext(what);
+  return read;
 }
 
 struct Proof {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "file_access.h"
 #include "wasteledger/key_file.h"
 #include "wasteledger/time_util.h"
 
@@ -169,6 +170,7 @@ Status ForEachInputLine(const std::string& path, const std::function<bool(uint64
   std::ifstream file;
   std::istream* in = &std::cin;
   if (!path.empty() && path != "-") {
+    WL_RETURN_IF_ERROR(CheckReadable(path));
     file.open(path, std::ios::binary);
     if (!file) return Status::IOError(fmt::format("cannot read {}", path));
     in = &file;

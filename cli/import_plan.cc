@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <algorithm>
-#include <fstream>
+#include <filesystem>
 
+#include "file_access.h"
 #include "wasteledger/domain_query.h"
 #include "wasteledger/time_util.h"
 #include "wasteledger/uscc.h"
@@ -44,25 +44,21 @@ const char* FieldHeading(const char* role) {
   return "运输单位";
 }
 
-// A regular file, in one read.
+// A regular file, in one read (a directory, or a file the OS refuses, is
+// named as file_access.h says).
 Result<std::string> ReadAll(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return Status::IOError(fmt::format("cannot read {}: {}", path,
-                                       std::filesystem::exists(path, ec)
-                                           ? "not a regular file (an import reads each file twice, to hash "
-                                             "it and to map it: save a pipe's output to a file first)"
-                                           : "no such file"));
+  const auto type = std::filesystem::status(path, ec).type();
+  if (type == std::filesystem::file_type::not_found) {
+    return Status::IOError(fmt::format("cannot read {}: no such file", path));
   }
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
-  if (size < 0) return Status::IOError(fmt::format("cannot read {}", path));
-  std::string bytes(static_cast<size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(bytes.data(), size) || in.gcount() != size) {
-    return Status::IOError(fmt::format("cannot read {}", path));
+  if (!ec && type != std::filesystem::file_type::regular && type != std::filesystem::file_type::directory) {
+    return Status::IOError(fmt::format(
+        "cannot read {}: not a regular file (an import reads each file twice, to hash it and to map it: save "
+        "a pipe's output to a file first)",
+        path));
   }
-  return bytes;
+  return ReadWholeFile(path);
 }
 
 // A party id made from what a legacy file says: the USCC when it is a well

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 
 #include "common.h"
+#include "file_access.h"
 #include "wasteledger/reports/render.h"
 
 namespace wasteledger::cli {
@@ -58,15 +60,17 @@ Status WriteOutput(const std::string& path, std::string_view bytes) {
     }
     return Status::Ok();
   }
+  WL_RETURN_IF_ERROR(CheckWritablePath(path).WithContext("--out"));
   const std::string tmp = path + ".partial";
   FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return Status::IOError(fmt::format("--out {}: cannot write there", path));
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) ok = false;
-  if (!ok) {
+  if (f == nullptr) return WriteError(path, errno).WithContext("--out");
+  int err = 0;
+  if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) err = errno;
+  if (std::fclose(f) != 0 && err == 0) err = errno;
+  if (err == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
     std::remove(tmp.c_str());
-    return Status::IOError(fmt::format("--out {}: writing failed", path));
+    return WriteError(path, err).WithContext("--out");
   }
   return Status::Ok();
 }
