@@ -4,11 +4,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
 
 #include "common.h"
 #include "file_access.h"
 #include "wasteledger/deep_check.h"
+#include "wasteledger/signed_note.h"
 #include "wasteledger/verify.h"
 
 namespace wasteledger::cli {
@@ -89,6 +91,7 @@ class VerifyCommand : public Command {
     Result<VerifyResult> result = Status::InvalidArgument("unset");
     std::unique_ptr<Ledger> ledger;
     if (!export_.empty()) {
+      if (Status s = CheckCheckpointSignature(options); !s.ok()) return Fail(s);
       if (Status s = CheckReadable(export_); !s.ok()) return Fail(s.WithContext("--export"));
       std::ifstream in(export_, std::ios::binary);
       if (!in) return Fail(Status::IOError(fmt::format("--export: cannot read {}", export_)));
@@ -97,6 +100,12 @@ class VerifyCommand : public Command {
       auto opened = OpenLedger(dir_, Ledger::Mode::kRead);
       if (!opened.ok()) return Fail(opened.status());
       ledger = std::move(*opened);
+      if (!options.checkpoint_key && options.checkpoint_note) {
+        auto recorded = ledger->OperatorKey();
+        if (!recorded.ok()) return Fail(recorded.status());
+        options.checkpoint_key = *recorded;
+      }
+      if (Status s = CheckCheckpointSignature(options); !s.ok()) return Fail(s);
       result = VerifyLedger(*ledger, options);
     }
     if (show_progress) fmt::print(stderr, "\r\033[K");
@@ -116,6 +125,21 @@ class VerifyCommand : public Command {
   }
 
  private:
+  // The --checkpoint note, parsed, and its signature by the operator's key
+  // when the key is known, checked here so that a bad note or one signed by
+  // another key is named by the file it came from (the verifier's own
+  // message says "checkpoint: " twice). Ok without a note; without a key
+  // the verifier says what is missing.
+  Status CheckCheckpointSignature(const VerifyOptions& options) const {
+    if (!options.checkpoint_note) return Status::Ok();
+    const std::string context = "--checkpoint " + checkpoint_;
+    auto note = ParseNote(*options.checkpoint_note);
+    if (!note.ok()) return note.status().WithContext(context);
+    if (!options.checkpoint_key) return Status::Ok();
+    const std::array<VerifierKey, 1> known{*options.checkpoint_key};
+    return VerifyNote(*note, known).WithContext(context);
+  }
+
   // --deep: the aggregates and stock recomputed from the log, compared.
   static int RunDeep(const Ledger& ledger, bool show_progress) {
     std::function<void(uint64_t, uint64_t)> progress;

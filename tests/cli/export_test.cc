@@ -263,6 +263,36 @@ TEST_CASE("verify --export with a checkpoint but no --vkey is a usage error", "[
   CHECK(r.out.rfind("OK: 4 entries, root ", 0) == 0);
 }
 
+// The note is named by its file, once: the verifier's own message said
+// "checkpoint: checkpoint: no signature ...".
+TEST_CASE("verify --checkpoint under another key names the file and the key it expected", "[cli][verify]") {
+  CliLedger l;
+  Fill(l, 2);
+  l.Checkpoint(l / "cp.note");
+  WriteFile(l / "e.jsonl", l.Export());
+  const std::string expected = "wasteledger: error: --checkpoint " + (l / "cp.note") +
+                               ": no signature by a known key: expected " + KeyRef(l.producer_vkey) + "\n";
+  for (const std::string source : {"--ledger", "--export"}) {
+    RunResult r = Wl({"verify", source, source == "--ledger" ? l.ledger : l / "e.jsonl", "--checkpoint",
+                      l / "cp.note", "--vkey", l.producer_vkey});
+    INFO(source);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err == expected);
+  }
+  // A note that is not one at all is named by its file too.
+  WriteFile(l / "junk.note", "not a note\n");
+  RunResult r = Wl({"verify", "--ledger", l.ledger, "--checkpoint", l / "junk.note"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.rfind("wasteledger: error: --checkpoint " + (l / "junk.note") + ": ", 0) == 0);
+  CHECK(r.err.find("checkpoint: checkpoint") == std::string::npos);
+  // So is it by a ledger that has no operator key on record yet.
+  CliLedger fresh;
+  r = Wl({"verify", "--ledger", fresh.ledger, "--checkpoint", l / "junk.note"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.rfind("wasteledger: error: --checkpoint " + (l / "junk.note") + ": ", 0) == 0);
+}
+
 TEST_CASE("prove --format json gives size, index or old_size, and hashes", "[cli][prove]") {
   CliLedger l;
   Fill(l, 9);  // size 11
