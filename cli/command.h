@@ -7,6 +7,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,13 +33,21 @@ class Command {
 };
 
 // For an option read into an unsigned integer (a seq, a count): CLI11 2.1
-// reads "-1" into a uint64_t as 2^64 - 1, so a sign or anything but digits
-// is refused here, before the conversion.
+// reads "-1" into a uint64_t as 2^64 - 1, and a number past 2^64 - 1 as
+// 2^64 - 1 too, so a sign, anything but digits, or a number that does not
+// fit in 64 bits is refused here, before the conversion.
 inline CLI::Validator WholeNumber() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
-        if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) return {};
-        return "must be a whole number 0 or more, not \"" + text + "\"";
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+          return "must be a whole number 0 or more, not \"" + text + "\"";
+        }
+        const std::string digits = text.substr(std::min(text.find_first_not_of('0'), text.size()));
+        const std::string max = std::to_string(UINT64_MAX);
+        if (digits.size() > max.size() || (digits.size() == max.size() && digits > max)) {
+          return text + " is too large (at most " + max + ")";
+        }
+        return {};
       },
       "");
 }

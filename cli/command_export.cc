@@ -35,6 +35,9 @@ class ExportCommand : public Command {
     if (!ledger.ok()) return Fail(ledger.status());
     const uint64_t size = (*ledger)->size();
     uint64_t to = to_ ? *to_ : size - 1;
+    if (to_ && from_ > *to_) {
+      return Fail(Status::InvalidArgument(fmt::format("--from {} is after --to {}", from_, *to_)));
+    }
     if (from_ >= size || to >= size || from_ > to) {
       return Fail(Status::InvalidArgument(
           fmt::format("--from {} --to {} is outside the ledger (seq 0..{})", from_, to, size - 1)));

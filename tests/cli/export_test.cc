@@ -88,8 +88,8 @@ TEST_CASE("export --from and --to select an inclusive range", "[cli][export]") {
 
 TEST_CASE("export outside the ledger exits 1", "[cli][export]") {
   CliLedger l;
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--from", "2"}, {"--to", "2"}, {"--from", "1", "--to", "5"}, {"--from", "1", "--to", "0"}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"--from", "2"}, {"--to", "2"}, {"--from", "1", "--to", "5"}}) {
     std::vector<std::string> cmd = {"export", "--ledger", l.ledger};
     cmd.insert(cmd.end(), args.begin(), args.end());
     RunResult r = Wl(cmd);
@@ -99,7 +99,14 @@ TEST_CASE("export outside the ledger exits 1", "[cli][export]") {
     CHECK(CountLines(r.err) == 1);
     CHECK(r.err.find("is outside the ledger (seq 0..1)") != std::string::npos);
   }
-  RunResult r = Wl({"show", "--ledger", l.ledger, "2"});
+  // A range the wrong way round says so (it said "outside the ledger").
+  RunResult r = Wl({"export", "--ledger", l.ledger, "--from", "1", "--to", "0"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "wasteledger: error: --from 1 is after --to 0\n");
+  r = Wl({"export", "--ledger", l.ledger, "--from", "10", "--to", "5"});
+  CHECK(r.err == "wasteledger: error: --from 10 is after --to 5\n");
+  r = Wl({"show", "--ledger", l.ledger, "2"});
   CHECK(r.exit_code == 1);
   CHECK(r.out.empty());
   CHECK(r.err == "wasteledger: error: seq 2 is beyond the ledger (size 2)\n");

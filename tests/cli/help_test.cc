@@ -209,5 +209,31 @@ TEST_CASE("a negative seq, size or count exits 2 and names the option", "[cli][h
   }
 }
 
+// CLI11 reads a number past 2^64 - 1 as 2^64 - 1 ("leaf index
+// 18446744073709551615"): it is refused as too large.
+TEST_CASE("a seq, size or count past 2^64 - 1 exits 2 naming the option", "[cli][help]") {
+  TempDir tmp;
+  const std::string L = tmp / "L";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"prove", "inclusion", "--ledger", L, "--seq", "99999999999999999999"},
+       "--seq: 99999999999999999999 is too large (at most 18446744073709551615)"},
+      {{"export", "--ledger", L, "--from", "18446744073709551616"},
+       "--from: 18446744073709551616 is too large (at most 18446744073709551615)"},
+      {{"log", "--ledger", L, "--limit", "000000000000000000000000000018446744073709551616"}, "--limit: "},
+  };
+  for (const auto& [args, says] : cases) {
+    RunResult r = Wl(args);
+    INFO(Join(args) << "\n" << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find(says + (says.back() == ' ' ? "" : "\n")) != std::string::npos);
+    CHECK(r.err.find("too large") != std::string::npos);
+  }
+  // The largest that fits is a number like any other (no such ledger here).
+  RunResult r = Wl({"export", "--ledger", L, "--from", "18446744073709551615"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("too large") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace wasteledger::testing
