@@ -13,6 +13,7 @@ namespace wasteledger::cli {
 namespace {
 
 struct LineArg {
+  std::string text;  // the --line argument as given, to quote back
   std::string waste;
   int64_t mass_g = 0;
   std::string lot;  // empty: oldest stock of the code first
@@ -52,6 +53,7 @@ class DispatchCommand : public Command {
       for (const auto& text : lines_) {
         WL_ASSIGN_OR_RETURN(auto parts, SplitArg("--line", text, 2, 3));
         LineArg a;
+        a.text = text;
         WL_ASSIGN_OR_RETURN(a.waste, WasteArg("--line " + text, parts[0]));
         WL_ASSIGN_OR_RETURN(a.mass_g, MassArg("--line " + text, parts[1]));
         if (parts.size() == 3) a.lot = parts[2];
@@ -96,7 +98,7 @@ class DispatchCommand : public Command {
     for (const auto& a : args) {
       if (!a.lot.empty()) {
         WL_ASSIGN_OR_RETURN(auto lot, GetLot(ledger, a.lot));
-        if (!lot) return Status::Refused(fmt::format("--line {}:{}: no lot \"{}\"", a.waste, a.lot, a.lot));
+        if (!lot) return Status::Refused(fmt::format("--line {}: no lot \"{}\"", a.text, a.lot));
         Lot l = *lot;
         l.waste = a.waste;  // the ledger checks the line's code against the lot's
         add(l, a.mass_g);
@@ -110,7 +112,7 @@ class DispatchCommand : public Command {
       for (const auto& lot : held) have += lot.remaining_g - drawn[lot.id];
       if (have < need) {
         return Status::Refused(fmt::format("--line {}: \"{}\" holds {} of {} in its lots, less than {}",
-                                           a.waste, actor, FormatMass(have), a.waste, FormatMass(a.mass_g)));
+                                           a.text, actor, FormatMass(have), a.waste, FormatMass(a.mass_g)));
       }
       for (const auto& lot : held) {
         const int64_t free = lot.remaining_g - drawn[lot.id];

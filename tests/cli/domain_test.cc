@@ -238,6 +238,13 @@ TEST_CASE("every malformed argument is refused with one line naming it, the ledg
     const std::string err = c.Refused("prod", k.args);
     CHECK(err.find(k.says) != std::string::npos);
   }
+  // The argument is quoted as given (it was "900-041-49:nolot", without the mass).
+  CHECK(
+      c.Refused("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "90004149:1t:nolot"}) ==
+      "wasteledger: error: --line 90004149:1t:nolot: no lot \"nolot\"\n");
+  CHECK(c.Refused("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:50t"})
+            .rfind("wasteledger: error: --line 900-041-49:50t: \"prod\" holds 1.000 t of 900-041-49", 0) ==
+        0);
   // Another producer's lot: only the producer dispatches its own lots.
   c.Refused("station", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:1t:L1"});
   // A key that is no registered party's.
