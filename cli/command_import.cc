@@ -148,6 +148,7 @@ class ImportCommand : public Command {
     app->add_option("--sheet", sheet_, "XLSX: the sheet to read (default: the first)")
         ->check(NonBlank("a sheet name"));
     app->add_flag("--dry-run", dry_run_, "Check everything, write nothing");
+    app->add_flag("--wait", wait_, "Wait for another writer instead of failing with exit code 4");
     app->add_option("--errors", errors_path_,
                     "Write refused rows to this CSV file (file,row,column,value,reason,original)")
         ->check(NonBlank("a file"));
@@ -200,7 +201,7 @@ class ImportCommand : public Command {
     if (!rules.ok()) return Fail(rules.status());
     auto key = LoadSigningKey(key_path_);
     if (!key.ok()) return Fail(key.status());
-    auto ledger = OpenLedger(ledger_dir_, dry_run_ ? Ledger::Mode::kRead : Ledger::Mode::kWrite);
+    auto ledger = OpenLedger(ledger_dir_, dry_run_ ? Ledger::Mode::kRead : Ledger::Mode::kWrite, wait_);
     if (!ledger.ok()) return Fail(ledger.status());
     const std::string actor = key->verifier().name();
     const Party* who = (*ledger)->FindParty(actor);
@@ -526,7 +527,7 @@ class ImportCommand : public Command {
   }
 
   std::string ledger_dir_, key_path_, profile_, mapping_, encoding_, sheet_, errors_path_, format_;
-  bool dry_run_ = false, create_parties_ = false;
+  bool dry_run_ = false, create_parties_ = false, wait_ = false;
   uint64_t max_errors_ = 1;
   size_t batch_ = 4096;
   std::vector<std::string> files_;

@@ -28,7 +28,7 @@ class UpgradeCommand : public Command {
 
   int Run() override {
     auto converted = Ledger::Upgrade(dir_, wait_);
-    if (!converted.ok()) return Fail(converted.status());
+    if (!converted.ok()) return Fail(WithWaitHint(converted.status()));
     if (*converted) {
       fmt::print("{}: converted to store format wasteledger-rocksdb-v2 (the log is unchanged)\n", dir_);
     } else {

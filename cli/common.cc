@@ -106,8 +106,15 @@ Result<DomainRules*> LoadDomainRules() {
   return rules.get();
 }
 
+Status WithWaitHint(const Status& s) {
+  if (s.code() != Status::Code::kBusy) return s;
+  return Status::Busy(s.message() + "; run again with --wait to wait until it is free");
+}
+
 Result<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir, Ledger::Mode mode, bool wait) {
-  WL_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, mode, wait));
+  auto opened = Ledger::Open(dir, mode, wait);
+  if (!opened.ok()) return WithWaitHint(opened.status());
+  auto ledger = std::move(*opened);
   if (mode == Ledger::Mode::kWrite) {
     WL_ASSIGN_OR_RETURN(DomainRules * rules, LoadDomainRules());
     ledger->SetSchemaValidator(rules->schemas.get());

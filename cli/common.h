@@ -51,8 +51,13 @@ Result<DomainRules*> LoadDomainRules();
 void PrintDomainWarnings();
 
 // Opens the ledger for writing (with --wait semantics, under the domain
-// rules) or reading.
+// rules) or reading. Every command that writes has --wait: a busy ledger
+// without it is refused with WithWaitHint.
 Result<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir, Ledger::Mode mode, bool wait = false);
+
+// A busy ledger's refusal ("ledger busy, held by pid N") with the way out:
+// "; run again with --wait to wait until it is free". Other statuses as given.
+Status WithWaitHint(const Status& s);
 
 // Builds the statement {"v":1,"kind","actor","time","body"} with time = now
 // in the ledger's timezone (or `time` if given), signs it with `key`.

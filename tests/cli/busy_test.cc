@@ -17,7 +17,8 @@ TEST_CASE("a second writer exits 4 naming the pid that holds the ledger", "[cli]
   const std::string vkey = l.Keygen("p2", "p2.key");
   Child writer({"submit", "--ledger", l.ledger, "-"}, l.dir().path().string());
   REQUIRE(WaitForWriterLock(l.ledger, writer.pid()));
-  const std::string busy = "wasteledger: error: ledger busy, held by pid " + std::to_string(writer.pid()) + "\n";
+  const std::string busy = "wasteledger: error: ledger busy, held by pid " + std::to_string(writer.pid()) +
+                           "; run again with --wait to wait until it is free\n";
 
   RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "p2", "--name", "P2",
                     "--role", "producer", "--vkey", vkey});
@@ -31,6 +32,14 @@ TEST_CASE("a second writer exits 4 naming the pid that holds the ledger", "[cli]
   r = Wl({"checkpoint", "--ledger", l.ledger, "--key", l.operator_key});
   CHECK(r.exit_code == 4);
   CHECK(r.out.empty());
+  CHECK(r.err == busy);
+  r = Wl({"generate", "--ledger", l.ledger, "--key", l.producer_key, "--waste", "SW02", "--mass", "1t"});
+  CHECK(r.exit_code == 4);
+  CHECK(r.err == busy);
+  // import writes too, and has --wait like every command that writes.
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
+          std::string(WL_SOURCE_DIR) + "/tests/cli/data/legacy-manifests-gb18030.csv"});
+  CHECK(r.exit_code == 4);
   CHECK(r.err == busy);
 
   RunResult w = writer.Wait();
@@ -58,7 +67,8 @@ TEST_CASE("a lock held by another process through flock is reported with its pid
   ::close(fd);  // releases the lock
   CHECK(r.exit_code == 4);
   CHECK(r.out.empty());
-  CHECK(r.err == "wasteledger: error: ledger busy, held by pid " + pid + "\n");
+  CHECK(r.err == "wasteledger: error: ledger busy, held by pid " + pid +
+                     "; run again with --wait to wait until it is free\n");
   CHECK(l.Size() == 2);
   r = l.Submit(l.Sign(l.producer_key, Statements(1)));
   CHECK(r.exit_code == 0);
