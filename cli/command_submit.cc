@@ -28,7 +28,8 @@ struct Chunk {
 // Reads input lines from a file descriptor, a chunk at a time, on submit's
 // reader thread. A chunk ends after `batch` lines, at the end of the input,
 // or when no byte has arrived for kStallMs and the chunk holds a line.
-// Blank lines are skipped (but counted); a trailing '\r' is dropped.
+// Blank lines are skipped (but counted); a trailing '\r' is dropped, and a
+// byte-order mark before the first line.
 class LineReader {
  public:
   static constexpr int kStallMs = 100;
@@ -45,6 +46,7 @@ class LineReader {
         std::string line = buf_.substr(pos_, end - pos_);
         pos_ = nl == std::string::npos ? buf_.size() : nl + 1;
         ++line_no_;
+        if (line_no_ == 1) SkipBom(line);
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
         c.lines.push_back(std::move(line));

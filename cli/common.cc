@@ -173,6 +173,10 @@ int AppendOne(Ledger& ledger, const Submission& sub, bool quiet) {
   return kExitOk;
 }
 
+void SkipBom(std::string& line) {
+  if (line.starts_with(kUtf8Bom)) line.erase(0, kUtf8Bom.size());
+}
+
 Status ForEachInputLine(const std::string& path, const std::function<bool(uint64_t, std::string&)>& fn) {
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -186,6 +190,7 @@ Status ForEachInputLine(const std::string& path, const std::function<bool(uint64
   uint64_t no = 0;
   while (std::getline(*in, line)) {
     ++no;
+    if (no == 1) SkipBom(line);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     if (!fn(no, line)) break;

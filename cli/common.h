@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "command.h"
@@ -73,8 +74,15 @@ Status OneStatement(const Status& s);
 int AppendOne(Ledger& ledger, const Submission& sub, bool quiet = false);
 
 // Reads the lines of FILE, or stdin for "-" or "". Calls fn(line_no, line)
-// for each non-empty line; stops early when fn returns false.
+// for each non-empty line; stops early when fn returns false. A UTF-8
+// byte-order mark before the first line (an editor's) is skipped.
 Status ForEachInputLine(const std::string& path, const std::function<bool(uint64_t, std::string&)>& fn);
+
+// The UTF-8 byte-order mark some editors put at the start of a text file.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+// Removes a byte-order mark from the start of `line` (the first line of a
+// file of statements the user wrote).
+void SkipBom(std::string& line);
 
 bool StderrIsTerminal();
 

@@ -92,6 +92,46 @@ TEST_CASE("a replayed submission is answered with its existing seq", "[cli][subm
   CHECK(r.err == "submitted: 1 appended (seq 5..5), 3 already in the ledger; ledger size 6\n");
 }
 
+// An editor's byte-order mark: sign and submit skip it (it failed with
+// "unexpected byte 0xEF"); an export is the stored bytes, so verify names it.
+TEST_CASE("a UTF-8 byte-order mark is skipped by sign and submit, and named by verify --export",
+          "[cli][sign][submit]") {
+  CliLedger l;
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string statements =
+      "{\"kind\":\"generate\",\"time\":\"2026-03-01T08:00:00+08:00\",\"nonce\":\"b1\","
+      "\"body\":{\"waste\":\"SW02\",\"mass_g\":1}}\n";
+  RunResult signed_bom = Wl({"sign", "--key", l.producer_key}, bom + statements);
+  INFO(signed_bom.err);
+  REQUIRE(signed_bom.exit_code == 0);
+  CHECK(signed_bom.out == l.Sign(l.producer_key, statements));
+  // From a file too.
+  WriteFile(l / "bom.jsonl", bom + statements);
+  RunResult from_file = Wl({"sign", "--key", l.producer_key, l / "bom.jsonl"});
+  CHECK(from_file.exit_code == 0);
+  CHECK(from_file.out == signed_bom.out);
+
+  RunResult r = l.Submit(bom + signed_bom.out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "2\n");
+  CHECK(r.err == "submitted: 1 appended (seq 2..2), 0 already in the ledger; ledger size 3\n");
+
+  WriteFile(l / "e.jsonl", bom + l.Export());
+  r = Wl({"verify", "--export", l / "e.jsonl"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "wasteledger: verification failed: line 1 starts with a UTF-8 byte-order mark (EF BB BF); save the "
+        "file "
+        "without it\n");
+  // Only at the start of the file: the same bytes later are a bad line.
+  const std::string exported = l.Export();
+  WriteFile(l / "e2.jsonl", exported + bom + "\n");
+  r = Wl({"verify", "--export", l / "e2.jsonl"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("byte-order mark") == std::string::npos);
+}
+
 TEST_CASE("submit refuses a tampered signature", "[cli][submit]") {
   CliLedger l;
   const auto lines = SplitLines(l.Sign(l.producer_key, Statements(2)));
