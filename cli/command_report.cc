@@ -30,7 +30,8 @@ void AddPeriodOptions(CLI::App* app, Filters* f) {
 void AddFilterOptions(CLI::App* app, Filters* f) {
   app->add_option("--party", f->party, "Only this party")->check(NonBlank("a party id"));
   app->add_option("--waste", f->waste, "Only this waste code or category (900-041-49, HW49, SW02, ...)")
-      ->check(NonBlank("a waste code or category"));
+      ->check(NonBlank("a waste code or category"))
+      ->transform(FoldedWasteCode());
 }
 
 // Today in the ledger's timezone, YYYY-MM-DD.
@@ -281,7 +282,8 @@ class FlowsCommand {
     AddLedgerOption(app, &dir_);
     AddPeriodOptions(app, &f_);
     app->add_option("--waste", f_.waste, "Only this waste code or category (900-041-49, HW49, SW02, ...)")
-        ->check(NonBlank("a waste code or category"));
+        ->check(NonBlank("a waste code or category"))
+        ->transform(FoldedWasteCode());
     app->add_option("--top", top_, "Parties with their own node; the rest are merged as others (default 12)")
         ->check(CLI::PositiveNumber);
     out_.Add(app);

@@ -83,7 +83,8 @@ class LotsCommand : public Command {
     AddLedgerOption(app, &dir_);
     app->add_option("--party", filter_.owner, "Only lots this party holds")->check(NonBlank("a party id"));
     app->add_option("--waste", filter_.waste, "Only lots of this code (normal form)")
-        ->check(NonBlank("a waste code"));
+        ->check(NonBlank("a waste code"))
+        ->transform(FoldedWasteCode());
     app->add_flag("--all", all_, "Include lots used up and lots voided");
     AddViewOptions(app, &format_, &unit_);
     app->footer("Example:\n  wasteledger lots --ledger city.ledger --party xuchang-incinerator");

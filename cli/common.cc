@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "file_access.h"
+#include "wasteledger/import/values.h"
 #include "wasteledger/key_file.h"
 #include "wasteledger/time_util.h"
 
@@ -27,6 +28,17 @@ CLI::Option* AddKeyOption(CLI::App* app, std::string* path, const std::string& w
       ->check(NonBlank("a key file"))
       ->envname("WASTELEDGER_KEY")
       ->required();
+}
+
+std::string FoldWasteCode(std::string_view text) { return import::NormalizeText(text); }
+
+CLI::Validator FoldedWasteCode() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        text = FoldWasteCode(text);
+        return {};
+      },
+      "");
 }
 
 int ExitCodeFor(const Status& status) {

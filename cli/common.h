@@ -27,6 +27,13 @@ CLI::Option* AddLedgerOption(CLI::App* app, std::string* dir);
 // --key FILE (env WASTELEDGER_KEY).
 CLI::Option* AddKeyOption(CLI::App* app, std::string* path, const std::string& what);
 
+// A waste code as typed with a Chinese input method: full-width forms
+// (U+FF01..U+FF5E, ９００－０４１－４９) and U+3000 folded to ASCII, as the
+// importers fold a cell (import::NormalizeText) and the mass parser a mass.
+std::string FoldWasteCode(std::string_view text);
+// The same as a CLI11 transform, for an option whose whole value is a code.
+CLI::Validator FoldedWasteCode();
+
 // Prints "wasteledger: error: <message>" and returns the exit code for it.
 int Fail(const Status& status);
 int ExitCodeFor(const Status& status);

@@ -126,7 +126,7 @@ Result<int64_t> MassArg(std::string_view option, std::string_view text, bool all
 
 Result<std::string> WasteArg(std::string_view option, std::string_view text) {
   WL_ASSIGN_OR_RETURN(DomainRules * rules, LoadDomainRules());
-  WasteCodeInfo info = rules->domain.catalogue().Classify(text);
+  WasteCodeInfo info = rules->domain.catalogue().Classify(FoldWasteCode(text));
   if (info.kind == WasteKind::kMalformed) {
     return Status::InvalidArgument(fmt::format("{} \"{}\": {}", option, text, info.message));
   }

@@ -54,6 +54,7 @@ std::vector<std::string> SplitList(std::string_view text, char sep = ',');
 Result<int64_t> MassArg(std::string_view option, std::string_view text, bool allow_zero = false);
 // A waste code in normal form, checked against the catalogue (malformed:
 // refused naming the option; unlisted: accepted, the ledger warns).
+// Full-width forms are folded first (FoldWasteCode).
 Result<std::string> WasteArg(std::string_view option, std::string_view text);
 
 }  // namespace wasteledger::cli

@@ -255,6 +255,26 @@ TEST_CASE("every malformed argument is refused with one line naming it, the ledg
   CHECK(r.err.find("stranger") != std::string::npos);
 }
 
+// A code typed with a Chinese input method, as --mass and the importers
+// already read full-width forms (they were refused as malformed).
+TEST_CASE("full-width waste codes are read as their ASCII forms", "[cli][domain]") {
+  City c;
+  CHECK(c.AsOk("prod", {"generate", "--waste", "９００-０４１-４９", "--mass", "２t", "--lot", "L1"}) ==
+        "seq 8: lot L1: 2.000 t of 900-041-49\n");
+  // Full-width hyphens, and an ideographic space after the code.
+  const std::string code = "９００－０４１－４９";
+  const std::string out =
+      c.AsOk("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", code + "\u3000:1t"});
+  CHECK(out.find("1.000 t 900-041-49 from lot L1") != std::string::npos);
+  CHECK(c.Lots({"--waste", code})[0]["id"] == "L1");
+  const std::string balance =
+      c.Ok({"report", "balance", "--ledger", c.ledger, "--waste", code, "--format", "json"}).out;
+  CHECK(balance.find("900-041-49") != std::string::npos);
+  // What is not a code stays refused, quoted as typed.
+  CHECK(c.Refused("prod", {"generate", "--waste", "９００-０４１-４", "--mass", "1t"})
+            .find("--waste \"９００-０４１-４\"") != std::string::npos);
+}
+
 TEST_CASE("submit refuses a body that breaks its kind's schema, naming the JSON path", "[cli][domain]") {
   City c;
   const std::string before = c.Export();
