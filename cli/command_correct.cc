@@ -21,6 +21,14 @@ Result<std::pair<std::string, Json>> BodyInForce(Ledger& ledger, uint64_t seq) {
   WL_ASSIGN_OR_RETURN(auto effect, GetEffect(ledger, seq));
   if (!effect)
     return Status::Refused(fmt::format("--seq {}: not a lifecycle entry (nothing to correct)", seq));
+  // As the ledger refuses it (ledger/src/domain_correct.cc), before --mass
+  // or --waste is looked for in a body that has neither.
+  if (effect->kind == "import") {
+    return Status::Refused(fmt::format(
+        "--seq {} is an imported legacy record: imports are not voided or corrected (the reconciliation "
+        "report flags what they break; see docs/IMPORT.md)",
+        seq));
+  }
   WL_ASSIGN_OR_RETURN(std::string bytes, ledger.EntryBytes(seq));
   WL_ASSIGN_OR_RETURN(ParsedEntry entry, ParseEntry(bytes));
   Json body = entry.statement.json["body"];

@@ -205,6 +205,41 @@ TEST_CASE("import: a messy GB18030 manifest export, good rows once, bad rows lis
   }
 }
 
+// correct said "--mass: a import entry has no mass; use --body".
+TEST_CASE("import: an imported entry is neither corrected nor voided, and the refusal says why",
+          "[cli][import]") {
+  ImportLedger l;
+  RunResult r = l.Import({"--create-parties", "--max-errors", "10"});
+  REQUIRE((r.exit_code == 0 || r.exit_code == 5));
+  std::string seq;
+  for (const auto& line : SplitLines(l.Export())) {
+    const json e = json::parse(line);
+    if (e["statement"]["kind"] == "import") {
+      seq = std::to_string(e["seq"].get<uint64_t>());
+      break;
+    }
+  }
+  REQUIRE_FALSE(seq.empty());
+  const std::string before = l.Export();
+  const std::string why = "is an imported legacy record: imports are not voided or corrected";
+  for (const auto& change : std::vector<std::vector<std::string>>{
+           {"--mass", "1t"}, {"--waste", "900-041-49"}, {"--body", "{\"record\":\"manifest\"}"}}) {
+    std::vector<std::string> args = {"correct", "--ledger", l.ledger,   "--key", l.regulator_key,
+                                     "--seq",   seq,        "--reason", "typo"};
+    args.insert(args.end(), change.begin(), change.end());
+    r = Wl(args);
+    INFO(change[0] << ": " << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(CountLines(r.err) == 1);
+    CHECK(r.err.find("seq " + seq + " " + why) != std::string::npos);
+    CHECK(r.err.find("docs/IMPORT.md") != std::string::npos);
+  }
+  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--seq", seq, "--reason", "typo"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("seq " + seq + " " + why) != std::string::npos);
+  CHECK(l.Export() == before);
+}
+
 TEST_CASE("import: by default the first bad row stops it with nothing written", "[cli][import]") {
   ImportLedger l;
   const std::string before = l.Export();
