@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <fstream>
 
 #include "common.h"
@@ -27,7 +28,8 @@ class VerifyCommand : public Command {
         ->check(NonBlank("a ledger directory"))
         ->envname("WASTELEDGER_LEDGER");
     app->add_option("--export", export_,
-                    "Verify an export file (JSONL) instead of a ledger directory (takes precedence)")
+                    "Verify an export file (JSONL) instead of a ledger directory (not with --ledger; "
+                    "WASTELEDGER_LEDGER is then ignored)")
         ->check(NonBlank("a file"));
     app->add_option("--checkpoint", checkpoint_,
                     "An older checkpoint note: the ledger must extend it (no rollback, no fork)")
@@ -58,6 +60,12 @@ class VerifyCommand : public Command {
       return kExitUsage;
     };
     if (dir_.empty() && export_.empty()) return usage("give --ledger DIR or --export FILE");
+    // One or the other: only the export would be verified. WASTELEDGER_LEDGER
+    // yields to --export (it is set for every command, this one included).
+    const char* env_ledger = std::getenv("WASTELEDGER_LEDGER");
+    if (!export_.empty() && !dir_.empty() && (env_ledger == nullptr || dir_ != env_ledger)) {
+      return usage("--export and --ledger are exclusive: verify an export or a ledger, one at a time");
+    }
     // An export records no operator key to check a checkpoint against.
     if (!export_.empty() && !checkpoint_.empty() && vkey_.empty()) {
       return usage("verify --export with --checkpoint needs the operator's --vkey");

@@ -300,6 +300,22 @@ TEST_CASE("verify --checkpoint under another key names the file and the key it e
   CHECK(r.err.rfind("wasteledger: error: --checkpoint " + (l / "junk.note") + ": ", 0) == 0);
 }
 
+// Only the export was verified when both were given.
+TEST_CASE("verify refuses --export with --ledger, but not with WASTELEDGER_LEDGER", "[cli][verify]") {
+  CliLedger l;
+  Fill(l, 2);
+  WriteFile(l / "e.jsonl", l.Export());
+  RunResult r = Wl({"verify", "--export", l / "e.jsonl", "--ledger", l.ledger});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err ==
+        "wasteledger: error: --export and --ledger are exclusive: verify an export or a ledger, one at a "
+        "time\n");
+  r = Wl({"verify", "--export", l / "e.jsonl"}, "", {"WASTELEDGER_LEDGER=" + l.ledger});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.rfind("OK: 4 entries, root ", 0) == 0);
+}
+
 TEST_CASE("prove --format json gives size, index or old_size, and hashes", "[cli][prove]") {
   CliLedger l;
   Fill(l, 9);  // size 11
