@@ -2,6 +2,8 @@
 // submissions out; offline, no ledger needed.
 #include <fmt/format.h>
 
+#include <map>
+
 #include "common.h"
 #include "wasteledger/canonical_json.h"
 #include "wasteledger/merkle.h"
@@ -36,12 +38,20 @@ class SignCommand : public Command {
     if (!tz.ok()) return Fail(tz.status().WithContext("--timezone"));
     const std::string actor = key->verifier().name();
     std::vector<Statement> statements;
+    std::map<Hash, uint64_t> first_line;  // statement hash -> the line that first gave it
     Status error;
     Status read = ForEachInputLine(input_, [&](uint64_t no, std::string& line) {
       auto st = Complete(line, actor, *tz);
       if (!st.ok()) {
         error = st.status().WithContext(fmt::format("line {}", no));
         return false;
+      }
+      // Signed all the same, as submit answers a repeat with the first's seq.
+      if (auto [at, added] = first_line.emplace(st->hash, no); !added) {
+        Warn(fmt::format(
+            "line {} repeats line {}: the ledger keeps one statement once; give each a distinct \"nonce\" if "
+            "both are meant",
+            no, at->second));
       }
       if (seal_) {
         statements.push_back(std::move(*st));

@@ -113,7 +113,8 @@ class SubmitCommand : public Command {
     app->add_flag("--quiet", quiet_, "Print only the summary, not each seq");
     app->footer(
         "Prints the seq of each statement, one a line, in input order; a statement already in the\n"
-        "ledger is answered with its existing seq (so a submit can be re-run safely). At the first\n"
+        "ledger is answered with its existing seq (so a submit can be re-run safely), and so is a\n"
+        "line that repeats an earlier one (\"(repeats an earlier line)\"). At the first\n"
         "refused line nothing of its batch is written and submit stops, saying which lines landed.\n\n"
         "Example:\n"
         "  wasteledger sign --key yuzhou-power.key statements.jsonl > signed.jsonl\n"
@@ -150,15 +151,18 @@ class SubmitCommand : public Command {
       return ledger.Prepare(c.lines, c.numbers);
     };
 
-    uint64_t appended = 0, replayed = 0, last_line_done = 0;
+    // An entry already there that this run appended is a repeat of an
+    // earlier input line, not a statement that was in the ledger before.
+    const uint64_t size_before = ledger.size();
+    Counts n;
+    uint64_t last_line_done = 0;
     std::optional<uint64_t> first_seq, last_seq;
     std::future<Result<PreparedBatch>> next = std::async(std::launch::async, read_and_prepare);
     PreparedBatch carry;
     std::string out;
     for (;;) {
       Result<PreparedBatch> prepared = next.get();
-      if (!prepared.ok())
-        return Report(prepared.status(), appended, replayed, last_line_done, first_seq, last_seq);
+      if (!prepared.ok()) return Report(prepared.status(), n, last_line_done, first_seq, last_seq);
       const bool done = prepared->empty();
       if (!done) next = std::async(std::launch::async, read_and_prepare);
       carry.Append(std::move(*prepared));
@@ -170,19 +174,26 @@ class SubmitCommand : public Command {
             reader.Stop();
             (void)next.get();
           }
-          return Report(result.status(), appended, replayed, last_line_done, first_seq, last_seq);
+          return Report(result.status(), n, last_line_done, first_seq, last_seq);
         }
         PrintDomainWarnings();  // unlisted codes, capacity exceeded
         out.clear();
         for (const auto& e : *result) {
-          (e.replay ? replayed : appended)++;
+          const bool repeat = e.replay && e.seq >= size_before;
+          (repeat ? n.repeated : e.replay ? n.replayed : n.appended)++;
           if (!e.replay) {
             if (!first_seq) first_seq = e.seq;
             last_seq = e.seq;
           }
           last_line_done = e.line;
-          if (!quiet_)
-            out += e.replay ? fmt::format("{} (already in the ledger)\n", e.seq) : fmt::format("{}\n", e.seq);
+          if (quiet_) continue;
+          if (repeat) {
+            out += fmt::format("{} (repeats an earlier line)\n", e.seq);
+          } else if (e.replay) {
+            out += fmt::format("{} (already in the ledger)\n", e.seq);
+          } else {
+            out += fmt::format("{}\n", e.seq);
+          }
         }
         // Each batch's seqs are out as soon as it is committed.
         std::fwrite(out.data(), 1, out.size(), stdout);
@@ -192,22 +203,34 @@ class SubmitCommand : public Command {
       if (done) break;
     }
     std::fflush(stdout);
-    fmt::print(stderr, "submitted: {} appended{}, {} already in the ledger; ledger size {}\n", appended,
-               first_seq ? fmt::format(" (seq {}..{})", *first_seq, *last_seq) : "", replayed, ledger.size());
+    fmt::print(stderr, "submitted: {} appended{}, {} already in the ledger{}; ledger size {}\n", n.appended,
+               first_seq ? fmt::format(" (seq {}..{})", *first_seq, *last_seq) : "", n.replayed, Repeats(n),
+               ledger.size());
     return kExitOk;
   }
 
  private:
-  int Report(const Status& s, uint64_t appended, uint64_t replayed, uint64_t last_line,
-             std::optional<uint64_t> first_seq, std::optional<uint64_t> last_seq) {
+  // What became of the input lines appended so far.
+  struct Counts {
+    uint64_t appended = 0;  // new entries
+    uint64_t replayed = 0;  // in the ledger before this submit
+    uint64_t repeated = 0;  // the same statement as an earlier line of this input
+  };
+  // ", N repeating an earlier line" when there are any.
+  static std::string Repeats(const Counts& n) {
+    return n.repeated > 0 ? fmt::format(", {} repeating an earlier line", n.repeated) : "";
+  }
+
+  int Report(const Status& s, const Counts& n, uint64_t last_line, std::optional<uint64_t> first_seq,
+             std::optional<uint64_t> last_seq) {
     std::fflush(stdout);
     int rc = Fail(s);
-    if (appended + replayed > 0) {
+    if (n.appended + n.replayed + n.repeated > 0) {
       fmt::print(stderr,
                  "wasteledger: note: input lines up to {} are in the ledger ({} appended{}, {} already "
-                 "there); nothing after them was written\n",
-                 last_line, appended, first_seq ? fmt::format(", seq {}..{}", *first_seq, *last_seq) : "",
-                 replayed);
+                 "there{}); nothing after them was written\n",
+                 last_line, n.appended, first_seq ? fmt::format(", seq {}..{}", *first_seq, *last_seq) : "",
+                 n.replayed, Repeats(n));
     }
     return rc;
   }

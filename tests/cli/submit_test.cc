@@ -132,6 +132,37 @@ TEST_CASE("a UTF-8 byte-order mark is skipped by sign and submit, and named by v
   CHECK(r.err.find("byte-order mark") == std::string::npos);
 }
 
+// Said "1 appended, 1 already in the ledger", as if the second line had
+// been submitted before.
+TEST_CASE("a line repeating an earlier one is warned of by sign and counted apart by submit",
+          "[cli][sign][submit]") {
+  CliLedger l;
+  const std::string line =
+      "{\"kind\":\"generate\",\"time\":\"2026-03-01T08:00:00+08:00\",\"body\":{\"waste\":\"SW02\","
+      "\"mass_g\":1}}\n";
+  const std::string other = Statements(1);
+  RunResult s = Wl({"sign", "--key", l.producer_key}, line + other + line);
+  CHECK(s.exit_code == 0);
+  CHECK(CountLines(s.out) == 3);
+  CHECK(s.err ==
+        "wasteledger: warning: line 3 repeats line 1: the ledger keeps one statement once; give each a "
+        "distinct "
+        "\"nonce\" if both are meant\n");
+
+  RunResult r = l.Submit(s.out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "2\n3\n2 (repeats an earlier line)\n");
+  CHECK(r.err ==
+        "submitted: 2 appended (seq 2..3), 0 already in the ledger, 1 repeating an earlier line; ledger size "
+        "4\n");
+  // Run again: all three were in the ledger before this run.
+  r = l.Submit(s.out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "2 (already in the ledger)\n3 (already in the ledger)\n2 (already in the ledger)\n");
+  CHECK(r.err == "submitted: 0 appended, 3 already in the ledger; ledger size 4\n");
+  CHECK(l.Size() == 4);
+}
+
 TEST_CASE("submit refuses a tampered signature", "[cli][submit]") {
   CliLedger l;
   const auto lines = SplitLines(l.Sign(l.producer_key, Statements(2)));
