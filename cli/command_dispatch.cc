@@ -144,8 +144,26 @@ class DispatchCommand : public Command {
     int64_t year = 0;
     unsigned month = 0, day = 0;
     CivilFromDays((when.unix_seconds + int64_t{when.offset_minutes} * 60) / 86400, &year, &month, &day);
-    WL_ASSIGN_OR_RETURN(int serial, NextManifestSerial(ledger, static_cast<int>(year), province, city));
-    return FormatManifestNumber(static_cast<int>(year), province, city, serial);
+    auto serial = NextManifestSerial(ledger, static_cast<int>(year), province, city);
+    if (!serial.ok() && serial.status().code() == Status::Code::kNotFound) {
+      serial = LowestFreeSerial(ledger, static_cast<int>(year), province, city);
+    }
+    if (!serial.ok()) return serial.status();
+    return FormatManifestNumber(static_cast<int>(year), province, city, *serial);
+  }
+
+  // NextManifestSerial counts on from the highest serial used, so one
+  // explicit --manifest with serial 999999 leaves it none: then the lowest
+  // serial no manifest has, one lookup per serial from 1 (the ledger keeps
+  // no list of the free ones).
+  static Result<int> LowestFreeSerial(Ledger& ledger, int year, int province, int city) {
+    constexpr int kLastSerial = 999999;
+    for (int serial = 1; serial <= kLastSerial; ++serial) {
+      WL_ASSIGN_OR_RETURN(auto used, GetManifest(ledger, FormatManifestNumber(year, province, city, serial)));
+      if (!used) return serial;
+    }
+    return Status::NotFound(
+        fmt::format("every manifest serial of {:04d}{:02d}{:02d} is used", year, province, city));
   }
 
   ActorOptions o_;

@@ -62,6 +62,27 @@ TEST_CASE("producer: generate lots, dispatch by code oldest first, manifest numb
   CHECK(err.find("holds 0.200 t of 900-041-49 in its lots, less than 1.000 t") != std::string::npos);
 }
 
+// Automatic numbering went on from the highest serial used, so one explicit
+// 999999 left none ("every manifest serial of 20264110 is used").
+TEST_CASE("after an explicit last serial, automatic manifest numbers take the lowest free one",
+          "[cli][domain]") {
+  City c;
+  c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "5t", "--lot", "L1"});
+  const std::vector<std::string> line = {"dispatch", "--to",   "incin",        "--carrier",
+                                         "haul",     "--line", "900-041-49:1t"};
+  auto dispatch = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = line;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return c.AsOk("prod", args);
+  };
+  CHECK(dispatch({}).find("manifest 20264110000001 ") != std::string::npos);
+  CHECK(dispatch({"--manifest", "20264110000002"}).find("manifest 20264110000002 ") != std::string::npos);
+  CHECK(dispatch({"--manifest", "20264110999999"}).find("manifest 20264110999999 ") != std::string::npos);
+  CHECK(dispatch({}).find("manifest 20264110000003 ") != std::string::npos);
+  CHECK(dispatch({}).find("manifest 20264110000004 ") != std::string::npos);
+  CHECK(c.Manifest("20264110000004")["status"] == "dispatched");
+}
+
 TEST_CASE("carrier: pick up, hand over to the next leg; only named carriers, only the holder",
           "[cli][domain]") {
   City c;
