@@ -93,6 +93,34 @@ std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
   return "";
 }
 
+// CLI11's own usage errors, in wasteledger's form: "wasteledger: error: "
+// and one line, then where to look. Two wordings are made plain: an option
+// given twice ("--waste: At Most 1 required but received 2") and arguments
+// left over, which CLI11 lists last first ("not expected: json --format").
+std::string UsageMessage(const CLI::App* app, const CLI::Error& e) {
+  std::string what = e.what();
+  const std::string at_most = ": At Most ";
+  const std::string received = " required but received ";
+  const size_t a = what.find(at_most);
+  const size_t r = what.find(received);
+  if (a != std::string::npos && r != std::string::npos && a < r) {
+    const std::string option = what.substr(0, a);
+    const std::string most = what.substr(a + at_most.size(), r - a - at_most.size());
+    const std::string got = what.substr(r + received.size());
+    what = most == "1" ? fmt::format("{} is given {} times; give it once", option, got)
+                       : fmt::format("{} takes at most {} values, not {}", option, most, got);
+  } else if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::ExtrasError)) {
+    // The leftovers in command-line order, when they are what CLI11 listed.
+    const size_t colon = what.find(": ");
+    const std::string listed = colon == std::string::npos ? "" : what.substr(colon + 2);
+    std::string in_order;
+    for (const auto& arg : app->remaining(true)) in_order += (in_order.empty() ? "" : " ") + arg;
+    what = fmt::format("not expected: {} (an unknown option, or more values than the command takes)",
+                       in_order.size() == listed.size() ? in_order : listed);
+  }
+  return fmt::format("wasteledger: error: {}\nRun with --help for more information.\n", what);
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -106,6 +134,7 @@ int RunCli(int argc, char** argv) {
       "WASTELEDGER_DATA_DIR overrides the schemas/ directory (statement schemas, waste catalogue).\n"
       "Run `wasteledger COMMAND --help` for a command's options and an example.");
   app.require_subcommand(1);
+  app.failure_message(UsageMessage);  // before the commands are added: they take it from here
   app.set_version_flag("--version", "wasteledger 0.1.0 (ledger format v1)");
   auto commands = AllCommands();
   std::vector<std::pair<CLI::App*, Command*>> subs;

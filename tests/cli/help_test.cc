@@ -147,6 +147,34 @@ TEST_CASE("an unknown option exits 2 and names it", "[cli][help]") {
   CHECK(std::filesystem::is_empty(tmp.path()));
 }
 
+// CLI11 printed its own wording with no prefix: "--waste: At Most 1
+// required but received 2", "...were not expected: json --format".
+TEST_CASE("a usage error is one line in wasteledger's form, then where to look", "[cli][help]") {
+  TempDir tmp;
+  const std::string L = tmp / "L", K = tmp / "k.key";
+  const std::string more = "\nRun with --help for more information.\n";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"generate", "--ledger", L, "--key", K, "--waste", "SW02", "--waste", "SW03", "--mass", "1t"},
+       "--waste is given 2 times; give it once"},
+      {{"export", "--ledger", L, "--format", "json"},
+       "not expected: --format json (an unknown option, or more values than the command takes)"},
+      {{"export", "--ledger", L, "--no-such-option"},
+       "not expected: --no-such-option (an unknown option, or more values than the command takes)"},
+      {{"export"}, "--ledger is required"},
+      {{"submit", "--ledger", L, "--batch", "0"}, "--batch: Value 0 not in range 1 to 1000000"},
+      {{"receive", "--ledger", L, "--key", K, "--manifest", "1", "--reject", ""},
+       "--reject: needs a reason, not an empty value"},
+  };
+  for (const auto& [args, message] : cases) {
+    RunResult r = Wl(args);
+    INFO(Join(args));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "wasteledger: error: " + message + more);
+  }
+  CHECK(std::filesystem::is_empty(tmp.path()));
+}
+
 TEST_CASE("an unknown command exits 2", "[cli][help]") {
   RunResult r = Wl({"no-such-command"});
   CHECK(r.exit_code == 2);
