@@ -33,7 +33,7 @@ struct ChunkRead {
 Status CheckGivenCheckpoint(const std::string& note, const VerifierKey& key, const LogChecker& checker,
                             const Ledger* ledger, VerifyResult& result) {
   auto cp = OpenCheckpoint(note, key);
-  if (!cp.ok()) return cp.status().WithContext("checkpoint");
+  if (!cp.ok()) return cp.status();  // OpenCheckpoint names the checkpoint
   if (cp->size > checker.size()) {
     result.failure = VerifyFailure{
         std::nullopt, fmt::format("rollback: the checkpoint is of size {} but the log has only {} entries",
