@@ -287,6 +287,23 @@ const char* KindEn(bool hazardous) { return hazardous ? "hazardous waste" : "sol
 
 std::string LineCode(const ManifestLine& l) { return l.received_waste.empty() ? l.waste : l.received_waste; }
 
+// What a manifest carries: its lines' codes, their total mass, and whether
+// any is hazardous (which makes a late receipt serious).
+struct Carried {
+  std::vector<std::string> codes;
+  int64_t mass = 0;
+  bool hazardous = false;
+};
+Carried Dispatched(const Ctx& c, const Manifest& m) {
+  Carried out;
+  for (const auto& l : m.lines) {
+    out.codes.push_back(l.waste);
+    out.mass += l.mass_g;
+    out.hazardous = out.hazardous || c.Hazardous(l.waste);
+  }
+  return out;
+}
+
 Status UnconfirmedReceipt(const Ctx& c, std::vector<Finding>& out) {
   for (const Manifest& m : c.manifests) {
     // Open at as_of: not received yet, or received (or refused) after it.
@@ -295,14 +312,7 @@ Status UnconfirmedReceipt(const Ctx& c, std::vector<Finding>& out) {
     const int64_t day = c.Day(m.dispatch_seq);
     const int64_t days = WorkingDaysAfter(day, c.as_of_day);
     if (days <= kConfirmWorkingDays) continue;
-    std::vector<std::string> codes;
-    int64_t mass = 0;
-    for (const auto& l : m.lines) {
-      codes.push_back(l.waste);
-      mass += l.mass_g;
-    }
-    const bool hazardous =
-        std::any_of(codes.begin(), codes.end(), [&](const auto& x) { return c.Hazardous(x); });
+    const auto [codes, mass, hazardous] = Dispatched(c, m);
     Finding f = Make(kUnconfirmed, hazardous ? Severity::kSerious : Severity::kWarning, m.producer, m.number,
                      JoinCodes(codes), {});
     for (const auto& step : m.custody) f.seqs.push_back(step.seq);
@@ -330,14 +340,7 @@ Status LateConfirmation(const Ctx& c, std::vector<Finding>& out) {
     if (received > c.as_of_day) continue;  // not received yet as of as_of: unconfirmed-receipt's
     const int64_t days = WorkingDaysAfter(sent, received);
     if (days <= kConfirmWorkingDays) continue;
-    std::vector<std::string> codes;
-    int64_t mass = 0;
-    for (const auto& l : m.lines) {
-      codes.push_back(l.waste);
-      mass += l.mass_g;
-    }
-    const bool hazardous =
-        std::any_of(codes.begin(), codes.end(), [&](const auto& x) { return c.Hazardous(x); });
+    const auto [codes, mass, hazardous] = Dispatched(c, m);
     Finding f = Make(kLateConfirmation, hazardous ? Severity::kSerious : Severity::kWarning, m.receiver,
                      m.number, JoinCodes(codes), {m.dispatch_seq, *m.receive_seq});
     f.sentence_zh = fmt::format(
