@@ -294,9 +294,13 @@ Status ApplyImport(const Step& step, const Json& body) {
   }
 
   // Like a live entry's event time, a legacy date is not after the day the
-  // record is logged.
-  const std::string logged_day =
-      FormatWithOffset(step.ctx->logged_unix_seconds, step.ctx->timezone_minutes).substr(0, 10);
+  // record is logged (the same for every row of a batch: worked out once).
+  thread_local std::pair<int64_t, int> logged_at{-1, 0};
+  thread_local std::string logged_day;
+  if (logged_at != std::pair{step.ctx->logged_unix_seconds, step.ctx->timezone_minutes}) {
+    logged_at = {step.ctx->logged_unix_seconds, step.ctx->timezone_minutes};
+    logged_day = FormatWithOffset(logged_at.first, logged_at.second).substr(0, 10);
+  }
   for (const auto& [f, day] : {std::pair{"date", &date}, std::pair{"received", &received_day}}) {
     if (*day > logged_day) {
       return r.Error(f, fmt::format("{} is after the day it is logged ({})", *day, logged_day));
