@@ -46,6 +46,10 @@ Status CheckReadable(const std::string& path) {
 Result<std::string> ReadWholeFile(const std::string& path) {
   WL_ASSIGN_OR_RETURN(const int fd, OpenForReading(path));
   std::string bytes;
+  // A regular file is read into one allocation of its size (an import reads
+  // files of hundreds of megabytes); a pipe grows as it comes.
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) bytes.reserve(static_cast<size_t>(st.st_size));
   char buf[1 << 16];
   for (;;) {
     const ssize_t got = ::read(fd, buf, sizeof buf);
