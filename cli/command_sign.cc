@@ -46,12 +46,15 @@ class SignCommand : public Command {
         error = st.status().WithContext(fmt::format("line {}", no));
         return false;
       }
-      // Signed all the same, as submit answers a repeat with the first's seq.
+      // Unsealed, a repeat is signed all the same, as submit answers it with
+      // the first's seq. A seal cannot hold one statement twice (the ledger
+      // refuses such a batch), so under --seal the repeat is left out.
       if (auto [at, added] = first_line.emplace(st->hash, no); !added) {
         Warn(fmt::format(
-            "line {} repeats line {}: the ledger keeps one statement once; give each a distinct \"nonce\" if "
+            "line {} repeats line {}: the ledger keeps one statement once{}; give each a distinct \"nonce\" if "
             "both are meant",
-            no, at->second));
+            no, at->second, seal_ ? ", so it is sealed once" : ""));
+        if (seal_) return true;
       }
       if (seal_) {
         statements.push_back(std::move(*st));

@@ -648,6 +648,7 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
       }
       const auto count = static_cast<uint64_t>(body["count"].get<int64_t>());
       std::vector<Hash> hashes;
+      std::unordered_map<Hash, uint64_t, HashKey> member_line;  // statement hash -> the member's line
       for (uint64_t m = 0; m < count; ++m) {
         size_t j = i + 1 + m;
         if (j >= items.size() || !items[j].sub.seal_index || *items[j].sub.seal_index != m) {
@@ -670,6 +671,13 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
           return fail(AtLine(
               items[j].line,
               Status::Refused(fmt::format("sealed statement is already in the ledger at seq {}", **held))));
+        }
+        if (auto [at, added] = member_line.emplace(ms.hash, items[j].line); !added) {
+          return fail(AtLine(items[j].line,
+                             Status::Refused(fmt::format(
+                                 "this sealed statement repeats line {} under the same seal: the ledger keeps "
+                                 "one statement once, so a seal cannot hold it twice",
+                                 at->second))));
         }
         hashes.push_back(ms.hash);
         members.push_back(&items[j]);

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli_fixture.h"
 
@@ -161,6 +162,32 @@ TEST_CASE("a line repeating an earlier one is warned of by sign and counted apar
   CHECK(r.out == "2 (already in the ledger)\n3 (already in the ledger)\n2 (already in the ledger)\n");
   CHECK(r.err == "submitted: 0 appended, 3 already in the ledger; ledger size 4\n");
   CHECK(l.Size() == 4);
+}
+
+// Under --seal the repeat was sealed twice: submit stored it twice and
+// verify then reported the ledger as tampered.
+TEST_CASE("sign --seal leaves a repeated line out of the seal", "[cli][sign][submit]") {
+  CliLedger l;
+  const std::string line =
+      "{\"kind\":\"generate\",\"time\":\"2026-03-01T08:00:00+08:00\",\"body\":{\"waste\":\"SW02\","
+      "\"mass_g\":1}}\n";
+  RunResult s = Wl({"sign", "--key", l.producer_key, "--seal"}, Statements(1) + line + line);
+  CHECK(s.exit_code == 0);
+  CHECK(s.err ==
+        "wasteledger: warning: line 3 repeats line 2: the ledger keeps one statement once, so it is sealed "
+        "once; give each a distinct \"nonce\" if both are meant\n");
+  const auto lines = SplitLines(s.out);
+  REQUIRE(lines.size() == 3);  // the seal and its two members
+  CHECK(nlohmann::json::parse(lines[0])["statement"]["body"]["count"] == 2);
+
+  RunResult r = l.Submit(s.out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == "submitted: 3 appended (seq 2..4), 0 already in the ledger; ledger size 5\n");
+  r = l.Submit(s.out);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == "submitted: 0 appended, 3 already in the ledger; ledger size 5\n");
+  r = Wl({"verify", "--ledger", l.ledger, "--deep"});
+  CHECK(r.exit_code == 0);
 }
 
 TEST_CASE("submit refuses a tampered signature", "[cli][submit]") {

@@ -153,6 +153,14 @@ TEST_CASE("a refused batch leaves the ledger byte-identical", "[ledger]") {
     subs.pop_back();
     CHECK_THAT(f.AppendRefused(subs), Catch::Contains("member 3 does not follow"));
   }
+  // Was appended twice (two entries, one statement), and verify then found
+  // the statement index naming the second for the first.
+  SECTION("a seal holding one statement twice") {
+    auto members = f.Generates(3, 70);
+    members.push_back(members[1]);
+    CHECK_THAT(f.AppendRefused(Sealed(f.p1, members)),
+               Catch::Contains("line 5:") && Catch::Contains("repeats line 3 under the same seal"));
+  }
   SECTION("a sealed member by another actor") {
     auto members = f.Generates(2, 60);
     members.push_back(Sign(f.p2, "generate", {{"mass_g", 1}}));
