@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <numeric>
@@ -196,6 +197,17 @@ class ImportCommand : public Command {
     if (!encoding.ok()) return Fail(encoding.status().WithContext("--encoding"));
     if (!errors_path_.empty()) {
       if (Status s = CheckWritablePath(errors_path_); !s.ok()) return Fail(s.WithContext("--errors"));
+      // The errors file is written over: never one of the files it reports on.
+      std::vector<std::string> inputs = files_;
+      if (!mapping_.empty()) inputs.push_back(mapping_);
+      for (const auto& in : inputs) {
+        std::error_code ec;
+        if (std::filesystem::equivalent(errors_path_, in, ec)) {
+          return Fail(Status::InvalidArgument(fmt::format(
+              "--errors {}: that is an input of this import ({}); it would be written over: give another file",
+              errors_path_, in)));
+        }
+      }
     }
     auto rules = LoadDomainRules();
     if (!rules.ok()) return Fail(rules.status());

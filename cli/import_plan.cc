@@ -9,6 +9,7 @@
 
 #include "file_access.h"
 #include "wasteledger/domain_query.h"
+#include "wasteledger/domain_state.h"
 #include "wasteledger/time_util.h"
 #include "wasteledger/uscc.h"
 
@@ -92,6 +93,10 @@ std::string RecordShapeProblem(const Json& body, const std::string& latest_date)
       return fmt::format("\"{}\": {} is after the day of the import ({}): a legacy record cannot be dated in "
                          "the future",
                          f, body[f].get<std::string>(), latest_date);
+    }
+    if (body.contains(f) && body[f].get<std::string>() < kEarliestEventDate) {
+      return fmt::format("\"{}\": {} is before {}, the earliest date a record may carry", f,
+                         body[f].get<std::string>(), kEarliestEventDate);
     }
   }
   if (body.contains("received") && body["received"].get<std::string>() < body["date"].get<std::string>()) {
@@ -601,6 +606,7 @@ Status ImportPlan::AddFile(const std::string& path) {
   file.date1904 = (*source)->date1904();
   mapper->SetDate1904(file.date1904);
   mapper->SetLatestDate(DayOfImport(ledger_));
+  mapper->SetEarliestDate(std::string(kEarliestEventDate));
   file.mapping = mapper->Describe();
 
   std::vector<import::Record> records;

@@ -335,6 +335,14 @@ class RowMapper {
           return b == nullptr || Error(*b, *d + " is after the day of the import (" + plan_.latest_date +
                                                "): a legacy record cannot be dated in the future");
         }
+        if (*d < plan_.earliest_date) {
+          const bool digits = !v.empty() && v.find_first_not_of("0123456789.") == std::string_view::npos;
+          return b == nullptr ||
+                 Error(*b, *d + " is before " + plan_.earliest_date + ", the earliest date a record may carry: " +
+                               (kind == Cell::Kind::kNumber || digits
+                                    ? "a month number, or a short number read as a spreadsheet date serial?"
+                                    : "a typing error?"));
+        }
         if (field == Field::kDate) {
           r.date = std::move(*d);
         } else {

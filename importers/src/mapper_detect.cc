@@ -407,5 +407,6 @@ std::vector<std::string> Mapper::Describe() const { return plan_->describe; }
 
 void Mapper::SetDate1904(bool date1904) { plan_->date1904 = date1904; }
 void Mapper::SetLatestDate(std::string date) { plan_->latest_date = std::move(date); }
+void Mapper::SetEarliestDate(std::string date) { plan_->earliest_date = std::move(date); }
 
 }  // namespace wasteledger::import

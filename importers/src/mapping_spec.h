@@ -169,6 +169,7 @@ struct PlanData {
   std::vector<std::string> describe;
   bool date1904 = false;  // the workbook's date system (Mapper::SetDate1904)
   std::string latest_date;  // Mapper::SetLatestDate; empty: no limit
+  std::string earliest_date;  // Mapper::SetEarliestDate; empty: no limit
 };
 
 }  // namespace mapping

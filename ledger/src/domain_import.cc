@@ -18,6 +18,7 @@
 #include "domain_rules.h"
 #include "wasteledger/canonical_json.h"
 #include "wasteledger/domain_query.h"
+#include "wasteledger/domain_state.h"
 #include "wasteledger/time_util.h"
 
 namespace wasteledger::domain {
@@ -29,6 +30,9 @@ constexpr std::string_view kRecordTypes[] = {"manifest", "generate", "utilize", 
 Result<std::string> NeedDay(const BodyReader& r, const char* f) {
   WL_ASSIGN_OR_RETURN(std::string day, r.Str(f));
   if (!IsCalendarDate(day)) return r.Error(f, "must be a date YYYY-MM-DD");
+  if (day < kEarliestEventDate) {
+    return r.Error(f, fmt::format("{} is before {}, the earliest date a record may carry", day, kEarliestEventDate));
+  }
   return day;
 }
 

@@ -402,6 +402,8 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
                    "\n" +
                    R"({"record":"manifest","from":"prod","to":"prod","waste":"900-041-49","mass_g":5,"date":"2023-03-05",)"
                    R"("received":"2023-03-01","received_g":5})" +
+                   "\n" +
+                   R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"1999-12-31"})" +
                    "\n");
   const std::string errors = l / "refused.csv";
   RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--errors", errors, "--max-errors",
@@ -409,10 +411,12 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
   INFO(r.out << r.err);
   CHECK(r.exit_code == 5);
   const json s = json::parse(r.out);
-  CHECK(s["files"][0]["rows_read"] == 9);
-  CheckRows(s, 1, 1, 7);
+  CHECK(s["files"][0]["rows_read"] == 10);
+  CheckRows(s, 1, 1, 8);
   const auto lines = SplitLines(ReadFile(errors));
-  REQUIRE(lines.size() == 8);
+  REQUIRE(lines.size() == 9);
+  CHECK(lines[8].find("\"\"date\"\": 1999-12-31 is before 2000-01-01, the earliest date a record may carry") !=
+        std::string::npos);
   CHECK(lines[6].find("\"\"date\"\": 2099-01-05 is after the day of the import (") != std::string::npos);
   CHECK(lines[7].find("\"\"received\"\": received on 2023-03-01, before it was transferred on 2023-03-05") !=
         std::string::npos);
@@ -695,6 +699,16 @@ TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[c
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("1 records would be imported") != std::string::npos);
+  }
+  // Was written over with the refused rows, the import going ahead.
+  SECTION("--errors naming one of the input files") {
+    const std::string copy = l / "manifests.csv";
+    WriteFile(copy, ReadFile(kFixture));
+    RunResult r = l.Import({"--create-parties", "--max-errors", "10", "--errors", l / "./manifests.csv"}, copy);
+    CHECK(r.exit_code == 1);
+    CHECK(CountLines(r.err) == 1);
+    CHECK(r.err.find("that is an input of this import") != std::string::npos);
+    CHECK(ReadFile(copy) == ReadFile(kFixture));
   }
   SECTION("GB18030 declared as UTF-8") {
     RunResult r = l.Import({"--encoding", "utf-8"});

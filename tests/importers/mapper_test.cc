@@ -341,6 +341,27 @@ TEST_CASE("A date after the day of the import, or a receipt before its transfer,
   CHECK(e.reason == "received on 2023-03-01, before it was transferred on 2023-03-05");
 }
 
+// A 台账's 月份 column holding 1-12 (the year only in the title) was
+// imported as 1900-01-01..12, and 20231 (2023年1月) as 1955-05-22.
+TEST_CASE("A date before the earliest date set is a bad cell, with a hint for numbers", "[mapper]") {
+  Mapper mapper = HwMapper();
+  Row month = HwRow(2, {});
+  month.cells[N] = Cell{Cell::Kind::kNumber, "3"};
+  CHECK(MapOne(mapper, month).date == "1900-01-03");  // no limit set
+  mapper.SetEarliestDate("2000-01-01");
+  RowError e = MapError(mapper, month);
+  CHECK(e.column == "转移日期");
+  CHECK(e.reason ==
+        "1900-01-03 is before 2000-01-01, the earliest date a record may carry: a month number, or a short number "
+        "read as a spreadsheet date serial?");
+  e = MapError(mapper, HwRow(3, {{N, "20231"}}));
+  CHECK(e.reason.rfind("1955-05-22 is before 2000-01-01", 0) == 0);
+  e = MapError(mapper, HwRow(4, {{N, "2023-01-05"}, {O, "1923-01-06"}}));
+  CHECK(e.column == "接收日期");
+  CHECK(e.reason == "1923-01-06 is before 2000-01-01, the earliest date a record may carry: a typing error?");
+  CHECK(MapOne(mapper, HwRow(5, {{N, "2000-01-01"}, {O, "2000-01-02"}})).date == "2000-01-01");
+}
+
 TEST_CASE("Full-width digits, thousands separators and stray spaces in cells", "[mapper]") {
   const Mapper mapper = HwMapper(With(kHwHeading, {{L, "转移量（千克）"}}));
   const Record r = MapOne(mapper, HwRow(2, {{A, "２０２３４１１００００００１ "},

@@ -79,6 +79,11 @@ class Mapper {
   // the ledger's timezone): a later transfer, event or receipt date is
   // refused, naming the column. Empty (the default): no limit.
   void SetLatestDate(std::string date);
+  // The first date a record may carry (YYYY-MM-DD): an earlier one is
+  // refused, naming the column (a month number 1-12, or 20231 for 2023年1月,
+  // read as a spreadsheet serial lands in 1900 or the 1950s). Empty (the
+  // default): no limit.
+  void SetEarliestDate(std::string date);
 
   Mapper(Mapper&&) noexcept;
   Mapper& operator=(Mapper&&) noexcept;
