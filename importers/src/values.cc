@@ -281,6 +281,40 @@ HeadingParts SplitHeading(std::string_view s) {
     parts.unit = unit;
     return parts;
   }
+  // A unit glued to a Chinese name: 转移量kg, 转移重量KG, 数量千克, 转移量吨.
+  // Only after a non-ASCII character ("weight" does not end in a unit),
+  // and 万吨 / 千吨 / 百吨 are units of their own (unknown, so refused).
+  struct Glued {
+    std::string_view text;
+    MassUnit unit;
+  };
+  static constexpr std::array<Glued, 7> kGlued = {{{"千克", MassUnit::kKilograms},
+                                                    {"公斤", MassUnit::kKilograms},
+                                                    {"公吨", MassUnit::kTonnes},
+                                                    {"吨", MassUnit::kTonnes},
+                                                    {"kg", MassUnit::kKilograms},
+                                                    {"t", MassUnit::kTonnes},
+                                                    {"g", MassUnit::kGrams}}};
+  for (const Glued& g : kGlued) {
+    if (s.size() <= g.text.size()) continue;
+    const std::string_view tail = s.substr(s.size() - g.text.size());
+    if (!(g.text.front() & 0x80 ? tail == g.text : EqualsLowerAscii(tail, g.text))) continue;
+    std::string_view name = s.substr(0, s.size() - g.text.size());
+    if (static_cast<unsigned char>(name.back()) < 0x80) continue;
+    parts.unit = g.unit;
+    parts.unit_text = tail;
+    for (std::string_view multiple : {"万", "千", "百"}) {
+      if (g.unit == MassUnit::kTonnes && name.size() > multiple.size() &&
+          name.substr(name.size() - multiple.size()) == multiple) {
+        name.remove_suffix(multiple.size());
+        parts.unit = std::nullopt;
+        parts.unit_text = s.substr(name.size());
+        break;
+      }
+    }
+    parts.name = name;
+    return parts;
+  }
   return parts;
 }
 

@@ -167,6 +167,17 @@ TEST_CASE("SplitHeading finds the unit part of a heading", "[values]") {
       {"转移量", "转移量", "", std::nullopt},
       {"联单编号*", "联单编号", "", std::nullopt},
       {"t", "t", "", std::nullopt},
+      // Glued to a Chinese name (was read as tonnes whatever it said).
+      {"转移量kg", "转移量", "kg", MassUnit::kKilograms},
+      {"转移重量KG", "转移重量", "KG", MassUnit::kKilograms},
+      {"数量千克", "数量", "千克", MassUnit::kKilograms},
+      {"数量公斤", "数量", "公斤", MassUnit::kKilograms},
+      {"转移量吨", "转移量", "吨", MassUnit::kTonnes},
+      {"接受量t", "接受量", "t", MassUnit::kTonnes},
+      {"数量g", "数量", "g", MassUnit::kGrams},
+      {"转移量万吨", "转移量", "万吨", std::nullopt},
+      {"weight", "weight", "", std::nullopt},
+      {"Weight kg", "Weight", "kg", MassUnit::kKilograms},
   };
   for (const Case& c : cases) {
     INFO(c.heading);
