@@ -436,6 +436,13 @@ class ImportCommand : public Command {
 
   void PrintSummary(const ImportPlan& plan, const Written& w) const {
     std::vector<std::string> warnings;
+    for (const auto& [id, p] : plan.new_parties()) {
+      if (p.uscc_dropped.empty()) continue;
+      warnings.push_back(fmt::format(
+          "{}: \"{}\" has USCC \"{}\", which is not well formed (18 characters of the USCC alphabet): the party "
+          "{} by name as {}, without a USCC",
+          p.first_seen, p.name, p.uscc_dropped, dry_run_ ? "would be registered" : "is registered", id));
+    }
     std::vector<std::vector<std::string>> total_lines;
     for (const auto& f : plan.files()) {
       total_lines.push_back(TotalLines(f, warnings));

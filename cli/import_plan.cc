@@ -190,6 +190,7 @@ Result<std::string> ImportPlan::ResolveParty(const import::PartyRef& ref, const 
   p.id = LegacyId(ref);
   p.name = ref.name;
   p.uscc = CheckUscc(ref.uscc).well_formed ? ref.uscc : "";
+  if (p.uscc.empty()) p.uscc_dropped = ref.uscc;
   p.roles.insert(role);
   p.first_seen = where;
   if (ledger_.FindParty(p.id) != nullptr || new_parties_.count(p.id) != 0) {

@@ -36,6 +36,7 @@ struct NewParty {
   std::string id, name, uscc;
   std::set<std::string> roles;
   std::string first_seen;  // "FILE row N", for messages
+  std::string uscc_dropped;  // the file's USCC when it was not well formed (so not kept), else ""
 };
 
 // One mass column of a file: what its total row says, and the sums of the

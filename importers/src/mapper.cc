@@ -122,6 +122,59 @@ TotalLabel TotalLabelKind(std::string_view text) {
 
 // A manifest number that a spreadsheet stored as a number in exponent form
 // ("2.0234110000001E+13") back to its digits; other text unchanged.
+// Text that spreadsheet users and exporters wrap around a long number so
+// that Excel keeps its digits: ="20234110001101" (a formula yielding text,
+// common in CSV exports of provincial systems) and a leading apostrophe
+// ('20234110001101, before a code of digits and Latin letters only). Either
+// is dropped; anything else is returned as is.
+std::string_view UnwrapSpreadsheetText(std::string_view v) {
+  if (v.size() >= 3 && v.substr(0, 2) == "=\"" && v.back() == '"' &&
+      v.substr(2, v.size() - 3).find('"') == std::string_view::npos) {
+    return v.substr(2, v.size() - 3);
+  }
+  constexpr std::string_view kCode = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-";
+  if (v.size() >= 2 && v.front() == '\'' && v.find_first_not_of(kCode, 1) == std::string_view::npos) {
+    return v.substr(1);
+  }
+  return v;
+}
+
+// What is wrong with a manifest number typed or exported as text, "" when
+// nothing. A whole number with a zero fraction (20234110000401.0, a float
+// written out) loses nothing: its fraction is dropped from `number`.
+std::string ManifestNumberProblem(std::string& number) {
+  // digits [. digits] [(e|E) [+|-] digits], each part read in turn.
+  const std::string_view s = number;
+  size_t i = 0;
+  const auto digits = [&] {
+    const size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  if (!digits()) return "";
+  size_t point = std::string_view::npos, exponent = std::string_view::npos;
+  if (i < s.size() && s[i] == '.') {
+    point = i++;
+    if (!digits()) return "";
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {  // as spreadsheets write it: 2.02341E+13
+    exponent = i++;
+    if (i == s.size() || (s[i] != '+' && s[i] != '-')) return "";
+    ++i;
+    if (!digits()) return "";
+  }
+  if (i != s.size() || (point == std::string_view::npos && exponent == std::string_view::npos)) return "";
+  if (exponent != std::string_view::npos) {
+    return "written in exponent form, its digits are lost: format the column as text in the spreadsheet and "
+           "export it again";
+  }
+  if (s.find_first_not_of('0', point + 1) == std::string_view::npos) {
+    number.resize(point);
+    return "";
+  }
+  return "a decimal number, not a manifest number";
+}
+
 void ExpandNumber(std::string& s) {
   const size_t e = s.find_first_of("eE");
   if (e == std::string::npos || e == 0) return;
@@ -278,7 +331,11 @@ class RowMapper {
     switch (field) {
       case Field::kManifest:
         r.manifest.assign(v);
-        if (kind == Cell::Kind::kNumber) ExpandNumber(r.manifest);
+        if (kind == Cell::Kind::kNumber) {
+          ExpandNumber(r.manifest);
+        } else if (const std::string problem = ManifestNumberProblem(r.manifest); !problem.empty()) {
+          return b == nullptr || Error(*b, problem);
+        }
         return true;
       case Field::kFromName:
         r.from.name.assign(v);
@@ -375,7 +432,8 @@ class RowMapper {
       if (b.info->quantity || b.field == Field::kUnit) continue;
       const Cell& cell = CellAt(row_, b.column);
       if (cell.kind == Cell::Kind::kError) return Error(b, "spreadsheet error value");
-      const std::string_view v = NormalizeText(cell.text, scratch_);
+      std::string_view v = NormalizeText(cell.text, scratch_);
+      if (cell.kind == Cell::Kind::kText) v = UnwrapSpreadsheetText(v);
       if (v.empty() || IsPlaceholder(v)) {
         if (b.required) return Error(b, "required value missing");
         continue;

@@ -17,6 +17,7 @@
 
 #include "cli/cli_fixture.h"
 #include "cli/stored_imports.h"
+#include "wasteledger/hash.h"
 
 namespace wasteledger::testing {
 namespace {
@@ -654,6 +655,27 @@ TEST_CASE("import: a large file stops at its first bad row, or where it breaks o
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CheckRows(json::parse(r.out), kRows, 0, 0);
+}
+
+// A malformed USCC was dropped without a word, the party registered by name.
+TEST_CASE("import: a company registered without its malformed USCC is warned of", "[cli][import]") {
+  ImportLedger l;
+  const std::string f = l / "m.csv";
+  WriteFile(f,
+            "联单编号,产生单位,统一社会信用代码,接受单位,废物代码,转移量(千克),转移日期\n"
+            "20234110000001,禹州市铸造有限公司,4110812001,乙公司,900-249-08,5,2023-01-02\n");
+  for (bool dry : {true, false}) {
+    std::vector<std::string> args = {"--create-parties"};
+    if (dry) args.push_back("--dry-run");
+    RunResult r = l.Import(args, f);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    const std::string id = "legacy-" + ToHex(Sha256("禹州市铸造有限公司")).substr(0, 12);
+    CHECK(r.err == fmt::format("wasteledger: warning: m.csv row 2: \"禹州市铸造有限公司\" has USCC \"4110812001\", "
+                               "which is not well formed (18 characters of the USCC alphabet): the party {} by "
+                               "name as {}, without a USCC\n",
+                               dry ? "would be registered" : "is registered", id));
+  }
 }
 
 TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[cli][import]") {

@@ -380,6 +380,32 @@ TEST_CASE("Full-width digits, thousands separators and stray spaces in cells", "
   CHECK(r.date == "2023-01-05");
 }
 
+// Were kept as written: a manifest ="2023..." apart from the same manifest
+// written plainly (imported twice), a USCC ="9141..." dropped as malformed,
+// and 2.02341E+13 taken as a manifest number.
+TEST_CASE("Text wrapped to keep a spreadsheet's digits, and numbers that lost them", "[mapper]") {
+  const Mapper mapper = HwMapper();
+  Record r = MapOne(mapper, HwRow(2, {{A, "=\"20234110001101\""}, {C, "=\"91411081MA9K3T2L1X\""}}));
+  CHECK(r.manifest == "20234110001101");
+  CHECK(r.from.uscc == "91411081MA9K3T2L1X");
+  r = MapOne(mapper, HwRow(3, {{A, "'20234110001102"}, {C, "'91411081MA9K3T2L1X"}}));
+  CHECK(r.manifest == "20234110001102");
+  CHECK(r.from.uscc == "91411081MA9K3T2L1X");
+  // A float written out with a zero fraction loses nothing.
+  CHECK(MapOne(mapper, HwRow(4, {{A, "20234110000401.0"}})).manifest == "20234110000401");
+  RowError e = MapError(mapper, HwRow(5, {{A, "2.02341E+13"}}));
+  CHECK(e.column == "联单编号");
+  CHECK(e.value == "2.02341E+13");
+  CHECK(e.reason ==
+        "written in exponent form, its digits are lost: format the column as text in the spreadsheet and export "
+        "it again");
+  CHECK(MapError(mapper, HwRow(6, {{A, "20234110000401.5"}})).reason == "a decimal number, not a manifest number");
+  // Other texts stay as written.
+  CHECK(MapOne(mapper, HwRow(7, {{A, "2023E0401"}})).manifest == "2023E0401");
+  CHECK(MapOne(mapper, HwRow(8, {{B, "'t Hooft Recycling"}})).from.name == "'t Hooft Recycling");
+  CHECK(MapOne(mapper, HwRow(9, {{B, "=\"甲\"\"乙\""}})).from.name == "=\"甲\"\"乙\"");
+}
+
 TEST_CASE("Number cells from a workbook", "[mapper]") {
   const Mapper mapper = HwMapper();
   Row row = HwRow(2);
