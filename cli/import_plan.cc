@@ -11,6 +11,7 @@
 #include "wasteledger/domain_query.h"
 #include "wasteledger/domain_state.h"
 #include "wasteledger/time_util.h"
+#include "wasteledger/import/values.h"
 #include "wasteledger/uscc.h"
 
 namespace wasteledger::cli {
@@ -152,7 +153,9 @@ ImportPlan::ImportPlan(const Ledger& ledger, const WasteCatalogue& catalogue, Pl
     : ledger_(ledger), catalogue_(catalogue), options_(std::move(options)) {
   for (const auto& [id, p] : ledger_.parties()) {
     if (!p.uscc.empty()) by_uscc_.emplace(p.uscc, id);
-    by_name_.emplace(p.name, id);
+    // The file's names are width- and space-normalised (import::Mapper): so
+    // are the registered ones, or 禹州市热电（集团） would not find itself.
+    by_name_.emplace(import::NormalizeText(p.name), id);
   }
 }
 

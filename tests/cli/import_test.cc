@@ -14,6 +14,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "cli/cli_fixture.h"
 #include "cli/stored_imports.h"
@@ -655,6 +656,40 @@ TEST_CASE("import: a large file stops at its first bad row, or where it breaks o
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CheckRows(json::parse(r.out), kRows, 0, 0);
+}
+
+// A party registered as 禹州市热电（集团）有限公司 was unknown to a file
+// naming it the same way: the file's names are normalised, the registered
+// ones were not (without --create-parties a refused row, with it a second
+// party for the same company).
+TEST_CASE("import: registered parties are matched by name after width and space normalisation",
+          "[cli][import]") {
+  ImportLedger l;
+  for (const auto& [id, name, role] :
+       {std::tuple{"yz-power", "禹州市热电（集团）有限公司", "producer"}, {"xc-hw", "许昌市　危废处置中心", "receiver"}}) {
+    RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", id, "--name", name,
+                      "--role", role});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  const std::string f = l / "m.csv";
+  WriteFile(f,
+            "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n"
+            "20234110000001,禹州市热电（集团）有限公司,许昌市 危废处置中心,900-249-08,5,2023-01-02\n");
+  RunResult r = l.Import({"--format", "json"}, f);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CheckRows(json::parse(r.out), 1, 0, 0);
+  CHECK(json::parse(r.out)["parties_created"].empty());
+  bool found = false;
+  for (const auto& line : SplitLines(l.Export())) {
+    const json st = json::parse(line)["statement"];
+    if (st["kind"] != "import") continue;
+    found = true;
+    CHECK(st["body"]["from"] == "yz-power");
+    CHECK(st["body"]["to"] == "xc-hw");
+  }
+  CHECK(found);
 }
 
 // A malformed USCC was dropped without a word, the party registered by name.
