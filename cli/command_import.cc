@@ -434,6 +434,31 @@ class ImportCommand : public Command {
     return Status::Ok();
   }
 
+  // 台账 rows skipped as repeats of an earlier row of their file: maybe two
+  // truckloads the file does not tell apart, so said whatever the format.
+  std::string RepeatsWarning(const PlannedFile& f) const {
+    constexpr size_t kShown = 5;
+    const bool one = f.repeats_count == 1;
+    std::string rows;
+    if (one) {
+      rows = fmt::format("row {} repeats row {}", f.repeats[0].first, f.repeats[0].second);
+    } else {
+      for (size_t i = 0; i < f.repeats.size() && i < kShown; ++i) {
+        rows += fmt::format("{}{} (repeating row {})", i == 0 ? "rows " : ", ", f.repeats[i].first,
+                            f.repeats[i].second);
+      }
+      if (f.repeats_count > kShown) rows += fmt::format(" and {} more", f.repeats_count - kShown);
+      rows += " repeat an earlier row";
+    }
+    return fmt::format(
+        "{}: {} in every column the import reads and {} skipped as {}. If {} real (two truckloads on one day), {} "
+        "missing from the ledger: give each its own 备注 (its 磅单号, say) {}",
+        f.name, rows, dry_run_ ? "would be" : (one ? "was" : "were"), one ? "a duplicate" : "duplicates",
+        one ? "both are" : "they are", one ? (dry_run_ ? "the repeat would be" : "the repeat is")
+                                            : (dry_run_ ? "the repeats would be" : "the repeats are"),
+        dry_run_ ? "before importing" : (one ? "and import that row on its own" : "and import those rows on their own"));
+  }
+
   void PrintSummary(const ImportPlan& plan, const Written& w) const {
     std::vector<std::string> warnings;
     for (const auto& [id, p] : plan.new_parties()) {
@@ -446,6 +471,7 @@ class ImportCommand : public Command {
     std::vector<std::vector<std::string>> total_lines;
     for (const auto& f : plan.files()) {
       total_lines.push_back(TotalLines(f, warnings));
+      if (f.repeats_count != 0) warnings.push_back(RepeatsWarning(f));
       if (f.unterminated_row != 0) {
         warnings.push_back(fmt::format(
             "{}: the file ends in row {} with no line break after it; if the file was cut short, that row's "
@@ -470,6 +496,11 @@ class ImportCommand : public Command {
         if (!f.sheet.empty()) j["sheet"] = f.sheet;
         if (f.date1904) j["date_system"] = "1904";
         if (f.unterminated_row != 0) j["unterminated_row"] = f.unterminated_row;
+        if (f.repeats_count != 0) {
+          Json repeats = Json::array();
+          for (const auto& [row, of] : f.repeats) repeats.push_back({{"row", row}, {"repeats_row", of}});
+          j["repeated_rows"] = {{"count", f.repeats_count}, {"first", std::move(repeats)}};
+        }
         Json masses = Json::array();
         for (const auto& t : f.totals) {
           masses.push_back({{"heading", t.heading},

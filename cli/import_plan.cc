@@ -275,7 +275,8 @@ class BodyText {
 
 }  // namespace
 
-Result<PlannedBody> ImportPlan::Body(const import::Record& rec, const PlannedFile& file, import::RowError& at) {
+Result<PlannedBody> ImportPlan::Body(const import::Record& rec, const PlannedFile& file, import::RowError& at,
+                                     int64_t repeat) {
   const std::string where = fmt::format("{} row {}", file.name, rec.row);
   PlannedBody planned;
   planned.record_type = import::RecordTypeName(rec.type);
@@ -329,6 +330,7 @@ Result<PlannedBody> ImportPlan::Body(const import::Record& rec, const PlannedFil
     WL_RETURN_IF_ERROR(t.Int("received_g", rec.received_g.value_or(rec.mass_g)));
   }
   WL_RETURN_IF_ERROR(t.Str("record", planned.record_type));
+  if (repeat > 1) WL_RETURN_IF_ERROR(t.Int("repeat", repeat));
   // "source": {column?, file, row, sha256, sheet?}
   std::string source = "{";
   bool utf8 = true;
@@ -361,17 +363,24 @@ Result<PlannedBody> ImportPlan::BodyOf(const Json& body) {
   return planned;
 }
 
-Result<bool> ImportPlan::Admit(PlannedBody body, const PlannedFile& file, Fresh& fresh, bool& held) {
+Result<bool> ImportPlan::Admit(PlannedBody body, const PlannedFile& file, uint64_t row, Fresh& fresh,
+                               bool& held, uint64_t& repeats_row) {
   std::string key(AsBytes(body.record));
-  // A duplicate: of an earlier row of this run, or of a record in the
-  // ledger (remembered, so that a repeat of it later in the run counts as
-  // a repeat).
-  const bool again = std::any_of(fresh.begin(), fresh.end(), [&](const auto& f) { return f.key == key; });
-  if (again || seen_.count(key) != 0) return false;
+  // A duplicate: of an earlier row of this file or of an earlier file of
+  // this run, or of a record in the ledger (remembered, so that a repeat of
+  // it later in the run counts as already held).
+  if (auto it = seen_.find(key); it != seen_.end()) {
+    if (it->second.file == files_.size()) {
+      repeats_row = it->second.row;
+    } else {
+      held = true;
+    }
+    return false;
+  }
   WL_ASSIGN_OR_RETURN(auto in_ledger, FindImportedRecord(ledger_, body.record));
   if (in_ledger) {
     held = true;
-    seen_.insert(std::move(key));
+    seen_.emplace(std::move(key), Origin{files_.size(), row});
     return false;
   }
   WL_RETURN_IF_ERROR(CheckManifest(body, file, file.bodies.size() + fresh.size()));
@@ -382,7 +391,7 @@ Result<bool> ImportPlan::Admit(PlannedBody body, const PlannedFile& file, Fresh&
 void ImportPlan::Keep(PlannedFile& file, Fresh& fresh, uint64_t row) {
   for (auto& [key, text, day] : fresh) {
     file.body_days.push_back(day);
-    seen_.insert(std::move(key));
+    seen_.emplace(std::move(key), Origin{files_.size(), row});
     // The text grew by appending: its capacity can be twice its size, and
     // a million of them are kept until the append.
     text.shrink_to_fit();
@@ -540,8 +549,10 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
     }
     Fresh fresh;
     bool held = false;
+    uint64_t repeats_row = 0;  // a repeated line is a duplicate, as in a manifest file
     auto planned = BodyOf(body);
-    auto admitted = planned.ok() ? Admit(std::move(*planned), file, fresh, held) : Result<bool>(planned.status());
+    auto admitted =
+        planned.ok() ? Admit(std::move(*planned), file, line_no, fresh, held, repeats_row) : Result<bool>(planned.status());
     if (!admitted.ok()) {
       refuse("manifest", body.value("manifest", ""), admitted.status().message());
       continue;
@@ -614,6 +625,7 @@ Status ImportPlan::AddFile(const std::string& path) {
   file.mapping = mapper->Describe();
 
   std::vector<import::Record> records;
+  std::vector<Hash> row_keys;  // the identities of the records of the row being read
   import::RowError error;
   size_t pending = heading + 1;
   auto next_row = [&]() -> Result<bool> {
@@ -651,12 +663,22 @@ Status ImportPlan::AddFile(const std::string& path) {
     }
     Fresh fresh;
     bool refused = false, held = false;
+    uint64_t repeats_row = 0;
+    row_keys.clear();
     for (const auto& rec : records) {
       import::RowError e;
       auto body = Body(rec, file, e);
+      // A record with the same content as an earlier one of this row (two
+      // quantity columns with one figure) is another record: numbered.
+      for (int64_t repeat = 2; body.ok() && std::find(row_keys.begin(), row_keys.end(), body->record) !=
+                                                row_keys.end();
+           ++repeat) {
+        body = Body(rec, file, e, repeat);
+      }
       Status problem = body.status();
       if (problem.ok()) {
-        auto admitted = Admit(std::move(*body), file, fresh, held);
+        row_keys.push_back(body->record);
+        auto admitted = Admit(std::move(*body), file, row.number, fresh, held, repeats_row);
         if (admitted.ok()) continue;
         problem = admitted.status();
       }
@@ -678,6 +700,10 @@ Status ImportPlan::AddFile(const std::string& path) {
     if (fresh.empty()) {
       ++file.rows_duplicate;
       CountMasses(file, mapper->Masses(row), held ? &ColumnTotal::held_g : &ColumnTotal::repeated_g);
+      if (!held && repeats_row != 0 && records.front().type != import::RecordType::kManifest) {
+        if (file.repeats.size() < PlannedFile::kRepeatsListed) file.repeats.emplace_back(row.number, repeats_row);
+        ++file.repeats_count;
+      }
       continue;
     }
     ++file.rows_imported;

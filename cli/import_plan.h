@@ -11,7 +11,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "wasteledger/hash.h"
@@ -81,6 +83,12 @@ struct PlannedFile {
   // above it, per mass column. total_row is 0 when the file has none.
   uint64_t total_row = 0;
   std::vector<ColumnTotal> totals;
+  // 台账 rows (records with no manifest number) skipped because they repeat
+  // an earlier row of the same file in every column read: (row, that earlier
+  // row), the first kRepeatsListed of them; repeats_count counts them all.
+  static constexpr size_t kRepeatsListed = 100;
+  std::vector<std::pair<uint64_t, uint64_t>> repeats;
+  uint64_t repeats_count = 0;
   // A CSV whose last row has no line break after it, though it has every
   // column (so it was not refused as cut short): that row's number. A file
   // cut inside its last value ends so too, and reads as a smaller figure.
@@ -129,7 +137,11 @@ class ImportPlan {
   Result<std::string> ResolveParty(const import::PartyRef& ref, const char* role, const std::string& where);
   // The statement body of one record, or a reason to refuse the row.
   // `at` names the column and value a refusal is about.
-  Result<PlannedBody> Body(const import::Record& rec, const PlannedFile& file, import::RowError& at);
+  // `repeat` (2, 3, ...) marks the n-th record of one row with the same
+  // content (0: the first), so that 委托利用 50 t and 委托处置 50 t to the
+  // same receiver stay two records.
+  Result<PlannedBody> Body(const import::Record& rec, const PlannedFile& file, import::RowError& at,
+                           int64_t repeat = 0);
   // The same for a body given whole (a JSONL record, schema-checked).
   static Result<PlannedBody> BodyOf(const Json& body);
   // `file` is the file being read (files_ gets it when it is done) and
@@ -149,8 +161,12 @@ class ImportPlan {
     uint32_t day = 0;       // YYYYMMDD
   };
   using Fresh = std::vector<FreshRecord>;
-  // `held` is set when the record is in the ledger already.
-  Result<bool> Admit(PlannedBody body, const PlannedFile& file, Fresh& fresh, bool& held);
+  // `held` is set when the record is in the ledger already, or planned from
+  // an earlier file of this run; `repeats_row` to the row of this file it
+  // repeats otherwise (0: none).
+  // `row` is the row being read.
+  Result<bool> Admit(PlannedBody body, const PlannedFile& file, uint64_t row, Fresh& fresh, bool& held,
+                     uint64_t& repeats_row);
   void Keep(PlannedFile& file, Fresh& fresh, uint64_t row);
 
   const Ledger& ledger_;
@@ -161,7 +177,14 @@ class ImportPlan {
   std::vector<RefusedRow> refused_;
   std::map<std::string, std::string> by_uscc_, by_name_;  // -> party id
   std::map<std::string, NewParty> new_parties_;
-  std::unordered_set<std::string> seen_;  // record hashes planned in this run or met in the ledger
+  // Record hashes planned in this run or met in the ledger: the row that
+  // first gave each (a record already in the ledger too: a later row of the
+  // same file repeating it is a repeat, of another file already held).
+  struct Origin {
+    size_t file = 0;  // index in files_ (the file being read: files_.size())
+    uint64_t row = 0;
+  };
+  std::unordered_map<std::string, Origin> seen_;
   uint64_t rows_read_ = 0;                // over all files
   // Where a manifest's line for a code is: in the ledger already, or
   // planned (files_[file], or the file being read when file ==

@@ -239,7 +239,7 @@ Status ApplyImport(const Step& step, const Json& body) {
   BodyReader r = step.Reader(body);
   WL_RETURN_IF_ERROR(r.Shape({"record", "source", "from", "to", "carriers", "manifest", "waste", "name",
                               "hazards", "form", "packaging", "method", "permit", "mass_g", "received_g",
-                              "date", "received", "note"}));
+                              "date", "received", "note", "repeat"}));
   const Party* actor = step.ctx->find_party(step.actor);
   if (actor == nullptr || !actor->HasRole("regulator")) {
     return step.Refuse(fmt::format("only a regulator imports legacy records; \"{}\" is not one", step.actor));
@@ -274,6 +274,7 @@ Status ApplyImport(const Step& step, const Json& body) {
   for (const char* f : {"name", "form", "packaging", "permit", "note", "manifest"}) {
     WL_RETURN_IF_ERROR(r.OptStr(f).status());
   }
+  if (r.Has("repeat")) WL_RETURN_IF_ERROR(r.Int("repeat", 2, 1000).status());
   WL_ASSIGN_OR_RETURN(auto method, r.OptStr("method"));
   WL_ASSIGN_OR_RETURN(int64_t mass, r.Mass("mass_g", 1));
   WL_ASSIGN_OR_RETURN(std::string date, NeedDay(r, "date"));

@@ -230,5 +230,99 @@ TEST_CASE("import: an odd layout through a mapping file", "[cli][import]") {
   }
 }
 
+// One row giving 委托利用量 50 t and 委托处置量 50 t to one receiver made two
+// records that differed only in their source column, so the second was
+// dropped as a duplicate of the first (the summary still counted it).
+TEST_CASE("import: two equal quantities of one 台账 row are two records", "[cli][import]") {
+  LedgerImport l;
+  const std::string csv = l / "tz.csv";
+  WriteFile(csv,
+            "月份,单位名称,统一社会信用代码,废物代码,产生量（吨）,委托利用量（吨）,委托处置量（吨）,接收单位\n"
+            "2023-01,禹州市热电有限公司," + kPlant + ",SW03,100,50,50,天瑞水泥有限公司\n"
+            "合计,,,,100,50,50,\n");
+  const std::vector<std::string> args = {"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile",
+                                         "cn-sw-ledger", "--create-parties", "--format", "json", csv};
+  RunResult r = Wl(args);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.out)["records"] == 3);
+  std::vector<json> transfers;
+  for (const auto& line : SplitLines(l.Export())) {
+    const json st = json::parse(line)["statement"];
+    if (st["kind"] == "import" && st["body"]["record"] == "transfer") transfers.push_back(st["body"]);
+  }
+  REQUIRE(transfers.size() == 2);
+  CHECK(transfers[0].count("repeat") + transfers[1].count("repeat") == 1);  // the second of the row
+  CHECK((transfers[0].value("repeat", 0) == 2 || transfers[1].value("repeat", 0) == 2));
+  CHECK(CheckStoredImportsAgainstSchema(l.Export()) == 3);
+  CHECK(Row(l.Balance("2023-01-01", "2023-12-31"), kPlant, "SW03")["dispatched_g"] == 100000000);
+  // Imported again: nothing new, the row a duplicate.
+  r = Wl(args);
+  REQUIRE(r.exit_code == 0);
+  const json again = json::parse(r.out);
+  CHECK(again["records"] == 0);
+  CHECK(again["files"][0]["rows_duplicate"] == 1);
+  CHECK(Wl({"verify", "--ledger", l.ledger, "--deep"}).exit_code == 0);
+}
+
+// Two equal truckloads on one day in a per-shipment 台账 (told apart only by
+// columns the import does not read): the second is skipped as a repeat, and
+// that is now said, whatever the summary's format.
+TEST_CASE("import: a 台账 row repeating an earlier row of its file is warned of", "[cli][import]") {
+  LedgerImport l;
+  const std::string csv = l / "out.csv";
+  const std::string head = "序号,日期,单位名称,废物代码,转移量（吨）,接收单位,磅单号\n";
+  WriteFile(csv, head + "1,2023-01-05,禹州市热电有限公司,SW03,30,天瑞水泥有限公司,BD0001\n"
+                        "2,2023-01-05,禹州市热电有限公司,SW03,30,天瑞水泥有限公司,BD0002\n"
+                        "3,2023-01-06,禹州市热电有限公司,SW03,28.5,天瑞水泥有限公司,BD0003\n");
+  std::vector<std::string> args = {"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile",
+                                   "cn-sw-ledger", "--create-parties", "--dry-run", csv};
+  RunResult r = Wl(args);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err ==
+        "wasteledger: warning: out.csv: row 3 repeats row 2 in every column the import reads and would be skipped "
+        "as a duplicate. If both are real (two truckloads on one day), the repeat would be missing from the "
+        "ledger: give each its own 备注 (its 磅单号, say) before importing\n");
+  args.erase(args.end() - 2);  // --dry-run
+  args.insert(args.end() - 1, {"--format", "json"});
+  r = Wl(args);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("row 3 repeats row 2 in every column the import reads and was skipped as a duplicate") !=
+        std::string::npos);
+  const json f = json::parse(r.out)["files"][0];
+  CHECK(f["repeated_rows"] == json::parse(R"({"count":1,"first":[{"row":3,"repeats_row":2}]})"));
+  // With a 备注 telling it apart, the second truckload goes in on its own.
+  const std::string fix = l / "fix.csv";
+  WriteFile(fix, "日期,单位名称,废物代码,转移量（吨）,接收单位,备注\n"
+                 "2023-01-05,禹州市热电有限公司,SW03,30,天瑞水泥有限公司,BD0002\n");
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger", fix});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  CHECK(l.Balance("2023-01-01", "2023-12-31")["totals"]["dispatched_g"] == 88500000);
+}
+
+// The second file of a run repeating the first: its rows were counted as
+// its own repeats (and its total row "with repeats"), not as already held.
+TEST_CASE("import: rows repeating an earlier file of the same run count as already imported", "[cli][import]") {
+  LedgerImport l;
+  const std::string body = "2023-01-05,禹州市热电有限公司,SW03,30,天瑞水泥有限公司\n";
+  const std::string a = l / "a.csv", b = l / "b.csv";
+  WriteFile(a, "日期,单位名称,废物代码,转移量（吨）,接收单位\n" + body);
+  WriteFile(b, "日期,单位名称,废物代码,转移量（吨）,接收单位\n" + body + "合计,,,30,\n");
+  RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger",
+                    "--create-parties", "--format", "json", a, b});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.empty());
+  const json second = json::parse(r.out)["files"][1];
+  CHECK(second["rows_duplicate"] == 1);
+  CHECK(second["masses"][0]["held_g"] == 30000000);
+  CHECK(second["masses"][0]["repeated_g"] == 0);
+  CHECK(second["total_row"]["columns"][0]["agrees_with"] == "distinct");
+  CHECK(second.count("repeated_rows") == 0);
+}
+
 }  // namespace
 }  // namespace wasteledger::testing
