@@ -258,9 +258,18 @@ class ImportCommand : public Command {
                            r.error.column.empty() ? "" : ", column " + r.error.column, r.error.reason));
         }
       }
-      return kExitFindings;
+      // Exit 5 says the rows not refused are in (or would be): when there
+      // are none, the import failed.
+      return AllRefused(plan) ? kExitFailed : kExitFindings;
     }
     return kExitOk;
+  }
+
+  // Rows were refused and none was imported or found already held.
+  static bool AllRefused(const ImportPlan& plan) {
+    return !plan.refused().empty() && std::all_of(plan.files().begin(), plan.files().end(), [](const PlannedFile& f) {
+             return f.rows_imported == 0 && f.rows_duplicate == 0;
+           });
   }
 
  private:
@@ -561,7 +570,10 @@ class ImportCommand : public Command {
     }
     for (const auto& warning : warnings) Warn(warning);
     const auto& created = plan.new_parties();
-    if (dry_run_) {
+    if (AllRefused(plan)) {
+      fmt::print("nothing {}imported: every row read was refused ({})\n", dry_run_ ? "would be " : "",
+                 plan.refused().size());
+    } else if (dry_run_) {
       fmt::print("dry run: {} records would be imported and {} parties registered; nothing was written\n",
                  plan.records(), created.size());
       for (const auto& [id, p] : created) fmt::print("  would register {} {} as {}\n", id, p.name, fmt::join(p.roles, ","));

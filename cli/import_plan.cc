@@ -169,7 +169,9 @@ Result<std::string> ImportPlan::ResolveParty(const import::PartyRef& ref, const 
                                              const std::string& where) {
   auto planned_role = [&](const std::string& id) {
     auto planned = new_parties_.find(id);
-    if (planned != new_parties_.end()) planned->second.roles.insert(role);
+    if (planned != new_parties_.end() && planned->second.roles.insert(role).second) {
+      row_party_changes_.push_back({id, role});
+    }
     return id;
   };
   if (!ref.uscc.empty()) {
@@ -204,7 +206,24 @@ Result<std::string> ImportPlan::ResolveParty(const import::PartyRef& ref, const 
   by_name_.emplace(p.name, p.id);
   const std::string id = p.id;
   new_parties_.emplace(id, std::move(p));
+  row_party_changes_.push_back({id, ""});
   return id;
+}
+
+void ImportPlan::UndoRowParties() {
+  for (auto it = row_party_changes_.rbegin(); it != row_party_changes_.rend(); ++it) {
+    auto planned = new_parties_.find(it->id);
+    if (planned == new_parties_.end()) continue;
+    if (!it->role.empty()) {
+      planned->second.roles.erase(it->role);
+      continue;
+    }
+    const NewParty& p = planned->second;
+    if (auto u = by_uscc_.find(p.uscc); !p.uscc.empty() && u != by_uscc_.end() && u->second == p.id) by_uscc_.erase(u);
+    if (auto n = by_name_.find(p.name); n != by_name_.end() && n->second == p.id) by_name_.erase(n);
+    new_parties_.erase(planned);
+  }
+  row_party_changes_.clear();
 }
 
 namespace {
@@ -665,6 +684,7 @@ Status ImportPlan::AddFile(const std::string& path) {
     bool refused = false, held = false;
     uint64_t repeats_row = 0;
     row_keys.clear();
+    row_party_changes_.clear();
     for (const auto& rec : records) {
       import::RowError e;
       auto body = Body(rec, file, e);
@@ -692,6 +712,7 @@ Status ImportPlan::AddFile(const std::string& path) {
       break;
     }
     if (refused) {
+      UndoRowParties();
       file.unterminated_row = 0;
       ++file.rows_refused;
       CountMasses(file, mapper->Masses(row), &ColumnTotal::refused_g);

@@ -177,6 +177,13 @@ class ImportPlan {
   std::vector<RefusedRow> refused_;
   std::map<std::string, std::string> by_uscc_, by_name_;  // -> party id
   std::map<std::string, NewParty> new_parties_;
+  // What ResolveParty planned for the row being read: undone if the row is
+  // refused, so that a refused row registers no party (nor a role).
+  struct PartyChange {
+    std::string id, role;  // role "": the party itself was planned
+  };
+  std::vector<PartyChange> row_party_changes_;
+  void UndoRowParties();
   // Record hashes planned in this run or met in the ledger: the row that
   // first gave each (a record already in the ledger too: a later row of the
   // same file repeating it is a repeat, of another file already held).

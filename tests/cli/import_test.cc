@@ -276,7 +276,7 @@ TEST_CASE("import: unknown companies are refused rows without --create-parties",
   ImportLedger l;
   const std::string errors = l / "refused.csv";
   RunResult r = l.Import({"--errors", errors, "--max-errors", "0", "--format", "json"});
-  CHECK(r.exit_code == 5);
+  CHECK(r.exit_code == 1);  // every row refused: nothing imported
   const json s = json::parse(r.out);
   CHECK(s["files"][0]["rows_refused"] == 15);  // every row but the blank and total ones
   CHECK(s["entries"] == 0);
@@ -690,6 +690,41 @@ TEST_CASE("import: registered parties are matched by name after width and space 
     CHECK(st["body"]["to"] == "xc-hw");
   }
   CHECK(found);
+}
+
+// Exit 5 ("imported, but for the refused rows") and "nothing new to import"
+// when every row was refused; and a party met only in a refused row was
+// registered all the same.
+TEST_CASE("import: every row refused exits 1; a refused row registers no party", "[cli][import]") {
+  ImportLedger l;
+  const std::string before = l.Export();
+  const std::string head = "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n";
+  const std::string bad = l / "bad.csv";
+  WriteFile(bad, head + "20234110000001,甲公司,乙公司,900-249-08,x,2023-01-02\n"
+                        "20234110000002,甲公司,乙公司,900-249-08,-1,2023-01-02\n");
+  for (bool dry : {true, false}) {
+    std::vector<std::string> args = {"--create-parties", "--max-errors", "0"};
+    if (dry) args.push_back("--dry-run");
+    RunResult r = l.Import(args, bad);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find(fmt::format("nothing {}imported: every row read was refused (2)\n", dry ? "would be " : "")) !=
+          std::string::npos);
+  }
+  CHECK(l.Export() == before);
+  // Row 3 is refused (its manifest goes from 甲公司 in row 2): 丙公司, named
+  // only there, is not registered; the import exits 5, row 2 being in.
+  const std::string mixed = l / "mixed.csv";
+  WriteFile(mixed, head + "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02\n"
+                          "20234110000001,丙公司,乙公司,900-249-08,5,2023-01-02\n");
+  RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--format", "json"}, mixed);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 5);
+  CHECK(json::parse(r.out)["parties_created"].size() == 2);
+  for (const auto& line : SplitLines(l.Export())) {
+    const json st = json::parse(line)["statement"];
+    CHECK_FALSE((st["kind"] == "party" && st["body"]["name"] == "丙公司"));
+  }
 }
 
 // A malformed USCC was dropped without a word, the party registered by name.
