@@ -636,7 +636,22 @@ Status ImportPlan::AddFile(const std::string& path) {
   }
   size_t heading = 0;
   auto mapper = import::Mapper::Detect(spec_, first, &heading);
-  if (!mapper.ok()) return mapper.status().WithContext(file.name);
+  if (!mapper.ok()) {
+    // Say what was read, where the reason may be there: the workbook's
+    // first sheet (perhaps a hidden cover sheet), or a CSV whose separator,
+    // taken from its first line, split nothing.
+    std::string hint;
+    if (!file.sheet.empty() && options_.sheet.empty()) {
+      hint = fmt::format("; read sheet \"{}\", the workbook's first: name another with --sheet", file.sheet);
+    } else if (file.sheet.empty() && !first.empty() &&
+               std::all_of(first.begin(), first.end(), [](const import::Row& r) { return r.cells.size() <= 1; })) {
+      hint = "; every line read as one column: the separator (comma, tab or semicolon) is taken from the first "
+             "line, so a title line above the heading hides a tab- or semicolon-separated layout: remove the "
+             "title line";
+    }
+    if (hint.empty()) return mapper.status().WithContext(file.name);
+    return Status::InvalidArgument(mapper.status().message() + hint).WithContext(file.name);
+  }
   file.date1904 = (*source)->date1904();
   mapper->SetDate1904(file.date1904);
   mapper->SetLatestDate(DayOfImport(ledger_));

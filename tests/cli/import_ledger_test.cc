@@ -101,6 +101,13 @@ TEST_CASE("import: a 台账 workbook, several records per row, pools oldest year
   LedgerImport l;
   const std::string book = l / "台账.xlsx";
   WriteLedgerWorkbook(book);
+  // Without --sheet the first sheet, a cover note, is read: the refusal
+  // names it (a hidden first sheet is invisible to the clerk).
+  RunResult first = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger",
+                        "--create-parties", book});
+  CHECK(first.exit_code == 1);
+  CHECK(first.err.find("; read sheet \"说明\", the workbook's first: name another with --sheet\n") !=
+        std::string::npos);
   RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger",
                     "--sheet", "2023年", "--create-parties", "--format", "json", book});
   INFO(r.out << r.err);

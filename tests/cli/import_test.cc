@@ -792,6 +792,15 @@ TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[c
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("1 records would be imported") != std::string::npos);
   }
+  // The separator is taken from the first line: a title line above a
+  // tab-separated heading leaves every line one column.
+  SECTION("a tab-separated file with a title line") {
+    const std::string err =
+        refused("tabs.csv", "2023年转移联单\n联单编号\t产生单位\t接受单位\t废物代码\t转移量(千克)\t转移日期\n",
+                "missing required columns");
+    CHECK(err.find("every line read as one column: the separator (comma, tab or semicolon) is taken from the "
+                   "first line") != std::string::npos);
+  }
   // Was written over with the refused rows, the import going ahead.
   SECTION("--errors naming one of the input files") {
     const std::string copy = l / "manifests.csv";
