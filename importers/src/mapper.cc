@@ -226,6 +226,14 @@ class RowMapper {
     return Mapper::Outcome::kError;
   }
 
+  // The reason for an error cell: a spreadsheet error value (#N/A), or a
+  // formula with no calculated value (no text).
+  static std::string ErrorCellReason(const Cell& cell) {
+    return cell.text.empty() ? "a formula with no calculated value: open the workbook in Excel or WPS and save it, "
+                               "so that its formulas are calculated"
+                             : "spreadsheet error value";
+  }
+
   // Fail for the bool-returning steps.
   bool Error(const Binding& b, std::string reason) {
     Fail(b, std::move(reason));
@@ -431,7 +439,7 @@ class RowMapper {
     for (const Binding& b : plan_.bindings) {
       if (b.info->quantity || b.field == Field::kUnit) continue;
       const Cell& cell = CellAt(row_, b.column);
-      if (cell.kind == Cell::Kind::kError) return Error(b, "spreadsheet error value");
+      if (cell.kind == Cell::Kind::kError) return Error(b, ErrorCellReason(cell));
       std::string_view v = NormalizeText(cell.text, scratch_);
       if (cell.kind == Cell::Kind::kText) v = UnwrapSpreadsheetText(v);
       if (v.empty() || IsPlaceholder(v)) {
@@ -497,7 +505,7 @@ class RowMapper {
     for (size_t q = 0; q < plan_.quantities.size(); ++q) {
       const Binding& b = plan_.bindings[plan_.quantities[q]];
       const Cell& cell = CellAt(row_, b.column);
-      if (cell.kind == Cell::Kind::kError) return Fail(b, "spreadsheet error value");
+      if (cell.kind == Cell::Kind::kError) return Fail(b, ErrorCellReason(cell));
       const std::string_view v = NormalizeText(cell.text, scratch_);
       if (v.empty() || IsPlaceholder(v)) continue;
       if (!Mass(b, v, cell, grams[q])) return Mapper::Outcome::kError;

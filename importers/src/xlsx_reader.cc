@@ -588,7 +588,13 @@ Status XlsxSource::CellValue(pugi::xml_node c, uint64_t number, const char* ref,
     }
     return Status::Ok();
   }
-  if (!v) return Status::Ok();  // a styled cell with no value
+  if (!v) {
+    // A styled cell with no value; or a formula never calculated (a workbook
+    // written by a program that does not calculate): its value is unknown,
+    // an error cell with no text (so a row of nothing else is still blank).
+    if (Child(c, "f")) cell.kind = Cell::Kind::kError;
+    return Status::Ok();
+  }
   AppendText(v, cell.text);
   if (type == "s") {
     uint64_t index = 0;

@@ -571,6 +571,12 @@ TEST_CASE("Bad cells are errors naming the heading, the value and the reason", "
   CHECK(e.column == "废物名称");
   CHECK(e.value == "#N/A");
   CHECK(e.reason == "spreadsheet error value");
+  // A formula never calculated (was "required value missing", or nothing
+  // in an optional column).
+  row.cells[G] = Cell{Cell::Kind::kError, ""};
+  CHECK(MapError(mapper, row).reason ==
+        "a formula with no calculated value: open the workbook in Excel or WPS and save it, so that its formulas "
+        "are calculated");
 
   // Received zero (refused) or more than transferred is kept as legacy data.
   CHECK(MapOne(mapper, HwRow(10, {{M, "0"}})).received_g == 0);

@@ -691,6 +691,7 @@ const char* const kSheet =
     <row><c r="B3"><v>7</v></c><c r="E3" s="2"/></row>
     <row r="10"><c r="AA10"><v>1E-3</v></c></row>
     <row r="11" spans="1:3"/>
+    <row r="12"><c r="A12"><f>SUM(A1:A2)</f></c><c r="B12" t="str"><f>A1</f></c></row>
   </sheetData>
 </worksheet>)";
 
@@ -711,8 +712,8 @@ TEST_CASE("XLSX: hand-made parts with rich text, inline strings and cells withou
   const std::unique_ptr<RowSource> source = OpenHandmade(dir);
   CHECK(source->sheet() == "台账");
   const std::vector<Row> rows = ReadAll(*source);
-  REQUIRE(rows.size() == 5);
-  CHECK(Numbers(rows) == std::vector<uint64_t>{1, 2, 3, 10, 11});
+  REQUIRE(rows.size() == 6);
+  CHECK(Numbers(rows) == std::vector<uint64_t>{1, 2, 3, 10, 11, 12});
 
   CHECK(TextsOf(rows[0]) == Texts{"plain", "", "inline", "rich inline"});
   CHECK(KindNames(rows[0]) == Texts{"text", "empty", "text", "text"});
@@ -735,6 +736,10 @@ TEST_CASE("XLSX: hand-made parts with rich text, inline strings and cells withou
 
   CHECK(rows[4].cells.empty());
   CHECK(rows[4].original.empty());
+
+  // Formulas never calculated (no <v>): error cells with no text.
+  CHECK(TextsOf(rows[5]) == Texts{"", ""});
+  CHECK(KindNames(rows[5]) == Texts{"error", "error"});
 }
 
 TEST_CASE("XLSX: a workbook in the 1904 date system says so", "[reader]") {

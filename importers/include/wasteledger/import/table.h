@@ -14,7 +14,8 @@ struct Cell {
   Kind kind = Kind::kEmpty;
   // The cell's text, UTF-8. kNumber: the number as the file stores it
   // (XLSX "<v>" text such as "44927" or "12.5"; a CSV cell is always kText,
-  // the mapper decides what a text means). Not trimmed by the reader.
+  // the mapper decides what a text means). kError: a spreadsheet error value
+  // (#N/A), or "" for a formula never calculated. Not trimmed by the reader.
   std::string text;
 };
 
