@@ -203,9 +203,10 @@ class ImportCommand : public Command {
       for (const auto& in : inputs) {
         std::error_code ec;
         if (std::filesystem::equivalent(errors_path_, in, ec)) {
-          return Fail(Status::InvalidArgument(fmt::format(
-              "--errors {}: that is an input of this import ({}); it would be written over: give another file",
-              errors_path_, in)));
+          return Fail(
+              Status::InvalidArgument(fmt::format("--errors {}: that is an input of this import ({}); it "
+                                                  "would be written over: give another file",
+                                                  errors_path_, in)));
         }
       }
     }
@@ -267,9 +268,9 @@ class ImportCommand : public Command {
 
   // Rows were refused and none was imported or found already held.
   static bool AllRefused(const ImportPlan& plan) {
-    return !plan.refused().empty() && std::all_of(plan.files().begin(), plan.files().end(), [](const PlannedFile& f) {
-             return f.rows_imported == 0 && f.rows_duplicate == 0;
-           });
+    return !plan.refused().empty() &&
+           std::all_of(plan.files().begin(), plan.files().end(),
+                       [](const PlannedFile& f) { return f.rows_imported == 0 && f.rows_duplicate == 0; });
   }
 
  private:
@@ -460,12 +461,15 @@ class ImportCommand : public Command {
       rows += " repeat an earlier row";
     }
     return fmt::format(
-        "{}: {} in every column the import reads and {} skipped as {}. If {} real (two truckloads on one day), {} "
+        "{}: {} in every column the import reads and {} skipped as {}. If {} real (two truckloads on one "
+        "day), {} "
         "missing from the ledger: give each its own 备注 (its 磅单号, say) {}",
         f.name, rows, dry_run_ ? "would be" : (one ? "was" : "were"), one ? "a duplicate" : "duplicates",
-        one ? "both are" : "they are", one ? (dry_run_ ? "the repeat would be" : "the repeat is")
-                                            : (dry_run_ ? "the repeats would be" : "the repeats are"),
-        dry_run_ ? "before importing" : (one ? "and import that row on its own" : "and import those rows on their own"));
+        one ? "both are" : "they are",
+        one ? (dry_run_ ? "the repeat would be" : "the repeat is")
+            : (dry_run_ ? "the repeats would be" : "the repeats are"),
+        dry_run_ ? "before importing"
+                 : (one ? "and import that row on its own" : "and import those rows on their own"));
   }
 
   void PrintSummary(const ImportPlan& plan, const Written& w) const {
@@ -473,7 +477,8 @@ class ImportCommand : public Command {
     for (const auto& [id, p] : plan.new_parties()) {
       if (p.uscc_dropped.empty()) continue;
       warnings.push_back(fmt::format(
-          "{}: \"{}\" has USCC \"{}\", which is not well formed (18 characters of the USCC alphabet): the party "
+          "{}: \"{}\" has USCC \"{}\", which is not well formed (18 characters of the USCC alphabet): the "
+          "party "
           "{} by name as {}, without a USCC",
           p.first_seen, p.name, p.uscc_dropped, dry_run_ ? "would be registered" : "is registered", id));
     }

@@ -50,10 +50,11 @@ class SignCommand : public Command {
       // the first's seq. A seal cannot hold one statement twice (the ledger
       // refuses such a batch), so under --seal the repeat is left out.
       if (auto [at, added] = first_line.emplace(st->hash, no); !added) {
-        Warn(fmt::format(
-            "line {} repeats line {}: the ledger keeps one statement once{}; give each a distinct \"nonce\" if "
-            "both are meant",
-            no, at->second, seal_ ? ", so it is sealed once" : ""));
+        Warn(
+            fmt::format("line {} repeats line {}: the ledger keeps one statement once{}; give each a "
+                        "distinct \"nonce\" if "
+                        "both are meant",
+                        no, at->second, seal_ ? ", so it is sealed once" : ""));
         if (seal_) return true;
       }
       if (seal_) {

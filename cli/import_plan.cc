@@ -10,8 +10,8 @@
 #include "file_access.h"
 #include "wasteledger/domain_query.h"
 #include "wasteledger/domain_state.h"
-#include "wasteledger/time_util.h"
 #include "wasteledger/import/values.h"
+#include "wasteledger/time_util.h"
 #include "wasteledger/uscc.h"
 
 namespace wasteledger::cli {
@@ -219,7 +219,8 @@ void ImportPlan::UndoRowParties() {
       continue;
     }
     const NewParty& p = planned->second;
-    if (auto u = by_uscc_.find(p.uscc); !p.uscc.empty() && u != by_uscc_.end() && u->second == p.id) by_uscc_.erase(u);
+    if (auto u = by_uscc_.find(p.uscc); !p.uscc.empty() && u != by_uscc_.end() && u->second == p.id)
+      by_uscc_.erase(u);
     if (auto n = by_name_.find(p.name); n != by_name_.end() && n->second == p.id) by_name_.erase(n);
     new_parties_.erase(planned);
   }
@@ -570,8 +571,8 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
     bool held = false;
     uint64_t repeats_row = 0;  // a repeated line is a duplicate, as in a manifest file
     auto planned = BodyOf(body);
-    auto admitted =
-        planned.ok() ? Admit(std::move(*planned), file, line_no, fresh, held, repeats_row) : Result<bool>(planned.status());
+    auto admitted = planned.ok() ? Admit(std::move(*planned), file, line_no, fresh, held, repeats_row)
+                                 : Result<bool>(planned.status());
     if (!admitted.ok()) {
       refuse("manifest", body.value("manifest", ""), admitted.status().message());
       continue;
@@ -644,10 +645,12 @@ Status ImportPlan::AddFile(const std::string& path) {
     if (!file.sheet.empty() && options_.sheet.empty()) {
       hint = fmt::format("; read sheet \"{}\", the workbook's first: name another with --sheet", file.sheet);
     } else if (file.sheet.empty() && !first.empty() &&
-               std::all_of(first.begin(), first.end(), [](const import::Row& r) { return r.cells.size() <= 1; })) {
-      hint = "; every line read as one column: the separator (comma, tab or semicolon) is taken from the first "
-             "line, so a title line above the heading hides a tab- or semicolon-separated layout: remove the "
-             "title line";
+               std::all_of(first.begin(), first.end(),
+                           [](const import::Row& r) { return r.cells.size() <= 1; })) {
+      hint =
+          "; every line read as one column: the separator (comma, tab or semicolon) is taken from the first "
+          "line, so a title line above the heading hides a tab- or semicolon-separated layout: remove the "
+          "title line";
     }
     if (hint.empty()) return mapper.status().WithContext(file.name);
     return Status::InvalidArgument(mapper.status().message() + hint).WithContext(file.name);
@@ -705,8 +708,8 @@ Status ImportPlan::AddFile(const std::string& path) {
       auto body = Body(rec, file, e);
       // A record with the same content as an earlier one of this row (two
       // quantity columns with one figure) is another record: numbered.
-      for (int64_t repeat = 2; body.ok() && std::find(row_keys.begin(), row_keys.end(), body->record) !=
-                                                row_keys.end();
+      for (int64_t repeat = 2;
+           body.ok() && std::find(row_keys.begin(), row_keys.end(), body->record) != row_keys.end();
            ++repeat) {
         body = Body(rec, file, e, repeat);
       }
@@ -737,7 +740,8 @@ Status ImportPlan::AddFile(const std::string& path) {
       ++file.rows_duplicate;
       CountMasses(file, mapper->Masses(row), held ? &ColumnTotal::held_g : &ColumnTotal::repeated_g);
       if (!held && repeats_row != 0 && records.front().type != import::RecordType::kManifest) {
-        if (file.repeats.size() < PlannedFile::kRepeatsListed) file.repeats.emplace_back(row.number, repeats_row);
+        if (file.repeats.size() < PlannedFile::kRepeatsListed)
+          file.repeats.emplace_back(row.number, repeats_row);
         ++file.repeats_count;
       }
       continue;

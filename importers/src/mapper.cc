@@ -229,9 +229,10 @@ class RowMapper {
   // The reason for an error cell: a spreadsheet error value (#N/A), or a
   // formula with no calculated value (no text).
   static std::string ErrorCellReason(const Cell& cell) {
-    return cell.text.empty() ? "a formula with no calculated value: open the workbook in Excel or WPS and save it, "
-                               "so that its formulas are calculated"
-                             : "spreadsheet error value";
+    return cell.text.empty()
+               ? "a formula with no calculated value: open the workbook in Excel or WPS and save it, "
+                 "so that its formulas are calculated"
+               : "spreadsheet error value";
   }
 
   // Fail for the bool-returning steps.
@@ -403,7 +404,8 @@ class RowMapper {
         if (*d < plan_.earliest_date) {
           const bool digits = !v.empty() && v.find_first_not_of("0123456789.") == std::string_view::npos;
           return b == nullptr ||
-                 Error(*b, *d + " is before " + plan_.earliest_date + ", the earliest date a record may carry: " +
+                 Error(*b, *d + " is before " + plan_.earliest_date +
+                               ", the earliest date a record may carry: " +
                                (kind == Cell::Kind::kNumber || digits
                                     ? "a month number, or a short number read as a spreadsheet date serial?"
                                     : "a typing error?"));

@@ -289,12 +289,12 @@ HeadingParts SplitHeading(std::string_view s) {
     MassUnit unit;
   };
   static constexpr std::array<Glued, 7> kGlued = {{{"千克", MassUnit::kKilograms},
-                                                    {"公斤", MassUnit::kKilograms},
-                                                    {"公吨", MassUnit::kTonnes},
-                                                    {"吨", MassUnit::kTonnes},
-                                                    {"kg", MassUnit::kKilograms},
-                                                    {"t", MassUnit::kTonnes},
-                                                    {"g", MassUnit::kGrams}}};
+                                                   {"公斤", MassUnit::kKilograms},
+                                                   {"公吨", MassUnit::kTonnes},
+                                                   {"吨", MassUnit::kTonnes},
+                                                   {"kg", MassUnit::kKilograms},
+                                                   {"t", MassUnit::kTonnes},
+                                                   {"g", MassUnit::kGrams}}};
   for (const Glued& g : kGlued) {
     if (s.size() <= g.text.size()) continue;
     const std::string_view tail = s.substr(s.size() - g.text.size());

@@ -31,7 +31,8 @@ Result<std::string> NeedDay(const BodyReader& r, const char* f) {
   WL_ASSIGN_OR_RETURN(std::string day, r.Str(f));
   if (!IsCalendarDate(day)) return r.Error(f, "must be a date YYYY-MM-DD");
   if (day < kEarliestEventDate) {
-    return r.Error(f, fmt::format("{} is before {}, the earliest date a record may carry", day, kEarliestEventDate));
+    return r.Error(
+        f, fmt::format("{} is before {}, the earliest date a record may carry", day, kEarliestEventDate));
   }
   return day;
 }

@@ -673,11 +673,12 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
               Status::Refused(fmt::format("sealed statement is already in the ledger at seq {}", **held))));
         }
         if (auto [at, added] = member_line.emplace(ms.hash, items[j].line); !added) {
-          return fail(AtLine(items[j].line,
-                             Status::Refused(fmt::format(
-                                 "this sealed statement repeats line {} under the same seal: the ledger keeps "
-                                 "one statement once, so a seal cannot hold it twice",
-                                 at->second))));
+          return fail(
+              AtLine(items[j].line,
+                     Status::Refused(fmt::format(
+                         "this sealed statement repeats line {} under the same seal: the ledger keeps "
+                         "one statement once, so a seal cannot hold it twice",
+                         at->second))));
         }
         hashes.push_back(ms.hash);
         members.push_back(&items[j]);

@@ -243,12 +243,16 @@ TEST_CASE("import: an odd layout through a mapping file", "[cli][import]") {
 TEST_CASE("import: two equal quantities of one 台账 row are two records", "[cli][import]") {
   LedgerImport l;
   const std::string csv = l / "tz.csv";
-  WriteFile(csv,
-            "月份,单位名称,统一社会信用代码,废物代码,产生量（吨）,委托利用量（吨）,委托处置量（吨）,接收单位\n"
-            "2023-01,禹州市热电有限公司," + kPlant + ",SW03,100,50,50,天瑞水泥有限公司\n"
-            "合计,,,,100,50,50,\n");
-  const std::vector<std::string> args = {"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile",
-                                         "cn-sw-ledger", "--create-parties", "--format", "json", csv};
+  WriteFile(
+      csv,
+      "月份,单位名称,统一社会信用代码,废物代码,产生量（吨）,委托利用量（吨）,委托处置量（吨）,接收单位\n"
+      "2023-01,禹州市热电有限公司," +
+          kPlant +
+          ",SW03,100,50,50,天瑞水泥有限公司\n"
+          "合计,,,,100,50,50,\n");
+  const std::vector<std::string> args = {
+      "import",           "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger",
+      "--create-parties", "--format", "json",   csv};
   RunResult r = Wl(args);
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
@@ -279,16 +283,19 @@ TEST_CASE("import: a 台账 row repeating an earlier row of its file is warned o
   LedgerImport l;
   const std::string csv = l / "out.csv";
   const std::string head = "序号,日期,单位名称,废物代码,转移量（吨）,接收单位,磅单号\n";
-  WriteFile(csv, head + "1,2023-01-05,禹州市热电有限公司,SW03,30,天瑞水泥有限公司,BD0001\n"
-                        "2,2023-01-05,禹州市热电有限公司,SW03,30,天瑞水泥有限公司,BD0002\n"
-                        "3,2023-01-06,禹州市热电有限公司,SW03,28.5,天瑞水泥有限公司,BD0003\n");
-  std::vector<std::string> args = {"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile",
-                                   "cn-sw-ledger", "--create-parties", "--dry-run", csv};
+  WriteFile(csv, head +
+                     "1,2023-01-05,禹州市热电有限公司,SW03,30,天瑞水泥有限公司,BD0001\n"
+                     "2,2023-01-05,禹州市热电有限公司,SW03,30,天瑞水泥有限公司,BD0002\n"
+                     "3,2023-01-06,禹州市热电有限公司,SW03,28.5,天瑞水泥有限公司,BD0003\n");
+  std::vector<std::string> args = {"import",        "--ledger",  l.ledger,       "--key",
+                                   l.regulator_key, "--profile", "cn-sw-ledger", "--create-parties",
+                                   "--dry-run",     csv};
   RunResult r = Wl(args);
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err ==
-        "wasteledger: warning: out.csv: row 3 repeats row 2 in every column the import reads and would be skipped "
+        "wasteledger: warning: out.csv: row 3 repeats row 2 in every column the import reads and would be "
+        "skipped "
         "as a duplicate. If both are real (two truckloads on one day), the repeat would be missing from the "
         "ledger: give each its own 备注 (its 磅单号, say) before importing\n");
   args.erase(args.end() - 2);  // --dry-run
@@ -301,8 +308,9 @@ TEST_CASE("import: a 台账 row repeating an earlier row of its file is warned o
   CHECK(f["repeated_rows"] == json::parse(R"({"count":1,"first":[{"row":3,"repeats_row":2}]})"));
   // With a 备注 telling it apart, the second truckload goes in on its own.
   const std::string fix = l / "fix.csv";
-  WriteFile(fix, "日期,单位名称,废物代码,转移量（吨）,接收单位,备注\n"
-                 "2023-01-05,禹州市热电有限公司,SW03,30,天瑞水泥有限公司,BD0002\n");
+  WriteFile(fix,
+            "日期,单位名称,废物代码,转移量（吨）,接收单位,备注\n"
+            "2023-01-05,禹州市热电有限公司,SW03,30,天瑞水泥有限公司,BD0002\n");
   r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger", fix});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -312,7 +320,8 @@ TEST_CASE("import: a 台账 row repeating an earlier row of its file is warned o
 
 // The second file of a run repeating the first: its rows were counted as
 // its own repeats (and its total row "with repeats"), not as already held.
-TEST_CASE("import: rows repeating an earlier file of the same run count as already imported", "[cli][import]") {
+TEST_CASE("import: rows repeating an earlier file of the same run count as already imported",
+          "[cli][import]") {
   LedgerImport l;
   const std::string body = "2023-01-05,禹州市热电有限公司,SW03,30,天瑞水泥有限公司\n";
   const std::string a = l / "a.csv", b = l / "b.csv";

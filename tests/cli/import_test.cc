@@ -4,12 +4,12 @@
 // file with its reason, the balances equal to the file's own 合计 row,
 // re-imports and dry runs that change nothing, and a bad file or a bad key
 // refused with one line and the ledger untouched.
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
-#include <fmt/format.h>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -391,22 +391,24 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
   ImportLedger l;
   const std::string f = l / "records.jsonl";
   const std::string good = R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5000,"date":"2023-03-01"})";
-  WriteFile(f, good + "\n" + good + "\n" +
-                   R"({"record":"generate","from":"ghost","waste":"900-041-49","mass_g":5,"date":"2023-03-01"})" +
-                   "\n{not json\n" +
-                   R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":-5,"date":"2023-03-01"})" +
-                   "\n" +
-                   R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"2023-02-30"})" +
-                   "\n" +
-                   R"({"record":"utilize","from":"prod","to":"prod","waste":"900-041-49","mass_g":5,"date":"2023-02-03"})" +
-                   "\n" +
-                   R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"2099-01-05"})" +
-                   "\n" +
-                   R"({"record":"manifest","from":"prod","to":"prod","waste":"900-041-49","mass_g":5,"date":"2023-03-05",)"
-                   R"("received":"2023-03-01","received_g":5})" +
-                   "\n" +
-                   R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"1999-12-31"})" +
-                   "\n");
+  WriteFile(
+      f,
+      good + "\n" + good + "\n" +
+          R"({"record":"generate","from":"ghost","waste":"900-041-49","mass_g":5,"date":"2023-03-01"})" +
+          "\n{not json\n" +
+          R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":-5,"date":"2023-03-01"})" +
+          "\n" +
+          R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"2023-02-30"})" +
+          "\n" +
+          R"({"record":"utilize","from":"prod","to":"prod","waste":"900-041-49","mass_g":5,"date":"2023-02-03"})" +
+          "\n" +
+          R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"2099-01-05"})" +
+          "\n" +
+          R"({"record":"manifest","from":"prod","to":"prod","waste":"900-041-49","mass_g":5,"date":"2023-03-05",)"
+          R"("received":"2023-03-01","received_g":5})" +
+          "\n" +
+          R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"1999-12-31"})" +
+          "\n");
   const std::string errors = l / "refused.csv";
   RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--errors", errors, "--max-errors",
                     "0", "--format", "json", f});
@@ -417,8 +419,9 @@ TEST_CASE("import: JSONL import records from a script", "[cli][import]") {
   CheckRows(s, 1, 1, 8);
   const auto lines = SplitLines(ReadFile(errors));
   REQUIRE(lines.size() == 9);
-  CHECK(lines[8].find("\"\"date\"\": 1999-12-31 is before 2000-01-01, the earliest date a record may carry") !=
-        std::string::npos);
+  CHECK(
+      lines[8].find("\"\"date\"\": 1999-12-31 is before 2000-01-01, the earliest date a record may carry") !=
+      std::string::npos);
   CHECK(lines[6].find("\"\"date\"\": 2099-01-05 is after the day of the import (") != std::string::npos);
   CHECK(lines[7].find("\"\"received\"\": received on 2023-03-01, before it was transferred on 2023-03-05") !=
         std::string::npos);
@@ -665,10 +668,10 @@ TEST_CASE("import: a large file stops at its first bad row, or where it breaks o
 TEST_CASE("import: registered parties are matched by name after width and space normalisation",
           "[cli][import]") {
   ImportLedger l;
-  for (const auto& [id, name, role] :
-       {std::tuple{"yz-power", "禹州市热电（集团）有限公司", "producer"}, {"xc-hw", "许昌市　危废处置中心", "receiver"}}) {
-    RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", id, "--name", name,
-                      "--role", role});
+  for (const auto& [id, name, role] : {std::tuple{"yz-power", "禹州市热电（集团）有限公司", "producer"},
+                                       {"xc-hw", "许昌市　危废处置中心", "receiver"}}) {
+    RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", id, "--name",
+                      name, "--role", role});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   }
@@ -700,23 +703,25 @@ TEST_CASE("import: every row refused exits 1; a refused row registers no party",
   const std::string before = l.Export();
   const std::string head = "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n";
   const std::string bad = l / "bad.csv";
-  WriteFile(bad, head + "20234110000001,甲公司,乙公司,900-249-08,x,2023-01-02\n"
-                        "20234110000002,甲公司,乙公司,900-249-08,-1,2023-01-02\n");
+  WriteFile(bad, head +
+                     "20234110000001,甲公司,乙公司,900-249-08,x,2023-01-02\n"
+                     "20234110000002,甲公司,乙公司,900-249-08,-1,2023-01-02\n");
   for (bool dry : {true, false}) {
     std::vector<std::string> args = {"--create-parties", "--max-errors", "0"};
     if (dry) args.push_back("--dry-run");
     RunResult r = l.Import(args, bad);
     INFO(r.out << r.err);
     CHECK(r.exit_code == 1);
-    CHECK(r.out.find(fmt::format("nothing {}imported: every row read was refused (2)\n", dry ? "would be " : "")) !=
-          std::string::npos);
+    CHECK(r.out.find(fmt::format("nothing {}imported: every row read was refused (2)\n",
+                                 dry ? "would be " : "")) != std::string::npos);
   }
   CHECK(l.Export() == before);
   // Row 3 is refused (its manifest goes from 甲公司 in row 2): 丙公司, named
   // only there, is not registered; the import exits 5, row 2 being in.
   const std::string mixed = l / "mixed.csv";
-  WriteFile(mixed, head + "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02\n"
-                          "20234110000001,丙公司,乙公司,900-249-08,5,2023-01-02\n");
+  WriteFile(mixed, head +
+                       "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02\n"
+                       "20234110000001,丙公司,乙公司,900-249-08,5,2023-01-02\n");
   RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--format", "json"}, mixed);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 5);
@@ -741,10 +746,11 @@ TEST_CASE("import: a company registered without its malformed USCC is warned of"
     INFO(r.err);
     CHECK(r.exit_code == 0);
     const std::string id = "legacy-" + ToHex(Sha256("禹州市铸造有限公司")).substr(0, 12);
-    CHECK(r.err == fmt::format("wasteledger: warning: m.csv row 2: \"禹州市铸造有限公司\" has USCC \"4110812001\", "
-                               "which is not well formed (18 characters of the USCC alphabet): the party {} by "
-                               "name as {}, without a USCC\n",
-                               dry ? "would be registered" : "is registered", id));
+    CHECK(r.err ==
+          fmt::format("wasteledger: warning: m.csv row 2: \"禹州市铸造有限公司\" has USCC \"4110812001\", "
+                      "which is not well formed (18 characters of the USCC alphabet): the party {} by "
+                      "name as {}, without a USCC\n",
+                      dry ? "would be registered" : "is registered", id));
   }
 }
 
@@ -795,9 +801,9 @@ TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[c
   // The separator is taken from the first line: a title line above a
   // tab-separated heading leaves every line one column.
   SECTION("a tab-separated file with a title line") {
-    const std::string err =
-        refused("tabs.csv", "2023年转移联单\n联单编号\t产生单位\t接受单位\t废物代码\t转移量(千克)\t转移日期\n",
-                "missing required columns");
+    const std::string err = refused(
+        "tabs.csv", "2023年转移联单\n联单编号\t产生单位\t接受单位\t废物代码\t转移量(千克)\t转移日期\n",
+        "missing required columns");
     CHECK(err.find("every line read as one column: the separator (comma, tab or semicolon) is taken from the "
                    "first line") != std::string::npos);
   }
@@ -805,7 +811,8 @@ TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[c
   SECTION("--errors naming one of the input files") {
     const std::string copy = l / "manifests.csv";
     WriteFile(copy, ReadFile(kFixture));
-    RunResult r = l.Import({"--create-parties", "--max-errors", "10", "--errors", l / "./manifests.csv"}, copy);
+    RunResult r =
+        l.Import({"--create-parties", "--max-errors", "10", "--errors", l / "./manifests.csv"}, copy);
     CHECK(r.exit_code == 1);
     CHECK(CountLines(r.err) == 1);
     CHECK(r.err.find("that is an input of this import") != std::string::npos);

@@ -1,9 +1,9 @@
 // sign and submit: seqs, replay, refusals, batches, seals.
-#include <regex>
+#include <fmt/format.h>
 
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "cli/cli_fixture.h"
 

@@ -352,7 +352,8 @@ TEST_CASE("A date before the earliest date set is a bad cell, with a hint for nu
   RowError e = MapError(mapper, month);
   CHECK(e.column == "转移日期");
   CHECK(e.reason ==
-        "1900-01-03 is before 2000-01-01, the earliest date a record may carry: a month number, or a short number "
+        "1900-01-03 is before 2000-01-01, the earliest date a record may carry: a month number, or a short "
+        "number "
         "read as a spreadsheet date serial?");
   e = MapError(mapper, HwRow(3, {{N, "20231"}}));
   CHECK(e.reason.rfind("1955-05-22 is before 2000-01-01", 0) == 0);
@@ -397,9 +398,11 @@ TEST_CASE("Text wrapped to keep a spreadsheet's digits, and numbers that lost th
   CHECK(e.column == "联单编号");
   CHECK(e.value == "2.02341E+13");
   CHECK(e.reason ==
-        "written in exponent form, its digits are lost: format the column as text in the spreadsheet and export "
+        "written in exponent form, its digits are lost: format the column as text in the spreadsheet and "
+        "export "
         "it again");
-  CHECK(MapError(mapper, HwRow(6, {{A, "20234110000401.5"}})).reason == "a decimal number, not a manifest number");
+  CHECK(MapError(mapper, HwRow(6, {{A, "20234110000401.5"}})).reason ==
+        "a decimal number, not a manifest number");
   // Other texts stay as written.
   CHECK(MapOne(mapper, HwRow(7, {{A, "2023E0401"}})).manifest == "2023E0401");
   CHECK(MapOne(mapper, HwRow(8, {{B, "'t Hooft Recycling"}})).from.name == "'t Hooft Recycling");
@@ -575,7 +578,8 @@ TEST_CASE("Bad cells are errors naming the heading, the value and the reason", "
   // in an optional column).
   row.cells[G] = Cell{Cell::Kind::kError, ""};
   CHECK(MapError(mapper, row).reason ==
-        "a formula with no calculated value: open the workbook in Excel or WPS and save it, so that its formulas "
+        "a formula with no calculated value: open the workbook in Excel or WPS and save it, so that its "
+        "formulas "
         "are calculated");
 
   // Received zero (refused) or more than transferred is kept as legacy data.

@@ -178,8 +178,9 @@ TEST_CASE("import: a date after the day it is logged, or a receipt before its tr
   CHECK_THAT(c.Refused(c.S(c.regulator, "import", early)),
              Catch::Contains("body.received 2023-04-30 is before the transfer date 2023-05-01"));
   // Before 2000: a month number or a short number read as a date serial.
-  CHECK_THAT(c.Refused(c.S(c.regulator, "import", c.Record("generate", 7, "1900-01-03"))),
-             Catch::Contains("body.date 1900-01-03 is before 2000-01-01, the earliest date a record may carry"));
+  CHECK_THAT(
+      c.Refused(c.S(c.regulator, "import", c.Record("generate", 7, "1900-01-03"))),
+      Catch::Contains("body.date 1900-01-03 is before 2000-01-01, the earliest date a record may carry"));
   // The same day on both ends is a receipt on the day of the transfer.
   Json same = c.Manifest("20234110000009", "r2", 1000, 1000);
   same["received"] = "2023-05-01";
