@@ -66,6 +66,21 @@ struct Written {
 // "1 duplicate", "2 duplicates".
 std::string Plural(uint64_t n, const char* what) { return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s"); }
 
+// A heading as one line of the text summary: a line break in it (a heading
+// cell wrapped over two lines) shown as \n.
+std::string OneLine(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r' || s[i] == '\n') {
+      out += "\\n";
+      if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 // The file's total row against its rows: a line per mass column the total
 // row gives, for the text summary, and a warning for each that agrees with
 // no sum of the rows (printed whatever the summary format). A file with no
@@ -77,17 +92,18 @@ std::vector<std::string> TotalLines(const PlannedFile& f, std::vector<std::strin
     // unit or column shows as a figure out of all proportion.
     for (const auto& t : f.totals) {
       if (t.overflow) {
-        lines.push_back(fmt::format("{}: not summed, the rows' figures sum past 2^63 g", t.heading));
+        lines.push_back(fmt::format("{}: not summed, the rows' figures sum past 2^63 g", OneLine(t.heading)));
       } else {
         lines.push_back(fmt::format("{}: {} in the rows imported (the file has no total row to check it against)",
-                                    t.heading, FormatMass(t.imported_g)));
+                                    OneLine(t.heading), FormatMass(t.imported_g)));
       }
     }
     return lines;
   }
   for (const auto& t : f.totals) {
     if (!t.total_g) continue;
-    const std::string head = fmt::format("total row {}, {}: {}", f.total_row, t.heading, FormatMass(*t.total_g));
+    const std::string head =
+        fmt::format("total row {}, {}: {}", f.total_row, OneLine(t.heading), FormatMass(*t.total_g));
     switch (t.Agreement()) {
       case ColumnTotal::Agrees::kDistinct:
         lines.push_back(head + ", the sum of the file's distinct good rows (imported now or before)");
@@ -570,7 +586,7 @@ class ImportCommand : public Command {
       // in kilograms with no unit anywhere shows "(t, default)" here.
       if (dry_run_ && !f.mapping.empty()) {
         fmt::print("  columns:\n");
-        for (const auto& line : f.mapping) fmt::print("    {}\n", line);
+        for (const auto& line : f.mapping) fmt::print("    {}\n", OneLine(line));
       }
     }
     for (const auto& warning : warnings) Warn(warning);

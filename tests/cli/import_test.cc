@@ -732,6 +732,21 @@ TEST_CASE("import: every row refused exits 1; a refused row registers no party",
   }
 }
 
+// A heading cell wrapped over two lines was printed with its line break,
+// splitting a summary line in two.
+TEST_CASE("import: a heading holding a line break is shown on one line", "[cli][import]") {
+  ImportLedger l;
+  const std::string f = l / "wrapped.csv";
+  WriteFile(f, "联单编号,产生单位,接受单位,废物代码,\"转移量\n(千克)\",转移日期\n"
+               "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02\n");
+  RunResult r = l.Import({"--create-parties", "--dry-run"}, f);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("  转移量\\n(千克): 0.005 t in the rows imported") != std::string::npos);
+  CHECK(r.out.find("    转移量 (千克) -> mass (kg)") != std::string::npos);  // normalised there
+  for (const auto& line : SplitLines(r.out)) CHECK(line.rfind("(千克)", 0) != 0);
+}
+
 // A malformed USCC was dropped without a word, the party registered by name.
 TEST_CASE("import: a company registered without its malformed USCC is warned of", "[cli][import]") {
   ImportLedger l;
