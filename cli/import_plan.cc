@@ -210,6 +210,16 @@ Result<std::string> ImportPlan::ResolveParty(const import::PartyRef& ref, const 
   return id;
 }
 
+std::string ImportPlan::PartyLabel(const std::string& id) const {
+  if (auto planned = new_parties_.find(id); planned != new_parties_.end()) {
+    return fmt::format("{} ({})", planned->second.name, id);
+  }
+  if (const Party* p = ledger_.FindParty(id); p != nullptr && !p->name.empty()) {
+    return fmt::format("{} ({})", p->name, id);
+  }
+  return id;
+}
+
 void ImportPlan::UndoRowParties() {
   for (auto it = row_party_changes_.rbegin(); it != row_party_changes_.rend(); ++it) {
     auto planned = new_parties_.find(it->id);
@@ -453,8 +463,9 @@ Status ImportPlan::CheckManifest(const PlannedBody& body, const PlannedFile& fil
   }
   PlannedManifest& m = planned->second;
   if (m.producer != from || m.receiver != to) {
-    return Status::Refused(fmt::format("manifest {} goes from {} to {} elsewhere, not from {} to {}",
-                                       number, m.producer, m.receiver, from, to));
+    return Status::Refused(fmt::format("manifest {} goes from {} to {} elsewhere, not from {} to {}", number,
+                                       PartyLabel(m.producer), PartyLabel(m.receiver), PartyLabel(from),
+                                       PartyLabel(to)));
   }
   PlannedLine line;
   line.file = files_.size();

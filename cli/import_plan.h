@@ -184,6 +184,8 @@ class ImportPlan {
   };
   std::vector<PartyChange> row_party_changes_;
   void UndoRowParties();
+  // "name (id)" of a party registered or planned, for messages; else the id.
+  std::string PartyLabel(const std::string& id) const;
   // Record hashes planned in this run or met in the ledger: the row that
   // first gave each (a record already in the ledger too: a later row of the
   // same file repeating it is a repeat, of another file already held).

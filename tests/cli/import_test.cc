@@ -726,6 +726,9 @@ TEST_CASE("import: every row refused exits 1; a refused row registers no party",
   INFO(r.out << r.err);
   CHECK(r.exit_code == 5);
   CHECK(json::parse(r.out)["parties_created"].size() == 2);
+  // The refusal names the companies, not only their ids.
+  CHECK(r.err.find("goes from 甲公司 (legacy-") != std::string::npos);
+  CHECK(r.err.find("elsewhere, not from 丙公司 (legacy-") != std::string::npos);
   for (const auto& line : SplitLines(l.Export())) {
     const json st = json::parse(line)["statement"];
     CHECK_FALSE((st["kind"] == "party" && st["body"]["name"] == "丙公司"));
