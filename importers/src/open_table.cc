@@ -113,6 +113,26 @@ Result<std::unique_ptr<RowSource>> OpenText(std::unique_ptr<internal::FileBytes>
   return internal::NewCsvSource(std::move(text), std::move(detected));
 }
 
+// Web systems' "Excel" exports that are no spreadsheet: an HTML table
+// saved as .xls, or Excel 2003's XML. What to say, or "" for neither.
+std::string MarkupKind(std::string_view bytes) {
+  if (bytes.starts_with(kBom)) bytes.remove_prefix(kBom.size());
+  const size_t start = bytes.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || bytes[start] != '<') return "";
+  std::string head(bytes.substr(start, 4096));
+  for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (head.find("urn:schemas-microsoft-com:office:spreadsheet") != std::string::npos) {
+    return "not a CSV or XLSX file: an Excel 2003 XML spreadsheet; open it in Excel or WPS and save it as .xlsx";
+  }
+  for (std::string_view tag : {"<!doctype html", "<html", "<table", "<meta", "<head"}) {
+    if (head.find(tag) != std::string::npos) {
+      return "not a CSV or XLSX file: an HTML page saved under a spreadsheet's name (what many web systems export "
+             "as \"Excel\"); open it in Excel or WPS and save it as .xlsx or CSV";
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RowSource>> OpenTable(const std::string& path, Encoding encoding,
@@ -126,6 +146,7 @@ Result<std::unique_ptr<RowSource>> OpenTable(const std::string& path, Encoding e
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
   };
+  if (std::string kind = MarkupKind(bytes); !kind.empty()) return Status::InvalidArgument(kind);
   const std::string name = lower(path);
   const bool named_xlsx = name.ends_with(".xlsx") || name.ends_with(".xlsm");
   auto as_text = OpenText(std::move(file), encoding);

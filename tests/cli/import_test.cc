@@ -794,6 +794,12 @@ TEST_CASE("import: a bad file or a bad key is refused with nothing written", "[c
   SECTION("not a spreadsheet, or empty") {
     refused("photo.csv", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "not a CSV or XLSX file");
     refused("empty.csv", "", "empty.csv: the file is empty");
+    // Web systems' "Excel" exports: an HTML table, Excel 2003 XML.
+    refused("export.xls", "\xEF\xBB\xBF  <html><head><meta charset=\"gbk\"></head><body><table><tr><td>联单编号</td>",
+            "export.xls: not a CSV or XLSX file: an HTML page saved under a spreadsheet's name");
+    refused("export2.xls",
+            "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">",
+            "export2.xls: not a CSV or XLSX file: an Excel 2003 XML spreadsheet");
   }
   SECTION("a file cut short: inside a character, or inside the last row") {
     // The fixture's first line is a title in GB18030: cut after one byte of
