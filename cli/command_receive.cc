@@ -42,7 +42,7 @@ class ReceiveCommand : public Command {
         "  wasteledger receive --ledger city.ledger --key xuchang-incinerator.key --manifest 20264110000001 "
         "\\\n"
         "      --mass 4.96t --reason \"weighbridge 4.96 t, moisture loss\"\n"
-        "  wasteledger receive ... --manifest 20264110000002 --line 1:5t --line 2:0:800kg --reason \"drums "
+        "  wasteledger receive ... --manifest 20264110000002 --line 1:5t --line 2:0t:800kg --reason \"drums "
         "leaking\"\n"
         "  wasteledger receive ... --manifest 20264110000003 --reject \"no permit for HW08\"");
     return app;

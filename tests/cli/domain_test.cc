@@ -170,6 +170,32 @@ TEST_CASE("receiver: part refused goes back to the producer, is sent on, and end
   c.Refused("station", {"dispose", "--method", "D10", "--input", "FA-1:10kg"});
 }
 
+// The example of a manifest received in part gave "--line 2:0:800kg", which
+// receive refuses (a bare number has no unit).
+TEST_CASE("receive --help: the example's --line values are accepted as written", "[cli][domain][help]") {
+  const std::string help = Wl({"receive", "--help"}).out;
+  const size_t example = help.find("--manifest 20264110000002");
+  REQUIRE(example != std::string::npos);
+  std::vector<std::string> lines;
+  const std::string text = help.substr(example, help.find('\n', example) - example);
+  for (size_t at = text.find("--line "); at != std::string::npos; at = text.find("--line ", at + 1)) {
+    const size_t from = at + 7;
+    lines.push_back("--line");
+    lines.push_back(text.substr(from, text.find(' ', from) - from));
+  }
+  REQUIRE(lines.size() == 4);
+
+  City c;
+  c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "6t", "--lot", "L1"});
+  c.AsOk("prod", {"dispatch", "--to", "station", "--carrier", "haul", "--line", "900-041-49:5t:L1", "--line",
+                  "900-041-49:1t:L1"});
+  const std::string no = City::ThisYearsManifest(1);
+  c.AsOk("haul", {"pickup", "--manifest", no});
+  std::vector<std::string> args = {"receive", "--manifest", no};
+  args.insert(args.end(), lines.begin(), lines.end());
+  CHECK(c.AsOk("station", args).find("5.000 t received, 0.800 t refused") != std::string::npos);
+}
+
 TEST_CASE("regulator: permits, corrections and voids keep the original in the log", "[cli][domain]") {
   City c;
   const uint64_t g =
