@@ -40,10 +40,12 @@ class DispatchCommand : public Command {
     app->add_option("--packaging", packaging_, "Packaging of every line, e.g. 吨袋")
         ->check(NonBlank("a packaging"));
     app->footer(
-        "Prints the seq and the manifest number, and which lots each line drew on.\n\n"
+        "Prints the seq and the manifest number, and which lots each line drew on. Only a carrier\n"
+        "named with --carrier picks the manifest up or takes it over (handover).\n\n"
         "Example:\n"
         "  wasteledger dispatch --ledger city.ledger --key yuzhou-power.key --to xuchang-incinerator \\\n"
-        "      --carrier henan-hazmat --line 772-002-18:5t --line 900-041-49:800kg:OIL-7");
+        "      --carrier henan-hazmat --carrier zhengzhou-rail \\\n"
+        "      --line 772-002-18:5t --line 900-041-49:800kg:OIL-7");
     return app;
   }
 

@@ -1,4 +1,5 @@
 // Usage: --help on every command, usage errors exit 2.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "cli/cli_fixture.h"
@@ -61,6 +62,42 @@ TEST_CASE("command groups' --help shows an example", "[cli][help]") {
     // The example uses the group.
     CHECK(r.out.find("\n  wasteledger " + group + " ") != std::string::npos);
   }
+}
+
+// The values of `option` in the examples of a command's --help.
+std::vector<std::string> ExampleValues(const std::vector<std::string>& command, const std::string& option) {
+  auto args = command;
+  args.push_back("--help");
+  const std::string help = Wl(args).out;
+  std::vector<std::string> values;
+  const std::string tag = " " + option + " ";
+  for (size_t at = help.find(tag, help.find("Example")); at != std::string::npos;
+       at = help.find(tag, at + 1)) {
+    const size_t from = at + tag.size();
+    values.push_back(help.substr(from, help.find_first_of(" \n", from) - from));
+  }
+  return values;
+}
+
+// dispatch's example named one carrier, and handover's had it hand the
+// manifest to another, which handover refuses: only a carrier named on the
+// manifest takes it over.
+TEST_CASE("dispatch, pickup and handover --help: the examples' carriers are the manifest's", "[cli][help]") {
+  const auto carriers = ExampleValues({"dispatch"}, "--carrier");
+  REQUIRE(carriers.size() >= 2);
+  const auto pickup_key = ExampleValues({"pickup"}, "--key");
+  REQUIRE(pickup_key.size() == 1);
+  CHECK(pickup_key[0] == carriers[0] + ".key");  // the first leg picks up
+  const auto handover_key = ExampleValues({"handover"}, "--key");
+  const auto handover_to = ExampleValues({"handover"}, "--to");
+  REQUIRE(handover_key.size() == 1);
+  REQUIRE(handover_to.size() == 1);
+  const auto from =
+      std::find(carriers.begin(), carriers.end(), handover_key[0].substr(0, handover_key[0].size() - 4));
+  const auto to = std::find(carriers.begin(), carriers.end(), handover_to[0]);
+  CHECK(from != carriers.end());
+  CHECK(to != carriers.end());
+  CHECK(from < to);
 }
 
 TEST_CASE("wasteledger without a command exits 2", "[cli][help]") {
