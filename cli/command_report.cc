@@ -202,17 +202,16 @@ class ReconcileCommand {
     o.tolerance = tolerance_pct_ / 100.0;
     o.as_of = as_of_;
     o.late_entry_seconds = late_days_ * 86400;
-    auto findings = reports::Reconcile(*in->ledger, *in->catalogue, o);
-    if (!findings.ok()) return Fail(findings.status());
-    const int code =
-        out_.Write(reports::ReconcileJson(*findings, o), [&](reports::Lang lang, reports::MassUnit) {
-          return reports::ReconcileDocument(*findings, o, lang);
-        });
+    auto report = reports::Reconcile(*in->ledger, *in->catalogue, o);
+    if (!report.ok()) return Fail(report.status());
+    const int code = out_.Write(reports::ReconcileJson(*report), [&](reports::Lang lang, reports::MassUnit) {
+      return reports::ReconcileDocument(*report, lang);
+    });
     if (code != kExitOk || fail_on_.empty()) return code;
-    for (const auto& finding : *findings) {
+    for (const auto& finding : report->findings) {
       if (Above(finding.severity)) {
         std::fprintf(stderr, "wasteledger: %zu finding(s); at least one reaches --fail-on %s\n",
-                     findings->size(), fail_on_.c_str());
+                     report->findings.size(), fail_on_.c_str());
         return kExitFindings;
       }
     }

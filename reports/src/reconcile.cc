@@ -619,13 +619,16 @@ std::string_view SeverityName(Severity s) {
   return "info";
 }
 
-Result<std::vector<Finding>> Reconcile(const Ledger& ledger, const WasteCatalogue& catalogue,
-                                       const ReconcileOptions& options) {
+Result<ReconcileReport> Reconcile(const Ledger& ledger, const WasteCatalogue& catalogue,
+                                  const ReconcileOptions& options) {
   Ctx c{ledger, catalogue, options, {}, {}, 0, 0, "", {}, {}, {}};
   WL_RETURN_IF_ERROR(ReadOptions(c));
+  ReconcileReport report;
+  report.options = options;
+  WL_ASSIGN_OR_RETURN(report.source, DescribeLedger(ledger));
   WL_RETURN_IF_ERROR(ScanLog(c));
   WL_RETURN_IF_ERROR(LoadManifests(c));
-  std::vector<Finding> out;
+  std::vector<Finding>& out = report.findings;
   for (RuleFn rule : kRuleFns) {
     const auto first = static_cast<std::ptrdiff_t>(out.size());
     WL_RETURN_IF_ERROR(rule(c, out));
@@ -633,20 +636,22 @@ Result<std::vector<Finding>> Reconcile(const Ledger& ledger, const WasteCatalogu
       return std::tie(a.seqs, a.manifest, a.waste) < std::tie(b.seqs, b.manifest, b.waste);
     });
   }
-  return out;
+  return report;
 }
 
-Document ReconcileDocument(const std::vector<Finding>& findings, const ReconcileOptions& options, Lang lang) {
+Document ReconcileDocument(const ReconcileReport& report, Lang lang) {
+  const ReconcileOptions& options = report.options;
   Document doc;
   doc.lang = lang;
   doc.title = {"对账发现", "Reconciliation findings"};
-  doc.facts = {
-      {{"期间", "Period"}, OrAny(options.from, lang) + " – " + OrAny(options.to, lang)},
-      {{"单位", "Party"}, OrAny(options.party, lang)},
-      {{"废物", "Waste"}, OrAny(options.waste, lang)},
-      {{"数量偏差容许", "Quantity tolerance"}, FormatRatio({std::llround(options.tolerance * 1e6), kPpm})},
-      {{"截至", "As of"}, options.as_of.empty() ? (lang == Lang::kEn ? "now" : "当前") : options.as_of},
-  };
+  doc.facts = SourceFacts(report.source);
+  doc.facts.push_back({{"期间", "Period"}, OrAny(options.from, lang) + " – " + OrAny(options.to, lang)});
+  doc.facts.push_back({{"单位", "Party"}, OrAny(options.party, lang)});
+  doc.facts.push_back({{"废物", "Waste"}, OrAny(options.waste, lang)});
+  doc.facts.push_back(
+      {{"数量偏差容许", "Quantity tolerance"}, FormatRatio({std::llround(options.tolerance * 1e6), kPpm})});
+  doc.facts.push_back(
+      {{"截至", "As of"}, options.as_of.empty() ? (lang == Lang::kEn ? "now" : "当前") : options.as_of});
   Table t;
   t.id = "findings";
   t.title = {"发现", "Findings"};
@@ -658,7 +663,7 @@ Document ReconcileDocument(const std::vector<Finding>& findings, const Reconcile
                {"waste", {"废物代码", "Waste"}, ColumnType::kText},
                {"seqs", {"记录序号", "Seqs"}, ColumnType::kText},
                {"sentence", {"说明", "Finding"}, ColumnType::kText}};
-  for (const Finding& f : findings) {
+  for (const Finding& f : report.findings) {
     t.rows.push_back({f.rule, std::string(SeverityName(f.severity)), f.party, f.manifest, f.waste,
                       SeqList(f.seqs), lang == Lang::kEn ? f.sentence_en : f.sentence_zh});
   }
@@ -666,11 +671,12 @@ Document ReconcileDocument(const std::vector<Finding>& findings, const Reconcile
   return doc;
 }
 
-nlohmann::json ReconcileJson(const std::vector<Finding>& findings, const ReconcileOptions& options) {
+nlohmann::json ReconcileJson(const ReconcileReport& report) {
+  const ReconcileOptions& options = report.options;
   Json list = Json::array();
   Json counts = Json::object();
   for (std::string_view rule : kRuleIds) counts[std::string(rule)] = 0;
-  for (const Finding& f : findings) {
+  for (const Finding& f : report.findings) {
     list.push_back({{"rule", f.rule},
                     {"severity", std::string(SeverityName(f.severity))},
                     {"party", f.party},
@@ -680,7 +686,9 @@ nlohmann::json ReconcileJson(const std::vector<Finding>& findings, const Reconci
                     {"sentence", {{"zh", f.sentence_zh}, {"en", f.sentence_en}}}});
     counts[f.rule] = counts.value(f.rule, 0) + 1;
   }
-  return {{"period", {{"from", OrNull(options.from)}, {"to", OrNull(options.to)}}},
+  return {{"report", "reconcile"},
+          {"ledger", SourceJson(report.source)},
+          {"period", {{"from", OrNull(options.from)}, {"to", OrNull(options.to)}}},
           {"findings", std::move(list)},
           {"counts", std::move(counts)}};
 }

@@ -45,6 +45,10 @@ std::string TableRecords(const Table& table, const Document& doc) {
 
 std::string RenderCsv(const Document& doc, const CsvOptions& options) {
   std::string out = options.bom ? kBom : "";
+  // Where the figures come from (the ledger's origin, size and root, the
+  // period, ...), as the other formats show them under the title.
+  for (const auto& [label, value] : doc.facts) out += Record({label.In(doc.lang), value});
+  if (!doc.facts.empty()) out += kCrlf;
   if (doc.tables.size() == 1) return out + TableRecords(doc.tables.front(), doc);
   for (size_t i = 0; i < doc.tables.size(); ++i) {
     if (i > 0) out += kCrlf;

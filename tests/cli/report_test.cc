@@ -2,6 +2,8 @@
 // format (the JSON, CSV, HTML and XLSX hold the same exact figures),
 // reconcile with --fail-on, indicators, and every malformed option refused
 // with one line.
+#include <zip.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -159,6 +161,60 @@ TEST_CASE("report reconcile finds the planted anomalies and --fail-on fails a sc
   // A 5% tolerance accepts the 3.3% shortfall.
   const json loose = json::parse(city.ReportOk({"reconcile", "--format", "json", "--tolerance", "5"}));
   CHECK(loose["findings"].empty());
+}
+
+// Every entry of an XLSX workbook (a zip archive), uncompressed and
+// concatenated: enough to find a text the workbook holds.
+std::string XlsxText(const std::string& path) {
+  int err = 0;
+  zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &err);
+  REQUIRE(z != nullptr);
+  std::string all;
+  for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); ++i) {
+    zip_stat_t st;
+    REQUIRE(zip_stat_index(z, static_cast<zip_uint64_t>(i), 0, &st) == 0);
+    std::string data(st.size, '\0');
+    zip_file_t* f = zip_fopen_index(z, static_cast<zip_uint64_t>(i), 0);
+    REQUIRE(f != nullptr);
+    REQUIRE(zip_fread(f, data.data(), data.size()) == static_cast<zip_int64_t>(data.size()));
+    zip_fclose(f);
+    all += data;
+  }
+  zip_close(z);
+  return all;
+}
+
+// Reconcile printed no ledger identity in any format, and every report's
+// CSV left it out, while the other reports show origin, size and root.
+TEST_CASE("report reconcile and every CSV name the ledger: origin, size and root", "[cli][reports]") {
+  ReportCity city;
+  const json ledger = json::parse(city.ReportOk({"balance", "--format", "json"}))["ledger"];
+  const std::string origin = ledger["origin"], root = ledger["root"];
+  const std::string size = std::to_string(ledger["size"].get<uint64_t>());
+  REQUIRE(size == std::to_string(CountLines(city.Export())));
+  REQUIRE(root.size() == 64);
+
+  const json j = json::parse(city.ReportOk({"reconcile", "--format", "json"}));
+  CHECK(j["report"] == "reconcile");
+  CHECK(j["ledger"] == ledger);
+  const std::string table = city.ReportOk({"reconcile", "--lang", "en"});
+  CHECK(table.find(origin) != std::string::npos);
+  CHECK(table.find(root) != std::string::npos);
+  const std::string html_file = city / "reconcile.html", xlsx_file = city / "reconcile.xlsx";
+  city.ReportOk({"reconcile", "--format", "html", "--out", html_file});
+  CHECK(ReadFile(html_file).find(root) != std::string::npos);
+  city.ReportOk({"reconcile", "--format", "xlsx", "--out", xlsx_file});
+  CHECK(XlsxText(xlsx_file).find(root) != std::string::npos);
+
+  // CSV: the facts first, "label,value", then an empty line and the table.
+  for (const std::string report : {"reconcile", "balance", "flows"}) {
+    INFO(report);
+    const std::string csv = city.ReportOk({report, "--format", "csv", "--lang", "en"});
+    CHECK(csv.rfind("ledger," + origin + "\r\nentries," + size + "\r\nMerkle root," + root + "\r\n", 0) == 0);
+    CHECK(csv.find("\r\n\r\n") != std::string::npos);
+  }
+  const std::string zh = city.ReportOk({"balance", "--format", "csv", "--bom"});
+  CHECK(zh.rfind("\xEF\xBB\xBF台账来源," + origin + "\r\n", 0) == 0);
 }
 
 TEST_CASE("report indicators: numerator and denominator in grams", "[cli][reports]") {

@@ -21,6 +21,7 @@
 
 #include "domain_store.h"
 #include "ledger/domain_fixture.h"
+#include "wasteledger/hash.h"
 
 namespace wasteledger::reports {
 namespace {
@@ -106,12 +107,13 @@ class ReconcileFixture : public DomainFixture {
     o.as_of = At(kHour);
     return o;
   }
-  std::vector<Finding> Run(const ReconcileOptions& o) {
+  ReconcileReport Report(const ReconcileOptions& o) {
     auto r = Reconcile(ledger(), catalogue, o);
     INFO(r.status().message());
     REQUIRE(r.ok());
     return *r;
   }
+  std::vector<Finding> Run(const ReconcileOptions& o) { return Report(o).findings; }
 
   WasteCatalogue catalogue;
   SigningKey s1;
@@ -476,9 +478,16 @@ TEST_CASE("reconcile: JSON and document", "[reconcile]") {
   Mixed m;
   ReconcileOptions o = m.o;
   o.from = m.f.Date(0);
-  const auto fs = m.f.Run(o);
+  const ReconcileReport report = m.f.Report(o);
+  const auto& fs = report.findings;
   REQUIRE(fs.size() == 2);
-  const Json j = ReconcileJson(fs, o);
+  const Json j = ReconcileJson(report);
+  CHECK(j["report"] == "reconcile");
+  // The ledger it was computed from, as every report names it.
+  const uint64_t size = m.f.ledger().size();
+  auto root = m.f.ledger().Root(size);
+  REQUIRE(root.ok());
+  CHECK(j["ledger"] == Json{{"origin", m.f.ledger().origin()}, {"size", size}, {"root", ToHex(*root)}});
   CHECK(j["period"] == Json{{"from", m.f.Date(0)}, {"to", nullptr}});
   CHECK(j["counts"] == Json{{"unconfirmed-receipt", 1},
                             {"quantity-discrepancy", 0},
@@ -499,7 +508,7 @@ TEST_CASE("reconcile: JSON and document", "[reconcile]") {
                                  {"sentence", {{"zh", fs[0].sentence_zh}, {"en", fs[0].sentence_en}}}});
   CHECK(j["findings"][1]["seqs"] == Json::array({m.mismatch_d, m.mismatch_rc}));
 
-  const Document doc = ReconcileDocument(fs, o, Lang::kEn);
+  const Document doc = ReconcileDocument(report, Lang::kEn);
   CHECK(doc.lang == Lang::kEn);
   REQUIRE(doc.tables.size() == 1);
   const Table& t = doc.tables[0];
@@ -511,8 +520,14 @@ TEST_CASE("reconcile: JSON and document", "[reconcile]") {
         std::vector<std::string>{"code-mismatch", "warning", "s1", "20264110000001", "900-041-49,900-249-08",
                                  std::to_string(m.mismatch_d) + ", " + std::to_string(m.mismatch_rc),
                                  fs[1].sentence_en});
-  CHECK(std::get<std::string>(ReconcileDocument(fs, o, Lang::kZh).tables[0].rows[0][6]) == fs[0].sentence_zh);
-  CHECK(doc.facts.at(0).second == m.f.Date(0) + " – any");
+  CHECK(std::get<std::string>(ReconcileDocument(report, Lang::kZh).tables[0].rows[0][6]) ==
+        fs[0].sentence_zh);
+  // The facts open with the ledger (origin, size, root), then the period.
+  REQUIRE(doc.facts.size() >= 4);
+  CHECK(doc.facts.at(0).second == m.f.ledger().origin());
+  CHECK(doc.facts.at(1).second == std::to_string(size));
+  CHECK(doc.facts.at(2).second == ToHex(*root));
+  CHECK(doc.facts.at(3).second == m.f.Date(0) + " – any");
 }
 
 }  // namespace

@@ -312,6 +312,9 @@ TEST_CASE("CSV: RFC 4180 quoting, CRLF, BOM, exact masses and fractions", "[repo
   const std::optional<Rows> rows = ParseCsv(plain);
   REQUIRE(rows.has_value());
   const Rows expected = {
+      {"账本来源", "city-a"},
+      {"期间", "2025-01-01..2025-03-31"},
+      {""},
       {"单位", "区", "产生量 (t)", "条目数", "利用率"},
       {kHostileName, "浦东", "1234.567890", "42", "0.875000"},
       {kCsvHardName, "Pudong", "0.000500", "3", ""},
@@ -325,6 +328,7 @@ TEST_CASE("CSV: several tables each under a title row, separated by an empty lin
   Document doc = SampleDoc(Lang::kEn);
   doc.unit = MassUnit::kGram;
   doc.tables[0].rows[1][4] = Ratio{1, -8};
+  doc.facts.clear();
   const std::optional<Rows> rows = ParseCsv(RenderCsv(doc));
   REQUIRE(rows.has_value());
   REQUIRE(rows->size() == 1 + 5 + 1 + 1 + 2);  // title, header, 3 rows, totals; empty; title, header, row
@@ -338,6 +342,22 @@ TEST_CASE("CSV: several tables each under a title row, separated by an empty lin
   CHECK((*rows)[7] == std::vector<std::string>{"Flows"});
   CHECK((*rows)[8] == std::vector<std::string>{"route", "moved (g)"});
   CHECK((*rows)[9] == std::vector<std::string>{"A→B", "1000001"});
+}
+
+// The CSV of a report named no ledger: the facts (origin, size, root,
+// period, ...) that every other format shows were left out.
+TEST_CASE("CSV: the facts come first, one label,value record each, then an empty line", "[reports][csv]") {
+  Document doc = SampleDoc(Lang::kEn);
+  doc.facts.push_back({{"默克尔根", "Merkle root"}, std::string(64, 'a')});
+  const std::optional<Rows> rows = ParseCsv(RenderCsv(doc));
+  REQUIRE(rows.has_value());
+  REQUIRE(rows->size() == 3 + 1 + 1 + 5 + 1 + 1 + 2);  // facts; empty; the two tables as above
+  CHECK((*rows)[0] == std::vector<std::string>{"ledger origin", "city-a"});
+  CHECK((*rows)[1] == std::vector<std::string>{"period", "2025-01-01..2025-03-31"});
+  CHECK((*rows)[2] == std::vector<std::string>{"Merkle root", std::string(64, 'a')});
+  CHECK((*rows)[3] == std::vector<std::string>{""});
+  CHECK((*rows)[4] == std::vector<std::string>{"Producer balance"});
+  CHECK((*rows)[13] == std::vector<std::string>{"A→B", "1.000001"});
 }
 
 // ---------------------------------------------------------------- HTML

@@ -68,6 +68,7 @@
 
 #include "wasteledger/ledger.h"
 #include "wasteledger/reports/document.h"
+#include "wasteledger/reports/source.h"
 #include "wasteledger/status.h"
 #include "wasteledger/waste_code.h"
 
@@ -106,21 +107,30 @@ struct ReconcileOptions {
   int64_t late_entry_seconds = 7 * 86400;  // late-entry threshold (logged - event time), >= 0
 };
 
+// The findings with the ledger they were computed from (origin, size and
+// root, as every report names it) and the options that selected them.
+struct ReconcileReport {
+  LedgerSource source;
+  ReconcileOptions options;
+  std::vector<Finding> findings;  // in rule order (as listed above), then by seqs
+};
+
 // Every finding of every rule, in rule order (as listed above), then by
 // seqs. InvalidArgument for bad options (malformed dates, from after to,
 // tolerance outside 0..1, negative threshold); read errors as they come.
-[[nodiscard]] Result<std::vector<Finding>> Reconcile(const Ledger& ledger, const WasteCatalogue& catalogue,
-                                                     const ReconcileOptions& options);
+[[nodiscard]] Result<ReconcileReport> Reconcile(const Ledger& ledger, const WasteCatalogue& catalogue,
+                                                const ReconcileOptions& options);
 
 // One table "findings": rule, severity, party, manifest, waste, seqs
-// ("3, 5"), sentence (in `lang`); facts give the period, filters, tolerance
-// and as_of.
-Document ReconcileDocument(const std::vector<Finding>& findings, const ReconcileOptions& options, Lang lang);
+// ("3, 5"), sentence (in `lang`); facts give the ledger (SourceFacts), the
+// period, filters, tolerance and as_of.
+Document ReconcileDocument(const ReconcileReport& report, Lang lang);
 
-// {"period":{"from","to"} (null when unbounded),
+// {"report":"reconcile","ledger":{"origin","size","root"},
+//  "period":{"from","to"} (null when unbounded),
 //  "findings":[{"rule","severity","party","manifest","waste","seqs":[..],
 //               "sentence":{"zh","en"}}..],
 //  "counts":{"<rule>":n, ...every rule id, 0 included}}
-nlohmann::json ReconcileJson(const std::vector<Finding>& findings, const ReconcileOptions& options);
+nlohmann::json ReconcileJson(const ReconcileReport& report);
 
 }  // namespace wasteledger::reports

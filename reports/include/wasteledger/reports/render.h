@@ -27,7 +27,9 @@ std::string RenderText(const Document& doc);
 struct CsvOptions {
   bool bom = false;  // UTF-8 byte-order mark, so Excel reads Chinese text right
 };
-// RFC 4180 CSV, CRLF line ends. One table: a header row of labels (in
+// RFC 4180 CSV, CRLF line ends. First the facts, one record "label,value"
+// each (the ledger's origin, size and root, the period, ...), then an empty
+// line (none without facts). One table: a header row of labels (in
 // doc.lang) then the rows and totals. Several tables: each preceded by a row
 // holding its title, separated by an empty line. Masses in doc.unit, ratios
 // as decimal fractions (0.875000) so spreadsheets can compute with them.
