@@ -32,7 +32,7 @@ Json ManifestJson(const Manifest& m) {
   return out;
 }
 
-void PrintManifest(const Manifest& m) {
+void PrintManifest(const Manifest& m, MassUnit unit) {
   fmt::print("manifest {}: {}\n", m.number, m.status);
   fmt::print("  from {} to {}, dispatched at seq {}\n", m.producer, m.receiver, m.dispatch_seq);
   std::string carriers;
@@ -51,9 +51,9 @@ void PrintManifest(const Manifest& m) {
     std::string note = l.reason;
     if (l.code_mismatch())
       note = fmt::format("received as {}{}", l.received_waste, note.empty() ? "" : "; " + note);
-    fmt::print("  {:>4} {:<14} {:<12} {:>14} {:>14} {:>14}  {}\n", ++i, l.lot, l.waste, FormatMass(l.mass_g),
-               m.receive_seq ? FormatMass(l.received_g) : "-", m.receive_seq ? FormatMass(l.refused_g) : "-",
-               note);
+    fmt::print("  {:>4} {:<14} {:<12} {:>14} {:>14} {:>14}  {}\n", ++i, l.lot, l.waste,
+               FormatMass(l.mass_g, unit), m.receive_seq ? FormatMass(l.received_g, unit) : "-",
+               m.receive_seq ? FormatMass(l.refused_g, unit) : "-", note);
   }
 }
 
@@ -66,17 +66,16 @@ class ManifestCommand : public Command {
     show_ = app->add_subcommand("show", "One manifest: lines, custody chain, receipt");
     AddLedgerOption(show_, &dir_);
     show_->add_option("NUMBER", number_, "Manifest number")->check(NonBlank("a manifest number"))->required();
-    show_->add_option("--format", format_, "text or json")
-        ->default_val("text")
-        ->check(CLI::IsMember({"text", "json"}));
-    show_->footer("Example:\n  wasteledger manifest show --ledger city.ledger 20264110000001 --format json");
+    AddViewOptions(show_, &format_, &unit_);
+    show_->footer(
+        "Example:\n"
+        "  wasteledger manifest show --ledger city.ledger 20264110000001 --unit kg\n"
+        "  wasteledger manifest show --ledger city.ledger 20264110000001 --format json");
     list_ = app->add_subcommand("list", "Every manifest, one a line");
     AddLedgerOption(list_, &dir_);
     list_->add_option("--party", party_, "Only manifests this party sends, carries or receives")
         ->check(NonBlank("a party id"));
-    list_->add_option("--format", format_, "text or json")
-        ->default_val("text")
-        ->check(CLI::IsMember({"text", "json"}));
+    AddViewOptions(list_, &format_, &unit_);
     list_->footer("Example:\n  wasteledger manifest list --ledger city.ledger --party yuzhou-power");
     return app;
   }
@@ -91,7 +90,7 @@ class ManifestCommand : public Command {
       if (format_ == "json") {
         fmt::print("{}\n", ManifestJson(**m).dump());
       } else {
-        PrintManifest(**m);
+        PrintManifest(**m, ViewUnit(unit_));
       }
       return kExitOk;
     }
@@ -109,7 +108,7 @@ class ManifestCommand : public Command {
       int64_t total = 0;
       for (const auto& l : m.lines) total += l.mass_g;
       fmt::print("{}  {:<10} {} -> {}  {}  seq {}\n", m.number, m.status, m.producer, m.receiver,
-                 FormatMass(total), m.dispatch_seq);
+                 FormatMass(total, ViewUnit(unit_)), m.dispatch_seq);
     }
     if (format_ == "json") fmt::print("{}\n", out.dump());
     return kExitOk;
@@ -117,7 +116,7 @@ class ManifestCommand : public Command {
 
  private:
   CLI::App *show_ = nullptr, *list_ = nullptr;
-  std::string dir_, number_, format_, party_;
+  std::string dir_, number_, format_, unit_, party_;
 };
 
 }  // namespace

@@ -9,21 +9,6 @@
 namespace wasteledger::cli {
 namespace {
 
-MassUnit UnitOf(const std::string& unit) {
-  if (unit == "kg") return MassUnit::kKilograms;
-  if (unit == "g") return MassUnit::kGrams;
-  return MassUnit::kTonnes;
-}
-
-void AddViewOptions(CLI::App* app, std::string* format, std::string* unit) {
-  app->add_option("--format", *format, "text or json")
-      ->default_val("text")
-      ->check(CLI::IsMember({"text", "json"}));
-  app->add_option("--unit", *unit, "Mass unit of the text output: t, kg or g (json is always grams)")
-      ->default_val("t")
-      ->check(CLI::IsMember({"t", "kg", "g"}));
-}
-
 class StockCommand : public Command {
  public:
   CLI::App* Setup(CLI::App& parent) override {
@@ -65,7 +50,7 @@ class StockCommand : public Command {
     fmt::print("{:<24} {:<12} {:>16}\n", "party", "waste", "held");
     for (const auto& [party, codes] : all) {
       for (const auto& [code, g] : codes)
-        fmt::print("{:<24} {:<12} {:>16}\n", party, code, FormatMass(g, UnitOf(unit_)));
+        fmt::print("{:<24} {:<12} {:>16}\n", party, code, FormatMass(g, ViewUnit(unit_)));
     }
     if (all.empty()) fmt::print("(nothing held)\n");
     return kExitOk;
@@ -117,7 +102,7 @@ class LotsCommand : public Command {
       fmt::print("{}\n", out.dump());
       return kExitOk;
     }
-    const MassUnit unit = UnitOf(unit_);
+    const MassUnit unit = ViewUnit(unit_);
     fmt::print("{:<16} {:<22} {:<12} {:>14} {:>14}  {}\n", "lot", "owner", "waste", "remaining", "of",
                "from");
     for (const auto& l : *lots) {

@@ -41,6 +41,21 @@ CLI::Validator FoldedWasteCode() {
       "");
 }
 
+void AddViewOptions(CLI::App* app, std::string* format, std::string* unit) {
+  app->add_option("--format", *format, "text or json")
+      ->default_val("text")
+      ->check(CLI::IsMember({"text", "json"}));
+  app->add_option("--unit", *unit, "Mass unit of the text output: t, kg or g (json is always grams)")
+      ->default_val("t")
+      ->check(CLI::IsMember({"t", "kg", "g"}));
+}
+
+MassUnit ViewUnit(const std::string& unit) {
+  if (unit == "kg") return MassUnit::kKilograms;
+  if (unit == "g") return MassUnit::kGrams;
+  return MassUnit::kTonnes;
+}
+
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
     case Status::Code::kOk:

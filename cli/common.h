@@ -16,6 +16,7 @@
 #include "wasteledger/domain_state.h"
 #include "wasteledger/keys.h"
 #include "wasteledger/ledger.h"
+#include "wasteledger/mass.h"
 #include "wasteledger/schema_validator.h"
 #include "wasteledger/statement.h"
 #include "wasteledger/status.h"
@@ -33,6 +34,12 @@ CLI::Option* AddKeyOption(CLI::App* app, std::string* path, const std::string& w
 std::string FoldWasteCode(std::string_view text);
 // The same as a CLI11 transform, for an option whose whole value is a code.
 CLI::Validator FoldedWasteCode();
+
+// The --format text|json and --unit t|kg|g options of the read-only views
+// (stock, lots, manifest show and list); json is always in grams.
+void AddViewOptions(CLI::App* app, std::string* format, std::string* unit);
+// The mass unit of a --unit value (t, kg or g).
+MassUnit ViewUnit(const std::string& unit);
 
 // Prints "wasteledger: error: <message>" and returns the exit code for it.
 int Fail(const Status& status);

@@ -355,3 +355,50 @@ TEST_CASE("an unlisted but well-formed code is accepted with a warning", "[cli][
 
 }  // namespace
 }  // namespace wasteledger::testing
+
+namespace wasteledger::testing {
+namespace {
+
+// docs/STATEMENTS.md gave manifest show and list --unit t|kg|g, as stock and
+// lots have; they had no such option (exit 2) and printed tonnes only.
+TEST_CASE("manifest show and list print masses in --unit t, kg or g, as stock and lots do", "[cli][domain]") {
+  City c;
+  c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "2t", "--lot", "L1"});
+  c.AsOk("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:1,500.25kg"});
+  const std::string no = City::ThisYearsManifest(1);
+  c.AsOk("incin", {"receive", "--manifest", no, "--line", "1:1.5t:250g"});
+  // The text with each run of spaces written as one (the columns are padded).
+  auto squeezed = [](const std::string& text) {
+    std::string out;
+    for (char ch : text) {
+      if (ch != ' ' || out.empty() || out.back() != ' ') out += ch;
+    }
+    return out;
+  };
+  auto show = [&](const std::vector<std::string>& unit) {
+    std::vector<std::string> args = {"manifest", "show", "--ledger", c.ledger, no};
+    args.insert(args.end(), unit.begin(), unit.end());
+    return squeezed(c.Ok(args).out);
+  };
+  auto list = [&](const std::vector<std::string>& unit) {
+    std::vector<std::string> args = {"manifest", "list", "--ledger", c.ledger};
+    args.insert(args.end(), unit.begin(), unit.end());
+    return c.Ok(args).out;
+  };
+  // Dispatched, received, refused.
+  CHECK(show({}).find(" 1.50025 t 1.500 t 0.00025 t ") != std::string::npos);
+  CHECK(show({"--unit", "t"}) == show({}));
+  CHECK(show({"--unit", "kg"}).find(" 1500.25 kg 1500 kg 0.25 kg ") != std::string::npos);
+  CHECK(show({"--unit", "g"}).find(" 1500250 g 1500000 g 250 g ") != std::string::npos);
+  CHECK(list({}).find(" 1.50025 t ") != std::string::npos);
+  CHECK(list({"--unit", "kg"}).find(" 1500.25 kg ") != std::string::npos);
+  CHECK(list({"--unit", "g"}).find(" 1500250 g ") != std::string::npos);
+  // JSON stays in grams; an unknown unit is a usage error.
+  CHECK(c.Manifest(no)["lines"][0]["mass_g"] == 1500250);
+  RunResult r = Wl({"manifest", "list", "--ledger", c.ledger, "--unit", "lb"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--unit") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace wasteledger::testing
