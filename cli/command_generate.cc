@@ -7,6 +7,10 @@
 namespace wasteledger::cli {
 namespace {
 
+constexpr const char* kHazardsHelp =
+    "Hazard characteristics T, C, I, R, In (or 毒性, 腐蚀性, 易燃性, 反应性, 感染性), any case, separated by "
+    ", ， 、 / ; or spaces (T,C or \"C、t\"); kept in the order T, C, I, R, In";
+
 class GenerateCommand : public Command {
  public:
   CLI::App* Setup(CLI::App& parent) override {
@@ -21,9 +25,7 @@ class GenerateCommand : public Command {
         ->required();
     app->add_option("--lot", lot_, "Lot id (default #SEQ); used once in the whole ledger")
         ->check(NonBlank("a lot id"));
-    app->add_option("--hazards", hazards_, "Hazard characteristics: T, C, I, R, In (comma-separated)")
-        ->check(NonBlank("a hazard characteristic"))
-        ->delimiter(',');
+    app->add_option("--hazards", hazards_, kHazardsHelp)->check(NonBlank("a hazard characteristic"));
     app->add_option("--form", form_, "Physical form, e.g. 固态, 半固态, 液态")->check(NonBlank("a form"));
     app->add_option("--note", note_, "Free text kept with the entry")->check(NonBlank("a text"));
     app->footer(
@@ -40,7 +42,9 @@ class GenerateCommand : public Command {
       WL_ASSIGN_OR_RETURN(int64_t grams, MassArg("--mass", mass_));
       Json body = {{"waste", code}, {"mass_g", grams}};
       if (!lot_.empty()) body["lot"] = lot_;
-      if (!hazards_.empty()) body["hazards"] = hazards_;
+      if (!hazards_.empty()) {
+        WL_ASSIGN_OR_RETURN(body["hazards"], HazardsArg("--hazards", hazards_));
+      }
       if (!form_.empty()) body["form"] = form_;
       if (!note_.empty()) body["note"] = note_;
       return body;
@@ -54,8 +58,7 @@ class GenerateCommand : public Command {
 
  private:
   ActorOptions o_;
-  std::string waste_, mass_, lot_, form_, note_;
-  std::vector<std::string> hazards_;
+  std::string waste_, mass_, lot_, hazards_, form_, note_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "wasteledger/import/values.h"
 #include "wasteledger/mass.h"
 #include "wasteledger/time_util.h"
 
@@ -122,6 +123,19 @@ Result<int64_t> MassArg(std::string_view option, std::string_view text, bool all
   auto g = allow_zero ? ParseMass(text) : ParsePositiveMass(text);
   if (!g.ok()) return Status::InvalidArgument(fmt::format("{}: {}", option, g.status().message()));
   return *g;
+}
+
+Result<std::vector<std::string>> HazardsArg(std::string_view option, std::string_view text) {
+  std::vector<std::string> hazards;
+  if (Status s = import::ParseHazards(text, hazards); !s.ok()) {
+    return Status::InvalidArgument(fmt::format("{} \"{}\": {}", option, text, s.message()));
+  }
+  if (hazards.empty()) {
+    return Status::InvalidArgument(fmt::format(
+        "{} \"{}\": names no hazard characteristic (T, C, I, R, In); leave the option out for none", option,
+        text));
+  }
+  return hazards;
 }
 
 Result<std::string> WasteArg(std::string_view option, std::string_view text) {

@@ -52,6 +52,11 @@ std::vector<std::string> SplitList(std::string_view text, char sep = ',');
 // A mass argument in grams; zero refused unless allow_zero. The message names
 // the option and quotes the value.
 Result<int64_t> MassArg(std::string_view option, std::string_view text, bool allow_zero = false);
+// Hazard characteristics as the importers read them (import::ParseHazards:
+// T, C, I, R, In or their Chinese names, any case, separated by , ， 、 / ;
+// or spaces, repeats ignored), in the canonical order T, C, I, R, In. A value
+// naming none (无) or an unknown one is refused naming the option.
+Result<std::vector<std::string>> HazardsArg(std::string_view option, std::string_view text);
 // A waste code in normal form, checked against the catalogue (malformed:
 // refused naming the option; unlisted: accepted, the ledger warns).
 // Full-width forms are folded first (FoldWasteCode).

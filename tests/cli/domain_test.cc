@@ -402,3 +402,43 @@ TEST_CASE("manifest show and list print masses in --unit t, kg or g, as stock an
 
 }  // namespace
 }  // namespace wasteledger::testing
+
+namespace wasteledger::testing {
+namespace {
+
+// generate --hazards split at ',' and passed the parts on as given, so
+// "C、t，In" was refused by the statement schema while import read the same
+// text (docs/CODES.md: any case, 、 ， and spaces, repeats ignored).
+TEST_CASE("generate --hazards reads hazards as the import does, stored in the order T, C, I, R, In",
+          "[cli][domain]") {
+  City c;
+  const std::vector<std::pair<std::string, json>> cases = {
+      {"C、t，In", {"T", "C", "In"}}, {"T,C", {"T", "C"}},          {"r i", {"I", "R"}},
+      {"T/T; c", {"T", "C"}},         {"腐蚀性、毒性", {"T", "C"}},
+  };
+  int n = 0;
+  for (const auto& [given, stored] : cases) {
+    INFO(given);
+    const std::string lot = "HZ" + std::to_string(++n);
+    const uint64_t seq = SeqOf(c.AsOk(
+        "prod", {"generate", "--waste", "900-041-49", "--mass", "1t", "--lot", lot, "--hazards", given}));
+    const json entry = json::parse(
+        c.Ok({"export", "--ledger", c.ledger, "--from", std::to_string(seq), "--to", std::to_string(seq)})
+            .out);
+    CHECK(entry["statement"]["body"]["hazards"] == stored);
+    std::string joined;
+    for (const auto& h : stored) joined += (joined.empty() ? "" : ",") + h.get<std::string>();
+    const json lots = c.Lots({"--party", "prod"});
+    REQUIRE(lots.size() == static_cast<size_t>(n));
+    CHECK(lots.back()["id"] == lot);
+    CHECK(lots.back()["hazards"] == joined);
+  }
+  // What names no hazard, or an unknown one, is refused naming the option.
+  CHECK(c.Refused("prod", {"generate", "--waste", "900-041-49", "--mass", "1t", "--hazards", "TC"}) ==
+        "wasteledger: error: --hazards \"TC\": unknown hazard characteristic \"TC\" (use T, C, I, R, In)\n");
+  CHECK(c.Refused("prod", {"generate", "--waste", "900-041-49", "--mass", "1t", "--hazards", "无"})
+            .find("--hazards \"无\": names no hazard characteristic") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace wasteledger::testing
