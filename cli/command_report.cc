@@ -10,8 +10,10 @@
 #include "report_output.h"
 #include "wasteledger/reports/balance.h"
 #include "wasteledger/reports/flows.h"
+#include "wasteledger/reports/period.h"
 #include "wasteledger/reports/reconcile.h"
 #include "wasteledger/reports/trace.h"
+#include "wasteledger/time_util.h"
 
 namespace wasteledger::cli {
 namespace {
@@ -37,6 +39,20 @@ void AddFilterOptions(CLI::App* app, Filters* f) {
 // Today in the ledger's timezone, YYYY-MM-DD.
 std::string Today(const Ledger& ledger) {
   return FormatWithOffset(NowUnixSeconds(), ledger.timezone_offset_minutes()).substr(0, 10);
+}
+
+// --as-of as the reconciliation takes it: a date YYYY-MM-DD is the end of
+// that day (23:59:59) in the ledger's timezone; an RFC 3339 time as given;
+// empty (now) as it is.
+Result<std::string> AsOfTime(const std::string& text, int timezone_minutes) {
+  if (text.empty() || ParseRfc3339(text).ok()) return text;
+  if (text.size() == 10 && reports::CheckDate(text, "--as-of").ok()) {
+    return text + "T23:59:59" + FormatUtcOffset(timezone_minutes);
+  }
+  return Status::InvalidArgument(
+      fmt::format("--as-of \"{}\": not a date or a time; write 2026-11-10 (the end of that day) or "
+                  "2026-11-10T18:00:00+08:00",
+                  text));
 }
 
 Status CheckFilters(const Ledger& ledger, const WasteCatalogue& catalogue, const Filters& f) {
@@ -166,9 +182,10 @@ class ReconcileCommand {
                     "quantity-discrepancy: allowed difference, percent of the dispatched mass (default 2)")
         ->check(CLI::Range(0.0, 100.0));
     app->add_option("--as-of", as_of_,
-                    "The day the time rules judge, RFC 3339 (default: now): receipts after it count as not "
-                    "received, lots as holding what they held then")
-        ->check(NonBlank("a time"));
+                    "The day the time rules judge (default: now): a date, the end of that day in the "
+                    "ledger's timezone, or an RFC 3339 time; receipts after it count as not received, lots "
+                    "as holding what they held then")
+        ->check(NonBlank("a date or a time"));
     app->add_option("--late-after", late_days_, "late-entry: days between event and logging (default 7)")
         ->check(CLI::PositiveNumber);
     app->add_option("--fail-on", fail_on_,
@@ -183,6 +200,7 @@ class ReconcileCommand {
         "Without a period every finding of the whole ledger is listed.\n\n"
         "Examples:\n"
         "  wasteledger report reconcile --ledger city.ledger --year 2026\n"
+        "  wasteledger report reconcile --ledger city.ledger --as-of 2026-11-10 --lang en\n"
         "  wasteledger report reconcile --ledger city.ledger --tolerance 1 --fail-on serious --format json");
     return app;
   }
@@ -200,7 +218,9 @@ class ReconcileCommand {
     o.party = f_.party;
     o.waste = f_.waste;
     o.tolerance = tolerance_pct_ / 100.0;
-    o.as_of = as_of_;
+    auto as_of = AsOfTime(as_of_, in->ledger->timezone_offset_minutes());
+    if (!as_of.ok()) return Fail(as_of.status());
+    o.as_of = *as_of;
     o.late_entry_seconds = late_days_ * 86400;
     auto report = reports::Reconcile(*in->ledger, *in->catalogue, o);
     if (!report.ok()) return Fail(report.status());

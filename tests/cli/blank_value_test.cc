@@ -69,7 +69,7 @@ TEST_CASE("an empty or blank value is refused naming the option, not read as the
       {{"report", "balance", "--ledger", c.ledger, "--year", ""}, "--year: needs a year"},
       {{"report", "balance", "--ledger", c.ledger, "--party", ""}, "--party: needs a party id"},
       {{"report", "indicators", "--ledger", c.ledger, "--year", " "}, "--year: needs a year"},
-      {{"report", "reconcile", "--ledger", c.ledger, "--as-of", ""}, "--as-of: needs a time"},
+      {{"report", "reconcile", "--ledger", c.ledger, "--as-of", ""}, "--as-of: needs a date or a time"},
       {{"export", "--ledger", c.ledger, "--out", ""}, "--out: needs a file"},
       {{"export", "--ledger", ""}, "--ledger: needs a ledger directory"},
       {{"sign", "--key", c.producer_key, ""}, "FILE: needs a file (or - for stdin)"},

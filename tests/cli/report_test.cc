@@ -217,6 +217,27 @@ TEST_CASE("report reconcile and every CSV name the ledger: origin, size and root
   CHECK(zh.rfind("\xEF\xBB\xBF台账来源," + origin + "\r\n", 0) == 0);
 }
 
+// --as-of took RFC 3339 only: "--as-of 2026-11-10" was refused as
+// "as_of: time ... is not RFC 3339".
+TEST_CASE("report reconcile --as-of takes a date: the end of that day in the ledger's timezone",
+          "[cli][reports]") {
+  ReportCity city;
+  const std::string day = DateAgo(-10);  // ten days on, the furnace has still not confirmed
+  const std::string end_of_day = day + "T23:59:59+08:00";
+  const std::string by_date = city.ReportOk({"reconcile", "--format", "json", "--as-of", day});
+  const json j = json::parse(by_date);
+  REQUIRE(j["findings"].size() == 2);
+  CHECK(j["findings"][0]["rule"] == "unconfirmed-receipt");
+  CHECK(j["findings"][0]["manifest"] == city.furnace_manifest);
+  CHECK(by_date == city.ReportOk({"reconcile", "--format", "json", "--as-of", end_of_day}));
+  // The report says which moment it judged.
+  CHECK(city.ReportOk({"reconcile", "--lang", "en", "--as-of", day}).find("As of: " + end_of_day + "\n") !=
+        std::string::npos);
+  // A time is taken as given.
+  CHECK(city.ReportOk({"reconcile", "--lang", "en", "--as-of", day + "T08:00:00+08:00"})
+            .find("As of: " + day + "T08:00:00+08:00\n") != std::string::npos);
+}
+
 TEST_CASE("report indicators: numerator and denominator in grams", "[cli][reports]") {
   ReportCity city;
   const std::string year = DateAgo(1).substr(0, 4);
@@ -251,7 +272,10 @@ TEST_CASE("report options: each malformed one is refused with one line", "[cli][
       {{"balance", "--out", "/nonexistent-dir/b.txt"},
        "--out: cannot write /nonexistent-dir/b.txt: No such file or directory"},
       {{"indicators", "--year", "20x6"}, "--year: \"20x6\" is not a year"},
-      {{"reconcile", "--as-of", "yesterday"}, "as_of"},
+      {{"reconcile", "--as-of", "yesterday"},
+       "--as-of \"yesterday\": not a date or a time; write 2026-11-10 (the end of that day) or "
+       "2026-11-10T18:00:00+08:00"},
+      {{"reconcile", "--as-of", "2026-02-30"}, "--as-of \"2026-02-30\": not a date or a time"},
   };
   for (const auto& [args, message] : cases) {
     RunResult r = city.Report(args);
