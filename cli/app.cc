@@ -128,7 +128,9 @@ int RunCli(int argc, char** argv) {
   CLI::App app{"wasteledger: a tamper-evident material-flow ledger for solid waste (无废城市)"};
   app.footer(
       "Exit codes: 0 ok, 1 refused or failed, 2 usage, 3 verification failed (tampering),\n"
-      "4 ledger busy, 5 findings at or above `report reconcile --fail-on`. Environment:\n"
+      "4 ledger busy, 5 findings at or above `report reconcile --fail-on`, or an import with\n"
+      "some rows refused and the others good (imported now, already in the ledger, or would be\n"
+      "imported by --dry-run; every row refused is 1). Environment:\n"
       "WASTELEDGER_LEDGER and WASTELEDGER_KEY stand in for "
       "--ledger and --key; WASTELEDGER_PASSPHRASE unlocks encrypted key files;\n"
       "WASTELEDGER_DATA_DIR overrides the schemas/ directory (statement schemas, waste catalogue).\n"

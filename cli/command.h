@@ -3,7 +3,8 @@
 // code. Exit codes (documented in README and `wasteledger --help`):
 //   0 ok, 1 refused or failed, 2 usage, 3 verification failed, 4 ledger busy,
 //   5 reconciliation findings at or above --fail-on, or an import that
-//   refused some rows (within --max-errors) and imported the rest.
+//   refused some rows (within --max-errors) and found the others good:
+//   imported now, already in the ledger, or importable (--dry-run).
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -171,7 +171,7 @@ class ImportCommand : public Command {
         ->check(NonBlank("a file"));
     app->add_option("--max-errors", max_errors_,
                     "Stop when this many rows are refused, writing nothing (0: no limit); with fewer, the "
-                    "good rows are imported and the exit code is 5")
+                    "good rows are imported and the exit code is 5 (1 when no row is good)")
         ->default_val(1)
         ->check(WholeNumber());
     app->add_flag("--create-parties", create_parties_,
@@ -188,8 +188,10 @@ class ImportCommand : public Command {
         "encoding, missing required columns) stops the import with nothing written; so does the\n"
         "--max-errors-th refused row. Rows already in the ledger (from any file) are skipped as\n"
         "duplicates, so an import can be re-run safely. A file's own total row (合计) is checked\n"
-        "against its rows, and a total no sum of the rows gives is warned of. Exit codes: 0 imported,\n"
-        "1 nothing written, 5 imported except the refused rows (listed with --errors).\n\n"
+        "against its rows, and a total no sum of the rows gives is warned of. Exit codes: 0 no row\n"
+        "refused, 1 nothing written (also when every row is refused), 5 some rows refused (listed\n"
+        "with --errors) and the others good: imported, already in the ledger, or, with --dry-run,\n"
+        "importable.\n\n"
         "Examples:\n"
         "  wasteledger import --ledger city.ledger --key bureau.key --profile cn-hw-manifest \\\n"
         "      --create-parties --errors refused.csv --max-errors 100 联单2023.csv\n"

@@ -47,6 +47,14 @@ TEST_CASE("top-level --help lists every command and the exit codes", "[cli][help
     CHECK(r.out.find(std::string("\n  ") + name + " ") != std::string::npos);
   }
   CHECK(r.out.find("4 ledger busy") != std::string::npos);
+  // Exit code 5 was given for report reconcile --fail-on only; import
+  // returns it too, a --dry-run and a re-import included.
+  const size_t five = r.out.find("5 findings at or above `report reconcile --fail-on`, or an import");
+  CHECK(five != std::string::npos);
+  CHECK(r.out.find("some rows refused and the others good", five) != std::string::npos);
+  CHECK(r.out.find("already in the ledger", five) != std::string::npos);
+  CHECK(r.out.find("--dry-run", five) != std::string::npos);
+  CHECK(r.out.find("every row refused is 1", five) != std::string::npos);
 }
 
 // The issue asks for "--help on every subcommand, with an example": the
