@@ -29,6 +29,31 @@ void AddPeriodOptions(CLI::App* app, Filters* f) {
   app->add_option("--to", f->to, "Last day YYYY-MM-DD, inclusive (with --from)")->check(NonBlank("a date"));
 }
 
+// The period options given together wrongly, a usage error (exit 2): two
+// forms at once, or --from without --to. Empty when they are fine.
+std::string PeriodUsage(const Filters& f) {
+  std::vector<std::string> given;
+  if (!f.year.empty()) given.push_back("--year");
+  if (!f.month.empty()) given.push_back("--month");
+  if (!f.from.empty() || !f.to.empty()) given.push_back("--from/--to");
+  if (given.size() > 1) {
+    std::string list;
+    for (size_t i = 0; i < given.size(); ++i) {
+      list += (i == 0 ? "" : i + 1 == given.size() ? " and " : ", ") + given[i];
+    }
+    return fmt::format("give only one of --year, --month and --from/--to, not {}", list);
+  }
+  if (!f.from.empty() && f.to.empty()) return "--from needs --to (the last day of the period, inclusive)";
+  if (f.from.empty() && !f.to.empty()) return "--to needs --from (the first day of the period)";
+  return "";
+}
+
+// Prints a usage error ("wasteledger: error: ..." on one line); exit 2.
+int Usage(const std::string& message) {
+  fmt::print(stderr, "wasteledger: error: {}\n", message);
+  return kExitUsage;
+}
+
 void AddFilterOptions(CLI::App* app, Filters* f) {
   app->add_option("--party", f->party, "Only this party")->check(NonBlank("a party id"));
   app->add_option("--waste", f->waste, "Only this waste code or category (900-041-49, HW49, SW02, ...)")
@@ -121,6 +146,7 @@ class BalanceCommand {
   }
 
   int Run() {
+    if (const std::string usage = PeriodUsage(f_); !usage.empty()) return Usage(usage);
     auto in = OpenPeriodReportInput(dir_, f_);
     if (!in.ok()) return Fail(in.status());
     auto report = reports::Balance(*in->ledger, *in->catalogue, {in->period, f_.party, f_.waste});
@@ -206,6 +232,7 @@ class ReconcileCommand {
   }
 
   int Run() {
+    if (const std::string usage = PeriodUsage(f_); !usage.empty()) return Usage(usage);
     auto in = OpenReportInput(dir_, f_);
     if (!in.ok()) return Fail(in.status());
     reports::ReconcileOptions o;
@@ -319,6 +346,7 @@ class FlowsCommand {
   }
 
   int Run() {
+    if (const std::string usage = PeriodUsage(f_); !usage.empty()) return Usage(usage);
     auto in = OpenPeriodReportInput(dir_, f_);
     if (!in.ok()) return Fail(in.status());
     auto report = reports::Flows(*in->ledger, *in->catalogue, {in->period, f_.waste, top_});
