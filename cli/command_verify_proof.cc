@@ -2,11 +2,14 @@
 // against signed checkpoints and the operator's verifier key; no ledger.
 #include <fmt/format.h>
 
+#include <array>
+
 #include "common.h"
 #include "file_access.h"
 #include "wasteledger/canonical_json.h"
 #include "wasteledger/checkpoint.h"
 #include "wasteledger/merkle.h"
+#include "wasteledger/signed_note.h"
 
 namespace wasteledger::cli {
 namespace {
@@ -102,9 +105,9 @@ class VerifyProofCommand : public Command {
   int Run() override {
     auto key = VerifierKey::Parse(vkey_);
     if (!key.ok()) return Fail(key.status().WithContext("--vkey"));
-    auto cp = OpenNote(checkpoint_, *key);
-    if (!cp.ok()) return Fail(cp.status());
     const bool inclusion = inclusion_->parsed();
+    auto cp = OpenNote(inclusion ? "--checkpoint" : "--new", checkpoint_, *key);
+    if (!cp.ok()) return Fail(cp.status());
     auto proof = ReadProof(proof_, inclusion);
     if (!proof.ok()) return Fail(proof.status());
     if (proof->size != cp->size) {
@@ -125,7 +128,7 @@ class VerifyProofCommand : public Command {
                  cp->origin);
       return kExitOk;
     }
-    auto old = OpenNote(old_, *key);
+    auto old = OpenNote("--old", old_, *key);
     if (!old.ok()) return Fail(old.status());
     if (old->size != proof->index) {
       return Fail(Status::InvalidArgument(fmt::format(
@@ -142,11 +145,22 @@ class VerifyProofCommand : public Command {
     fmt::print(stderr, "wasteledger: verification failed: {}\n", s.message());
     return kExitVerifyFailed;
   }
-  static Result<Checkpoint> OpenNote(const std::string& path, const VerifierKey& key) {
-    WL_ASSIGN_OR_RETURN(std::string note, ReadWhole(path, "checkpoint"));
-    auto cp = OpenCheckpoint(note, key);
-    if (!cp.ok())
-      return Status::Unauthenticated(fmt::format("checkpoint {}: {}", path, cp.status().message()));
+  // The checkpoint note `path`, given as `option`, parsed and checked
+  // against the operator's key. The note's form and signature are checked
+  // here, so that a bad note or one signed by another key is named by the
+  // option and file, once (OpenCheckpoint's own message starts with
+  // "checkpoint: " as well, which read "checkpoint F: checkpoint: ...").
+  static Result<Checkpoint> OpenNote(const std::string& option, const std::string& path,
+                                     const VerifierKey& key) {
+    const std::string context = option + " " + path;
+    WL_ASSIGN_OR_RETURN(std::string text, ReadWhole(path, option));
+    auto note = ParseNote(text);
+    if (!note.ok()) return note.status().WithContext(context);
+    const std::array<VerifierKey, 1> known{key};
+    if (Status s = VerifyNote(*note, known); !s.ok())
+      return Status::Unauthenticated(s.message()).WithContext(context);
+    auto cp = OpenCheckpoint(text, key);
+    if (!cp.ok()) return Status::Unauthenticated(cp.status().message()).WithContext(context);
     return cp;
   }
 

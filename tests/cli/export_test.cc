@@ -411,6 +411,55 @@ TEST_CASE("verify-proof refuses a checkpoint under another key or of another siz
         "wasteledger: error: the proof is for tree size 4 but the checkpoint is of size 7\n");
 }
 
+// The note is named by its option and file, once: the message said
+// "checkpoint cp.note: checkpoint: no signature by a known key" (verify had
+// the same, fixed by naming the --checkpoint file).
+TEST_CASE("verify-proof names a checkpoint not signed by the given key by its option and file, once",
+          "[cli][verify-proof]") {
+  CliLedger l;
+  Fill(l, 3);
+  l.Checkpoint(l / "cp5.note");
+  Fill(l, 2, 3);
+  l.Checkpoint(l / "cp7.note");
+  WriteFile(l / "p3.json",
+            Wl({"prove", "inclusion", "--ledger", l.ledger, "--seq", "3", "--format", "json"}).out);
+  WriteFile(l / "e3.jsonl", Wl({"export", "--ledger", l.ledger, "--from", "3", "--to", "3"}).out);
+  WriteFile(l / "c.json",
+            Wl({"prove", "consistency", "--ledger", l.ledger, "--old", "5", "--format", "json"}).out);
+  const std::string other = l.Keygen(kOrigin, "other-operator.key");
+  const std::string unsigned_by = ": no signature by a known key: expected " + KeyRef(other) + "\n";
+
+  RunResult r = Wl({"verify-proof", "inclusion", "--proof", l / "p3.json", "--entry", l / "e3.jsonl",
+                    "--checkpoint", l / "cp7.note", "--vkey", other});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.empty());
+  CHECK(r.err == "wasteledger: error: --checkpoint " + (l / "cp7.note") + unsigned_by);
+  r = Wl({"verify-proof", "consistency", "--proof", l / "c.json", "--old", l / "cp5.note", "--new",
+          l / "cp7.note", "--vkey", other});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "wasteledger: error: --new " + (l / "cp7.note") + unsigned_by);
+  // The old note is named as --old: here the new one is a note of another
+  // ledger of the same size whose first checkpoint was signed by the other
+  // key, so only the old one fails.
+  CliLedger m;
+  Fill(m, 5);
+  const std::string other_new = l / "cp7-other.note";
+  REQUIRE(Wl({"checkpoint", "--ledger", m.ledger, "--key", l / "other-operator.key", "--out", other_new})
+              .exit_code == 0);
+  r = Wl({"verify-proof", "consistency", "--proof", l / "c.json", "--old", l / "cp5.note", "--new", other_new,
+          "--vkey", other});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "wasteledger: error: --old " + (l / "cp5.note") + unsigned_by);
+  // A file that is no note at all is named by its option too.
+  WriteFile(l / "junk.note", "not a note\n");
+  r = Wl({"verify-proof", "inclusion", "--proof", l / "p3.json", "--entry", l / "e3.jsonl", "--checkpoint",
+          l / "junk.note", "--vkey", l.operator_vkey});
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.rfind("wasteledger: error: --checkpoint " + (l / "junk.note") + ": ", 0) == 0);
+  CHECK(r.err.find("checkpoint: ") == std::string::npos);
+}
+
 TEST_CASE("verify-proof consistency: OK between two checkpoints, exit 3 with a wrong proof",
           "[cli][verify-proof]") {
   CliLedger l;
