@@ -2,6 +2,8 @@
 // lot by lot. One file for the two read-only views of the lots.
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "common.h"
 #include "wasteledger/domain_query.h"
 #include "wasteledger/mass.h"
@@ -67,22 +69,41 @@ class LotsCommand : public Command {
         parent.add_subcommand("lots", "The lots, oldest first: owner, code, what remains, where from");
     AddLedgerOption(app, &dir_);
     app->add_option("--party", filter_.owner, "Only lots this party holds")->check(NonBlank("a party id"));
-    app->add_option("--waste", filter_.waste, "Only lots of this code (normal form)")
-        ->check(NonBlank("a waste code"))
+    app->add_option("--waste", waste_, "Only lots of this code (any spelling: 90004149) or category (HW49)")
+        ->check(NonBlank("a waste code or category"))
         ->transform(FoldedWasteCode());
     app->add_flag("--all", all_, "Include lots used up and lots voided");
     AddViewOptions(app, &format_, &unit_);
-    app->footer("Example:\n  wasteledger lots --ledger city.ledger --party xuchang-incinerator");
+    app->footer(
+        "Examples:\n"
+        "  wasteledger lots --ledger city.ledger --party xuchang-incinerator\n"
+        "  wasteledger lots --ledger city.ledger --waste HW49 --all");
     return app;
   }
 
   int Run() override {
     auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
     if (!ledger.ok()) return Fail(ledger.status());
+    // The code in its normal form, as the lots hold it; a category is
+    // matched lot by lot.
+    std::optional<WasteFilter> waste;
+    const WasteCatalogue* catalogue = nullptr;
+    if (!waste_.empty()) {
+      auto rules = LoadDomainRules();
+      if (!rules.ok()) return Fail(rules.status());
+      catalogue = &(*rules)->domain.catalogue();
+      auto filter = WasteFilterArg(*catalogue, waste_);
+      if (!filter.ok()) return Fail(filter.status());
+      waste = *filter;
+      filter_.waste = waste->code;
+    }
     filter_.include_empty = all_;
     filter_.include_voided = all_;
     auto lots = ListLots(**ledger, filter_);
     if (!lots.ok()) return Fail(lots.status());
+    if (waste && waste->code.empty()) {
+      std::erase_if(*lots, [&](const Lot& l) { return !waste->Matches(*catalogue, l.waste); });
+    }
     if (format_ == "json") {
       Json out = Json::array();
       for (const auto& l : *lots) {
@@ -118,7 +139,7 @@ class LotsCommand : public Command {
   }
 
  private:
-  std::string dir_, format_, unit_;
+  std::string dir_, format_, unit_, waste_;
   LotFilter filter_;
   bool all_ = false;
 };

@@ -5,6 +5,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -54,6 +55,25 @@ MassUnit ViewUnit(const std::string& unit) {
   if (unit == "kg") return MassUnit::kKilograms;
   if (unit == "g") return MassUnit::kGrams;
   return MassUnit::kTonnes;
+}
+
+bool WasteFilter::Matches(const WasteCatalogue& catalogue, const std::string& waste_code) const {
+  if (!code.empty()) return waste_code == code;
+  return catalogue.Classify(waste_code).category == category;
+}
+
+Result<WasteFilter> WasteFilterArg(const WasteCatalogue& catalogue, const std::string& text) {
+  const WasteCodeInfo info = catalogue.Classify(text);
+  if (info.kind != WasteKind::kMalformed) return WasteFilter{info.code, ""};
+  // Letters in any case, as a code's: hw49 is HW49.
+  std::string upper = text;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const Status category = CheckPermitWaste(upper);
+  if (category.ok()) return WasteFilter{"", upper};
+  // A short value was meant as a category (HW41): say why that one is not.
+  const bool looks_like_category = text.size() <= 4;
+  return Status::InvalidArgument(
+      fmt::format("--waste {}: {}", text, looks_like_category ? category.message() : info.message));
 }
 
 int ExitCodeFor(const Status& status) {

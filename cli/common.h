@@ -20,6 +20,7 @@
 #include "wasteledger/schema_validator.h"
 #include "wasteledger/statement.h"
 #include "wasteledger/status.h"
+#include "wasteledger/waste_code.h"
 
 namespace wasteledger::cli {
 
@@ -34,6 +35,19 @@ CLI::Option* AddKeyOption(CLI::App* app, std::string* path, const std::string& w
 std::string FoldWasteCode(std::string_view text);
 // The same as a CLI11 transform, for an option whose whole value is a code.
 CLI::Validator FoldedWasteCode();
+
+// What a --waste filter selects (lots, the reports): a waste code in its
+// normal form ("90004149" -> "900-041-49"), or a whole category that exists
+// (HW49, SW02, S07, CW01).
+struct WasteFilter {
+  std::string code;      // set for a code
+  std::string category;  // else set for a category
+  bool Matches(const WasteCatalogue& catalogue, const std::string& waste_code) const;
+};
+// Reads a --waste filter (already folded, FoldedWasteCode). A malformed code
+// or a category that does not exist is refused naming the option: a filter
+// that can match nothing would print an empty list as if nothing were held.
+Result<WasteFilter> WasteFilterArg(const WasteCatalogue& catalogue, const std::string& text);
 
 // The --format text|json and --unit t|kg|g options of the read-only views
 // (stock, lots, manifest show and list); json is always in grams.

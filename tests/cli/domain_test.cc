@@ -442,3 +442,44 @@ TEST_CASE("generate --hazards reads hazards as the import does, stored in the or
 
 }  // namespace
 }  // namespace wasteledger::testing
+
+namespace wasteledger::testing {
+namespace {
+
+// lots --waste compared the text with the lots' codes as typed: a category
+// (HW49) or a code not in normal form (90004149) printed "(no lots)", as
+// if nothing were held. It now reads them as report --waste does.
+TEST_CASE("lots --waste takes a code in any spelling or a category; a malformed one is refused",
+          "[cli][domain]") {
+  City c;
+  c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "1t", "--lot", "OIL"});
+  c.AsOk("prod", {"generate", "--waste", "900-249-08", "--mass", "1t", "--lot", "SLUDGE"});
+  c.AsOk("prod", {"generate", "--waste", "SW02", "--mass", "1t", "--lot", "ASH"});
+  auto ids = [&](const std::string& waste) {
+    std::vector<std::string> out;
+    for (const auto& l : c.Lots({"--waste", waste})) out.push_back(l["id"]);
+    return out;
+  };
+  using Ids = std::vector<std::string>;
+  CHECK(ids("900-041-49") == Ids{"OIL"});
+  CHECK(ids("90004149") == Ids{"OIL"});
+  CHECK(ids("HW49") == Ids{"OIL"});
+  CHECK(ids("hw08") == Ids{"SLUDGE"});
+  CHECK(ids("SW02") == Ids{"ASH"});
+  CHECK(ids("HW18").empty());  // a category that exists, of which nothing is held
+  const std::string text = c.Ok({"lots", "--ledger", c.ledger, "--waste", "HW49"}).out;
+  CHECK(text.find("OIL ") != std::string::npos);
+  CHECK(text.find("(no lots)") == std::string::npos);
+  // A filter that can match nothing is refused with one line naming --waste.
+  for (const std::string bad : {"HW41", "9000414", "900-041-44"}) {
+    INFO(bad);
+    RunResult r = Wl({"lots", "--ledger", c.ledger, "--waste", bad});
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(CountLines(r.err) == 1);
+    CHECK(r.err.rfind("wasteledger: error: --waste " + bad + ": ", 0) == 0);
+  }
+}
+
+}  // namespace
+}  // namespace wasteledger::testing
