@@ -80,31 +80,30 @@ Result<std::string> AsOfTime(const std::string& text, int timezone_minutes) {
                   text));
 }
 
-Status CheckFilters(const Ledger& ledger, const WasteCatalogue& catalogue, const Filters& f) {
+// Checks the party and waste filters; the waste filter becomes a code in
+// its normal form ("90004149" -> "900-041-49", which the reports compare
+// with the stored codes) or a category (HW49, SW02, S07, CW01) that exists:
+// a filter that can match nothing (HW41) would print an empty report as if
+// nothing had moved.
+Status CheckFilters(const Ledger& ledger, const WasteCatalogue& catalogue, Filters& f) {
   if (!f.party.empty() && ledger.FindParty(f.party) == nullptr) {
     return Status::NotFound(fmt::format("--party {}: no such party", f.party));
   }
-  // A code, or a whole category (HW49, SW02, S07, CW01) that exists: a
-  // filter that can match nothing (HW41) would print an empty report as if
-  // nothing had moved.
-  if (!f.waste.empty() && catalogue.Classify(f.waste).kind == WasteKind::kMalformed) {
-    if (Status category = CheckPermitWaste(f.waste); !category.ok()) {
-      const bool looks_like_category = f.waste.size() <= 4;
-      return Status::InvalidArgument(fmt::format(
-          "--waste {}: {}", f.waste, looks_like_category ? category.message() : catalogue.Classify(f.waste).message));
-    }
+  if (!f.waste.empty()) {
+    WL_ASSIGN_OR_RETURN(WasteFilter waste, WasteFilterArg(catalogue, f.waste));
+    f.waste = waste.code.empty() ? waste.category : waste.code;
   }
   return Status::Ok();
 }
 
 // What a report opens first: the ledger (read-only) and the waste catalogue,
-// with the party and waste filters checked against them.
+// with the party and waste filters checked against them (CheckFilters).
 struct ReportInput {
   std::unique_ptr<Ledger> ledger;
   const WasteCatalogue* catalogue = nullptr;
 };
 
-Result<ReportInput> OpenReportInput(const std::string& dir, const Filters& f) {
+Result<ReportInput> OpenReportInput(const std::string& dir, Filters& f) {
   ReportInput in;
   WL_ASSIGN_OR_RETURN(in.ledger, OpenLedger(dir, Ledger::Mode::kRead));
   WL_ASSIGN_OR_RETURN(DomainRules * rules, LoadDomainRules());
@@ -119,7 +118,7 @@ struct PeriodReportInput : ReportInput {
   reports::Period period;
 };
 
-Result<PeriodReportInput> OpenPeriodReportInput(const std::string& dir, const Filters& f) {
+Result<PeriodReportInput> OpenPeriodReportInput(const std::string& dir, Filters& f) {
   PeriodReportInput in;
   WL_ASSIGN_OR_RETURN(static_cast<ReportInput&>(in), OpenReportInput(dir, f));
   WL_ASSIGN_OR_RETURN(in.period, reports::MakePeriod(f.year, f.month, f.from, f.to, Today(*in.ledger)));
@@ -180,7 +179,8 @@ class IndicatorsCommand {
   }
 
   int Run() {
-    auto in = OpenReportInput(dir_, {});
+    Filters none;
+    auto in = OpenReportInput(dir_, none);
     if (!in.ok()) return Fail(in.status());
     auto period = reports::MakePeriod(year_, "", "", "", "");
     if (!period.ok()) return Fail(period.status());

@@ -269,6 +269,27 @@ TEST_CASE("report period options given together wrongly are usage errors (exit 2
   }
 }
 
+// balance and flows compared --waste with the stored codes as typed, so a
+// code not in normal form printed an empty report as if nothing had moved
+// (reconcile normalised it).
+TEST_CASE("report --waste takes a code in any spelling, as the verbs do", "[cli][reports]") {
+  ReportCity city;
+  for (const std::string report : {"balance", "flows"}) {
+    INFO(report);
+    const json normal = json::parse(
+        city.ReportOk(city.With({report, "--format", "json", "--waste", "900-041-49"}, city.Period())));
+    const json typed = json::parse(
+        city.ReportOk(city.With({report, "--format", "json", "--waste", "90004149"}, city.Period())));
+    CHECK(typed["filters"]["waste"] == "900-041-49");
+    CHECK(typed == normal);
+    CHECK_FALSE(normal[report == "balance" ? "rows" : "links"].empty());
+  }
+  const json hw = json::parse(
+      city.ReportOk(city.With({"balance", "--format", "json", "--waste", "hw49"}, city.Period())));
+  CHECK(hw["filters"]["waste"] == "HW49");
+  CHECK(hw["rows"].size() == 1);
+}
+
 TEST_CASE("report indicators: numerator and denominator in grams", "[cli][reports]") {
   ReportCity city;
   const std::string year = DateAgo(1).substr(0, 4);
