@@ -118,11 +118,14 @@ void SetUpTotals(PlannedFile& file, const std::vector<import::Mapper::ColumnMass
 }
 
 // Adds a row's figures to one of the sums of each mass column.
+// `sums` (when given) picks the sum of each column instead, where it holds
+// one (a row whose records fared differently: one new, one already held).
 void CountMasses(PlannedFile& file, const std::vector<import::Mapper::ColumnMass>& masses,
-                 int64_t ColumnTotal::*sum) {
+                 int64_t ColumnTotal::*sum, const std::vector<int64_t ColumnTotal::*>* sums = nullptr) {
   SetUpTotals(file, masses);
   for (size_t i = 0; i < masses.size() && i < file.totals.size(); ++i) {
     ColumnTotal& t = file.totals[i];
+    int64_t ColumnTotal::*into = sums != nullptr && i < sums->size() && (*sums)[i] != nullptr ? (*sums)[i] : sum;
     if (masses[i].grams) {
       // Each figure is at most 2^53 g, but enough of them overflow. The
       // sum of all bounds every partial sum (none is negative).
@@ -130,8 +133,8 @@ void CountMasses(PlannedFile& file, const std::vector<import::Mapper::ColumnMass
         t.overflow = true;
         continue;
       }
-      t.*sum += *masses[i].grams;
-    } else if (sum == &ColumnTotal::refused_g) {
+      t.*into += *masses[i].grams;
+    } else if (into == &ColumnTotal::refused_g) {
       ++t.refused_unread;
     }
   }
@@ -674,6 +677,7 @@ Status ImportPlan::AddFile(const std::string& path) {
 
   std::vector<import::Record> records;
   std::vector<Hash> row_keys;  // the identities of the records of the row being read
+  std::vector<int64_t ColumnTotal::*> outcomes;  // where each of its records' figures count
   import::RowError error;
   size_t pending = heading + 1;
   auto next_row = [&]() -> Result<bool> {
@@ -714,6 +718,7 @@ Status ImportPlan::AddFile(const std::string& path) {
     uint64_t repeats_row = 0;
     row_keys.clear();
     row_party_changes_.clear();
+    outcomes.clear();
     for (const auto& rec : records) {
       import::RowError e;
       auto body = Body(rec, file, e);
@@ -727,8 +732,16 @@ Status ImportPlan::AddFile(const std::string& path) {
       Status problem = body.status();
       if (problem.ok()) {
         row_keys.push_back(body->record);
-        auto admitted = Admit(std::move(*body), file, row.number, fresh, held, repeats_row);
-        if (admitted.ok()) continue;
+        bool record_held = false;
+        uint64_t record_repeats = 0;
+        auto admitted = Admit(std::move(*body), file, row.number, fresh, record_held, record_repeats);
+        if (admitted.ok()) {
+          held |= record_held;
+          if (record_repeats != 0) repeats_row = record_repeats;
+          outcomes.push_back(*admitted ? &ColumnTotal::imported_g
+                                       : (record_held ? &ColumnTotal::held_g : &ColumnTotal::repeated_g));
+          continue;
+        }
         problem = admitted.status();
       }
       if (body.ok()) {
@@ -758,7 +771,20 @@ Status ImportPlan::AddFile(const std::string& path) {
       continue;
     }
     ++file.rows_imported;
-    CountMasses(file, mapper->Masses(row), &ColumnTotal::imported_g);
+    const auto masses = mapper->Masses(row);
+    if (fresh.size() == records.size()) {
+      CountMasses(file, masses, &ColumnTotal::imported_g);
+    } else {
+      // Some records of the row were new, some already held or repeated:
+      // each quantity column counts where its record went.
+      std::vector<int64_t ColumnTotal::*> sums(masses.size(), nullptr);
+      for (size_t r = 0; r < records.size(); ++r) {
+        for (size_t i = 0; i < masses.size(); ++i) {
+          if (!records[r].column.empty() && masses[i].heading == records[r].column) sums[i] = outcomes[r];
+        }
+      }
+      CountMasses(file, masses, &ColumnTotal::imported_g, &sums);
+    }
     Keep(file, fresh, row.number);
   }
   if (over_limit()) file.unterminated_row = 0;  // the file was not read to its end

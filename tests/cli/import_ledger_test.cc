@@ -340,5 +340,30 @@ TEST_CASE("import: rows repeating an earlier file of the same run count as alrea
   CHECK(second.count("repeated_rows") == 0);
 }
 
+// A row whose 产生量 record was imported before (from a file of generation
+// only) and whose 委托利用量 record is new: all its figures were summed as
+// imported now.
+TEST_CASE("import: a row partly imported before sums each figure where its record went", "[cli][import]") {
+  LedgerImport l;
+  const std::string a = l / "gen.csv", b = l / "all.csv";
+  WriteFile(a, "月份,单位名称,废物代码,产生量（吨）\n2023-01,禹州市热电有限公司,SW03,100\n");
+  WriteFile(b, "月份,单位名称,废物代码,产生量（吨）,委托利用量（吨）,接收单位\n"
+               "2023-01,禹州市热电有限公司,SW03,100,50,天瑞水泥有限公司\n");
+  for (const std::string& f : {a, b}) {
+    RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger",
+                      "--create-parties", "--format", "json", f});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    if (f != b) continue;
+    const json file = json::parse(r.out)["files"][0];
+    CHECK(file["rows_imported"] == 1);
+    CHECK(json::parse(r.out)["records"] == 1);
+    CHECK(file["masses"][0]["heading"] == "产生量（吨）");
+    CHECK(file["masses"][0]["held_g"] == 100000000);
+    CHECK(file["masses"][0]["imported_g"] == 0);
+    CHECK(file["masses"][1]["imported_g"] == 50000000);
+  }
+}
+
 }  // namespace
 }  // namespace wasteledger::testing
