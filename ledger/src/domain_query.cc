@@ -88,7 +88,7 @@ Result<std::map<std::string, int64_t>> Stock(const Ledger& ledger, std::string_v
           status = g.status();
           return false;
         }
-        if (*g > 0) out[std::string(SplitKey(key).second)] = *g;
+        if (*g != 0) out[std::string(SplitKey(key).second)] = *g;  // below zero: an imported deficit
         return true;
       }));
   WL_RETURN_IF_ERROR(status);

@@ -518,19 +518,27 @@ void DomainTxn::AddFlow(char family, std::string_view dims, std::string_view day
   if (aggregates_ != nullptr) aggregates_->Add(family, dims, day, column, delta);
 }
 
+// A party's stock of a code is the sum of its lots' remaining mass, import
+// pools included, and a pool may be below zero (an imported deficit, kept
+// and flagged by reconciliation): so the stock may be, and stay, below zero
+// while live lots come and go (each live draw is checked on its lot).
+Status DomainTxn::AddStock(const Lot& lot, int64_t delta) {
+  return AddGrams(StockKey(lot.owner, lot.waste), delta, /*may_go_negative=*/true).status();
+}
+
 Status DomainTxn::CreateLot(const Lot& lot, std::string_view day) {
   WL_RETURN_IF_ERROR(PutLot(lot));
   batch_.Put(OwnerLotKey(lot.owner, lot.id), "");
   if (lot.mass_g == 0) return Status::Ok();  // an empty import pool: nothing moved yet
   AddFlow(kPartyFlows, PartyDims(lot.owner, lot.waste), day, CreatedColumn(lot.source.kind), lot.mass_g);
-  return AddGrams(StockKey(lot.owner, lot.waste), lot.remaining_g).status();
+  return AddStock(lot, lot.remaining_g);
 }
 
 Status DomainTxn::AdjustLot(Lot& lot, int64_t delta) {
   assert(lot.remaining_g + delta >= 0 && lot.remaining_g + delta <= lot.mass_g);
   lot.remaining_g += delta;
   WL_RETURN_IF_ERROR(PutLot(lot));
-  return AddGrams(StockKey(lot.owner, lot.waste), delta).status();
+  return AddStock(lot, delta);
 }
 
 Status DomainTxn::CountDraw(const Lot& lot, int64_t mass, std::string_view kind, std::string_view day,
@@ -573,14 +581,14 @@ Status DomainTxn::GrowLot(Lot& lot, int64_t mass, size_t column, std::string_vie
   lot.remaining_g += mass;
   WL_RETURN_IF_ERROR(PutLot(lot));
   AddFlow(kPartyFlows, PartyDims(lot.owner, lot.waste), day, column, mass);
-  return AddGrams(StockKey(lot.owner, lot.waste), mass, /*may_go_negative=*/true).status();
+  return AddStock(lot, mass);
 }
 
 Status DomainTxn::DrawPoolLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day) {
   WL_RETURN_IF_ERROR(CountDraw(lot, mass, kind, day, +1));
   lot.remaining_g -= mass;  // may go below zero: an imported deficit, flagged by reconcile
   WL_RETURN_IF_ERROR(PutLot(lot));
-  return AddGrams(StockKey(lot.owner, lot.waste), -mass, /*may_go_negative=*/true).status();
+  return AddStock(lot, -mass);
 }
 
 Status DomainTxn::PutRaw(const std::string& key, std::string_view value) {
@@ -597,7 +605,7 @@ Status DomainTxn::VoidLot(Lot& lot, uint64_t by, std::string_view day) {
   const std::string dims = PartyDims(lot.owner, lot.waste);
   AddFlow(kPartyFlows, dims, day, CreatedColumn(lot.source.kind), -lot.mass_g);
   AddFlow(kPartyFlows, dims, day, kReversals, 1);
-  return AddGrams(StockKey(lot.owner, lot.waste), -held).status();
+  return AddStock(lot, -held);
 }
 
 Status DomainTxn::PutManifest(const Manifest& m) {

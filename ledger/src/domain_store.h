@@ -172,6 +172,9 @@ class DomainTxn {
   // Adds delta to a grams counter; returns the new value. Below zero is
   // Corruption unless `may_go_negative` (an imported deficit's stock).
   Result<int64_t> AddGrams(const std::string& key, int64_t delta, bool may_go_negative = false);
+  // Adds delta to the stock of the lot's owner and code (below zero allowed:
+  // import pools may hold a deficit).
+  Status AddStock(const Lot& lot, int64_t delta);
   Status RaiseSerial(int year, int province, int city, int serial);
 
  private:

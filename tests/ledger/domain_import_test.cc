@@ -87,6 +87,9 @@ TEST_CASE("import: pools are drawn oldest year first and a deficit stays below z
   c.Import(c.Record("dispose", 5000000, "2023-04-01"));
   CHECK(c.Remaining("2023") == -2000000);
   CHECK(c.AllStock()["p1"][kCode] == -2000000);
+  auto own = Stock(c.ledger(), "p1");  // one party's (`stock --party`): was left out, as if nothing
+  REQUIRE(own.ok());
+  CHECK((*own)[kCode] == -2000000);
   // A later generation fills the deficit first.
   c.Import(c.Record("generate", 3000000, "2023-06-01"));
   CHECK(c.Remaining("2023") == 1000000);
@@ -185,6 +188,32 @@ TEST_CASE("import: a date after the day it is logged, or a receipt before its tr
   Json same = c.Manifest("20234110000009", "r2", 1000, 1000);
   same["received"] = "2023-05-01";
   c.Import(same);
+}
+
+// An imported deficit takes the party's stock below zero; live lots made,
+// drawn and voided after it moved that stock while it stayed below zero,
+// which was refused as a corrupt counter (exit 3): generate 1 t, dispatch
+// 9 t of a 10 t lot.
+TEST_CASE("import: live entries go on while imported data holds a party's stock below zero", "[domain][import]") {
+  ImportCity c;
+  c.Import(c.Record("utilize", 2000000, "2023-03-01"));  // nothing generated: the pool at -2 t
+  CHECK(c.AllStock()["p1"][kCode] == -2000000);
+  const uint64_t gen = c.Ok(c.S(c.p1, "generate", {{"waste", kCode}, {"mass_g", 1000000}, {"lot", "L1"}}));
+  c.Ok(c.S(c.p1, "generate", {{"waste", kCode}, {"mass_g", 10000000}, {"lot", "L10"}}));
+  c.Ok(c.S(c.p1, "dispatch",
+           {{"manifest", "20264110000001"},
+            {"to", "r2"},
+            {"lines", {{{"lot", "L10"}, {"waste", kCode}, {"mass_g", 9000000}}}}}));
+  CHECK(c.AllStock()["p1"][kCode] == 0);  // -2 + 1 + 10 - 9
+  c.Ok(c.S(c.p1, "void", {{"seq", gen}, {"reason", "weighed twice"}}));
+  CHECK(c.AllStock()["p1"][kCode] == -1000000);
+  // A lot still never goes below zero.
+  CHECK_THAT(c.Refused(c.S(c.p1, "dispatch",
+                           {{"manifest", "20264110000002"},
+                            {"to", "r2"},
+                            {"lines", {{{"lot", "L10"}, {"waste", kCode}, {"mass_g", 2000000}}}}})),
+             Catch::Contains("never goes below zero"));
+  c.DeepCheckOk();
 }
 
 // As a live receipt's lot keeps its source's birth, what a legacy manifest

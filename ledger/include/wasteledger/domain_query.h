@@ -122,7 +122,8 @@ struct LotFilter {
 [[nodiscard]] Result<std::vector<Lot>> ListLots(const Ledger& ledger, const LotFilter& filter = {});
 [[nodiscard]] Result<std::optional<Lot>> GetLot(const Ledger& ledger, std::string_view id);
 
-// Grams held per waste code (codes with nothing held are left out).
+// Grams held per waste code (codes with nothing held are left out; below
+// zero: an imported deficit, as StockAll).
 [[nodiscard]] Result<std::map<std::string, int64_t>> Stock(const Ledger& ledger, std::string_view party);
 // Every party's stock: party -> code -> grams.
 [[nodiscard]] Result<std::map<std::string, std::map<std::string, int64_t>>> StockAll(const Ledger& ledger);
