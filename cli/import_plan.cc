@@ -451,6 +451,15 @@ Status ImportPlan::CheckManifest(const PlannedBody& body, const PlannedFile& fil
       m.producer = held->producer;
       m.receiver = held->receiver;
       m.dispatch_seq = held->dispatch_seq;
+      if (held->custody.size() > 1) {
+        m.live_step = fmt::format("picked up by a live entry (seq {})", held->custody[1].seq);
+      } else if (held->receive_seq) {
+        WL_ASSIGN_OR_RETURN(std::string bytes, ledger_.EntryBytes(*held->receive_seq));
+        WL_ASSIGN_OR_RETURN(ParsedEntry entry, ParseEntry(bytes));
+        if (entry.statement.kind != "import") {
+          m.live_step = fmt::format("received by a live entry (seq {})", *held->receive_seq);
+        }
+      }
       for (const auto& l : held->lines) {
         PlannedLine line;
         line.held = true;
@@ -473,6 +482,10 @@ Status ImportPlan::CheckManifest(const PlannedBody& body, const PlannedFile& fil
   PlannedLine line;
   line.file = files_.size();
   line.body = body_index;
+  if (!m.live_step.empty() && m.lines.count(waste) == 0) {
+    return Status::Refused(
+        fmt::format("manifest {} was {}: an import cannot add a line to it", number, m.live_step));
+  }
   auto [at, added] = m.lines.emplace(waste, line);
   if (added) return Status::Ok();
   // Not a duplicate (that would have been skipped), so something differs.

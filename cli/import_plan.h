@@ -206,6 +206,8 @@ class ImportPlan {
   struct PlannedManifest {
     std::string producer, receiver;
     uint64_t dispatch_seq = 0;  // held manifests
+    std::string live_step;      // a held manifest a live entry picked up or received: which, else ""
+
     std::map<std::string, PlannedLine> lines;  // by waste code
   };
   std::map<std::string, PlannedManifest> manifests_;  // by manifest number, this run's and those they meet

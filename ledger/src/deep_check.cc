@@ -106,8 +106,10 @@ class Recomputation {
   // To the pool of the year of `born` (empty: the day's); the flow on `day`.
   void PoolAdd(const std::string& party, const std::string& waste, const std::string& day, int64_t mass,
                size_t column, const std::string& born = "");
-  void PoolDraw(const std::string& party, const std::string& waste, const std::string& day, int64_t mass,
-                std::string_view kind);
+  // Returns the first pool drawn on (a manifest line's lot, as the domain
+  // records it).
+  std::string PoolDraw(const std::string& party, const std::string& waste, const std::string& day, int64_t mass,
+                       std::string_view kind);
 
   Result<LotRow*> FindLot(const std::string& id, std::string_view kind);
   void MakeLot(const std::string& id, LotRow row, int sign);
@@ -331,11 +333,17 @@ Status Recomputation::Import(const Statement& st) {
     return Status::Ok();
   }
   WL_ASSIGN_OR_RETURN(std::string to, r.Str("to"));
-  PoolDraw(from, waste, date, mass, "dispatch");
+  const std::string lot = PoolDraw(from, waste, date, mass, "dispatch");
   PairFlow(from, to, waste, date, domain::kPairDispatched, mass);
   int64_t received = mass;
   std::string day = date;
   if (type == "manifest") {
+    // An imported manifest a live entry may still receive (or pick up).
+    WL_ASSIGN_OR_RETURN(auto number, r.OptStr("manifest"));
+    if (number) {
+      auto [m, made] = manifests_.try_emplace(*number, ManifestRow{from, to, {}});
+      m->second.lines.push_back({lot, waste, mass});
+    }
     if (!r.Has("received_g")) return Status::Ok();  // not received (yet)
     WL_ASSIGN_OR_RETURN(received, r.Mass("received_g", 0));
     WL_ASSIGN_OR_RETURN(day, r.Str("received"));
@@ -362,8 +370,9 @@ void Recomputation::PoolAdd(const std::string& party, const std::string& waste, 
   PartyFlow(party, waste, day, column, mass);
 }
 
-void Recomputation::PoolDraw(const std::string& party, const std::string& waste, const std::string& day,
-                             int64_t mass, std::string_view kind) {
+std::string Recomputation::PoolDraw(const std::string& party, const std::string& waste, const std::string& day,
+                                    int64_t mass, std::string_view kind) {
+  std::string first;
   const size_t column = kind == "dispatch" ? domain::kDispatched
                         : kind == "utilize" ? domain::kUtilized
                                             : domain::kDisposed;
@@ -381,11 +390,14 @@ void Recomputation::PoolDraw(const std::string& party, const std::string& waste,
     if (pool.remaining_g <= 0) continue;
     const int64_t grams = std::min(mass, pool.remaining_g);
     take(pool, grams);
+    if (first.empty()) first = fmt::format("#import/{}/{}/{}", party, waste, y);
     mass -= grams;
   }
-  if (mass == 0) return;
+  if (mass == 0) return first;
   PoolAdd(party, waste, day, 0, domain::kGenerated);  // the year's pool, made if new
-  take(lots_[fmt::format("#import/{}/{}/{}", party, waste, year)], mass);
+  const std::string pool = fmt::format("#import/{}/{}/{}", party, waste, year);
+  take(lots_[pool], mass);
+  return first.empty() ? pool : first;
 }
 
 Result<LotRow*> Recomputation::FindLot(const std::string& id, std::string_view kind) {

@@ -375,6 +375,22 @@ Status ApplyImport(const Step& step, const Json& body) {
         return step.Refuse(fmt::format("manifest {} was imported from \"{}\" to \"{}\" (seq {}), not from \"{}\" to \"{}\"",
                                        *number, m.producer, m.receiver, m.dispatch_seq, from, to));
       }
+      // Live entries went on from the imported lines (a carrier's pickup, the
+      // receiver's receipt): a line added now would never be picked up or
+      // received, and in transit for ever.
+      if (m.custody.size() > 1) {
+        return step.Refuse(fmt::format("manifest {} has been picked up by a live entry (seq {}): an import cannot "
+                                       "add a line to it",
+                                       *number, m.custody[1].seq));
+      }
+      if (m.receive_seq) {
+        WL_ASSIGN_OR_RETURN(auto receipt, step.txn->GetEffect(*m.receive_seq));
+        if (receipt && receipt->kind != "import") {
+          return step.Refuse(fmt::format("manifest {} was received by a live entry (seq {}): an import cannot add "
+                                         "a line to it",
+                                         *number, *m.receive_seq));
+        }
+      }
       for (const auto& l : m.lines) {
         if (l.waste == waste.code) {
           return step.Refuse(fmt::format(

@@ -216,6 +216,36 @@ TEST_CASE("import: live entries go on while imported data holds a party's stock 
   c.DeepCheckOk();
 }
 
+// A manifest in transit at the cut-over, imported without a receipt, is
+// received live: verify --deep did not know imported manifests ("was not
+// dispatched by a live entry"). And a later import added a line to it that
+// could never be received (in transit for ever).
+TEST_CASE("import: an imported manifest received live; no line added to it afterwards", "[domain][import]") {
+  ImportCity c;
+  c.Import(c.Record("generate", 5000000, "2023-04-01"));
+  Json open = c.Manifest("20234110000021", "r2", 3000000, 0);
+  open.erase("received");
+  open.erase("received_g");
+  c.Import(open);
+  CHECK(c.GetManifestOrFail("20234110000021").status == "dispatched");
+  const Json in_full = {{"manifest", "20234110000021"}, {"lines", {{{"line", 1}, {"received_g", 3000000}, {"refused_g", 0}}}}};
+  const uint64_t receipt = c.Ok(c.S(c.r2, "receive", in_full));
+  CHECK(c.GetManifestOrFail("20234110000021").status == "received");
+  c.DeepCheckOk();
+  Json more = c.Manifest("20234110000021", "r2", 1000000, 0, "900-249-08");
+  more.erase("received");
+  more.erase("received_g");
+  CHECK_THAT(c.Refused(c.S(c.regulator, "import", more)),
+             Catch::Contains(fmt::format("manifest 20234110000021 was received by a live entry (seq {}): an import "
+                                         "cannot add a line to it",
+                                         receipt)));
+  // Undone and received again: still one line, nothing in transit.
+  c.Ok(c.S(c.r2, "void", {{"seq", receipt}, {"reason", "wrong scale"}}));
+  c.Ok(c.S(c.r2, "receive", in_full));
+  CHECK(c.GetManifestOrFail("20234110000021").lines.size() == 1);
+  c.DeepCheckOk();
+}
+
 // As a live receipt's lot keeps its source's birth, what a legacy manifest
 // delivers in January of what was sent in December is last year's waste at
 // the receiver: treated in January, it counts in 综合利用往年贮存量.
