@@ -147,6 +147,15 @@ class DispatchCommand : public Command {
     unsigned month = 0, day = 0;
     CivilFromDays((when.unix_seconds + int64_t{when.offset_minutes} * 60) / 86400, &year, &month, &day);
     auto serial = NextManifestSerial(ledger, static_cast<int>(year), province, city);
+    // Numbers above the highest live serial may be taken by imported
+    // manifests (a ledger whose imports did not raise the serial): skip them.
+    while (serial.ok()) {
+      WL_ASSIGN_OR_RETURN(auto used, GetManifest(ledger, FormatManifestNumber(static_cast<int>(year), province,
+                                                                               city, *serial)));
+      if (!used) break;
+      serial = *serial < 999999 ? Result<int>(*serial + 1)
+                                : Result<int>(Status::NotFound("every serial above the highest is used"));
+    }
     if (!serial.ok() && serial.status().code() == Status::Code::kNotFound) {
       serial = LowestFreeSerial(ledger, static_cast<int>(year), province, city);
     }

@@ -19,6 +19,7 @@
 #include "wasteledger/canonical_json.h"
 #include "wasteledger/domain_query.h"
 #include "wasteledger/domain_state.h"
+#include "wasteledger/manifest_number.h"
 #include "wasteledger/time_util.h"
 
 namespace wasteledger::domain {
@@ -406,6 +407,11 @@ Status ApplyImport(const Step& step, const Json& body) {
       m.custody.push_back({from, step.seq});
       m.dispatch_seq = step.seq;
       m.imported = true;
+    }
+    // Live dispatches number on from the highest serial used, imported ones
+    // included (a legacy number in the standard form).
+    if (auto parsed = ParseManifestNumber(*number); parsed.ok()) {
+      WL_RETURN_IF_ERROR(step.txn->RaiseSerial(parsed->year, parsed->province, parsed->city, parsed->serial));
     }
     m.lines.push_back(line);
     if (received) m.receive_seq = step.seq;

@@ -83,6 +83,28 @@ TEST_CASE("after an explicit last serial, automatic manifest numbers take the lo
   CHECK(c.Manifest("20264110000004")["status"] == "dispatched");
 }
 
+// An imported manifest numbered 5 did not raise the serial: automatic
+// numbering handed out 5 again and again, each refused ("already used").
+TEST_CASE("automatic manifest numbers go on after imported ones", "[cli][domain][import]") {
+  City c;
+  c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "5t", "--lot", "L1"});
+  const std::string records = c / "legacy.jsonl";
+  WriteFile(records, nlohmann::json({{"record", "manifest"},
+                                     {"from", "prod"},
+                                     {"to", "incin"},
+                                     {"waste", "900-041-49"},
+                                     {"mass_g", 1000000},
+                                     {"date", City::DateFromNow(0)},
+                                     {"manifest", City::ThisYearsManifest(5)}})
+                                .dump() +
+                              "\n");
+  REQUIRE(Wl({"import", "--ledger", c.ledger, "--key", c.regulator_key, records}).exit_code == 0);
+  const std::vector<std::string> line = {"dispatch", "--to", "incin", "--carrier", "haul", "--line",
+                                         "900-041-49:1t"};
+  CHECK(c.AsOk("prod", line).find("manifest " + City::ThisYearsManifest(6) + " ") != std::string::npos);
+  CHECK(c.AsOk("prod", line).find("manifest " + City::ThisYearsManifest(7) + " ") != std::string::npos);
+}
+
 TEST_CASE("carrier: pick up, hand over to the next leg; only named carriers, only the holder",
           "[cli][domain]") {
   City c;
