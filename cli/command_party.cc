@@ -184,6 +184,16 @@ class PartyCommand : public Command {
       auto check = CheckUscc(record["uscc"].get<std::string>());
       if (!check.well_formed) return Fail(Status::InvalidArgument("--uscc: " + check.message));
       if (!check.check_ok) Warn("--uscc: " + check.message);
+      // One company, one party: imports and reports find a company by its
+      // USCC, and a second party with it would split its records.
+      for (const auto& [other_id, other] : (*ledger)->parties()) {
+        if (other_id != id_ && other.uscc == record["uscc"].get<std::string>()) {
+          return Fail(Status::Refused(fmt::format(
+              "--uscc {}: party \"{}\" ({}) already has it; one company is one party: give that party keys "
+              "or roles with `party update --id {}` instead",
+              other.uscc, other_id, other.name, other_id)));
+        }
+      }
     }
     auto valid = PartyFromRecord(record, 0);
     if (!valid.ok()) return Fail(valid.status());

@@ -68,6 +68,33 @@ TEST_CASE("party add of a registered id is refused", "[cli][party]") {
   CHECK(l.Export() == before);
 }
 
+// A live party with the USCC of a legacy party an import registered was
+// accepted; later imports then bound the USCC to the keyless one.
+TEST_CASE("party add and update refuse a USCC another party has", "[cli][party]") {
+  CliLedger l;
+  const std::string uscc = "91411081MA44RD3K79";
+  RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "legacy-1", "--name",
+                    "禹州市热电有限公司", "--uscc", uscc, "--role", "producer"});
+  REQUIRE(r.exit_code == 0);
+  const std::string before = l.Export();
+  const std::string refusal = "wasteledger: error: --uscc " + uscc +
+                              ": party \"legacy-1\" (禹州市热电有限公司) already has it; one company is one party: "
+                              "give that party keys or roles with `party update --id legacy-1` instead\n";
+  r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "yz-power", "--name", "禹州热电",
+          "--uscc", uscc, "--role", "producer"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == refusal);
+  r = Wl({"party", "update", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "prod", "--uscc", uscc});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == refusal);
+  CHECK(l.Export() == before);
+  // The party itself may be updated with its own USCC.
+  r = Wl({"party", "update", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "legacy-1", "--uscc", uscc,
+          "--role", "producer,receiver"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+}
+
 TEST_CASE("party add signed by a non-regulator is refused and writes nothing", "[cli][party]") {
   CliLedger l;
   const std::string before = l.Export();
