@@ -491,7 +491,7 @@ class ImportCommand : public Command {
   }
 
   void PrintSummary(const ImportPlan& plan, const Written& w) const {
-    std::vector<std::string> warnings;
+    std::vector<std::string> warnings = plan.party_warnings();
     for (const auto& [id, p] : plan.new_parties()) {
       if (p.uscc_dropped.empty()) continue;
       warnings.push_back(fmt::format(

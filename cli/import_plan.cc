@@ -177,13 +177,19 @@ Result<std::string> ImportPlan::ResolveParty(const import::PartyRef& ref, const 
     }
     return id;
   };
+  auto found = [&](const std::string& id) {
+    if (const Party* registered = ledger_.FindParty(id); registered != nullptr) {
+      WarnAboutRegistered(*registered, ref, role, where);
+    }
+    return planned_role(id);
+  };
   if (!ref.uscc.empty()) {
     auto it = by_uscc_.find(ref.uscc);
-    if (it != by_uscc_.end()) return planned_role(it->second);
+    if (it != by_uscc_.end()) return found(it->second);
   }
   if (!ref.name.empty()) {
     auto it = by_name_.find(ref.name);
-    if (it != by_name_.end()) return planned_role(it->second);
+    if (it != by_name_.end()) return found(it->second);
   }
   if (ref.empty()) return Status::InvalidArgument(fmt::format("no {} given: the row names none", role));
   const std::string shown = ref.uscc.empty() ? ref.name : fmt::format("{} ({})", ref.name, ref.uscc);
@@ -223,7 +229,34 @@ std::string ImportPlan::PartyLabel(const std::string& id) const {
   return id;
 }
 
+void ImportPlan::WarnAboutRegistered(const Party& p, const import::PartyRef& ref, const char* role,
+                                     const std::string& where) {
+  auto warn = [&](std::string about, std::string line) {
+    for (const auto& [a, l] : party_warnings_) {
+      if (a == about) return;
+    }
+    party_warnings_.emplace_back(std::move(about), std::move(line));
+  };
+  if (!p.HasRole(role)) {
+    warn(p.id + "\n" + role, fmt::format("{}: \"{}\" is registered as {} ({}) without the {} role the file gives "
+                                         "it (imported all the same: legacy data is kept)",
+                                         where, p.name, p.id, fmt::join(p.roles, ","), role));
+  }
+  if (!ref.uscc.empty() && !p.uscc.empty() && ref.uscc != p.uscc && CheckUscc(ref.uscc).well_formed) {
+    warn(p.id + "\n" + ref.uscc, fmt::format("{}: \"{}\" is matched by name to {}, whose USCC is {}, but the file "
+                                            "gives {}",
+                                            where, ref.name, p.id, p.uscc, ref.uscc));
+  }
+}
+
+std::vector<std::string> ImportPlan::party_warnings() const {
+  std::vector<std::string> out;
+  for (const auto& [about, line] : party_warnings_) out.push_back(line);
+  return out;
+}
+
 void ImportPlan::UndoRowParties() {
+  party_warnings_.resize(row_party_warnings_);
   for (auto it = row_party_changes_.rbegin(); it != row_party_changes_.rend(); ++it) {
     auto planned = new_parties_.find(it->id);
     if (planned == new_parties_.end()) continue;
@@ -731,6 +764,7 @@ Status ImportPlan::AddFile(const std::string& path) {
     uint64_t repeats_row = 0;
     row_keys.clear();
     row_party_changes_.clear();
+    row_party_warnings_ = party_warnings_.size();
     outcomes.clear();
     for (const auto& rec : records) {
       import::RowError e;

@@ -130,6 +130,9 @@ class ImportPlan {
   const std::vector<PlannedFile>& files() const { return files_; }
   const std::vector<RefusedRow>& refused() const { return refused_; }
   const std::map<std::string, NewParty>& new_parties() const { return new_parties_; }
+  // Registered parties the files use in a role they do not have, or name
+  // with another USCC: one line each (the first row that did).
+  std::vector<std::string> party_warnings() const;
   uint64_t records() const;
 
  private:
@@ -183,6 +186,11 @@ class ImportPlan {
     std::string id, role;  // role "": the party itself was planned
   };
   std::vector<PartyChange> row_party_changes_;
+  // party_warnings(): (what it is about, the line), in the order met; a
+  // refused row's are taken back with its other party changes.
+  std::vector<std::pair<std::string, std::string>> party_warnings_;
+  size_t row_party_warnings_ = 0;  // party_warnings_.size() when the row began
+  void WarnAboutRegistered(const Party& p, const import::PartyRef& ref, const char* role, const std::string& where);
   void UndoRowParties();
   // "name (id)" of a party registered or planned, for messages; else the id.
   std::string PartyLabel(const std::string& id) const;

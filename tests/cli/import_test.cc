@@ -750,6 +750,35 @@ TEST_CASE("import: a heading holding a line break is shown on one line", "[cli][
   for (const auto& line : SplitLines(r.out)) CHECK(line.rfind("(千克)", 0) != 0);
 }
 
+// A registered producer-only party named as a receiver, and a registered
+// party matched by name whose USCC differs from the file's, went in
+// without a word.
+TEST_CASE("import: a registered party used in a role it lacks, or named with another USCC, is warned of",
+          "[cli][import]") {
+  ImportLedger l;
+  for (const auto& [id, name, uscc, role] :
+       {std::tuple{"chem", "许昌市化工有限公司", "91411000MA45A1B2D5", "producer"},
+        std::tuple{"plant", "禹州市热电有限公司", "91411081MA44RD3K79", "producer"}}) {
+    RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", id, "--name", name,
+                      "--uscc", uscc, "--role", role});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  const std::string f = l / "m.csv";
+  WriteFile(f,
+            "联单编号,产生单位,统一社会信用代码,接受单位,废物代码,转移量(千克),转移日期\n"
+            "20234110000001,禹州市热电有限公司,91411081MA44RD3K6N,许昌市化工有限公司,900-249-08,5,2023-01-02\n"
+            "20234110000002,禹州市热电有限公司,91411081MA44RD3K6N,许昌市化工有限公司,900-249-08,6,2023-01-02\n");
+  RunResult r = l.Import({}, f);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err ==
+        "wasteledger: warning: m.csv row 2: \"禹州市热电有限公司\" is matched by name to plant, whose USCC is "
+        "91411081MA44RD3K79, but the file gives 91411081MA44RD3K6N\n"
+        "wasteledger: warning: m.csv row 2: \"许昌市化工有限公司\" is registered as chem (producer) without the "
+        "receiver role the file gives it (imported all the same: legacy data is kept)\n");
+}
+
 // A malformed USCC was dropped without a word, the party registered by name.
 TEST_CASE("import: a company registered without its malformed USCC is warned of", "[cli][import]") {
   ImportLedger l;
