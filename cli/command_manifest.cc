@@ -29,12 +29,14 @@ Json ManifestJson(const Manifest& m) {
   if (m.receive_seq) out["receive_seq"] = *m.receive_seq;
   if (!m.reject.empty()) out["reject"] = m.reject;
   if (m.voided_by) out["voided_by"] = *m.voided_by;
+  out["imported"] = m.imported;  // legacy data (an import entry), not a live dispatch
   return out;
 }
 
 void PrintManifest(const Manifest& m, MassUnit unit) {
   fmt::print("manifest {}: {}\n", m.number, m.status);
-  fmt::print("  from {} to {}, dispatched at seq {}\n", m.producer, m.receiver, m.dispatch_seq);
+  fmt::print("  from {} to {}, {} at seq {}\n", m.producer, m.receiver,
+             m.imported ? "imported (legacy data)" : "dispatched", m.dispatch_seq);
   std::string carriers;
   for (const auto& c : m.carriers) carriers += (carriers.empty() ? "" : ", ") + c;
   fmt::print("  carriers: {}\n", carriers.empty() ? "none named" : carriers);
@@ -107,8 +109,8 @@ class ManifestCommand : public Command {
       }
       int64_t total = 0;
       for (const auto& l : m.lines) total += l.mass_g;
-      fmt::print("{}  {:<10} {} -> {}  {}  seq {}\n", m.number, m.status, m.producer, m.receiver,
-                 FormatMass(total, ViewUnit(unit_)), m.dispatch_seq);
+      fmt::print("{}  {:<10} {} -> {}  {}  seq {}{}\n", m.number, m.status, m.producer, m.receiver,
+                 FormatMass(total, ViewUnit(unit_)), m.dispatch_seq, m.imported ? " (imported)" : "");
     }
     if (format_ == "json") fmt::print("{}\n", out.dump());
     return kExitOk;

@@ -91,8 +91,8 @@ Status ApplyDispatch(const Step& step, const Json& body) {
   WL_ASSIGN_OR_RETURN(auto existing, step.txn->GetManifest(number));
   if (existing && existing->voided_by != step.seq) {
     return step.Refuse(
-        fmt::format("manifest number {} is already used (dispatched at seq {}); a number is used once",
-                    number, existing->dispatch_seq));
+        fmt::format("manifest number {} is already used ({} at seq {}); a number is used once", number,
+                    existing->imported ? "imported" : "dispatched", existing->dispatch_seq));
   }
   WL_ASSIGN_OR_RETURN(std::string to, r.Str("to"));
   WL_ASSIGN_OR_RETURN(const Party* receiver, step.NeedParty(to, "receiver", "the receiver"));

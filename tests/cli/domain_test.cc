@@ -103,6 +103,16 @@ TEST_CASE("automatic manifest numbers go on after imported ones", "[cli][domain]
                                          "900-041-49:1t"};
   CHECK(c.AsOk("prod", line).find("manifest " + City::ThisYearsManifest(6) + " ") != std::string::npos);
   CHECK(c.AsOk("prod", line).find("manifest " + City::ThisYearsManifest(7) + " ") != std::string::npos);
+  // The imported one says so: in show, list and a refusal of its number.
+  const std::string imported = City::ThisYearsManifest(5);
+  CHECK(c.Manifest(imported)["imported"] == true);
+  CHECK(c.Manifest(City::ThisYearsManifest(6))["imported"] == false);
+  CHECK(c.Ok({"manifest", "show", "--ledger", c.ledger, imported}).out.find("imported (legacy data) at seq") !=
+        std::string::npos);
+  CHECK(c.Ok({"manifest", "list", "--ledger", c.ledger}).out.find(" (imported)\n") != std::string::npos);
+  std::vector<std::string> again = line;
+  again.insert(again.end(), {"--manifest", imported});
+  CHECK(c.Refused("prod", again).find("is already used (imported at seq") != std::string::npos);
 }
 
 TEST_CASE("carrier: pick up, hand over to the next leg; only named carriers, only the holder",
