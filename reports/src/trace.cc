@@ -183,7 +183,10 @@ class Tracer {
     node.fate.held_g = parts.back();
     for (size_t i = 0; i < draws.size(); ++i) {
       WL_ASSIGN_OR_RETURN(EntryEffect e, LoadEffect(draws[i].seq));
-      if (e.kind == "dispatch") {
+      if (e.kind == "import") {
+        WL_ASSIGN_OR_RETURN(TraceNode moved, ImportDrawNode(lot, e, parts[i]));
+        AddChild(node, std::move(moved));
+      } else if (e.kind == "dispatch") {
         WL_RETURN_IF_ERROR(AddDispatchLines(node, lot, e, parts[i]));
       } else {
         WL_ASSIGN_OR_RETURN(TraceNode used, ConsumeNode(lot, e, draws[i].mass_g, parts[i]));
@@ -254,6 +257,61 @@ class Tracer {
     WL_ASSIGN_OR_RETURN(TraceNode child, Forward(lot, share));
     AddChild(parent, std::move(child));
     return Status::Ok();
+  }
+
+  // What an imported record (signed by the regulator who imported it) did
+  // with `share` grams of an import pool, as the file's party did it: used
+  // or disposed of in house, or handed to a receiver (a 台账 transfer, or a
+  // manifest line: received into the receiver's pool of the transfer's
+  // year, followed from there, or still in transit).
+  Result<TraceNode> ImportDrawNode(const Lot& lot, const EntryEffect& e, int64_t share) {
+    WL_ASSIGN_OR_RETURN(nlohmann::json body, BodyInForce(ledger_, e.seq));
+    std::string record = body.value("record", "");
+    std::string from = body.value("from", "");
+    const std::string method = body.value("method", "");
+    if (lot.owner != from && lot.owner == body.value("to", "")) {
+      // The receiver's side of the same record: it treated what it received
+      // (the record's method, R utilises and D disposes of).
+      record = !method.empty() && method.front() == 'R' ? "utilize" : "dispose";
+      from = lot.owner;
+    }
+    if (record == "utilize" || record == "dispose") {
+      const bool utilize = record == "utilize";
+      TraceNode node = Leaf(utilize ? TraceStep::kUtilized : TraceStep::kDisposed, from, lot.waste, share);
+      node.seqs = {e.seq};
+      node.method = method;
+      (utilize ? node.fate.utilized_g : node.fate.disposed_g) = share;
+      return node;
+    }
+    const std::string to = body.value("to", "");
+    const int64_t mass = body.value("mass_g", int64_t{0});
+    TraceNode node = Leaf(TraceStep::kLine, to, lot.waste, share);
+    node.manifest = body.value("manifest", "");
+    node.line = 0;
+    node.seqs = {e.seq};
+    const bool received = record == "transfer" || body.contains("received_g");
+    if (!received) {
+      TraceNode transit = Leaf(TraceStep::kInTransit, from, lot.waste, share);
+      transit.manifest = node.manifest;
+      transit.seqs = {e.seq};
+      transit.fate.in_transit_g = share;
+      AddChild(node, std::move(transit));
+      return node;
+    }
+    const int64_t got = record == "transfer" ? mass : body.value("received_g", int64_t{0});
+    const std::vector<int64_t> parts = SplitByWeight(share, {got, std::max<int64_t>(0, mass - got)});
+    if (got > 0) {
+      const std::string pool = fmt::format("#import/{}/{}/{}", to, lot.waste, body.value("date", "").substr(0, 4));
+      WL_RETURN_IF_ERROR(AddLotChild(node, pool, parts[0]));
+    }
+    if (parts[1] > 0) {
+      TraceNode lost = Leaf(TraceStep::kTransportDiff, to, lot.waste, parts[1]);
+      lost.manifest = node.manifest;
+      lost.seqs = {e.seq};
+      lost.fate.transport_diff_g = parts[1];
+      AddChild(node, std::move(lost));
+    }
+    return node;
   }
 
   Result<TraceNode> ConsumeNode(const Lot& lot, const EntryEffect& e, int64_t drawn_g, int64_t share) {
@@ -451,6 +509,7 @@ std::string Subject(const TraceNode& n, Lang lang) {
     case TraceStep::kManifest:
       return n.manifest;
     case TraceStep::kLine:
+      if (n.line == 0) return en ? "imported transfer" : "导入的转移记录";  // a legacy record: no line number
       return en ? fmt::format("line {}", n.line) : fmt::format("第{}行", n.line);
     case TraceStep::kInTransit:
       return en ? "in transit" : "在途";
@@ -472,6 +531,7 @@ Label LotOrigin(const std::string& source) {
   if (source == "generate") return {"产生的批次", "lot generated"};
   if (source == "receive") return {"接收的批次", "lot received"};
   if (source == "return") return {"拒收退回移出人", "refused, back at the producer"};
+  if (source == "import") return {"导入的历史数据池", "imported legacy pool"};
   return {"次生废物批次", "secondary-waste lot"};
 }
 
@@ -492,8 +552,10 @@ std::string WhatHappened(const TraceNode& n, bool backward, MassUnit unit, Lang 
     case TraceStep::kTransportDiff:
       return en ? "dispatched - (received + refused)" : "转出量 - (接收量 + 拒收量)";
     case TraceStep::kUtilized:
+      if (n.method.empty()) return en ? "utilized (no method recorded)" : "利用（未记录方式）";
       return fmt::format("{} {}", en ? "utilized by method" : "利用方式", n.method);
     case TraceStep::kDisposed:
+      if (n.method.empty()) return en ? "disposed of (no method recorded)" : "处置（未记录方式）";
       return fmt::format("{} {}", en ? "disposed by method" : "处置方式", n.method);
     case TraceStep::kProduct:
       return en ? "product (new mass)" : "产品（新增质量）";

@@ -287,6 +287,43 @@ TEST_CASE("trace refuses unknown ids and bad option sets", "[reports][trace]") {
   CHECK(!reports::Trace(f.ledger(), {"", "20264110000001", true}).ok());
 }
 
+// An import pool was traced as a secondary-waste lot whose draws were all
+// "disposed" by the regulator who imported them; a 台账 transfer's hop to
+// its receiver was missing.
+TEST_CASE("trace forward of an import pool: each record as its party did it", "[reports][trace]") {
+  DomainFixture f;
+  auto record = [&](Json extra) {
+    Json b = {{"source", {{"file", "台账.csv"}, {"sha256", std::string(64, 'a')}, {"row", 2 + f.ledger().size()}}},
+              {"from", "p1"},
+              {"waste", kHw}};
+    b.update(extra);
+    f.Ok(f.S(f.regulator, "import", b));
+  };
+  record({{"record", "generate"}, {"mass_g", 5000000}, {"date", "2025-03-01"}});
+  record({{"record", "transfer"}, {"to", "r1"}, {"method", "D10"}, {"mass_g", 1500000}, {"date", "2025-06-01"}});
+  record({{"record", "dispose"}, {"mass_g", 3000000}, {"date", "2025-09-01"}});
+  auto r = reports::Trace(f.ledger(), {"#import/p1/900-041-49/2025", "", false});
+  REQUIRE(r.ok());
+  const TraceNode& root = r->root;
+  CHECK(root.source == "import");
+  CHECK(root.remaining_g == 500000);
+  REQUIRE(root.children.size() == 2);
+  const TraceNode& hop = root.children[0];
+  CHECK(hop.step == TraceStep::kLine);
+  CHECK(hop.party == "r1");
+  REQUIRE(hop.children.size() == 1);
+  CHECK(hop.children[0].lot == "#import/r1/900-041-49/2025");
+  REQUIRE(hop.children[0].children.size() == 1);
+  CHECK(hop.children[0].children[0].step == TraceStep::kDisposed);
+  CHECK(hop.children[0].children[0].party == "r1");
+  CHECK(hop.children[0].children[0].method == "D10");
+  CHECK(root.children[1].step == TraceStep::kDisposed);
+  CHECK(root.children[1].party == "p1");
+  CHECK(r->fate.held_g == 500000);
+  CHECK(r->fate.disposed_g == 4500000);
+  CHECK(r->fate.Accounted() == 5000000);
+}
+
 TEST_CASE("trace document: the tree flattened and the fate", "[reports][trace]") {
   DomainFixture f;
   Story(f);
