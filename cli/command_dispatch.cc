@@ -146,30 +146,25 @@ class DispatchCommand : public Command {
     int64_t year = 0;
     unsigned month = 0, day = 0;
     CivilFromDays((when.unix_seconds + int64_t{when.offset_minutes} * 60) / 86400, &year, &month, &day);
-    auto serial = NextManifestSerial(ledger, static_cast<int>(year), province, city);
-    // Numbers above the highest live serial may be taken by imported
-    // manifests (a ledger whose imports did not raise the serial): skip them.
-    while (serial.ok()) {
-      WL_ASSIGN_OR_RETURN(auto used, GetManifest(ledger, FormatManifestNumber(static_cast<int>(year), province,
-                                                                               city, *serial)));
-      if (!used) break;
-      serial = *serial < 999999 ? Result<int>(*serial + 1)
-                                : Result<int>(Status::NotFound("every serial above the highest is used"));
-    }
+    const int y = static_cast<int>(year);
+    // From one past the highest serial used; numbers above it may still be
+    // held by imported manifests (a ledger whose imports did not raise the
+    // serial), so the first free one from there; once 999999 is used, the
+    // lowest free one.
+    auto next = NextManifestSerial(ledger, y, province, city);
+    Result<int> serial = next.ok() ? FirstFreeSerial(ledger, y, province, city, *next) : Result<int>(next.status());
     if (!serial.ok() && serial.status().code() == Status::Code::kNotFound) {
-      serial = LowestFreeSerial(ledger, static_cast<int>(year), province, city);
+      serial = FirstFreeSerial(ledger, y, province, city, 1);
     }
     if (!serial.ok()) return serial.status();
-    return FormatManifestNumber(static_cast<int>(year), province, city, *serial);
+    return FormatManifestNumber(y, province, city, *serial);
   }
 
-  // NextManifestSerial counts on from the highest serial used, so one
-  // explicit --manifest with serial 999999 leaves it none: then the lowest
-  // serial no manifest has, one lookup per serial from 1 (the ledger keeps
-  // no list of the free ones).
-  static Result<int> LowestFreeSerial(Ledger& ledger, int year, int province, int city) {
+  // The first serial from `from` that no manifest has, one lookup per serial
+  // (the ledger keeps no list of the free ones).
+  static Result<int> FirstFreeSerial(Ledger& ledger, int year, int province, int city, int from) {
     constexpr int kLastSerial = 999999;
-    for (int serial = 1; serial <= kLastSerial; ++serial) {
+    for (int serial = from; serial <= kLastSerial; ++serial) {
       WL_ASSIGN_OR_RETURN(auto used, GetManifest(ledger, FormatManifestNumber(year, province, city, serial)));
       if (!used) return serial;
     }
