@@ -25,8 +25,8 @@ Result<std::pair<std::string, Json>> BodyInForce(Ledger& ledger, uint64_t seq) {
   // or --waste is looked for in a body that has neither.
   if (effect->kind == "import") {
     return Status::Refused(fmt::format(
-        "--seq {} is an imported legacy record: imports are not voided or corrected (the reconciliation "
-        "report flags what they break; see docs/IMPORT.md)",
+        "--seq {} is an imported legacy record: it is not corrected; void it and import the right record "
+        "(docs/IMPORT.md)",
         seq));
   }
   WL_ASSIGN_OR_RETURN(std::string bytes, ledger.EntryBytes(seq));
@@ -63,7 +63,10 @@ class CorrectCommand : public Command {
       app->footer(
           "Example:\n"
           "  wasteledger void --ledger city.ledger --key yuzhou-power.key --seq 14 --reason \"entered "
-          "twice\"");
+          "twice\"\n\n"
+          "An imported legacy record is voided by a regulator, one entry at a time: its figures leave the\n"
+          "balances and its manifest line goes, and the right record may then be imported again\n"
+          "(docs/IMPORT.md).");
       return app;
     }
     app->add_option(

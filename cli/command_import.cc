@@ -11,6 +11,7 @@
 #include <fstream>
 #include <future>
 #include <numeric>
+#include <thread>
 
 #include "common.h"
 #include "file_access.h"
@@ -319,6 +320,16 @@ class ImportCommand : public Command {
       ++written.entries;
     }
   }
+  static Status WaitPastLastEntry(const Ledger& ledger) {
+    WL_ASSIGN_OR_RETURN(std::string bytes, ledger.EntryBytes(ledger.size() - 1));
+    WL_ASSIGN_OR_RETURN(ParsedEntry last, ParseEntry(bytes, EntryParse::kWithoutJson));
+    WL_ASSIGN_OR_RETURN(Timestamp logged, ParseRfc3339(last.header.logged));
+    for (int i = 0; i < 30 && NowUnixSeconds() <= logged.unix_seconds; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return Status::Ok();
+  }
+
   Status AppendBatch(Ledger& ledger, std::vector<Submission> subs, Written& written) const {
     WL_ASSIGN_OR_RETURN(PreparedBatch batch, ledger.Prepare(std::move(subs)));
     WL_ASSIGN_OR_RETURN(auto appended, ledger.Append(std::move(batch)));
@@ -343,6 +354,10 @@ class ImportCommand : public Command {
     if (!parties.empty()) {
       WL_RETURN_IF_ERROR(AppendBatch(ledger, std::move(parties), written).WithContext("registering parties"));
     }
+    // A record imported and voided since is imported again by a statement
+    // of a later second than the first one's (the ledger refuses the same
+    // statement twice): wait out the second the last entry was logged in.
+    if (plan.reimports() > 0) WL_RETURN_IF_ERROR(WaitPastLastEntry(ledger));
     const std::string now = FormatWithOffset(NowUnixSeconds(), tz);
     // Each file's records are appended in date order (the order of the rows
     // for one date): the pools then see each generation before what was

@@ -443,7 +443,8 @@ Result<bool> ImportPlan::Admit(PlannedBody body, const PlannedFile& file, uint64
     }
     return false;
   }
-  WL_ASSIGN_OR_RETURN(auto in_ledger, FindImportedRecord(ledger_, body.record));
+  bool voided = false;
+  WL_ASSIGN_OR_RETURN(auto in_ledger, FindImportedRecord(ledger_, body.record, &voided));
   if (in_ledger) {
     held = true;
     seen_.emplace(std::move(key), Origin{files_.size(), row});
@@ -451,6 +452,7 @@ Result<bool> ImportPlan::Admit(PlannedBody body, const PlannedFile& file, uint64
   }
   WL_RETURN_IF_ERROR(CheckManifest(body, file, file.bodies.size() + fresh.size()));
   fresh.push_back({std::move(key), std::move(body.text), DayNumber(body.date)});
+  if (voided) ++reimports_;
   return true;
 }
 

@@ -128,6 +128,8 @@ class ImportPlan {
   void StopProgress() { options_.progress = nullptr; }
   bool over_limit() const { return refused_.size() >= options_.max_errors && !refused_.empty(); }
   const std::vector<PlannedFile>& files() const { return files_; }
+  // Records imported before and voided since, imported again by this plan.
+  uint64_t reimports() const { return reimports_; }
   const std::vector<RefusedRow>& refused() const { return refused_; }
   const std::map<std::string, NewParty>& new_parties() const { return new_parties_; }
   // Registered parties the files use in a role they do not have, or name
@@ -202,6 +204,7 @@ class ImportPlan {
     uint64_t row = 0;
   };
   std::unordered_map<std::string, Origin> seen_;
+  uint64_t reimports_ = 0;
   uint64_t rows_read_ = 0;                // over all files
   // Where a manifest's line for a code is: in the ledger already, or
   // planned (files_[file], or the file being read when file ==

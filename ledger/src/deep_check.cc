@@ -102,7 +102,9 @@ class Recomputation {
   Status ReceiveLine(const Fact& f, const ManifestRow& m, size_t index, const Receipt& receipt, int sign);
   // import: the party's pools (one per party x code x year; draws oldest
   // year first, the shortfall below zero in the event year's pool).
-  Status Import(const Statement& st);
+  Status Import(uint64_t seq, const Statement& st);
+  // void of the import at `seq`: takes back what Import counted for it.
+  Status UndoImport(uint64_t seq, const Statement& st);
   // To the pool of the year of `born` (empty: the day's); the flow on `day`.
   void PoolAdd(const std::string& party, const std::string& waste, const std::string& day, int64_t mass,
                size_t column, const std::string& born = "");
@@ -110,6 +112,8 @@ class Recomputation {
   // records it).
   std::string PoolDraw(const std::string& party, const std::string& waste, const std::string& day, int64_t mass,
                        std::string_view kind);
+  // Counts `grams` drawn (sign +1) or put back (-1) on `pool` for `kind`.
+  void PoolTake(LotRow& pool, const std::string& day, std::string_view kind, int64_t grams, int sign);
 
   Result<LotRow*> FindLot(const std::string& id, std::string_view kind);
   void MakeLot(const std::string& id, LotRow row, int sign);
@@ -124,6 +128,17 @@ class Recomputation {
   std::map<std::string, ManifestRow> manifests_;
   std::map<std::pair<std::string, std::string>, std::set<std::string>> pool_years_;  // party, code -> years
   std::map<std::tuple<char, std::string, std::string>, Counters> days_;  // family, dims, day
+  // Each import's draws, in log order (the pools by number), so that a void
+  // puts back what the record took: the domain keeps them in its index.
+  struct ImportDraw {
+    uint64_t seq;
+    uint32_t pool;
+    int64_t grams;
+  };
+  std::vector<ImportDraw> import_draws_;
+  std::map<std::string, uint32_t> pool_numbers_;
+  std::vector<std::string> pool_ids_;
+  uint64_t importing_ = 0;  // the seq of the import being folded
 };
 
 Status Recomputation::Entry(uint64_t seq, std::string_view bytes) {
@@ -134,13 +149,21 @@ Status Recomputation::Entry(uint64_t seq, std::string_view bytes) {
 }
 
 Status Recomputation::Fold(uint64_t seq, Statement& st) {
-  if (st.kind == "import") return Import(st);
+  if (st.kind == "import") return Import(seq, st);
   if (IsLifecycle(st.kind)) {
     WL_ASSIGN_OR_RETURN(Fact f, Resolve(seq, st));
     return Apply(f, +1);
   }
   if (st.kind != "void" && st.kind != "correct") return Status::Ok();
   WL_ASSIGN_OR_RETURN(uint64_t target, TargetOf(seq, st));
+  {
+    WL_ASSIGN_OR_RETURN(std::string bytes, ledger_.EntryBytes(target));
+    WL_ASSIGN_OR_RETURN(ParsedEntry parsed, ParseEntry(bytes));
+    if (parsed.statement.kind == "import") {
+      if (st.kind != "void") return Status::Corruption(fmt::format("a correct of the import at seq {}", target));
+      return UndoImport(target, parsed.statement).WithContext(fmt::format("void of seq {}", target));
+    }
+  }
   WL_ASSIGN_OR_RETURN(Fact undone, ReadFact(target));
   WL_RETURN_IF_ERROR(Apply(undone, -1));
   if (st.kind == "void") return Status::Ok();
@@ -316,7 +339,8 @@ Status Recomputation::Process(const Fact& f, int sign) {
   return Status::Ok();
 }
 
-Status Recomputation::Import(const Statement& st) {
+Status Recomputation::Import(uint64_t seq, const Statement& st) {
+  importing_ = seq;
   const Json& body = st.json["body"];
   BodyReader r(body, "import: body");
   WL_ASSIGN_OR_RETURN(std::string type, r.Str("record"));
@@ -376,33 +400,97 @@ void Recomputation::PoolAdd(const std::string& party, const std::string& waste, 
   PartyFlow(party, waste, day, column, mass);
 }
 
-std::string Recomputation::PoolDraw(const std::string& party, const std::string& waste, const std::string& day,
-                                    int64_t mass, std::string_view kind) {
-  std::string first;
+void Recomputation::PoolTake(LotRow& pool, const std::string& day, std::string_view kind, int64_t grams,
+                              int sign) {
   const size_t column = kind == "dispatch" ? domain::kDispatched
                         : kind == "utilize" ? domain::kUtilized
                                             : domain::kDisposed;
+  pool.remaining_g -= sign * grams;
+  PartyFlow(pool.owner, pool.waste, day, column, sign * grams);
+  if (kind != "dispatch" && pool.born.substr(0, 4) < day.substr(0, 4)) {
+    PartyFlow(pool.owner, pool.waste, day, kind == "utilize" ? domain::kUtilizedPrior : domain::kDisposedPrior,
+              sign * grams);
+  }
+}
+
+Status Recomputation::UndoImport(uint64_t seq, const Statement& st) {
+  const Json& body = st.json["body"];
+  BodyReader r(body, "import: body");
+  WL_ASSIGN_OR_RETURN(std::string type, r.Str("record"));
+  WL_ASSIGN_OR_RETURN(std::string from, r.Str("from"));
+  WL_ASSIGN_OR_RETURN(std::string waste, r.Str("waste"));
+  WL_ASSIGN_OR_RETURN(int64_t mass, r.Mass("mass_g", 1));
+  WL_ASSIGN_OR_RETURN(std::string date, r.Str("date"));
+  const bool moves = type == "manifest" || type == "transfer";
+  std::string to, day = date, treated;
+  std::optional<int64_t> received;
+  if (moves) {
+    WL_ASSIGN_OR_RETURN(to, r.Str("to"));
+  }
+  if (type == "transfer") received = mass;
+  if (type == "manifest" && r.Has("received_g")) {
+    WL_ASSIGN_OR_RETURN(received, r.Mass("received_g", 0));
+    WL_ASSIGN_OR_RETURN(day, r.Str("received"));
+  }
+  if (received && *received > 0) {
+    WL_ASSIGN_OR_RETURN(auto method, r.OptStr("method"));
+    if (method && method->front() == 'R') treated = "utilize";
+    if (method && method->front() == 'D') treated = "dispose";
+  }
+  if (type == "generate") PoolAdd(from, waste, date, -mass, domain::kGenerated);
+  if (moves) PairFlow(from, to, waste, date, domain::kPairDispatched, -mass);
+  if (received) {
+    PartyFlow(from, waste, day, domain::kSettled, -mass);
+    PartyFlow(from, waste, day, domain::kTransitDiff, -(mass - *received));
+    PairFlow(from, to, waste, day, domain::kPairReceived, -*received);
+    if (*received > 0) PoolAdd(to, waste, day, -*received, domain::kReceived, date);
+  } else if (type == "manifest") {
+    WL_ASSIGN_OR_RETURN(auto number, r.OptStr("manifest"));
+    auto m = number ? manifests_.find(*number) : manifests_.end();
+    if (m != manifests_.end()) {
+      std::erase_if(m->second.lines, [&](const LineRow& l) { return l.waste == waste; });
+      if (m->second.lines.empty()) manifests_.erase(m);
+    }
+  }
+  const std::string own_kind = moves ? "dispatch" : type;
+  auto it = std::lower_bound(import_draws_.begin(), import_draws_.end(), seq,
+                             [](const ImportDraw& d, uint64_t s) { return d.seq < s; });
+  for (; it != import_draws_.end() && it->seq == seq; ++it) {
+    LotRow& pool = lots_[pool_ids_[it->pool]];
+    const bool own = pool.owner == from;
+    PoolTake(pool, own ? date : day, own ? std::string_view(own_kind) : std::string_view(treated), it->grams, -1);
+  }
+  return Status::Ok();
+}
+
+std::string Recomputation::PoolDraw(const std::string& party, const std::string& waste, const std::string& day,
+                                    int64_t mass, std::string_view kind) {
+  std::string first;
   const std::string year = day.substr(0, 4);
-  auto take = [&](LotRow& pool, int64_t grams) {
-    pool.remaining_g -= grams;
-    PartyFlow(party, waste, day, column, grams);
-    if (kind != "dispatch" && pool.born.substr(0, 4) < year) {
-      PartyFlow(party, waste, day, kind == "utilize" ? domain::kUtilizedPrior : domain::kDisposedPrior, grams);
+  auto take = [&](const std::string& id, int64_t grams) {
+    PoolTake(lots_[id], day, kind, grams, +1);
+    auto [at, fresh] = pool_numbers_.try_emplace(id, static_cast<uint32_t>(pool_ids_.size()));
+    if (fresh) pool_ids_.push_back(id);
+    if (!import_draws_.empty() && import_draws_.back().seq == importing_ && import_draws_.back().pool == at->second) {
+      import_draws_.back().grams += grams;
+    } else {
+      import_draws_.push_back({importing_, at->second, grams});
     }
   };
   for (const std::string& y : pool_years_[{party, waste}]) {
     if (mass == 0 || y > year) break;
-    LotRow& pool = lots_[fmt::format("#import/{}/{}/{}", party, waste, y)];
+    const std::string id = fmt::format("#import/{}/{}/{}", party, waste, y);
+    const LotRow& pool = lots_[id];
     if (pool.remaining_g <= 0) continue;
     const int64_t grams = std::min(mass, pool.remaining_g);
-    take(pool, grams);
+    take(id, grams);
     if (first.empty()) first = fmt::format("#import/{}/{}/{}", party, waste, y);
     mass -= grams;
   }
   if (mass == 0) return first;
   PoolAdd(party, waste, day, 0, domain::kGenerated);  // the year's pool, made if new
   const std::string pool = fmt::format("#import/{}/{}/{}", party, waste, year);
-  take(lots_[pool], mass);
+  take(pool, mass);
   return first.empty() ? pool : first;
 }
 

@@ -104,12 +104,6 @@ Status ApplyVoidOrCorrect(const Step& step, const Json& body) {
                     target));
   }
   Effect effect = std::move(*found);
-  if (effect.kind == "import") {
-    return step.Refuse(fmt::format(
-        "seq {} is an imported legacy record: imports are not voided or corrected (the reconciliation "
-        "report flags what they break; see docs/IMPORT.md)",
-        target));
-  }
   if (effect.voided_by) {
     return step.Refuse(
         fmt::format("seq {} was already voided or corrected by seq {}", target, *effect.voided_by));
@@ -121,6 +115,15 @@ Status ApplyVoidOrCorrect(const Step& step, const Json& body) {
           fmt::format("only the original actor (\"{}\") or a regulator undoes seq {}; \"{}\" is neither",
                       effect.actor, target, step.actor));
     }
+  }
+  if (effect.kind == "import") {
+    if (correct) {
+      return step.Refuse(fmt::format(
+          "seq {} is an imported legacy record: it is not corrected; void it and import the right record "
+          "(docs/IMPORT.md)",
+          target));
+    }
+    return ReverseImport(step, target, effect);
   }
   const std::string context = fmt::format("correct of seq {}", target);
   if (correct) {

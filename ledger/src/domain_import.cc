@@ -20,6 +20,7 @@
 #include "wasteledger/domain_query.h"
 #include "wasteledger/domain_state.h"
 #include "wasteledger/manifest_number.h"
+#include "wasteledger/statement.h"
 #include "wasteledger/time_util.h"
 
 namespace wasteledger::domain {
@@ -316,7 +317,7 @@ Status ApplyImport(const Step& step, const Json& body) {
 
   WL_ASSIGN_OR_RETURN(Hash record, RecordHashOfStep(step, body));
   WL_ASSIGN_OR_RETURN(auto held, step.txn->get()(ImportedKey(record)));
-  if (held) {
+  if (held && !held->empty()) {  // empty: imported, then voided
     WL_ASSIGN_OR_RETURN(int64_t at, DecodeGrams(*held));
     return step.Refuse(fmt::format("the same record was already imported at seq {}", at));
   }
@@ -419,6 +420,131 @@ Status ApplyImport(const Step& step, const Json& body) {
     WL_RETURN_IF_ERROR(step.txn->PutManifest(m));
   }
   return Finish(step, e);
+}
+
+namespace {
+
+// An imported record's body, as ReverseImport reads it again.
+struct RecordView {
+  std::string type, from, to, code, date, received_day, treated;
+  int64_t mass = 0;
+  std::optional<int64_t> received;
+  std::optional<std::string> number;
+};
+
+Result<RecordView> ViewRecord(const Json& body) {
+  BodyReader r(body, "body");
+  RecordView v;
+  WL_ASSIGN_OR_RETURN(v.type, r.Str("record"));
+  WL_ASSIGN_OR_RETURN(v.from, r.Str("from"));
+  WL_ASSIGN_OR_RETURN(v.code, r.Str("waste"));
+  WL_ASSIGN_OR_RETURN(v.date, r.Str("date"));
+  WL_ASSIGN_OR_RETURN(v.mass, r.Mass("mass_g", 1));
+  WL_ASSIGN_OR_RETURN(v.number, r.OptStr("manifest"));
+  if (v.type == "manifest" || v.type == "transfer") {
+    WL_ASSIGN_OR_RETURN(v.to, r.Str("to"));
+  }
+  if (v.type == "transfer") {
+    v.received = v.mass;
+    v.received_day = v.date;
+  } else if (v.type == "manifest" && r.Has("received_g")) {
+    WL_ASSIGN_OR_RETURN(v.received, r.Mass("received_g", 0));
+    WL_ASSIGN_OR_RETURN(v.received_day, r.Str("received"));
+  }
+  if (v.received && *v.received > 0) {
+    WL_ASSIGN_OR_RETURN(auto method, r.OptStr("method"));
+    v.treated = std::string(Treatment(method.value_or("")));
+  }
+  return v;
+}
+
+}  // namespace
+
+Status ReverseImport(const Step& step, uint64_t target, Effect& effect) {
+  if (!step.ctx->entry_bytes) return Status::Corruption("void of an import: the log cannot be read here");
+  WL_ASSIGN_OR_RETURN(std::string bytes, step.ctx->entry_bytes(target));
+  WL_ASSIGN_OR_RETURN(ParsedEntry entry, ParseEntry(bytes));
+  const Json& body = entry.statement.json["body"];
+  auto viewed = ViewRecord(body);
+  if (!viewed.ok()) {
+    return Status::Corruption(fmt::format("the imported record at seq {}: {}", target, viewed.status().message()));
+  }
+  const RecordView& v = *viewed;
+  const bool moves = !v.to.empty();
+  // A record's draws are kept summed per pool; the producer's and the
+  // receiver's are told apart by the pool's owner.
+  if (moves && v.from == v.to && !v.treated.empty()) {
+    return step.Refuse(fmt::format(
+        "seq {} cannot be undone: it moves waste from \"{}\" to itself and treats it there", target, v.to));
+  }
+
+  // The manifest first: it may refuse.
+  if (v.type == "manifest" && v.number) {
+    WL_ASSIGN_OR_RETURN(auto found, step.txn->GetManifest(*v.number));
+    if (!found) return Status::Corruption(fmt::format("domain index: manifest {} is missing", *v.number));
+    Manifest m = std::move(*found);
+    if (m.custody.size() > 1) {
+      return step.Refuse(fmt::format("seq {} cannot be undone: manifest {} has a later pickup at seq {}; undo that first",
+                                     target, m.number, m.custody[1].seq));
+    }
+    if (m.receive_seq && *m.receive_seq != target) {
+      WL_ASSIGN_OR_RETURN(auto receipt, step.txn->GetEffect(*m.receive_seq));
+      if (receipt && receipt->kind != "import") {
+        return step.Refuse(fmt::format(
+            "seq {} cannot be undone: manifest {} has a later receive at seq {}; undo that first", target,
+            m.number, *m.receive_seq));
+      }
+    }
+    auto line = std::find_if(m.lines.begin(), m.lines.end(), [&](const ManifestLine& l) { return l.waste == v.code; });
+    if (line == m.lines.end()) {
+      return Status::Corruption(fmt::format("domain index: manifest {} has no line for {}", m.number, v.code));
+    }
+    m.lines.erase(line);
+    if (m.lines.empty()) {
+      m.voided_by = step.seq;
+      m.status = "voided";
+    }
+    WL_RETURN_IF_ERROR(step.txn->PutManifest(m));
+  }
+
+  // What it grew: the party's pool of the year (generate), the receiver's
+  // pool of the transfer's year (a receipt).
+  const auto shrink = [&](const std::string& party, const std::string& year_of, int64_t grams, size_t column,
+                          const std::string& day) -> Status {
+    const std::string id = PoolId(party, v.code, year_of.substr(0, 4));
+    WL_ASSIGN_OR_RETURN(auto pool, step.txn->GetLot(id));
+    if (!pool) return Status::Corruption(fmt::format("domain index: pool \"{}\" is missing", id));
+    return step.txn->GrowLot(*pool, -grams, column, day);
+  };
+  if (v.type == "generate") WL_RETURN_IF_ERROR(shrink(v.from, v.date, v.mass, kGenerated, v.date));
+  if (moves) step.txn->AddFlow(kPairFlows, PairDims(v.from, v.to, v.code), v.date, kPairDispatched, -v.mass);
+  if (v.received) {
+    Manifest line_view;
+    line_view.producer = v.from;
+    line_view.receiver = v.to;
+    ManifestLine line;
+    line.waste = v.code;
+    line.mass_g = v.mass;
+    line.received_g = *v.received;
+    line_view.lines.push_back(line);
+    CountSettlement(*step.txn, line_view, v.received_day, -1);
+    if (*v.received > 0) WL_RETURN_IF_ERROR(shrink(v.to, v.date, *v.received, kReceived, v.received_day));
+  }
+  // What it drew, back into the pools it came from.
+  const std::string own_kind = moves ? "dispatch" : v.type;
+  for (const auto& d : effect.drawn) {
+    WL_ASSIGN_OR_RETURN(auto pool, step.txn->GetLot(d.lot));
+    if (!pool) return Status::Corruption(fmt::format("domain index: pool \"{}\" is missing", d.lot));
+    const bool own = pool->owner == v.from;
+    WL_RETURN_IF_ERROR(
+        step.txn->UndrawPoolLot(*pool, d.mass_g, own ? own_kind : v.treated, own ? v.date : v.received_day));
+    WL_RETURN_IF_ERROR(step.txn->AddGrams(DrawKey(d.lot, target), -d.mass_g).status());
+  }
+  // The record is no longer held: the right one may be imported again.
+  WL_ASSIGN_OR_RETURN(Hash record, ImportRecordHashOf(body));
+  WL_RETURN_IF_ERROR(step.txn->PutRaw(ImportedKey(record), ""));
+  effect.voided_by = step.seq;
+  return step.txn->PutEffect(target, effect);
 }
 
 }  // namespace wasteledger::domain

@@ -125,9 +125,10 @@ Result<std::vector<std::string>> ImportPoolYears(const Ledger& ledger, std::stri
   return years;
 }
 
-Result<std::optional<uint64_t>> FindImportedRecord(const Ledger& ledger, const Hash& record) {
+Result<std::optional<uint64_t>> FindImportedRecord(const Ledger& ledger, const Hash& record, bool* voided) {
   WL_ASSIGN_OR_RETURN(auto bytes, ledger.GetIndex(domain::ImportedKey(record)));
-  if (!bytes) return std::optional<uint64_t>();
+  if (voided != nullptr) *voided = bytes && bytes->empty();
+  if (!bytes || bytes->empty()) return std::optional<uint64_t>();  // empty: voided
   WL_ASSIGN_OR_RETURN(int64_t seq, domain::DecodeGrams(*bytes));
   return std::optional<uint64_t>(static_cast<uint64_t>(seq));
 }

@@ -66,6 +66,9 @@ Status ApplyReceive(const Step& step, const Json& body);
 Status ApplyProcess(const Step& step, const Json& body);  // utilize and dispose
 // import (domain_import.cc): one legacy record, into the party's pools.
 Status ApplyImport(const Step& step, const Json& body);
+// void of the imported record at `target` (its effect `effect`): takes back
+// what ApplyImport did, from the record's body read again from the log.
+Status ReverseImport(const Step& step, uint64_t target, Effect& effect);
 // The identity of an imported record: SHA-256 over the body without "source".
 Result<Hash> ImportRecordHashOf(const Json& body);
 // The same from the body's canonical text (no tree built).

@@ -591,6 +591,13 @@ Status DomainTxn::DrawPoolLot(Lot& lot, int64_t mass, std::string_view kind, std
   return AddStock(lot, -mass);
 }
 
+Status DomainTxn::UndrawPoolLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day) {
+  WL_RETURN_IF_ERROR(CountDraw(lot, mass, kind, day, -1));
+  lot.remaining_g += mass;
+  WL_RETURN_IF_ERROR(PutLot(lot));
+  return AddStock(lot, mass);
+}
+
 Status DomainTxn::PutRaw(const std::string& key, std::string_view value) {
   batch_.Put(key, value);
   return Status::Ok();

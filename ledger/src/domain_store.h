@@ -161,6 +161,8 @@ class DomainTxn {
   // the draw).
   Status GrowLot(Lot& lot, int64_t mass, size_t column, std::string_view day);
   Status DrawPoolLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day);
+  // Puts back what DrawPoolLot took (a voided import record).
+  Status UndrawPoolLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day);
   Status PutRaw(const std::string& key, std::string_view value);
   // Marks an untouched lot voided and takes it out of the owner's stock; its
   // creation on `day` no longer counts.

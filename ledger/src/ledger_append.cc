@@ -727,6 +727,13 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
         ctx.find_party = [&session](std::string_view id) { return session.FindParty(std::string(id)); };
         ctx.logged_unix_seconds = session.logged_unix_;
         ctx.timezone_minutes = timezone_minutes_;
+        ctx.entry_bytes = [this, &session](uint64_t at) -> Result<std::string> {
+          if (at >= session.start_size_) {
+            return Status::Refused(fmt::format("seq {} is in this same batch: undo it in a later one", at));
+          }
+          WL_RETURN_IF_ERROR(WaitForWrites());
+          return store_->GetEntry(at);
+        };
         WL_RETURN_IF_ERROR(hook_->Apply(seq, s, seal_by, ctx, session));
       }
       return Status::Ok();

@@ -199,16 +199,21 @@ TEST_CASE("import: a messy GB18030 manifest export, good rows once, bad rows lis
     CHECK(total["columns"][0]["agrees_with"] == "distinct");
     CHECK(total["columns"][1]["agrees_with"] == "distinct");
   }
-  SECTION("an imported entry is not voided") {
+  SECTION("a voided imported entry is imported again by the next run") {
     RunResult v = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--seq", std::to_string(first_import),
                       "--reason", "x"});
-    CHECK(v.exit_code == 1);
-    CHECK(v.err.find("imported legacy record") != std::string::npos);
+    INFO(v.err);
+    CHECK(v.exit_code == 0);
+    RunResult again = l.Import({"--create-parties", "--max-errors", "10", "--format", "json"});
+    INFO(again.out << again.err);
+    const json s = json::parse(again.out);
+    CHECK(s["files"][0]["rows_imported"] == 1);
+    CHECK(s["files"][0]["rows_duplicate"] == 10);
   }
 }
 
 // correct said "--mass: a import entry has no mass; use --body".
-TEST_CASE("import: an imported entry is neither corrected nor voided, and the refusal says why",
+TEST_CASE("import: an imported entry is not corrected, and the refusal says what to do; a regulator voids it",
           "[cli][import]") {
   ImportLedger l;
   RunResult r = l.Import({"--create-parties", "--max-errors", "10"});
@@ -223,7 +228,7 @@ TEST_CASE("import: an imported entry is neither corrected nor voided, and the re
   }
   REQUIRE_FALSE(seq.empty());
   const std::string before = l.Export();
-  const std::string why = "is an imported legacy record: imports are not voided or corrected";
+  const std::string why = "is an imported legacy record: it is not corrected; void it and import the right record";
   for (const auto& change : std::vector<std::vector<std::string>>{
            {"--mass", "1t"}, {"--waste", "900-041-49"}, {"--body", "{\"record\":\"manifest\"}"}}) {
     std::vector<std::string> args = {"correct", "--ledger", l.ledger,   "--key", l.regulator_key,
@@ -236,10 +241,17 @@ TEST_CASE("import: an imported entry is neither corrected nor voided, and the re
     CHECK(r.err.find("seq " + seq + " " + why) != std::string::npos);
     CHECK(r.err.find("docs/IMPORT.md") != std::string::npos);
   }
-  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--seq", seq, "--reason", "typo"});
-  CHECK(r.exit_code == 1);
-  CHECK(r.err.find("seq " + seq + " " + why) != std::string::npos);
   CHECK(l.Export() == before);
+  // A regulator voids it: the balance changes, and the recomputation agrees.
+  const std::string balance = Wl({"report", "balance", "--ledger", l.ledger, "--year", "2023", "--format", "json"}).out;
+  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--seq", seq, "--reason", "typo"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("seq " + seq + " voided") != std::string::npos);
+  CHECK(Wl({"report", "balance", "--ledger", l.ledger, "--year", "2023", "--format", "json"}).out != balance);
+  RunResult deep = Wl({"verify", "--ledger", l.ledger, "--deep"});
+  INFO(deep.err);
+  CHECK(deep.exit_code == 0);
 }
 
 TEST_CASE("import: by default the first bad row stops it with nothing written", "[cli][import]") {

@@ -246,6 +246,81 @@ TEST_CASE("import: an imported manifest received live; no line added to it after
   c.DeepCheckOk();
 }
 
+TEST_CASE("import: a voided record leaves the pools, flows and manifests as if never imported", "[domain][import]") {
+  ImportCity c;
+  const uint64_t g2022 = c.Import(c.Record("generate", 10000000, "2022-06-01"));
+  c.Import(c.Record("generate", 5000000, "2023-02-01"));
+  const Json used = c.Record("utilize", 12000000, "2023-03-01");  // 10 t from 2022, 2 t from 2023
+  const uint64_t util = c.Import(used);
+  const auto void_of = [&](uint64_t seq) { return Json{{"seq", seq}, {"reason", "wrong unit in the file"}}; };
+
+  // Only a regulator voids an import, and no import is corrected.
+  CHECK_THAT(c.Refused(c.S(c.p1, "void", void_of(util))), Catch::Contains("only the original actor"));
+  Json fix = void_of(util);
+  fix["body"] = c.Record("utilize", 1200000, "2023-03-01");
+  CHECK_THAT(c.Refused(c.S(c.regulator, "correct", fix)),
+             Catch::Contains(fmt::format("seq {} is an imported legacy record: it is not corrected; void it", util)));
+
+  const uint64_t undo = c.Ok(c.S(c.regulator, "void", void_of(util)));
+  CHECK(c.Remaining("2022") == 10000000);
+  CHECK(c.Remaining("2023") == 5000000);
+  FlowTotals y2023 = c.Year("p1", 2023);
+  CHECK(y2023.utilized_g == 0);
+  CHECK(y2023.utilized_prior_g == 0);
+  CHECK(y2023.generated_g == 5000000);
+  CHECK(c.AllStock()["p1"][kCode] == 15000000);
+  c.DeepCheckOk();
+  CHECK_THAT(c.Refused(c.S(c.regulator, "void", void_of(util))),
+             Catch::Contains(fmt::format("already voided or corrected by seq {}", undo)));
+  // The record is no longer held: the same one may be imported again.
+  c.Import(used);
+  CHECK(c.Remaining("2022") == 0);
+  CHECK(c.Year("p1", 2023).utilized_prior_g == 10000000);
+  // A generation drawn on since: voiding it leaves the deficit for
+  // reconciliation, as any legacy data that breaks conservation.
+  c.Ok(c.S(c.regulator, "void", void_of(g2022)));
+  CHECK(c.Remaining("2022") == -10000000);
+  CHECK(c.Year("p1", 2022).generated_g == 0);
+  CHECK(c.AllStock()["p1"][kCode] == -7000000);
+  c.DeepCheckOk();
+
+  // A manifest line: the manifest loses it, and is voided with its last.
+  const uint64_t line1 = c.Import(c.Manifest("20234110000031", "r2", 1000000, 990000));
+  const uint64_t line2 = c.Import(c.Manifest("20234110000031", "r2", 500, 500, "900-249-08"));
+  c.Ok(c.S(c.regulator, "void", void_of(line2)));
+  Manifest m = c.GetManifestOrFail("20234110000031");
+  REQUIRE(m.lines.size() == 1);
+  CHECK(m.lines[0].waste == kCode);
+  CHECK(m.status == "received");
+  c.Ok(c.S(c.regulator, "void", void_of(line1)));
+  m = c.GetManifestOrFail("20234110000031");
+  CHECK(m.lines.empty());
+  CHECK(m.status == "voided");
+  const FlowTotals r2 = c.Year("r2", 2023);
+  CHECK(r2.received_g == 0);
+  CHECK(r2.disposed_g == 0);
+  CHECK(c.Year("p1", 2023).dispatched_g == 0);
+  CHECK(c.AllStock()["r2"].count(kCode) == 0);
+  c.DeepCheckOk();
+
+  // An imported manifest a live entry went on from is not voided first.
+  Json open = c.Manifest("20234110000032", "r2", 3000000, 0);
+  open.erase("received");
+  open.erase("received_g");
+  const uint64_t sent = c.Import(open);
+  const uint64_t receipt = c.Ok(c.S(
+      c.r2, "receive",
+      {{"manifest", "20234110000032"}, {"lines", {{{"line", 1}, {"received_g", 3000000}, {"refused_g", 0}}}}}));
+  CHECK_THAT(c.Refused(c.S(c.regulator, "void", void_of(sent))),
+             Catch::Contains(fmt::format("seq {} cannot be undone: manifest 20234110000032 has a later receive at "
+                                         "seq {}; undo that first",
+                                         sent, receipt)));
+  c.Ok(c.S(c.r2, "void", {{"seq", receipt}, {"reason", "wrong scale"}}));
+  c.Ok(c.S(c.regulator, "void", void_of(sent)));
+  CHECK(c.GetManifestOrFail("20234110000032").status == "voided");
+  c.DeepCheckOk();
+}
+
 // As a live receipt's lot keeps its source's birth, what a legacy manifest
 // delivers in January of what was sent in December is last year's waste at
 // the receiver: treated in January, it counts in 综合利用往年贮存量.

@@ -143,7 +143,10 @@ inline constexpr std::string_view kImportRecordPrefix = "wasteledger/import-reco
 [[nodiscard]] Result<std::vector<std::string>> ImportPoolYears(const Ledger& ledger, std::string_view party,
                                                                std::string_view waste);
 // The seq of the import entry holding the record, if any.
-[[nodiscard]] Result<std::optional<uint64_t>> FindImportedRecord(const Ledger& ledger, const Hash& record);
+// `voided` (when given) says whether the record was imported and then voided
+// (it is then not held: the same record may be imported again).
+[[nodiscard]] Result<std::optional<uint64_t>> FindImportedRecord(const Ledger& ledger, const Hash& record,
+                                                                 bool* voided = nullptr);
 // Every manifest, by number.
 [[nodiscard]] Result<std::vector<Manifest>> ListManifests(const Ledger& ledger);
 

@@ -27,6 +27,9 @@ struct ApplyContext {
   std::function<const Party*(std::string_view id)> find_party;
   int64_t logged_unix_seconds = 0;
   int timezone_minutes = 0;  // the ledger's genesis timezone
+  // The bytes of an entry of an earlier batch (the domain reads an imported
+  // record's body again to undo it); an entry of this batch is an error.
+  std::function<Result<std::string>(uint64_t seq)> entry_bytes;
 };
 
 // Writes and reads inside the batch being built: Get sees the batch's own
