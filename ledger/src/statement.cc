@@ -35,9 +35,14 @@ void AppendPlainString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-bool IsPlainAscii(std::string_view s) {
+// A signature's key, "<name>+<keyID hex>": a key name is any UTF-8 without
+// spaces or "+" (C2SP signed note), a party id such as 禹州热电 included; the
+// text is already valid UTF-8 (JSON), so only ASCII controls, quote and
+// backslash are ruled out here (the key must still match a registered one).
+bool IsKeyText(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x80 || (u >= 0x20 && u < 0x7f && c != '"' && c != '\\');
   });
 }
 
@@ -55,7 +60,7 @@ Result<Signature> ParseSig(const Json& sig) {
     return Status::InvalidArgument("\"sig.value\" is not the base64 of a 64-byte Ed25519 signature");
   }
   s.value = std::move(*raw);
-  if (!IsPlainAscii(s.key) || s.key.find('+') == std::string::npos) {
+  if (!IsKeyText(s.key) || s.key.find('+') == std::string::npos) {
     return Status::InvalidArgument(fmt::format("\"sig.key\" \"{}\" is not <name>+<keyID hex>", s.key));
   }
   return s;
@@ -232,7 +237,7 @@ std::optional<Signature> ReadSig(std::string_view text) {
   if (!IsCanonicalJson(text, &m) || m.size() != 2 || m[0].key != "key" || m[1].key != "value") return std::nullopt;
   auto key = PlainString(m[0].value);
   auto value = PlainString(m[1].value);
-  if (!key || !value || !IsPlainAscii(*key) || key->find('+') == std::string_view::npos) return std::nullopt;
+  if (!key || !value || !IsKeyText(*key) || key->find('+') == std::string_view::npos) return std::nullopt;
   auto raw = FromBase64(*value);
   if (!raw || raw->size() != 64) return std::nullopt;
   return Signature{std::string(*key), std::move(*raw)};

@@ -42,6 +42,46 @@ TEST_CASE("init creates a ledger whose entry 0 is the genesis", "[cli][init]") {
   CHECK(r.out == "reg\t许昌市生态环境局\t-\tregulator\t1 key(s)\tsince seq 0\n");
 }
 
+// A key name is any UTF-8 without spaces or "+" (C2SP signed note): party
+// ids and an origin in Chinese were written, then every read of the log
+// refused their signatures' key ("is not <name>+<keyID hex>") and verify
+// called the ledger tampered.
+TEST_CASE("a ledger whose origin and party ids are Chinese verifies, lists and checkpoints", "[cli][init]") {
+  TempDir tmp;
+  const std::string origin = "许昌.example/账本";
+  const auto keygen = [&](const std::string& name, const std::string& file) {
+    RunResult r = Wl({"keygen", "--name", name, "--out", tmp / file, "--no-passphrase"});
+    REQUIRE(r.exit_code == 0);
+    return r.out.substr(0, r.out.find('\n'));
+  };
+  keygen("许昌生态环境局", "reg.key");
+  const std::string producer = keygen("禹州热电", "p.key");
+  const std::string op = keygen(origin, "op.key");
+  const std::string ledger = tmp / "l";
+  REQUIRE(Wl({"init", "--ledger", ledger, "--origin", origin, "--key", tmp / "reg.key"}).exit_code == 0);
+  REQUIRE(Wl({"party", "add", "--ledger", ledger, "--key", tmp / "reg.key", "--id", "禹州热电", "--name",
+              "禹州市热电有限公司", "--role", "producer", "--vkey", producer})
+              .exit_code == 0);
+  RunResult r = Wl({"generate", "--ledger", ledger, "--key", tmp / "p.key", "--waste", "900-249-08", "--mass", "2t"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  r = Wl({"verify", "--ledger", ledger});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  r = Wl({"log", "--ledger", ledger});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("禹州热电") != std::string::npos);
+  REQUIRE(Wl({"checkpoint", "--ledger", ledger, "--key", tmp / "op.key", "--out", tmp / "cp.note"}).exit_code == 0);
+  r = Wl({"export", "--ledger", ledger});
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\"sig\":{\"key\":\"禹州热电+") != std::string::npos);
+  WriteFile(tmp / "e.jsonl", r.out);
+  r = Wl({"verify", "--export", tmp / "e.jsonl", "--checkpoint", tmp / "cp.note", "--vkey", op});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(Wl({"verify", "--ledger", ledger, "--deep"}).exit_code == 0);
+}
+
 TEST_CASE("a second init on the same directory is refused and changes nothing", "[cli][init]") {
   TempDir tmp;
   const std::string key = RegulatorKey(tmp);
