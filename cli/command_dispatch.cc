@@ -145,7 +145,9 @@ class DispatchCommand : public Command {
     const int city = (uscc[4] - '0') * 10 + (uscc[5] - '0');
     int64_t year = 0;
     unsigned month = 0, day = 0;
-    CivilFromDays((when.unix_seconds + int64_t{when.offset_minutes} * 60) / 86400, &year, &month, &day);
+    // The year in the ledger's timezone, where its periods are cut.
+    const int64_t local = when.unix_seconds + int64_t{ledger.timezone_offset_minutes()} * 60;
+    CivilFromDays(local / 86400 - (local % 86400 < 0 ? 1 : 0), &year, &month, &day);
     const int y = static_cast<int>(year);
     // From one past the highest serial used; numbers above it may still be
     // held by imported manifests (a ledger whose imports did not raise the

@@ -198,7 +198,7 @@ Result<Fact> Recomputation::Resolve(uint64_t seq, Statement& st) const {
     return Status::Corruption(
         fmt::format("a {} entry is not a lifecycle entry (void and correct undo only those)", st.kind));
   }
-  return Fact{seq, st.kind, st.actor, domain::EventDate(st.time), std::move(st.json["body"])};
+  return Fact{seq, st.kind, st.actor, domain::EventDate(st.time, ledger_.timezone_offset_minutes()), std::move(st.json["body"])};
 }
 
 Result<Fact> Recomputation::Replacement(Fact corrected, uint64_t seq, Statement& st) {

@@ -48,7 +48,7 @@ Status ReverseManifest(const Step& step, uint64_t target, const Effect& effect, 
 Status Reverse(const Step& step, uint64_t target, Effect& effect) {
   auto time = ParseRfc3339(effect.time);
   if (!time.ok()) return Status::Corruption("domain index: effect time: " + time.status().message());
-  const std::string day = EventDate(*time);
+  const std::string day = EventDate(*time, step.ctx->timezone_minutes);
   for (const auto& id : effect.created) {
     WL_ASSIGN_OR_RETURN(auto lot, step.txn->GetLot(id));
     if (!lot || lot->voided_by) {

@@ -93,8 +93,8 @@ Status CheckPermits(const nlohmann::json& record) {
   return Status::Ok();
 }
 
-std::string EventDate(const Timestamp& t) {
-  const int64_t local = t.unix_seconds + int64_t{t.offset_minutes} * 60;
+std::string EventDate(const Timestamp& t, int tz_minutes) {
+  const int64_t local = t.unix_seconds + int64_t{tz_minutes} * 60;
   int64_t days = local / 86400;
   if (local % 86400 < 0) --days;
   int64_t y = 0;

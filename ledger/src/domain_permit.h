@@ -15,8 +15,10 @@
 
 namespace wasteledger::domain {
 
-// The calendar date of an event in the offset it was written with.
-std::string EventDate(const Timestamp& t);
+// The calendar date of an event in the ledger's timezone (`tz_minutes`, its
+// genesis timezone): periods are cut there whatever offset a statement was
+// written with (ledger format v1, "Quantities and time").
+std::string EventDate(const Timestamp& t, int tz_minutes);
 
 // What the permit schema cannot check in a party record's permits: dates that
 // exist on the calendar, valid_from not after valid_to, each number once,

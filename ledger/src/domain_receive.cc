@@ -101,7 +101,7 @@ Status ApplyReceive(const Step& step, const Json& body) {
     total_refused += line.refused_g;
   }
   WL_ASSIGN_OR_RETURN(const Party* receiver, step.NeedParty(step.actor, "receiver", "the actor"));
-  const std::string date = EventDate(step.time);
+  const std::string date = EventDate(step.time, step.ctx->timezone_minutes);
   Effect e = step.NewEffect();
   for (size_t i = 0; i < n; ++i) {
     const ManifestLine& line = m.lines[i];
@@ -187,7 +187,7 @@ Status ApplyProcess(const Step& step, const Json& body) {
     WL_RETURN_IF_ERROR(p.Mass("mass_g", 1).status());
   }
   Effect e = step.NewEffect();
-  const std::string date = EventDate(step.time);
+  const std::string date = EventDate(step.time, step.ctx->timezone_minutes);
   for (const auto& id : order) {
     WL_ASSIGN_OR_RETURN(auto lot, step.txn->GetLot(id));
     WL_RETURN_IF_ERROR(step.txn->DrawLot(*lot, drawn[id], step.kind, date, step.seq));

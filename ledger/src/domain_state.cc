@@ -114,7 +114,7 @@ Status DomainState::Apply(uint64_t seq, const Statement& st, std::optional<uint6
                                        st.kind, st.json["time"].get<std::string>(),
                                        kMaxFutureSkewSeconds / 60, FormatUtc(ctx.logged_unix_seconds)));
   }
-  if (st.kind != "import" && domain::EventDate(st.time) < kEarliestEventDate) {
+  if (st.kind != "import" && domain::EventDate(st.time, ctx.timezone_minutes) < kEarliestEventDate) {
     return Status::Refused(fmt::format("{}: event time {} is before {}, the earliest date an entry may carry",
                                        st.kind, st.json["time"].get<std::string>(), kEarliestEventDate));
   }

@@ -74,7 +74,7 @@ Status ApplyGenerate(const Step& step, const Json& body) {
   lot.hazards = hazards;
   lot.source.kind = "generate";
   lot.source.seq = step.seq;
-  lot.born = EventDate(step.time);
+  lot.born = EventDate(step.time, step.ctx->timezone_minutes);
   WL_RETURN_IF_ERROR(step.txn->CreateLot(lot, lot.born));
   Effect e = step.NewEffect();
   e.created.push_back(lot.id);
@@ -114,7 +114,7 @@ Status ApplyDispatch(const Step& step, const Json& body) {
     }
   }
   WL_ASSIGN_OR_RETURN(const Json* lines, r.Array("lines", true, true));
-  const std::string date = EventDate(step.time);
+  const std::string date = EventDate(step.time, step.ctx->timezone_minutes);
   std::map<std::string, int64_t> drawn;  // lot -> grams, in first-use order below
   std::vector<std::string> order;
   std::map<std::string, CapacityUse> by_permit;  // permit number -> use

@@ -51,8 +51,9 @@ bool IsEventKind(std::string_view kind) {
 
 // ---- dates (day numbers since 1970-01-01) ----
 
-int64_t LocalDay(const Timestamp& t) {
-  const int64_t local = t.unix_seconds + int64_t{t.offset_minutes} * 60;
+// The day of `t` in the ledger's timezone (`tz_minutes`), where periods are cut.
+int64_t LocalDay(const Timestamp& t, int tz_minutes) {
+  const int64_t local = t.unix_seconds + int64_t{tz_minutes} * 60;
   return local / 86400 - (local % 86400 < 0 ? 1 : 0);
 }
 
@@ -179,7 +180,7 @@ Status RecordEntry(Ctx& c, uint64_t seq, std::string_view bytes) {
   info.actor = st.actor;
   info.stated = st.time;
   info.logged = logged.unix_seconds;
-  info.event_day = LocalDay(st.time);
+  info.event_day = LocalDay(st.time, c.ledger.timezone_offset_minutes());
   info.waste = BodyCodes(st.kind, body);
   if (st.kind == "import") {
     // A legacy record: its event is the date in the file, not the import's time.
@@ -244,7 +245,7 @@ Status ReadOptions(Ctx& c) {
     if (!parsed.ok()) return parsed.status().WithContext("as_of");
     as_of = *parsed;
   }
-  c.as_of_day = LocalDay(as_of);
+  c.as_of_day = LocalDay(as_of, c.ledger.timezone_offset_minutes());
   if (!o.waste.empty()) c.waste_filter = WasteFilter(o.waste);
   return Status::Ok();
 }
@@ -584,7 +585,7 @@ Status LateEntry(const Ctx& c, std::vector<Finding>& out) {
     f.sentence_en = fmt::format(
         "Entry {} ({} by {}) has event time {} but was logged at {}, {} later (limit {}).", seq, e.kind,
         e.actor, when, FormatUtc(e.logged), Span(delay, false), Span(c.o.late_entry_seconds, false));
-    Add(c, LocalDay(e.stated), std::move(f), out);
+    Add(c, LocalDay(e.stated, c.ledger.timezone_offset_minutes()), std::move(f), out);
   }
   return Status::Ok();
 }

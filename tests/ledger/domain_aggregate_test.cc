@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <random>
+#include <set>
 
 #include "domain_fixture.h"
 #include "reference_flows.h"
@@ -23,6 +24,29 @@ FlowTotals Span(const Ledger& ledger, const std::string& from, const std::string
   FlowTotals t = end->parties[key];
   t -= start->parties[key];
   return t;
+}
+
+// Ledger format v1: "periods (months, years) are cut in the ledger's genesis
+// timezone". They were cut in the offset each statement was written with, so
+// a party could move mass into another month or year by its choice of offset.
+TEST_CASE("flows count on the event's date in the ledger's timezone, whatever offset it was written in",
+          "[domain][aggregate]") {
+  DomainFixture f;  // the ledger's timezone: +08:00
+  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 1000000}}, "2026-06-30T20:00:00Z"));       // 07-01 04:00
+  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 2000000}}, "2026-01-01T02:00:00+14:00"));  // 2025-12-31
+  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 4000000}}, "2026-03-01T15:59:59-00:00"));  // 03-01 23:59:59
+  const PartyWaste p1{"p1", kHw};
+  CHECK(Span(f.ledger(), "2026-06-01", "2026-07-01", p1).generated_g == 0);
+  CHECK(Span(f.ledger(), "2026-07-01", "2026-07-02", p1).generated_g == 1000000);
+  CHECK(Span(f.ledger(), "2025-12-31", "2026-01-01", p1).generated_g == 2000000);
+  CHECK(Span(f.ledger(), "2026-01-01", "2027-01-01", p1).generated_g == 5000000);
+  CHECK(Span(f.ledger(), "2026-03-01", "2026-03-02", p1).generated_g == 4000000);
+  // The lot's birth, which decides 往年 (prior-year) columns, too.
+  auto lots = ListLots(f.ledger());
+  REQUIRE(lots.ok());
+  std::set<std::string> born;
+  for (const auto& lot : *lots) born.insert(lot.born);
+  CHECK(born == std::set<std::string>{"2025-12-31", "2026-03-01", "2026-07-01"});
 }
 
 TEST_CASE("flows of a worked example, by year, month and day, with a void and a correction",
