@@ -52,6 +52,9 @@ Status ApplyReceive(const Step& step, const Json& body) {
     return step.Refuse(fmt::format("manifest {} was already received at seq {} (once per manifest)", number,
                                    *m.receive_seq));
   }
+  WL_RETURN_IF_ERROR(step.NotBefore(m.custody.back().seq,
+                                    fmt::format("\"{}\" {} manifest {}", m.holder(),
+                                                m.custody.size() > 1 ? "took" : "dispatched", number)));
   WL_ASSIGN_OR_RETURN(auto reject, r.OptStr("reject"));
   if (reject && reject->find_first_not_of(" \t\r\n") == std::string::npos) {
     return r.Error("reject", "must give the reason the manifest is refused (it is blank)");

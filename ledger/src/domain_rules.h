@@ -53,7 +53,12 @@ struct Step {
   Result<WasteCodeInfo> NeedWaste(const std::string& code, const std::string& path) const;
   // Ok unless a live lot (or one voided other than by this step) has the id.
   Status NeedFreeLotId(const std::string& id) const;
-  // A live lot held by the actor with at least `draw_g` remaining.
+  // Refused when this entry's event time is before that of the entry at
+  // `seq`, which it follows (`what`: the lot's making, the manifest's last
+  // custody step): no flow before its cause, no stock below zero in a period.
+  Status NotBefore(uint64_t seq, const std::string& what) const;
+  // A live lot held by the actor with at least `draw_g` remaining, made no
+  // later than this entry's event time.
   Result<Lot> NeedOwnLot(const std::string& id, int64_t draw_g, const std::string& path) const;
   Effect NewEffect() const;
 };

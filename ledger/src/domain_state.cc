@@ -58,7 +58,22 @@ Result<Lot> Step::NeedOwnLot(const std::string& id, int64_t draw_g, const std::s
         fmt::format("{}: lot \"{}\" holds {} g but {} g are drawn from it (a lot never goes below zero)",
                     path, id, lot->remaining_g, draw_g));
   }
+  // An import pool spans its year: drawn on by date, not checked here.
+  if (lot->source.kind != "import") {
+    WL_RETURN_IF_ERROR(NotBefore(lot->source.seq, fmt::format("lot \"{}\" was made", id)).WithContext(path));
+  }
   return std::move(*lot);
+}
+
+Status Step::NotBefore(uint64_t at, const std::string& what) const {
+  WL_ASSIGN_OR_RETURN(auto effect, txn->GetEffect(at));
+  if (!effect) return Status::Ok();
+  auto then = ParseRfc3339(effect->time);
+  if (!then.ok()) return Status::Corruption("domain index: effect time: " + then.status().message());
+  if (time.unix_seconds >= then->unix_seconds) return Status::Ok();
+  return Refuse(fmt::format("{} at {} (seq {}), after this entry's time {}; an entry's time is not before what "
+                            "it follows",
+                            what, effect->time, at, time_text));
 }
 
 Effect Step::NewEffect() const {
