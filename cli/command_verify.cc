@@ -99,7 +99,7 @@ class VerifyCommand : public Command {
     Result<VerifyResult> result = Status::InvalidArgument("unset");
     std::unique_ptr<Ledger> ledger;
     if (!export_.empty()) {
-      if (Status s = CheckCheckpointSignature(options); !s.ok()) return Fail(s);
+      if (Status s = CheckCheckpointSignature(options); !s.ok()) return NoteFailed(s);
       if (Status s = CheckReadable(export_); !s.ok()) return Fail(s.WithContext("--export"));
       std::ifstream in(export_, std::ios::binary);
       if (!in) return Fail(Status::IOError(fmt::format("--export: cannot read {}", export_)));
@@ -126,8 +126,17 @@ class VerifyCommand : public Command {
         if (!recorded.ok()) return Fail(recorded.status());
         options.checkpoint_key = *recorded;
       }
-      if (Status s = CheckCheckpointSignature(options); !s.ok()) return Fail(s);
+      if (Status s = CheckCheckpointSignature(options); !s.ok()) return NoteFailed(s);
       result = VerifyLedger(*ledger, options);
+      // Then every block of the store: damage in the indexes or aggregates
+      // (which the log's check does not read) would otherwise show only when
+      // a report reads it.
+      if (result.ok() && result->ok()) {
+        if (Status s = ledger->VerifyStorage(); !s.ok()) {
+          if (show_progress) fmt::print(stderr, "\r\033[K");
+          return Fail(s);
+        }
+      }
     }
     if (show_progress) fmt::print(stderr, "\r\033[K");
     if (!result.ok()) return Fail(result.status());
@@ -138,11 +147,17 @@ class VerifyCommand : public Command {
                  f.seq ? fmt::format("seq {}: ", *f.seq) : "", f.problem);
       return kExitVerifyFailed;
     }
+    // With --deep, "OK" only once the recomputation agrees too.
+    std::string deep_line;
+    if (deep_) {
+      if (int rc = RunDeep(*ledger, show_progress, deep_line); rc != kExitOk) return rc;
+    }
     fmt::print("OK: {} entries, root {}\n", result->size, ToHex(result->root));
     fmt::print("    {} signatures and {} sealed statements checked, {} stored checkpoint(s) match\n",
                result->signatures, result->sealed, result->checkpoints);
     if (options.checkpoint_note) fmt::print("    consistent with the checkpoint in {}\n", checkpoint_);
-    return deep_ ? RunDeep(*ledger, show_progress) : kExitOk;
+    if (!deep_line.empty()) fmt::print("{}\n", deep_line);
+    return kExitOk;
   }
 
  private:
@@ -161,8 +176,17 @@ class VerifyCommand : public Command {
     return VerifyNote(*note, known).WithContext(context);
   }
 
+  // A checkpoint whose signature does not verify (forged, or edited after
+  // it was signed) fails verification (exit 3); an unreadable one is an error.
+  static int NoteFailed(const Status& s) {
+    if (s.code() != Status::Code::kUnauthenticated) return Fail(s);
+    std::fflush(stdout);
+    fmt::print(stderr, "wasteledger: verification failed: {}\n", s.message());
+    return kExitVerifyFailed;
+  }
+
   // --deep: the aggregates and stock recomputed from the log, compared.
-  static int RunDeep(const Ledger& ledger, bool show_progress) {
+  static int RunDeep(const Ledger& ledger, bool show_progress, std::string& line) {
     std::function<void(uint64_t, uint64_t)> progress;
     if (show_progress) {
       progress = [](uint64_t done, uint64_t total) {
@@ -174,8 +198,8 @@ class VerifyCommand : public Command {
     if (show_progress) fmt::print(stderr, "\r\033[K");
     if (!report.ok()) return Fail(report.status());
     if (!report->ok()) return ReportDifferences(report->differences);
-    fmt::print("deep: {} entries, {} aggregates, {} stock rows and {} lots match the log\n", report->entries,
-               report->aggregates, report->stock_rows, report->lots);
+    line = fmt::format("deep: {} entries, {} aggregates, {} stock rows and {} lots match the log",
+                       report->entries, report->aggregates, report->stock_rows, report->lots);
     return kExitOk;
   }
 

@@ -81,9 +81,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, Mode mode, 
   auto ledger = std::unique_ptr<Ledger>(new Ledger());
   ledger->dir_ = dir;
   if (mode == Mode::kWrite) {
-    if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT")) {
-      return Status::NotFound(fmt::format("no ledger at {} (create one with wasteledger init)", dir));
-    }
+    WL_RETURN_IF_ERROR(Store::CheckExists(dir));
     WL_ASSIGN_OR_RETURN(ledger->lock_, WriterLock::Acquire(dir, wait_for_writer));
   }
   WL_ASSIGN_OR_RETURN(ledger->store_,
@@ -93,9 +91,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, Mode mode, 
 }
 
 Result<bool> Ledger::Upgrade(const std::string& dir, bool wait_for_writer) {
-  if (!std::filesystem::exists(std::filesystem::path(dir) / "CURRENT")) {
-    return Status::NotFound(fmt::format("no ledger at {} (create one with wasteledger init)", dir));
-  }
+  WL_RETURN_IF_ERROR(Store::CheckExists(dir));
   WL_ASSIGN_OR_RETURN(auto lock, WriterLock::Acquire(dir, wait_for_writer));
   WL_ASSIGN_OR_RETURN(bool converted, Store::Upgrade(dir));
   lock.reset();
@@ -182,6 +178,11 @@ Result<std::optional<std::string>> Ledger::GetIndex(std::string_view key) const 
   if (key.empty() || key[0] != 'X') return Status::InvalidArgument("domain index keys start with 'X'");
   WL_RETURN_IF_ERROR(WaitForWrites());
   return store_->Get(key);
+}
+
+Status Ledger::VerifyStorage() const {
+  WL_RETURN_IF_ERROR(WaitForWrites());
+  return store_->VerifyChecksums();
 }
 
 Status Ledger::ScanIndex(std::string_view prefix,

@@ -241,7 +241,50 @@ Status OpenReader(const rocksdb::Options& options, const std::string& dir, rocks
   }
 }
 
+// A ledger directory whose CURRENT file (naming the MANIFEST, RocksDB's list
+// of table files) is missing or names no MANIFEST is damaged, not absent:
+// its table files are still there (exit 3, not "no ledger; run init").
+Status CheckCurrent(const std::string& dir, bool exists) {
+  namespace fs = std::filesystem;
+  const auto damaged = [&](const std::string& what) {
+    return Status::Corruption(fmt::format("cannot open ledger {}: the ledger's storage is damaged ({})", dir, what));
+  };
+  if (!exists) {
+    std::error_code ec;
+    for (const auto& f : fs::directory_iterator(dir, ec)) {
+      const std::string name = f.path().filename().string();
+      if (name.rfind("MANIFEST-", 0) == 0 || name == "IDENTITY" || f.path().extension() == ".sst") {
+        return damaged("its CURRENT file is missing, and it holds RocksDB files such as " + name);
+      }
+    }
+    return Status::NotFound(fmt::format("no ledger at {} (create one with wasteledger init)", dir));
+  }
+  // A writer may switch to a new MANIFEST (and delete the old one) between
+  // the two reads: read CURRENT again before calling it damaged.
+  std::string current;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const ManifestMark mark = ReadManifestMark(dir);
+    current = mark.current;
+    const bool named = current.size() > 9 && current.rfind("MANIFEST-", 0) == 0 &&
+                       current.find_first_not_of("0123456789", 9) == std::string::npos;
+    std::error_code ec;
+    if (named && fs::exists(fs::path(dir) / current, ec)) return Status::Ok();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::string shown;
+  for (const char c : current) {
+    const auto u = static_cast<unsigned char>(c);
+    shown += u >= 0x20 && u < 0x7f ? std::string(1, c) : fmt::format("\\x{:02x}", u);
+  }
+  return damaged(fmt::format("its CURRENT file names \"{}\", which is not a MANIFEST there", shown));
+}
+
 }  // namespace
+
+Status Store::CheckExists(const std::string& dir) {
+  std::error_code ec;
+  return CheckCurrent(dir, std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec));
+}
 
 int Store::SetReaderAttemptsForTesting(int attempts) { return reader_attempts.exchange(attempts); }
 
@@ -252,9 +295,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
   if (mode == Mode::kCreate && exists) {
     return Status::Refused(fmt::format("{} already holds a ledger", dir));
   }
-  if (mode != Mode::kCreate && !exists) {
-    return Status::NotFound(fmt::format("no ledger at {} (create one with wasteledger init)", dir));
-  }
+  if (mode != Mode::kCreate) WL_RETURN_IF_ERROR(CheckCurrent(dir, exists));
   rocksdb::Options options;
   options.create_if_missing = mode == Mode::kCreate;
   options.error_if_exists = mode == Mode::kCreate;
@@ -403,6 +444,13 @@ Result<std::vector<std::optional<std::string>>> Store::GetMany(const std::vector
     out[i] = values[i].ToString();
   }
   return out;
+}
+
+Status Store::VerifyChecksums() const {
+  rocksdb::ReadOptions ro;
+  ro.verify_checksums = true;
+  ro.fill_cache = false;
+  return FromRocks(db_->VerifyChecksum(ro), "checking every block's checksum");
 }
 
 Result<std::string> Store::GetEntry(uint64_t seq) const {

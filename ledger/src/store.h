@@ -136,6 +136,10 @@ class Store : public NodeReader {
   enum class Mode { kCreate, kWrite, kRead, kUpgrade };
   // kCreate refuses an existing ledger; the others refuse a missing one.
   // kUpgrade is kWrite that also opens a v1 store (for Upgrade).
+  // Ok when `dir` holds a ledger's store; NotFound when it holds none;
+  // Corruption when its CURRENT file is missing or names no MANIFEST while
+  // table files are there (damaged, not absent).
+  static Status CheckExists(const std::string& dir);
   static Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode);
   // How many times a kRead open is tried while a writer changes the store's
   // files under it (default 50; see Open). Tests lower it to reach the
@@ -150,6 +154,9 @@ class Store : public NodeReader {
   ~Store() override;
 
   Result<std::optional<std::string>> Get(std::string_view key) const;
+  // Reads every table file and checks each block's checksum (the indexes
+  // and aggregates included, which reading the log does not touch).
+  Status VerifyChecksums() const;
   // Get for many keys in one call (RocksDB's MultiGet, which probes each
   // table's filter and reads its blocks for the keys together), in the
   // order given.

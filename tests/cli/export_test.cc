@@ -277,15 +277,32 @@ TEST_CASE("verify --checkpoint under another key names the file and the key it e
   Fill(l, 2);
   l.Checkpoint(l / "cp.note");
   WriteFile(l / "e.jsonl", l.Export());
-  const std::string expected = "wasteledger: error: --checkpoint " + (l / "cp.note") +
+  // Not signed by the operator's key: verification fails (exit 3), as for a
+  // note edited after it was signed.
+  const std::string expected = "wasteledger: verification failed: --checkpoint " + (l / "cp.note") +
                                ": no signature by a known key: expected " + KeyRef(l.producer_vkey) + "\n";
   for (const std::string source : {"--ledger", "--export"}) {
     RunResult r = Wl({"verify", source, source == "--ledger" ? l.ledger : l / "e.jsonl", "--checkpoint",
                       l / "cp.note", "--vkey", l.producer_vkey});
     INFO(source);
-    CHECK(r.exit_code == 1);
+    CHECK(r.exit_code == 3);
     CHECK(r.out.empty());
     CHECK(r.err == expected);
+  }
+  // A note whose size was edited after it was signed: exit 3, as tampering.
+  std::string note = ReadFile(l / "cp.note");
+  const size_t size_line = note.find('\n') + 1;
+  note.replace(size_line, note.find('\n', size_line) - size_line, "999");
+  WriteFile(l / "edited.note", note);
+  for (const std::string source : {"--ledger", "--export"}) {
+    std::vector<std::string> args = {"verify", source, source == "--ledger" ? l.ledger : l / "e.jsonl",
+                                     "--checkpoint", l / "edited.note"};
+    if (source == "--export") args.insert(args.end(), {"--vkey", l.operator_vkey});
+    RunResult e = Wl(args);
+    INFO(source << ": " << e.err);
+    CHECK(e.exit_code == 3);
+    CHECK(e.err.rfind("wasteledger: verification failed: --checkpoint " + (l / "edited.note") + ": note signature",
+                      0) == 0);
   }
   // A note that is not one at all is named by its file too.
   WriteFile(l / "junk.note", "not a note\n");
@@ -431,13 +448,13 @@ TEST_CASE("verify-proof names a checkpoint not signed by the given key by its op
 
   RunResult r = Wl({"verify-proof", "inclusion", "--proof", l / "p3.json", "--entry", l / "e3.jsonl",
                     "--checkpoint", l / "cp7.note", "--vkey", other});
-  CHECK(r.exit_code == 1);
+  CHECK(r.exit_code == 3);
   CHECK(r.out.empty());
-  CHECK(r.err == "wasteledger: error: --checkpoint " + (l / "cp7.note") + unsigned_by);
+  CHECK(r.err == "wasteledger: verification failed: --checkpoint " + (l / "cp7.note") + unsigned_by);
   r = Wl({"verify-proof", "consistency", "--proof", l / "c.json", "--old", l / "cp5.note", "--new",
           l / "cp7.note", "--vkey", other});
-  CHECK(r.exit_code == 1);
-  CHECK(r.err == "wasteledger: error: --new " + (l / "cp7.note") + unsigned_by);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "wasteledger: verification failed: --new " + (l / "cp7.note") + unsigned_by);
   // The old note is named as --old: here the new one is a note of another
   // ledger of the same size whose first checkpoint was signed by the other
   // key, so only the old one fails.
@@ -448,8 +465,8 @@ TEST_CASE("verify-proof names a checkpoint not signed by the given key by its op
               .exit_code == 0);
   r = Wl({"verify-proof", "consistency", "--proof", l / "c.json", "--old", l / "cp5.note", "--new", other_new,
           "--vkey", other});
-  CHECK(r.exit_code == 1);
-  CHECK(r.err == "wasteledger: error: --old " + (l / "cp5.note") + unsigned_by);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "wasteledger: verification failed: --old " + (l / "cp5.note") + unsigned_by);
   // A file that is no note at all is named by its option too.
   WriteFile(l / "junk.note", "not a note\n");
   r = Wl({"verify-proof", "inclusion", "--proof", l / "p3.json", "--entry", l / "e3.jsonl", "--checkpoint",

@@ -2,8 +2,11 @@
 // one edited in RocksDB fails verification (exit 3) naming it; --deep needs a
 // ledger, not an export.
 #include <rocksdb/db.h>
+#include <rocksdb/sst_file_writer.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 
@@ -71,6 +74,7 @@ TEST_CASE("verify --deep: the stored aggregates match the log, until one is edit
   SetCounter(c.ledger, key, domain::kGenerated, 1);
   r = Wl({"verify", "--ledger", c.ledger, "--deep", "--quiet"});
   CHECK(r.exit_code == 3);
+  CHECK(r.out.empty());  // no "OK" for the log before the deep check failed
   CHECK(r.err ==
         "deep: aggregate day 2026-03-01 prod 900-041-49: generated_g stored 1 recomputed 2000000\n"
         "wasteledger: verification failed: 1 difference(s) between the log and the stored aggregates, "
@@ -121,6 +125,71 @@ TEST_CASE("verify --deep: a stored lot record edited in RocksDB is named", "[cli
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("\": the stored record does not decode: ") != std::string::npos);
   }
+}
+
+// A domain-index key in a table file of its own (ingested), whose one data
+// block (at offset 0 of the file) then has a byte flipped: reading the log
+// never reads that block; verify checks every block's checksum.
+TEST_CASE("verify: a damaged block of the indexes fails verification, not only the reports reading it",
+          "[cli][verify]") {
+  SmallCity c;
+  std::string file;
+  {
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Options options;
+    options.merge_operator = CounterMergeOperator();
+    REQUIRE(rocksdb::DB::Open(options, c.ledger, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    const std::string sst = c / "x.sst";
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options);
+    REQUIRE(writer.Open(sst).ok());
+    REQUIRE(writer.Put("XZ-block-check", std::string(200, 'z')).ok());
+    REQUIRE(writer.Finish().ok());
+    REQUIRE(db->IngestExternalFile({sst}, rocksdb::IngestExternalFileOptions()).ok());
+    std::vector<rocksdb::LiveFileMetaData> files;
+    db->GetLiveFilesMetaData(&files);
+    for (const auto& f : files) {
+      if (f.smallestkey == "XZ-block-check") file = f.db_path + f.name;
+    }
+  }
+  REQUIRE(!file.empty());
+  CHECK(Wl({"verify", "--ledger", c.ledger, "--quiet"}).exit_code == 0);
+  {
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(20);
+    f.put('\x7f');
+  }
+  RunResult r = Wl({"verify", "--ledger", c.ledger, "--quiet"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.empty());
+  CHECK(CountLines(r.err) == 1);
+  CHECK_THAT(r.err, Catch::Contains("the ledger's storage is damaged (RocksDB: block checksum mismatch"));
+}
+
+TEST_CASE("a ledger whose CURRENT file is lost or garbled is damaged, not absent", "[cli][verify]") {
+  SmallCity c;
+  const std::string current = c.ledger + "/CURRENT";
+  const std::string saved = ReadFile(current);
+  WriteFile(current, "MANIFEST-999999\x0b");
+  RunResult r = Wl({"verify", "--ledger", c.ledger});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err == "wasteledger: error: cannot open ledger " + c.ledger +
+                     ": the ledger's storage is damaged (its CURRENT file names \"MANIFEST-999999\\x0b\", which is "
+                     "not a MANIFEST there)\n");
+  std::filesystem::remove(current);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"verify", "--ledger", c.ledger},
+        std::vector<std::string>{"generate", "--ledger", c.ledger, "--key", c.producer_key, "--waste",
+                                 "900-041-49", "--mass", "1t"}}) {
+    r = Wl(args);
+    INFO(args[0]);
+    CHECK(r.exit_code == 3);
+    CHECK(CountLines(r.err) == 1);
+    CHECK_THAT(r.err, Catch::Contains("the ledger's storage is damaged (its CURRENT file is missing, and it holds "
+                                      "RocksDB files such as "));
+  }
+  WriteFile(current, saved);
+  CHECK(Wl({"verify", "--ledger", c.ledger, "--quiet"}).exit_code == 0);
 }
 
 TEST_CASE("verify --deep with --export is a usage error", "[cli][deep]") {

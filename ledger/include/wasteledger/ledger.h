@@ -161,6 +161,10 @@ class Ledger {
   Result<std::string> SignCheckpoint(const SigningKey& operator_key);
   // The operator's verifier key, once a checkpoint has been signed.
   Result<std::optional<VerifierKey>> OperatorKey() const;
+  // Every block of the store read and its checksum checked: Corruption names
+  // a damaged file (verify runs it; reading the log alone does not read the
+  // domain's indexes and aggregates).
+  Status VerifyStorage() const;
   // Stored checkpoint notes, ascending by size.
   Result<std::vector<std::string>> Checkpoints() const;
 
