@@ -367,6 +367,7 @@ bool BeyondTolerance(int64_t diff, int64_t mass, int64_t ppm) {
 Status QuantityDiscrepancy(const Ctx& c, std::vector<Finding>& out) {
   for (const Manifest& m : c.manifests) {
     if (!m.receive_seq) continue;
+    if (c.Day(*m.receive_seq) > c.as_of_day) continue;  // not received yet as of as_of
     for (size_t i = 0; i < m.lines.size(); ++i) {
       const ManifestLine& l = m.lines[i];
       const int64_t diff = l.received_g + l.refused_g - l.mass_g;
@@ -518,6 +519,7 @@ Status CapacityExceeded(const Ctx& c, std::vector<Finding>& out) {
 Status CodeMismatch(const Ctx& c, std::vector<Finding>& out) {
   for (const Manifest& m : c.manifests) {
     if (!m.receive_seq) continue;
+    if (c.Day(*m.receive_seq) > c.as_of_day) continue;  // not received yet as of as_of
     for (size_t i = 0; i < m.lines.size(); ++i) {
       const ManifestLine& l = m.lines[i];
       if (!l.code_mismatch()) continue;

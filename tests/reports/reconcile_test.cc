@@ -217,6 +217,10 @@ TEST_CASE("reconcile: quantity discrepancy at the tolerance boundary", "[reconci
   CHECK(strict[1].seqs == std::vector<uint64_t>{d2, r2});
   o.tolerance = 0.03;
   CHECK(f.Run(o).empty());
+  o = f.Opts();
+  o.as_of = f.Date(-1) + "T23:59:59+08:00";  // before the receipts: nothing received to compare
+  const std::vector<std::string> rules = Rules(f.Run(o));
+  CHECK(std::find(rules.begin(), rules.end(), "quantity-discrepancy") == rules.end());
 }
 
 TEST_CASE("reconcile: receiver without a permit at the receive date", "[reconcile]") {
@@ -272,6 +276,12 @@ TEST_CASE("reconcile: waste received under another code", "[reconcile]") {
               {d, rc});
   CHECK(fs[0].sentence_zh == "联单 20264110000001 第 1 行按 900-041-49 转移，接收单位 s1 于 " + f.Date(0) +
                                  " 按 900-249-08 接收 1.000000 t。");
+  // As of the day before, the receipt had not happened: no code to compare
+  // (it was reported beside "still unconfirmed").
+  ReconcileOptions before = f.Opts();
+  before.as_of = f.Date(-1) + "T23:59:59+08:00";
+  const std::vector<std::string> rules = Rules(f.Run(before));
+  CHECK(std::find(rules.begin(), rules.end(), "code-mismatch") == rules.end());
 }
 
 TEST_CASE("reconcile: hazardous waste stored more than one year", "[reconcile]") {
