@@ -4,6 +4,9 @@
 // subcommands: void is a correct without a replacement.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "domain_cli.h"
 #include "file_access.h"
 #include "wasteledger/canonical_json.h"
@@ -55,18 +58,25 @@ class CorrectCommand : public Command {
         void_ ? "Cancel an entry's effect with a compensating entry (the original stays in the log)"
               : "Replace an entry's content with a compensating entry (the original stays in the log)");
     AddActorOptions(app, &o_, "The original actor's or a regulator's key file");
-    app->add_option("--seq", seq_, "The entry to " + std::string(void_ ? "void" : "correct"))
-        ->required()
-        ->check(WholeNumber());
+    auto* seq = app->add_option("--seq", seq_, "The entry to " + std::string(void_ ? "void" : "correct"))
+                    ->check(WholeNumber());
+    if (!void_) seq->required();
     app->add_option("--reason", reason_, "Why (kept in the log)")->required()->check(NonBlank("a reason"));
     if (void_) {
+      app->add_option("--import-file", import_file_,
+                      "Void every imported record of this file still in force: the file itself (its SHA-256 "
+                      "is looked for in the records' source), or its SHA-256 in hex (a regulator's key)")
+          ->check(NonBlank("a file or its SHA-256"))
+          ->excludes(seq);
       app->footer(
           "Example:\n"
           "  wasteledger void --ledger city.ledger --key yuzhou-power.key --seq 14 --reason \"entered "
           "twice\"\n\n"
-          "An imported legacy record is voided by a regulator, one entry at a time: its figures leave the\n"
-          "balances and its manifest line goes, and the right record may then be imported again\n"
-          "(docs/IMPORT.md).");
+          "  wasteledger void --ledger city.ledger --key xcepb.key --import-file 联单2023.csv \\\n"
+          "      --reason \"imported in kilograms, the file is in tonnes\"\n\n"
+          "An imported legacy record is voided by a regulator: its figures leave the balances and its\n"
+          "manifest line goes, and the right record may then be imported again. --import-file voids\n"
+          "every record a file brought in, latest first, in atomic batches (docs/IMPORT.md).");
       return app;
     }
     app->add_option(
@@ -88,6 +98,11 @@ class CorrectCommand : public Command {
   }
 
   int Run() override {
+    if (void_ && !import_file_.empty()) return VoidFile();
+    if (void_ && seq_ == kNoSeq) {
+      fmt::print(stderr, "wasteledger: error: give --seq N, or --import-file FILE\n");
+      return kExitUsage;
+    }
     auto build = [this](Ledger& ledger, const std::string&, const Timestamp&) -> Result<Json> {
       Json body = {{"seq", seq_}, {"reason", reason_}};
       if (void_) return body;
@@ -137,6 +152,99 @@ class CorrectCommand : public Command {
   }
 
  private:
+  // The SHA-256 (hex) of --import-file: the file's, or the hex given.
+  Result<std::string> FileSha256() const {
+    std::error_code ec;
+    if (!std::filesystem::exists(import_file_, ec)) {
+      if (auto h = HashFromHex(import_file_); h && import_file_.size() == 64) return ToHex(*h);
+      return Status::NotFound(
+          fmt::format("--import-file {}: no such file (give the imported file or its SHA-256 in hex)", import_file_));
+    }
+    auto read = ReadWholeFile(import_file_);
+    if (!read.ok()) return read.status().WithContext("--import-file");
+    return ToHex(Sha256(*read));
+  }
+
+  // Every import entry of the file still in force, voided latest first, in
+  // atomic batches of kVoidBatch statements.
+  int VoidFile() {
+    auto opened = OpenLedger(o_.dir, Ledger::Mode::kWrite, o_.wait);
+    if (!opened.ok()) return Fail(opened.status());
+    Ledger& ledger = **opened;
+    auto key = LoadSigningKey(o_.key);
+    if (!key.ok()) return Fail(key.status());
+    auto sha = FileSha256();
+    if (!sha.ok()) return Fail(sha.status());
+    std::vector<uint64_t> targets;
+    uint64_t voided_before = 0;
+    Status scan_error;
+    const std::string needle = "\"sha256\":\"" + *sha + "\"";
+    Status s = ledger.ScanEntries(0, ledger.size(), [&](uint64_t seq, std::string_view bytes) {
+      if (bytes.find("\"kind\":\"import\"") == std::string_view::npos || bytes.find(needle) == std::string_view::npos) {
+        return true;
+      }
+      auto entry = ParseEntry(bytes);
+      if (!entry.ok()) {
+        scan_error = entry.status();
+        return false;
+      }
+      const Json& body = entry->statement.json["body"];
+      if (entry->statement.kind != "import" || !body.contains("source") ||
+          body["source"].value("sha256", "") != *sha) {
+        return true;
+      }
+      auto effect = GetEffect(ledger, seq);
+      if (!effect.ok()) {
+        scan_error = effect.status();
+        return false;
+      }
+      if (*effect && (*effect)->voided_by) {
+        ++voided_before;
+      } else {
+        targets.push_back(seq);
+      }
+      return true;
+    });
+    if (!s.ok()) return Fail(s);
+    if (!scan_error.ok()) return Fail(scan_error);
+    if (targets.empty()) {
+      return Fail(Status::NotFound(
+          voided_before > 0
+              ? fmt::format("--import-file {}: all {} imported records of it were voided before", import_file_,
+                            voided_before)
+              : fmt::format("--import-file {}: no imported record has its SHA-256 {}", import_file_, *sha)));
+    }
+    std::reverse(targets.begin(), targets.end());
+    const int tz = ledger.timezone_offset_minutes();
+    uint64_t done = 0;
+    std::optional<uint64_t> first_entry;
+    for (size_t at = 0; at < targets.size(); at += kVoidBatch) {
+      std::vector<Submission> subs;
+      for (size_t i = at; i < std::min(targets.size(), at + kVoidBatch); ++i) {
+        auto sub = SignStatement(*key, "void", Json{{"seq", targets[i]}, {"reason", reason_}}, tz);
+        if (!sub.ok()) return Fail(sub.status());
+        subs.push_back(std::move(*sub));
+      }
+      const size_t n = subs.size();
+      auto appended = [&]() -> Result<std::vector<AppendedEntry>> {
+        WL_ASSIGN_OR_RETURN(PreparedBatch batch, ledger.Prepare(std::move(subs)));
+        return ledger.Append(std::move(batch));
+      }();
+      if (!appended.ok()) {
+        return Fail(appended.status().WithContext(fmt::format(
+            "voiding the imported records of {} ({} of {} voided before this batch of {})", import_file_, done,
+            targets.size(), n)));
+      }
+      if (!first_entry && !appended->empty()) first_entry = appended->front().seq;
+      done += n;
+    }
+    PrintDomainWarnings();
+    fmt::print("voided {} imported record(s) of {} (SHA-256 {}): seqs {}..{}, by entries {}..{}{}\n", done,
+               import_file_, *sha, targets.back(), targets.front(), *first_entry, *first_entry + done - 1,
+               voided_before > 0 ? fmt::format("; {} were voided before", voided_before) : "");
+    return kExitOk;
+  }
+
   Result<Json> ReadBody() const {
     std::string text = body_;
     if (!text.empty() && text[0] == '@') {
@@ -150,10 +258,12 @@ class CorrectCommand : public Command {
     return std::move(*parsed);
   }
 
+  static constexpr uint64_t kNoSeq = UINT64_MAX;
+  static constexpr size_t kVoidBatch = 4096;
   bool void_;
   ActorOptions o_;
-  uint64_t seq_ = 0;
-  std::string reason_, mass_, waste_, body_;
+  uint64_t seq_ = kNoSeq;
+  std::string reason_, mass_, waste_, body_, import_file_;
 };
 
 }  // namespace

@@ -254,6 +254,80 @@ TEST_CASE("import: an imported entry is not corrected, and the refusal says what
   CHECK(deep.exit_code == 0);
 }
 
+// A file imported wrongly is taken back whole: every record it brought in
+// voided (latest first), the balances as before it, and the file imported
+// again afterwards.
+TEST_CASE("void --import-file takes back every record of a file; it can then be imported again", "[cli][import]") {
+  ImportLedger l;
+  const std::string stock_before = Wl({"stock", "--ledger", l.ledger}).out;
+  RunResult r = l.Import({"--create-parties", "--max-errors", "10", "--format", "json"});
+  REQUIRE(r.exit_code == 5);
+  const size_t imported = json::parse(r.out)["files"][0]["rows_imported"];
+  REQUIRE(imported > 0);
+  CHECK(Wl({"stock", "--ledger", l.ledger}).out != stock_before);
+  // The balance's rows, without the count of corrections and voids in the period.
+  const auto figures = [&l] {
+    json rows = l.Balance()["rows"];
+    for (auto& row : rows) row.erase("corrections");
+    return rows.dump();
+  };
+  const std::string balance_imported = figures();
+
+  // Only a regulator; --seq and --import-file are exclusive; one of them is needed.
+  r = Wl({"void", "--ledger", l.ledger, "--key", l.producer_key, "--import-file", kFixture, "--reason", "x"});
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK_THAT(r.err, Catch::Contains("only the original actor"));
+  CHECK(Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", kFixture, "--seq", "3",
+            "--reason", "x"})
+            .exit_code == 2);
+  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--reason", "x"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "wasteledger: error: give --seq N, or --import-file FILE\n");
+
+  const std::string before_void = l.Export();
+  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", kFixture, "--reason",
+          "imported in the wrong unit"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith(fmt::format("voided {} imported record(s) of {} (SHA-256 ", imported, kFixture)));
+  CHECK(CountLines(l.Export()) == CountLines(before_void) + imported);
+  CHECK(Wl({"stock", "--ledger", l.ledger}).out == stock_before);
+  for (const auto& row : l.Balance()["rows"]) {
+    for (const char* column : {"generated_g", "received_g", "dispatched_g", "utilized_g", "disposed_g", "closing_g"}) {
+      INFO(row.dump());
+      CHECK(row.value(column, 0) == 0);
+    }
+  }
+  CHECK(Wl({"verify", "--ledger", l.ledger, "--deep", "--quiet"}).exit_code == 0);
+  // Nothing left to void: said, exit 1, nothing written.
+  const std::string after_void = l.Export();
+  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", kFixture, "--reason", "x"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == fmt::format("wasteledger: error: --import-file {}: all {} imported records of it were voided before\n",
+                             kFixture, imported));
+  CHECK(l.Export() == after_void);
+
+  // Imported again: the same rows, the same balance.
+  r = l.Import({"--create-parties", "--max-errors", "10", "--format", "json"});
+  REQUIRE(r.exit_code == 5);
+  CHECK(json::parse(r.out)["files"][0]["rows_imported"] == imported);
+  CHECK(figures() == balance_imported);
+  CHECK(l.Balance()["rows"][0]["corrections"] > 0);  // the voids are counted in the period
+  // And voided by the file's SHA-256 alone; a SHA-256 never imported is named.
+  const std::string sha = ToHex(Sha256(ReadFile(kFixture)));
+  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", sha, "--reason", "again"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains(fmt::format("{} were voided before", imported)));
+  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", std::string(64, 'a'),
+          "--reason", "x"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "wasteledger: error: --import-file " + std::string(64, 'a') + ": no imported record has its SHA-256 " +
+                     std::string(64, 'a') + "\n");
+  CHECK(Wl({"verify", "--ledger", l.ledger, "--deep", "--quiet"}).exit_code == 0);
+}
+
 TEST_CASE("import: by default the first bad row stops it with nothing written", "[cli][import]") {
   ImportLedger l;
   const std::string before = l.Export();
