@@ -31,9 +31,10 @@ constexpr std::string_view kCodeMismatch = "code-mismatch";
 constexpr std::string_view kStorage = "storage-overdue";
 constexpr std::string_view kLateEntry = "late-entry";
 constexpr std::string_view kLateConfirmation = "late-confirmation";
-constexpr std::array<std::string_view, 9> kRuleIds = {kUnconfirmed, kDiscrepancy, kPhantom,
-                                                      kUnpermitted, kCapacity,    kCodeMismatch,
-                                                      kStorage,     kLateEntry,   kLateConfirmation};
+constexpr std::string_view kMissingPickup = "missing-pickup";
+constexpr std::array<std::string_view, 10> kRuleIds = {kUnconfirmed, kDiscrepancy, kPhantom,     kUnpermitted,
+                                                       kCapacity,    kCodeMismatch, kStorage,     kLateEntry,
+                                                       kLateConfirmation, kMissingPickup};
 
 constexpr int64_t kConfirmWorkingDays = 5;  // 危险废物转移管理办法 Art.18
 constexpr int64_t kPpm = 1000000;
@@ -538,6 +539,28 @@ Status CodeMismatch(const Ctx& c, std::vector<Finding>& out) {
   return Status::Ok();
 }
 
+// A manifest naming carriers, received with no carrier's pickup on record:
+// the transport leg of the 联单 is undocumented. Imported manifests carry
+// no custody steps and are not judged.
+Status MissingPickup(const Ctx& c, std::vector<Finding>& out) {
+  for (const Manifest& m : c.manifests) {
+    if (!m.receive_seq || m.imported || m.carriers.empty() || m.custody.size() > 1) continue;
+    const int64_t day = c.Day(*m.receive_seq);
+    if (day > c.as_of_day) continue;  // not received yet as of as_of
+    const auto [codes, mass, hazardous] = Dispatched(c, m);
+    Finding f = Make(kMissingPickup, hazardous ? Severity::kSerious : Severity::kWarning, m.producer, m.number,
+                     JoinCodes(codes), {m.dispatch_seq, *m.receive_seq});
+    const std::string carriers = fmt::format("{}", fmt::join(m.carriers, ", "));
+    f.sentence_zh = fmt::format("联单 {} 列明承运单位 {}，但 {} 于 {} 接收前没有任何承运单位确认运输（无提货记录）。",
+                                m.number, carriers, m.receiver, DayText(day));
+    f.sentence_en = fmt::format(
+        "Manifest {} names carrier(s) {}, but {} received it on {} with no carrier's pickup on record.", m.number,
+        carriers, m.receiver, DayText(day));
+    Add(c, day, std::move(f), out);
+  }
+  return Status::Ok();
+}
+
 Status StorageOverdue(const Ctx& c, std::vector<Finding>& out) {
   // As of a given day, a lot holds what it holds now plus what was drawn
   // from it after that day; so lots empty now are read too.
@@ -593,9 +616,9 @@ Status LateEntry(const Ctx& c, std::vector<Finding>& out) {
 }
 
 using RuleFn = Status (*)(const Ctx&, std::vector<Finding>&);
-constexpr std::array<RuleFn, 9> kRuleFns = {
+constexpr std::array<RuleFn, 10> kRuleFns = {
     UnconfirmedReceipt, QuantityDiscrepancy, PhantomConsumption, UnpermittedReceiver, CapacityExceeded,
-    CodeMismatch,       StorageOverdue,      LateEntry,          LateConfirmation};
+    CodeMismatch,       StorageOverdue,      LateEntry,          LateConfirmation,    MissingPickup};
 
 // ---- output ----
 

@@ -284,6 +284,28 @@ TEST_CASE("reconcile: waste received under another code", "[reconcile]") {
   CHECK(std::find(rules.begin(), rules.end(), "code-mismatch") == rules.end());
 }
 
+// The README tour received manifests naming carriers that never picked them
+// up, and nothing said so.
+TEST_CASE("reconcile: a manifest naming carriers received with no pickup on record", "[reconcile]") {
+  ReconcileFixture f;
+  f.Generate(f.p1, kHw, 2000000, "L1", f.At(0));
+  const uint64_t d1 = f.Dispatch(f.p1, "20264110000001", "L1", kHw, 1000000, 10, {"c1"});
+  f.Dispatch(f.p1, "20264110000002", "L1", kHw, 500000, 11, {"c1"});
+  f.Dispatch(f.p1, "20264110000003", "L1", kHw, 500000, 12);  // no carrier named: nothing to confirm
+  f.Ok(f.S(f.c1, "pickup", {{"manifest", "20264110000002"}}, f.At(13)));
+  const uint64_t r1 = f.ReceiveAll("20264110000001", 1000000, 20);
+  f.ReceiveAll("20264110000002", 500000, 21);
+  f.ReceiveAll("20264110000003", 500000, 22);
+  const auto fs = f.Run(f.Opts());
+  RequireOnly(fs, "missing-pickup", Severity::kSerious, "p1", "20264110000001", kHw, {d1, r1});
+  CHECK(fs[0].sentence_en == "Manifest 20264110000001 names carrier(s) c1, but s1 received it on " + f.Date(0) +
+                                 " with no carrier's pickup on record.");
+  ReconcileOptions before = f.Opts();
+  before.as_of = f.Date(-1) + "T23:59:59+08:00";
+  const std::vector<std::string> rules = Rules(f.Run(before));
+  CHECK(std::find(rules.begin(), rules.end(), "missing-pickup") == rules.end());
+}
+
 TEST_CASE("reconcile: hazardous waste stored more than one year", "[reconcile]") {
   ReconcileFixture f;
   const uint64_t g = f.Generate(f.p1, kHw, 2000000, "L1", f.At(0));
@@ -507,7 +529,8 @@ TEST_CASE("reconcile: JSON and document", "[reconcile]") {
                             {"code-mismatch", 1},
                             {"storage-overdue", 0},
                             {"late-entry", 0},
-                            {"late-confirmation", 0}});
+                            {"late-confirmation", 0},
+                            {"missing-pickup", 0}});
   REQUIRE(j["findings"].size() == 2);
   CHECK(j["findings"][0] == Json{{"rule", "unconfirmed-receipt"},
                                  {"severity", "warning"},
