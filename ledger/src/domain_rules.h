@@ -56,7 +56,8 @@ struct Step {
   // Refused when this entry's event time is before that of the entry at
   // `seq`, which it follows (`what`: the lot's making, the manifest's last
   // custody step): no flow before its cause, no stock below zero in a period.
-  Status NotBefore(uint64_t seq, const std::string& what) const;
+  // `path`, when given, names the field in the message instead of the kind.
+  Status NotBefore(uint64_t seq, const std::string& what, const std::string& path = "") const;
   // A live lot held by the actor with at least `draw_g` remaining, made no
   // later than this entry's event time.
   Result<Lot> NeedOwnLot(const std::string& id, int64_t draw_g, const std::string& path) const;

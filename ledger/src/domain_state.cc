@@ -60,20 +60,21 @@ Result<Lot> Step::NeedOwnLot(const std::string& id, int64_t draw_g, const std::s
   }
   // An import pool spans its year: drawn on by date, not checked here.
   if (lot->source.kind != "import") {
-    WL_RETURN_IF_ERROR(NotBefore(lot->source.seq, fmt::format("lot \"{}\" was made", id)).WithContext(path));
+    WL_RETURN_IF_ERROR(NotBefore(lot->source.seq, fmt::format("lot \"{}\" was made", id), path));
   }
   return std::move(*lot);
 }
 
-Status Step::NotBefore(uint64_t at, const std::string& what) const {
+Status Step::NotBefore(uint64_t at, const std::string& what, const std::string& path) const {
   WL_ASSIGN_OR_RETURN(auto effect, txn->GetEffect(at));
   if (!effect) return Status::Ok();
   auto then = ParseRfc3339(effect->time);
   if (!then.ok()) return Status::Corruption("domain index: effect time: " + then.status().message());
   if (time.unix_seconds >= then->unix_seconds) return Status::Ok();
-  return Refuse(fmt::format("{} at {} (seq {}), after this entry's time {}; an entry's time is not before what "
-                            "it follows",
-                            what, effect->time, at, time_text));
+  const std::string rule = fmt::format(
+      "{} at {} (seq {}), after this entry's time {}; an entry's time is not before what it follows", what,
+      effect->time, at, time_text);
+  return path.empty() ? Refuse(rule) : Status::Refused(path + ": " + rule);
 }
 
 Effect Step::NewEffect() const {

@@ -168,7 +168,7 @@ TEST_CASE("an entry's time is not before what it follows", "[domain]") {
   Base f;  // L1 generated and manifest 0001 dispatched at kDay, 2026-03-01T08:30:00+08:00
   const std::string before = "2026-03-01T08:29:59+08:00";
   CHECK(Has(f.Refused(f.S(f.p1, "dispatch", DispatchBody("20264110000002", "r2", {Line("L1", 1)}), before)),
-            "body.lines[0].lot: dispatch: lot \"L1\" was made at 2026-03-01T08:30:00+08:00 (seq "));
+            "body.lines[0].lot: lot \"L1\" was made at 2026-03-01T08:30:00+08:00 (seq "));
   CHECK(Has(f.Refused(f.S(f.p1, "utilize", {{"method", "R4"}, {"inputs", {{{"lot", "L1"}, {"mass_g", 1}}}}}, before)),
             "after this entry's time 2026-03-01T08:29:59+08:00"));
   // The same instant written in another offset is not before it.
