@@ -134,7 +134,9 @@ void CountMasses(PlannedFile& file, const std::vector<import::Mapper::ColumnMass
         continue;
       }
       t.*into += *masses[i].grams;
-    } else if (into == &ColumnTotal::refused_g) {
+    } else if (masses[i].unreadable && into == &ColumnTotal::refused_g) {
+      // A blank cell records nothing (0); only a figure that cannot be read
+      // leaves the sum of every row unknown.
       ++t.refused_unread;
     }
   }

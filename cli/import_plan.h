@@ -49,7 +49,7 @@ struct ColumnTotal {
   std::optional<int64_t> total_g;  // the total row's figure (none: blank or unreadable)
   int64_t imported_g = 0, held_g = 0, repeated_g = 0, refused_g = 0;
   int64_t all_g = 0;  // every figure read, the four above together
-  uint64_t refused_unread = 0;  // refused rows whose figure could not be read
+  uint64_t refused_unread = 0;  // refused rows whose figure could not be read (a blank one is 0, not this)
   bool overflow = false;        // all_g would pass 2^63 g: nothing is compared
   enum class Agrees { kNone, kDistinct, kWithRepeats, kAll };
   // What the total equals: the file's distinct good rows (imported now or

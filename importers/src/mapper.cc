@@ -323,12 +323,18 @@ class RowMapper {
     std::vector<Mapper::ColumnMass> out;
     for (const Binding& b : plan_.bindings) {
       if (!b.info->mass) continue;
-      Mapper::ColumnMass m{b.heading, std::nullopt};
+      Mapper::ColumnMass m{b.heading, std::nullopt, false};
       const Cell& cell = CellAt(row_, b.column);
       const std::string_view v = NormalizeText(cell.text, scratch_);
-      if (cell.kind != Cell::Kind::kError && !v.empty() && !IsPlaceholder(v)) {
+      if (cell.kind == Cell::Kind::kError) {
+        m.unreadable = true;
+      } else if (!v.empty() && !IsPlaceholder(v)) {
         Result<int64_t> g = ParseMass(v, UnitFor(b), cell.kind);
-        if (g.ok()) m.grams = *g;
+        if (g.ok()) {
+          m.grams = *g;
+        } else {
+          m.unreadable = true;
+        }
       }
       out.push_back(std::move(m));
     }

@@ -365,5 +365,45 @@ TEST_CASE("import: a row partly imported before sums each figure where its recor
   }
 }
 
+// A blank quantity cell of a refused 台账 row records nothing (0), but was
+// counted as an unreadable figure: "1 refused row unreadable", and a total
+// equal to every row read warned of as agreeing with nothing.
+TEST_CASE("import: a blank quantity of a refused 台账 row is 0, not an unreadable figure", "[cli][import]") {
+  LedgerImport l;
+  const std::string csv = l / "blank.csv";
+  const std::string head = "日期,单位名称,废物代码,产生量(吨),综合利用量(吨)\n";
+  const std::string rows =
+      "2023-09,禹州市热电有限公司,SW02,100,40\n"
+      "2023-13,禹州市热电有限公司,SW02,10,\n"    // refused (no such month), 综合利用量 blank
+      "2023-10,禹州市热电有限公司,SW99X,,5\n";  // refused (no such code), 产生量 blank
+  WriteFile(csv, head + rows + "合计,,,110,45\n");
+  std::vector<std::string> args = {"import",   "--ledger",         l.ledger,        "--key",
+                                   l.regulator_key, "--profile", "cn-sw-ledger", "--create-parties",
+                                   "--max-errors",  "0",         "--dry-run",    "--format", "json", csv};
+  RunResult r = Wl(args);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 5);
+  CHECK(r.err.find("total wrong") == std::string::npos);
+  const json columns = json::parse(r.out)["files"][0]["total_row"]["columns"];
+  REQUIRE(columns.size() == 2);
+  for (const auto& c : columns) {
+    CHECK(c["refused_unreadable"] == 0);
+    CHECK(c["agrees_with"] == "all");
+  }
+  CHECK(columns[0]["refused_g"] == 10000000);
+  CHECK(columns[1]["refused_g"] == 5000000);
+  // A figure that cannot be read is still unreadable: the sum of every row
+  // is then unknown, and a total equal to it agrees with nothing it can show.
+  WriteFile(csv, head + rows + "2023-11,禹州市热电有限公司,SW02,abc,\n合计,,,110,45\n");
+  r = Wl(args);
+  INFO(r.out << r.err);
+  const json after = json::parse(r.out)["files"][0]["total_row"]["columns"];
+  CHECK(after[0]["refused_unreadable"] == 1);
+  CHECK(after[0]["agrees_with"].is_null());
+  CHECK(after[1]["refused_unreadable"] == 0);
+  CHECK(after[1]["agrees_with"] == "all");
+  CHECK(r.err.find("(1 refused row unreadable)") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace wasteledger::testing

@@ -525,9 +525,16 @@ TEST_CASE("Blank, total, repeated heading and footer rows are skipped", "[mapper
   CHECK(masses[0].grams == 25000000);
   CHECK(masses[1].heading == "接受量(吨)");
   CHECK_FALSE(masses[1].grams.has_value());
+  CHECK_FALSE(masses[1].unreadable);  // blank: nothing recorded
   const auto row = mapper.Masses(HwRow(2, {{M, "n/a"}}));
   CHECK(row[0].grams == 12500000);
-  CHECK_FALSE(row[1].grams.has_value());  // unreadable
+  CHECK_FALSE(row[0].unreadable);
+  CHECK_FALSE(row[1].grams.has_value());
+  CHECK(row[1].unreadable);
+  // A placeholder is blank too, not unreadable.
+  const auto dash = mapper.Masses(HwRow(2, {{M, "/"}}));
+  CHECK_FALSE(dash[1].grams.has_value());
+  CHECK_FALSE(dash[1].unreadable);
   // A part's or a running total: skipped too, and told apart.
   for (const V& total : std::vector<V>{{"小计"}, {"累计"}, {"", "本月合计"}, {"一季度小计"}}) {
     INFO(total[0] << "|" << (total.size() > 1 ? total[1] : ""));

@@ -61,11 +61,13 @@ class Mapper {
 
   // The figures of a row's mass columns (转移量, 接受量, a 台账's quantity
   // columns) in column order: the heading as written and the grams, or none
-  // for a blank, placeholder or unreadable cell. For checking a file's total
-  // row against the rows above it.
+  // for a blank, placeholder or unreadable cell; `unreadable` tells the last
+  // apart (a blank cell records nothing, an unreadable one an unknown
+  // figure). For checking a file's total row against the rows above it.
   struct ColumnMass {
     std::string heading;
     std::optional<int64_t> grams;
+    bool unreadable = false;  // text that is not a mass, or an error cell
   };
   std::vector<ColumnMass> Masses(const Row& row) const;
 
