@@ -122,10 +122,11 @@ std::vector<std::string> TotalLines(const PlannedFile& f, std::vector<std::strin
         }
         lines.push_back(head + ", which no sum of the rows gives (see the warning)");
         warnings.push_back(fmt::format(
-            "{} {}, but the rows sum to {} imported, {} already in the ledger, {} repeated and {} refused{}: is the "
-            "file missing rows, or is its total wrong?",
-            f.name, head, FormatMass(t.imported_g), FormatMass(t.held_g), FormatMass(t.repeated_g),
-            FormatMass(t.refused_g),
+            "{} {}, but the rows sum to {} imported, {} already in the ledger, {}{} repeated and {} refused{}: is "
+            "the file missing rows, or is its total wrong?",
+            f.name, head, FormatMass(t.imported_g), FormatMass(t.held_g),
+            t.earlier_g == 0 ? "" : FormatMass(t.earlier_g) + " in an earlier file of this run, ",
+            FormatMass(t.repeated_g), FormatMass(t.refused_g),
             t.refused_unread == 0 ? "" : fmt::format(" ({} unreadable)", Plural(t.refused_unread, "refused row"))));
         break;
     }
@@ -553,6 +554,7 @@ class ImportCommand : public Command {
           masses.push_back({{"heading", t.heading},
                             {"imported_g", t.imported_g},
                             {"held_g", t.held_g},
+                            {"earlier_file_g", t.earlier_g},
                             {"repeated_g", t.repeated_g},
                             {"refused_g", t.refused_g}});
           if (t.overflow) masses.back()["overflow"] = true;
@@ -567,6 +569,7 @@ class ImportCommand : public Command {
                                {"total_g", *t.total_g},
                                {"imported_g", t.imported_g},
                                {"held_g", t.held_g},
+                               {"earlier_file_g", t.earlier_g},
                                {"repeated_g", t.repeated_g},
                                {"refused_g", t.refused_g},
                                {"refused_unreadable", t.refused_unread},

@@ -142,12 +142,27 @@ void CountMasses(PlannedFile& file, const std::vector<import::Mapper::ColumnMass
   }
 }
 
+// The sum of ColumnTotal a record's figures count in, by where it was met.
+int64_t ColumnTotal::*SumOf(ImportPlan::Met met) {
+  switch (met) {
+    case ImportPlan::Met::kNew:
+      break;
+    case ImportPlan::Met::kInLedger:
+      return &ColumnTotal::held_g;
+    case ImportPlan::Met::kEarlierFile:
+      return &ColumnTotal::earlier_g;
+    case ImportPlan::Met::kThisFile:
+      return &ColumnTotal::repeated_g;
+  }
+  return &ColumnTotal::imported_g;
+}
+
 }  // namespace
 
 ColumnTotal::Agrees ColumnTotal::Agreement() const {
   if (!total_g || overflow) return Agrees::kNone;
   // No overflow: every sum below is at most all_g.
-  const int64_t distinct = imported_g + held_g;
+  const int64_t distinct = imported_g + held_g + earlier_g;
   if (*total_g == distinct) return Agrees::kDistinct;
   if (*total_g == distinct + repeated_g) return Agrees::kWithRepeats;
   if (refused_unread == 0 && *total_g == distinct + repeated_g + refused_g) return Agrees::kAll;
@@ -431,25 +446,33 @@ Result<PlannedBody> ImportPlan::BodyOf(const Json& body) {
   return planned;
 }
 
-Result<bool> ImportPlan::Admit(PlannedBody body, const PlannedFile& file, uint64_t row, Fresh& fresh,
-                               bool& held, uint64_t& repeats_row) {
+Result<bool> ImportPlan::Admit(PlannedBody body, const PlannedFile& file, uint64_t row, Fresh& fresh, Met& met,
+                               uint64_t& repeats_row) {
   std::string key(AsBytes(body.record));
   // A duplicate: of an earlier row of this file or of an earlier file of
   // this run, or of a record in the ledger (remembered, so that a repeat of
   // it later in the run counts as already held).
+  met = Met::kNew;
+  repeats_row = 0;
   if (auto it = seen_.find(key); it != seen_.end()) {
-    if (it->second.file == files_.size()) {
-      repeats_row = it->second.row;
+    Origin& origin = it->second;
+    if (origin.file == files_.size()) {
+      met = Met::kThisFile;
+      repeats_row = origin.row;
     } else {
-      held = true;
+      // The first row of this file to meet it: already held; a later row of
+      // this file giving it again repeats this one (as for a file alone).
+      met = origin.in_ledger ? Met::kInLedger : Met::kEarlierFile;
+      origin.file = files_.size();
+      origin.row = row;
     }
     return false;
   }
   bool voided = false;
   WL_ASSIGN_OR_RETURN(auto in_ledger, FindImportedRecord(ledger_, body.record, &voided));
   if (in_ledger) {
-    held = true;
-    seen_.emplace(std::move(key), Origin{files_.size(), row});
+    met = Met::kInLedger;
+    seen_.emplace(std::move(key), Origin{files_.size(), row, true});
     return false;
   }
   WL_RETURN_IF_ERROR(CheckManifest(body, file, file.bodies.size() + fresh.size()));
@@ -461,7 +484,7 @@ Result<bool> ImportPlan::Admit(PlannedBody body, const PlannedFile& file, uint64
 void ImportPlan::Keep(PlannedFile& file, Fresh& fresh, uint64_t row) {
   for (auto& [key, text, day] : fresh) {
     file.body_days.push_back(day);
-    seen_.emplace(std::move(key), Origin{files_.size(), row});
+    seen_.emplace(std::move(key), Origin{files_.size(), row, false});
     // The text grew by appending: its capacity can be twice its size, and
     // a million of them are kept until the append.
     text.shrink_to_fit();
@@ -632,10 +655,10 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
       continue;
     }
     Fresh fresh;
-    bool held = false;
+    Met met = Met::kNew;
     uint64_t repeats_row = 0;  // a repeated line is a duplicate, as in a manifest file
     auto planned = BodyOf(body);
-    auto admitted = planned.ok() ? Admit(std::move(*planned), file, line_no, fresh, held, repeats_row)
+    auto admitted = planned.ok() ? Admit(std::move(*planned), file, line_no, fresh, met, repeats_row)
                                  : Result<bool>(planned.status());
     if (!admitted.ok()) {
       refuse("manifest", body.value("manifest", ""), admitted.status().message());
@@ -764,7 +787,7 @@ Status ImportPlan::AddFile(const std::string& path) {
       continue;
     }
     Fresh fresh;
-    bool refused = false, held = false;
+    bool refused = false;
     uint64_t repeats_row = 0;
     row_keys.clear();
     row_party_changes_.clear();
@@ -783,14 +806,12 @@ Status ImportPlan::AddFile(const std::string& path) {
       Status problem = body.status();
       if (problem.ok()) {
         row_keys.push_back(body->record);
-        bool record_held = false;
+        Met met = Met::kNew;
         uint64_t record_repeats = 0;
-        auto admitted = Admit(std::move(*body), file, row.number, fresh, record_held, record_repeats);
+        auto admitted = Admit(std::move(*body), file, row.number, fresh, met, record_repeats);
         if (admitted.ok()) {
-          held |= record_held;
           if (record_repeats != 0) repeats_row = record_repeats;
-          outcomes.push_back(*admitted ? &ColumnTotal::imported_g
-                                       : (record_held ? &ColumnTotal::held_g : &ColumnTotal::repeated_g));
+          outcomes.push_back(SumOf(met));
           continue;
         }
         problem = admitted.status();
@@ -811,10 +832,24 @@ Status ImportPlan::AddFile(const std::string& path) {
       CountMasses(file, mapper->Masses(row), &ColumnTotal::refused_g);
       continue;
     }
+    // Each mass column counts where its record went: a 台账 quantity column
+    // by the record it made (one new, another already held), a manifest
+    // row's columns (转移量, 接受量) by its one record.
+    const auto masses = mapper->Masses(row);
+    std::vector<int64_t ColumnTotal::*> sums(masses.size(), outcomes.front());
+    if (records.size() > 1) {
+      for (size_t r = 0; r < records.size(); ++r) {
+        for (size_t i = 0; i < masses.size(); ++i) {
+          if (!records[r].column.empty() && masses[i].heading == records[r].column) sums[i] = outcomes[r];
+        }
+      }
+    }
     if (fresh.empty()) {
       ++file.rows_duplicate;
-      CountMasses(file, mapper->Masses(row), held ? &ColumnTotal::held_g : &ColumnTotal::repeated_g);
-      if (!held && repeats_row != 0 && records.front().type != import::RecordType::kManifest) {
+      CountMasses(file, masses, outcomes.front(), &sums);
+      const bool repeats_only = std::all_of(outcomes.begin(), outcomes.end(),
+                                            [](auto o) { return o == &ColumnTotal::repeated_g; });
+      if (repeats_only && repeats_row != 0 && records.front().type != import::RecordType::kManifest) {
         if (file.repeats.size() < PlannedFile::kRepeatsListed)
           file.repeats.emplace_back(row.number, repeats_row);
         ++file.repeats_count;
@@ -822,20 +857,7 @@ Status ImportPlan::AddFile(const std::string& path) {
       continue;
     }
     ++file.rows_imported;
-    const auto masses = mapper->Masses(row);
-    if (fresh.size() == records.size()) {
-      CountMasses(file, masses, &ColumnTotal::imported_g);
-    } else {
-      // Some records of the row were new, some already held or repeated:
-      // each quantity column counts where its record went.
-      std::vector<int64_t ColumnTotal::*> sums(masses.size(), nullptr);
-      for (size_t r = 0; r < records.size(); ++r) {
-        for (size_t i = 0; i < masses.size(); ++i) {
-          if (!records[r].column.empty() && masses[i].heading == records[r].column) sums[i] = outcomes[r];
-        }
-      }
-      CountMasses(file, masses, &ColumnTotal::imported_g, &sums);
-    }
+    CountMasses(file, masses, &ColumnTotal::imported_g, &sums);
     Keep(file, fresh, row.number);
   }
   if (over_limit()) file.unterminated_row = 0;  // the file was not read to its end

@@ -42,19 +42,20 @@ struct NewParty {
 };
 
 // One mass column of a file: what its total row says, and the sums of the
-// rows imported, of those already in the ledger, of those repeating an
-// earlier row of this run, and of those refused.
+// rows imported, of those already in the ledger, of those planned from an
+// earlier file of this run, of those repeating an earlier row of this file,
+// and of those refused.
 struct ColumnTotal {
   std::string heading;             // as written
   std::optional<int64_t> total_g;  // the total row's figure (none: blank or unreadable)
-  int64_t imported_g = 0, held_g = 0, repeated_g = 0, refused_g = 0;
-  int64_t all_g = 0;  // every figure read, the four above together
+  int64_t imported_g = 0, held_g = 0, earlier_g = 0, repeated_g = 0, refused_g = 0;
+  int64_t all_g = 0;  // every figure read, the five above together
   uint64_t refused_unread = 0;  // refused rows whose figure could not be read (a blank one is 0, not this)
   bool overflow = false;        // all_g would pass 2^63 g: nothing is compared
   enum class Agrees { kNone, kDistinct, kWithRepeats, kAll };
-  // What the total equals: the file's distinct good rows (imported now or
-  // before); those and its repeated rows; every row read, refused ones
-  // included; none of these.
+  // What the total equals: the file's distinct good rows (imported now, in
+  // the ledger, or from an earlier file of this run); those and its repeated
+  // rows; every row read, refused ones included; none of these.
   Agrees Agreement() const;
 };
 
@@ -119,6 +120,14 @@ class ImportPlan {
  public:
   ImportPlan(const Ledger& ledger, const WasteCatalogue& catalogue, PlanOptions options);
 
+  // Where a record that is not new was met first (Admit).
+  enum class Met {
+    kNew,          // not met: a record to import
+    kInLedger,     // in the ledger already
+    kEarlierFile,  // planned from an earlier file of this run
+    kThisFile,     // repeating an earlier row of the file being read
+  };
+
   // Reads and checks one file (*.jsonl: import records, one JSON object a
   // line; anything else: a table read with the profile or mapping). A bad file (unreadable, wrong encoding, not
   // a spreadsheet, missing required columns) is an error; bad rows are
@@ -166,11 +175,9 @@ class ImportPlan {
     uint32_t day = 0;       // YYYYMMDD
   };
   using Fresh = std::vector<FreshRecord>;
-  // `held` is set when the record is in the ledger already, or planned from
-  // an earlier file of this run; `repeats_row` to the row of this file it
-  // repeats otherwise (0: none).
-  // `row` is the row being read.
-  Result<bool> Admit(PlannedBody body, const PlannedFile& file, uint64_t row, Fresh& fresh, bool& held,
+  // `met` says where the record was met; `repeats_row` is the row of this
+  // file it repeats (kThisFile), else 0. `row` is the row being read.
+  Result<bool> Admit(PlannedBody body, const PlannedFile& file, uint64_t row, Fresh& fresh, Met& met,
                      uint64_t& repeats_row);
   void Keep(PlannedFile& file, Fresh& fresh, uint64_t row);
 
@@ -196,12 +203,15 @@ class ImportPlan {
   void UndoRowParties();
   // "name (id)" of a party registered or planned, for messages; else the id.
   std::string PartyLabel(const std::string& id) const;
-  // Record hashes planned in this run or met in the ledger: the row that
-  // first gave each (a record already in the ledger too: a later row of the
-  // same file repeating it is a repeat, of another file already held).
+  // Record hashes planned in this run or met in the ledger: the file that
+  // last met them and its row that first did. A later row of that file
+  // repeating one is a repeat; the first row of a later file that does is
+  // already held (in the ledger, or from an earlier file), and from then on
+  // the one its own later rows repeat.
   struct Origin {
     size_t file = 0;  // index in files_ (the file being read: files_.size())
     uint64_t row = 0;
+    bool in_ledger = false;  // found in the ledger, not planned by this run
   };
   std::unordered_map<std::string, Origin> seen_;
   uint64_t reimports_ = 0;

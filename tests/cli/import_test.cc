@@ -406,6 +406,50 @@ TEST_CASE("import: a repeated manifest line with other figures is refused, namin
   CHECK(l.Export() == before);
 }
 
+// A file and a copy of it in one run, each with a row repeated in the file
+// and a 合计 of its distinct rows: the copy's repeated row was counted as
+// already held (it repeats the first file), so its total agreed with no sum
+// and was warned of. Alone, or in separate runs, the total agrees.
+TEST_CASE("import: a file's own repeated row is a repeat even when an earlier file of the run has it",
+          "[cli][import]") {
+  ImportLedger l;
+  const std::string text =
+      "联单编号,移出单位,接受单位,废物代码,转移量(千克),转移日期\n"
+      "20234110000090,许昌市化工有限公司,许昌危废处置中心,900-039-49,500,2023-05-01\n"
+      "20234110000091,许昌市化工有限公司,许昌危废处置中心,900-039-49,300,2023-05-02\n"
+      "20234110000090,许昌市化工有限公司,许昌危废处置中心,900-039-49,500,2023-05-01\n"
+      "合计,,,,800,\n";
+  const std::string a = l / "a.csv", b = l / "b.csv";
+  WriteFile(a, text);
+  WriteFile(b, text);
+  RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
+                    "--create-parties", "--format", "json", a, b});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("total wrong") == std::string::npos);
+  const json s = json::parse(r.out);
+  const json first = s["files"][0]["total_row"]["columns"][0];
+  CHECK(first["imported_g"] == 800000);
+  CHECK(first["repeated_g"] == 500000);
+  CHECK(first["agrees_with"] == "distinct");
+  const json second = s["files"][1]["total_row"]["columns"][0];
+  CHECK(second["imported_g"] == 0);
+  CHECK(second["held_g"] == 0);
+  CHECK(second["earlier_file_g"] == 800000);
+  CHECK(second["repeated_g"] == 500000);
+  CHECK(second["agrees_with"] == "distinct");
+  // Again, in a run of its own: the same sums, now in the ledger.
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest", "--format",
+          "json", b});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const json again = json::parse(r.out)["files"][0]["total_row"]["columns"][0];
+  CHECK(again["held_g"] == 800000);
+  CHECK(again["earlier_file_g"] == 0);
+  CHECK(again["repeated_g"] == 500000);
+  CHECK(again["agrees_with"] == "distinct");
+}
+
 TEST_CASE("import: a file's total row is checked against its rows, and a wrong one warned of",
           "[cli][import]") {
   ImportLedger l;
@@ -557,7 +601,7 @@ TEST_CASE("import: a file without a total row gets its quantity columns' sums in
   REQUIRE(j.exit_code == 5);
   const json masses = json::parse(j.out)["files"][0]["masses"];
   REQUIRE(masses.size() == 2);
-  CHECK(masses[0] == json{{"heading", "转移量(吨)"}, {"imported_g", 3500000}, {"held_g", 0},
+  CHECK(masses[0] == json{{"heading", "转移量(吨)"}, {"imported_g", 3500000}, {"held_g", 0}, {"earlier_file_g", 0},
                           {"repeated_g", 2000000}, {"refused_g", 0}});
   CHECK(masses[1]["imported_g"] == 3250000);
   CHECK(json::parse(j.out)["files"][0].count("total_row") == 0);
