@@ -142,6 +142,23 @@ void CountMasses(PlannedFile& file, const std::vector<import::Mapper::ColumnMass
   }
 }
 
+// The members (but "source") in which two record bodies differ, each with
+// both values: `note (none there, "补录" here), mass_g (...)`; "" if none.
+std::string MemberDifferences(const Json& there, const Json& here) {
+  std::set<std::string> keys;
+  for (const auto& [k, v] : here.items()) keys.insert(k);
+  for (const auto& [k, v] : there.items()) keys.insert(k);
+  std::string out;
+  for (const auto& k : keys) {
+    const bool in_there = there.contains(k), in_here = here.contains(k);
+    if (k == "source" || (in_there && in_here && there[k] == here[k])) continue;
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} ({} there, {} here)", k, in_there ? there[k].dump() : "none",
+                       in_here ? here[k].dump() : "none");
+  }
+  return out;
+}
+
 // The sum of ColumnTotal a record's figures count in, by where it was met.
 int64_t ColumnTotal::*SumOf(ImportPlan::Met met) {
   switch (met) {
@@ -524,7 +541,6 @@ Status ImportPlan::CheckManifest(const PlannedBody& body, const PlannedFile& fil
         PlannedLine line;
         line.held = true;
         line.mass_g = l.mass_g;
-        line.received_g = l.received_g;
         m.lines.emplace(l.waste, line);
       }
     } else {
@@ -550,18 +566,65 @@ Status ImportPlan::CheckManifest(const PlannedBody& body, const PlannedFile& fil
   if (added) return Status::Ok();
   // Not a duplicate (that would have been skipped), so something differs.
   const PlannedLine& first = at->second;
+  constexpr std::string_view kOnce =
+      "a manifest names each waste once, and a repeated row is skipped as a duplicate only when all but its "
+      "row number matches";
   if (first.held) {
-    return Status::Refused(fmt::format(
-        "manifest {} already has a line for {} in the ledger (imported from seq {}: {} g transferred, {} g "
-        "received) and this row differs from it; a manifest names each waste once",
-        number, waste, m.dispatch_seq, first.mass_g, first.received_g));
+    // The line's own entry (the manifest's first, or a later one for
+    // another waste): its body says what differs.
+    WL_ASSIGN_OR_RETURN(auto held, HeldLine(number, waste, m.dispatch_seq));
+    auto current = ParseStrictJson(body.text);
+    if (!held || !current.ok()) {
+      return Status::Refused(fmt::format(
+          "manifest {} already has a line for {} in the ledger (imported with seq {}: {} g transferred) and "
+          "this row differs from it in its figures or details; {}",
+          number, waste, m.dispatch_seq, first.mass_g, kOnce));
+    }
+    const auto& [seq, there] = *held;
+    std::string came_from;
+    if (there.contains("source") && there["source"].is_object() && there["source"].contains("file")) {
+      const Json& source = there["source"];
+      came_from =
+          fmt::format(", from {} row {}", source["file"].get<std::string>(), source.value("row", int64_t{0}));
+    }
+    const std::string receipt =
+        there.contains("received_g")
+            ? fmt::format("{} g received on {}", there["received_g"].get<int64_t>(), there.value("received", ""))
+            : std::string("not received");
+    std::string differs = MemberDifferences(there, *current);
+    if (differs.empty()) differs = "its figures or details";
+    return Status::Refused(
+        fmt::format("manifest {} already has a line for {} in the ledger (seq {}{}: {} g transferred, {}) and "
+                    "this row differs from it in {}; {}",
+                    number, waste, seq, came_from, there.value("mass_g", int64_t{0}), receipt, differs, kOnce));
   }
   std::string where, differs;
   LineDifference(file, first.file, first.body, body.text, where, differs);
-  return Status::Refused(fmt::format(
-      "manifest {} already has a line for {} ({}) and this row differs from it in {}; a manifest names each "
-      "waste once, and a repeated row is skipped as a duplicate only when all but its row number matches",
-      number, waste, where, differs));
+  return Status::Refused(fmt::format("manifest {} already has a line for {} ({}) and this row differs from it in {}; {}",
+                                     number, waste, where, differs, kOnce));
+}
+
+Result<std::optional<std::pair<uint64_t, Json>>> ImportPlan::HeldLine(const std::string& number,
+                                                                      const std::string& waste,
+                                                                      uint64_t from_seq) const {
+  // No index leads from a manifest line to its entry; a manifest's lines are
+  // most often imported together, so the search is short. Only a refused
+  // row looks.
+  for (uint64_t seq = from_seq; seq < ledger_.size(); ++seq) {
+    WL_ASSIGN_OR_RETURN(std::string bytes, ledger_.EntryBytes(seq));
+    if (bytes.find(number) == std::string::npos) continue;
+    WL_ASSIGN_OR_RETURN(ParsedEntry entry, ParseEntry(bytes));
+    if (entry.statement.kind != "import") continue;
+    const Json& b = entry.statement.json["body"];
+    if (b.value("record", "") != "manifest" || b.value("manifest", "") != number || b.value("waste", "") != waste) {
+      continue;
+    }
+    // A voided record is no longer the line: the one held is.
+    WL_ASSIGN_OR_RETURN(Hash record, ImportRecordHash(b));
+    WL_ASSIGN_OR_RETURN(auto holder, FindImportedRecord(ledger_, record));
+    if (holder && *holder == seq) return std::make_optional(std::make_pair(seq, b));
+  }
+  return std::optional<std::pair<uint64_t, Json>>();
 }
 
 void ImportPlan::LineDifference(const PlannedFile& file, size_t file_index, size_t body_index,
@@ -574,18 +637,7 @@ void ImportPlan::LineDifference(const PlannedFile& file, size_t file_index, size
   auto parsed = ParseStrictJson(earlier.bodies[body_index]);
   auto current = ParseStrictJson(text);
   if (!parsed.ok() || !current.ok()) return;
-  const Json& body = *current;
-  std::set<std::string> keys;
-  for (const auto& [k, v] : body.items()) keys.insert(k);
-  for (const auto& [k, v] : parsed->items()) keys.insert(k);
-  std::string out;
-  for (const auto& k : keys) {
-    const bool there = parsed->contains(k), here = body.contains(k);
-    if (k == "source" || (there && here && (*parsed)[k] == body[k])) continue;
-    if (!out.empty()) out += ", ";
-    out += fmt::format("{} ({} there, {} here)", k, there ? (*parsed)[k].dump() : "none",
-                       here ? body[k].dump() : "none");
-  }
+  std::string out = MemberDifferences(*parsed, *current);
   if (!out.empty()) differs = out;
 }
 

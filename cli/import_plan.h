@@ -165,6 +165,11 @@ class ImportPlan {
   // members differ from the body `text`, with both values.
   void LineDifference(const PlannedFile& file, size_t file_index, size_t body_index, std::string_view text,
                       std::string& where, std::string& differs) const;
+  // The import entry holding manifest `number`'s line for `waste` in the
+  // ledger, looked for from `from_seq` (the manifest's first entry) on:
+  // its seq and body, or none.
+  Result<std::optional<std::pair<uint64_t, Json>>> HeldLine(const std::string& number, const std::string& waste,
+                                                            uint64_t from_seq) const;
   void Refuse(const PlannedFile& file, const import::Row& row, import::RowError error);
   Status AddJsonl(PlannedFile& file, const std::string& bytes);
   // Dedupe and manifest checks of one built record: true if new (queued in
@@ -221,7 +226,7 @@ class ImportPlan {
   // files_.size(); bodies[body]).
   struct PlannedLine {
     bool held = false;
-    int64_t mass_g = 0, received_g = 0;  // held lines
+    int64_t mass_g = 0;                  // held lines
     size_t file = 0, body = 0;           // planned lines
   };
   struct PlannedManifest {

@@ -400,10 +400,56 @@ TEST_CASE("import: a repeated manifest line with other figures is refused, namin
   r = l.Import({"--create-parties"}, g);
   CHECK(r.exit_code == 1);
   CHECK(CountLines(r.err) == 1);
-  CHECK(r.err.find("again.csv row 2, column 联单编号: manifest 20234110000003 already has a line for 900-300-34 "
-                   "in the ledger (imported from seq ") != std::string::npos);
-  CHECK(r.err.find(": 2500000 g transferred, 0 g received) and this row differs from it") != std::string::npos);
+  // The entry holding the line, and every member that differs, as for a
+  // line of the same run; a line with no receipt is not "0 g received".
+  const auto seq_of = [&](const std::string& manifest, const std::string& waste) {
+    for (const auto& line : SplitLines(l.Export())) {
+      const json e = json::parse(line);
+      const json& b = e["statement"]["body"];
+      if (e["statement"]["kind"] == "import" && b["manifest"] == manifest && b["waste"] == waste) {
+        return e["seq"].get<uint64_t>();
+      }
+    }
+    FAIL("no import entry for " << manifest << " " << waste);
+    return uint64_t{0};
+  };
+  CHECK(r.err.find(fmt::format("again.csv row 2, column 联单编号: manifest 20234110000003 already has a line for "
+                               "900-300-34 in the ledger (seq {}, from lines.csv row 2: 2500000 g transferred, not "
+                               "received) and this row differs from it in mass_g (2500000 there, 2400000 here); a "
+                               "manifest names each waste once",
+                               seq_of("20234110000003", "900-300-34"))) != std::string::npos);
   CHECK(l.Export() == before);
+
+  // A manifest of two lines, received: a row differing from its second line
+  // names that line's own entry (not the manifest's first), its receipt and
+  // each difference.
+  const std::string two = l / "two.csv";
+  const std::string head2 = "联单编号,产生单位,接受单位,废物代码,转移量(千克),接受量(千克),转移日期,接收日期,备注\n";
+  WriteFile(two, head2 +
+                     "20234110000004,许昌市化工有限公司,许昌市环保科技有限公司,900-300-34,100,100,2023-05-08,"
+                     "2023-05-09,\n"
+                     "20234110000004,许昌市化工有限公司,许昌市环保科技有限公司,900-249-08,200,190,2023-05-08,"
+                     "2023-05-09,\n");
+  r = l.Import({"--create-parties"}, two);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string before_second = l.Export();
+  const std::string second = l / "second.csv";
+  WriteFile(second, head2 +
+                        "20234110000004,许昌市化工有限公司,许昌市环保科技有限公司,900-249-08,200,190,2023-05-08,"
+                        "2023-05-10,补录\n");
+  r = l.Import({"--create-parties"}, second);
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  const uint64_t first_line = seq_of("20234110000004", "900-300-34");
+  const uint64_t second_line = seq_of("20234110000004", "900-249-08");
+  REQUIRE(first_line != second_line);
+  CHECK(r.err.find(fmt::format("manifest 20234110000004 already has a line for 900-249-08 in the ledger (seq {}, "
+                               "from two.csv row 3: 200000 g transferred, 190000 g received on 2023-05-09) and this "
+                               "row differs from it in note (none there, \"补录\" here), received (\"2023-05-09\" "
+                               "there, \"2023-05-10\" here); a manifest names each waste once",
+                               second_line)) != std::string::npos);
+  CHECK(l.Export() == before_second);
 }
 
 // A file and a copy of it in one run, each with a row repeated in the file
