@@ -39,13 +39,6 @@ std::string DayOfImport(const Ledger& ledger) {
   return FormatWithOffset(NowUnixSeconds(), ledger.timezone_offset_minutes()).substr(0, 10);
 }
 
-// The heading a clerk would look for, when a record names no column.
-const char* FieldHeading(const char* role) {
-  if (std::string_view(role) == "producer") return "产生单位";
-  if (std::string_view(role) == "receiver") return "接受单位";
-  return "运输单位";
-}
-
 // A regular file, in one read (a directory, or a file the OS refuses, is
 // named as file_access.h says).
 Result<std::string> ReadAll(const std::string& path) {
@@ -383,24 +376,24 @@ Result<PlannedBody> ImportPlan::Body(const import::Record& rec, const PlannedFil
   planned.date = rec.date;
   const bool manifest = rec.type == import::RecordType::kManifest;
   const bool moves = manifest || rec.type == import::RecordType::kTransfer;
-  at.column = FieldHeading("producer");
+  at.column = headings_.producer;
   at.value = rec.from.name;
   WL_ASSIGN_OR_RETURN(planned.from, ResolveParty(rec.from, "producer", where));
   if (moves) {
-    at.column = FieldHeading("receiver");
+    at.column = headings_.receiver;
     at.value = rec.to.name;
     WL_ASSIGN_OR_RETURN(planned.to, ResolveParty(rec.to, "receiver", where));
   }
   std::vector<std::string> carriers;
   if (manifest) {
     for (const auto& c : rec.carriers) {
-      at.column = FieldHeading("carrier");
+      at.column = headings_.carrier;
       at.value = c.name;
       WL_ASSIGN_OR_RETURN(std::string id, ResolveParty(c, "carrier", where));
       carriers.push_back(std::move(id));
     }
   }
-  at.column = "废物代码";
+  at.column = headings_.waste;
   at.value = rec.waste;
   WasteCodeInfo waste = catalogue_.Classify(rec.waste);
   if (waste.kind == WasteKind::kMalformed) return Status::InvalidArgument(waste.message);
@@ -799,6 +792,9 @@ Status ImportPlan::AddFile(const std::string& path) {
   mapper->SetLatestDate(DayOfImport(ledger_));
   mapper->SetEarliestDate(std::string(kEarliestEventDate));
   file.mapping = mapper->Describe();
+  // A refusal names the column as the file heads it: what a clerk finds.
+  headings_ = {mapper->HeadingOf("from.name"), mapper->HeadingOf("to.name"), mapper->HeadingOf("carrier"),
+               mapper->HeadingOf("waste"), mapper->HeadingOf("manifest")};
 
   std::vector<import::Record> records;
   std::vector<Hash> row_keys;  // the identities of the records of the row being read
@@ -869,7 +865,7 @@ Status ImportPlan::AddFile(const std::string& path) {
         problem = admitted.status();
       }
       if (body.ok()) {
-        e.column = "联单编号";
+        e.column = headings_.manifest;
         e.value = rec.manifest;
       }
       e.reason = problem.message();

@@ -186,6 +186,14 @@ class ImportPlan {
                      uint64_t& repeats_row);
   void Keep(PlannedFile& file, Fresh& fresh, uint64_t row);
 
+  // The headings, as written in the file being read, of the columns a
+  // refusal about a party, the waste code or the manifest names
+  // (Mapper::HeadingOf).
+  struct Headings {
+    std::string producer, receiver, carrier, waste, manifest;
+  };
+  Headings headings_;
+
   const Ledger& ledger_;
   const WasteCatalogue& catalogue_;
   PlanOptions options_;

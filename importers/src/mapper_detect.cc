@@ -405,6 +405,16 @@ Result<Mapper> Mapper::Detect(std::shared_ptr<const MappingSpec> spec, const std
 
 std::vector<std::string> Mapper::Describe() const { return plan_->describe; }
 
+std::string Mapper::HeadingOf(std::string_view field) const {
+  for (const mapping::Binding& b : plan_->bindings) {
+    if (b.info->name == field) return b.heading;
+  }
+  for (const mapping::Constant& c : plan_->constants) {
+    if (mapping::Info(c.field).name == field) return std::string(field) + " (mapping constant)";
+  }
+  return "";
+}
+
 void Mapper::SetDate1904(bool date1904) { plan_->date1904 = date1904; }
 void Mapper::SetLatestDate(std::string date) { plan_->latest_date = std::move(date); }
 void Mapper::SetEarliestDate(std::string date) { plan_->earliest_date = std::move(date); }

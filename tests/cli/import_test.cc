@@ -496,6 +496,70 @@ TEST_CASE("import: a file's own repeated row is a repeat even when an earlier fi
   CHECK(again["agrees_with"] == "distinct");
 }
 
+// The errors file named the canonical heading (废物代码 for a file headed
+// 危废代码; 接受单位, neither the 台账's heading nor its canonical one, for
+// a 台账's 接收单位): a column the clerk could not find in the file.
+TEST_CASE("import: a refused value's column is named as the file heads it", "[cli][import]") {
+  ImportLedger l;
+  for (const auto& [id, name, role] : {std::tuple{"jia", "甲公司", "producer"}, {"yi", "乙公司", "receiver"},
+                                       {"ding", "丁运输公司", "carrier"}}) {
+    RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", id, "--name",
+                      name, "--role", role});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  const std::string before = l.Export();
+  // Returns the column of each line of the errors file, by row.
+  const auto columns = [&](const std::vector<std::string>& args, const std::string& file, int exit_code = 5) {
+    const std::string errors = l / "refused.csv";
+    std::vector<std::string> all = {"import", "--ledger", l.ledger, "--key", l.regulator_key, "--max-errors", "0",
+                                    "--errors", errors};
+    all.insert(all.end(), args.begin(), args.end());
+    all.push_back(file);
+    RunResult r = Wl(all);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == exit_code);
+    std::map<int, std::string> out;
+    const auto lines = SplitLines(ReadFile(errors));
+    for (size_t i = 1; i < lines.size(); ++i) {
+      const auto first = lines[i].find(','), second = lines[i].find(',', first + 1),
+                 third = lines[i].find(',', second + 1);
+      out[std::stoi(lines[i].substr(first + 1, second - first - 1))] = lines[i].substr(second + 1, third - second - 1);
+    }
+    return out;
+  };
+  const std::string m = l / "m.csv";
+  WriteFile(m,
+            "联单号,移出单位名称,承运人,接收单位名称,危废代码,转移数量(千克),转移日期\n"
+            "20234110000001,丙公司,丁运输公司,乙公司,900-249-08,5,2023-01-02\n"     // unknown producer
+            "20234110000002,甲公司,丁运输公司,戊公司,900-249-08,5,2023-01-02\n"     // unknown receiver
+            "20234110000003,甲公司,己运输公司,乙公司,900-249-08,5,2023-01-02\n"     // unknown carrier
+            "20234110000004,甲公司,丁运输公司,乙公司,900-006-99,5,2023-01-02\n"     // no such code
+            "20234110000005,甲公司,丁运输公司,乙公司,900-249-08,5,2023-01-02\n"     // good
+            "20234110000005,甲公司,丁运输公司,乙公司,900-249-08,6,2023-01-02\n");  // conflicts with row 6
+  CHECK(columns({"--profile", "cn-hw-manifest", "--dry-run"}, m) ==
+        std::map<int, std::string>{
+            {2, "移出单位名称"}, {3, "接收单位名称"}, {4, "承运人"}, {5, "危废代码"}, {7, "联单号"}});
+  const std::string t = l / "t.csv";
+  WriteFile(t,
+            "日期,单位名称,废物代码,转移量（吨）,接收单位\n"
+            "2023-01-05,甲公司,SW03,30,戊公司\n"
+            "2023-01-06,甲公司,SW03,30,乙公司\n");
+  CHECK(columns({"--profile", "cn-sw-ledger", "--dry-run"}, t) == std::map<int, std::string>{{2, "接收单位"}});
+  // A mapping file's constant is not in the file: named as the constant.
+  const std::string mapping = l / "mapping.json";
+  WriteFile(mapping, R"({"record":"manifest","columns":{"单号":"manifest","企业":"from.name","类别":"waste",)"
+                     R"("重量":{"field":"mass","unit":"kg"},"日期":"date"},"constants":{"to.name":"戊公司"}})");
+  const std::string odd = l / "odd.csv";
+  WriteFile(odd,
+            "单号,企业,类别,重量,日期\n"
+            "20234110000001,甲公司,900-249-08,5,2023-01-02\n"
+            "20234110000002,丙公司,900-249-08,5,2023-01-02\n");
+  const auto refused = columns({"--mapping", mapping, "--dry-run"}, odd, 1);  // every row refused
+  CHECK(refused == std::map<int, std::string>{{2, "to.name (mapping constant)"}, {3, "企业"}});
+  CHECK(l.Export() == before);
+}
+
 TEST_CASE("import: a file's total row is checked against its rows, and a wrong one warned of",
           "[cli][import]") {
   ImportLedger l;

@@ -74,6 +74,13 @@ class Mapper {
   // "heading -> field (unit)" for each heading matched, for --dry-run output.
   std::vector<std::string> Describe() const;
 
+  // The heading, as written in the file, of the column `field` is read from
+  // (a mapping-file field name: "from.name", "to.name", "carrier", "waste",
+  // "manifest", ...): what a refusal about that value names, since a clerk
+  // finds it in the file. A mapping file's constant is "FIELD (mapping
+  // constant)"; a field the layout does not give at all is "".
+  std::string HeadingOf(std::string_view field) const;
+
   // Date cells holding numbers are serials of the 1904 date system (the
   // source's RowSource::date1904); off by default.
   void SetDate1904(bool date1904);
