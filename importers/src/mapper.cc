@@ -297,6 +297,9 @@ class RowMapper {
     const Binding& b = plan_.bindings[*plan_.unit_column];
     const std::string_view v = NormalizeText(CellAt(row_, b.column).text, scratch_);
     if (v.empty() || IsPlaceholder(v)) return Mapper::Outcome::kRecords;
+    if (std::string problem = mapping::TextLengthProblem(b.field, v); !problem.empty()) {
+      return Fail(b, std::move(problem));
+    }
     row_unit_ = ParseUnitName(v);
     if (!row_unit_) return Fail(b, "unknown unit \"" + std::string(v) + "\" (use t, kg or g)");
     return Mapper::Outcome::kRecords;
@@ -362,6 +365,9 @@ class RowMapper {
       case Field::kCarrier: {
         size_t n = 0;
         for (std::string_view rest = v, name = NextName(rest); !name.empty(); name = NextName(rest)) {
+          if (std::string problem = mapping::TextLengthProblem(Field::kFromName, name); !problem.empty()) {
+            return b == nullptr || Error(*b, "a carrier's name has " + problem);
+          }
           if (n == r.carriers.size()) r.carriers.emplace_back();
           ClearParty(r.carriers[n]);
           r.carriers[n++].name.assign(name);
@@ -429,6 +435,7 @@ class RowMapper {
         const std::string_view code = ExtractMethodCode(v, code_buffer);
         r.method.assign(code);
         if (code.empty()) method_text_.assign(v);
+        method_binding_ = b;
         return true;
       }
       case Field::kNote:
@@ -454,6 +461,9 @@ class RowMapper {
         if (b.required) return Error(b, "required value missing");
         continue;
       }
+      if (std::string problem = mapping::TextLengthProblem(b.field, v); !problem.empty()) {
+        return Error(b, std::move(problem));
+      }
       if (b.field == Field::kMass || b.field == Field::kReceived) {
         int64_t grams = 0;
         if (!Mass(b, v, cell, grams)) return false;
@@ -470,6 +480,11 @@ class RowMapper {
     }
     if (!method_text_.empty()) {  // a method without a code: kept in the note
       r.note.append(r.note.empty() ? "" : "; ").append("利用处置方式: ").append(method_text_);
+      if (CharacterCount(r.note) > kMaxNoteCharacters && method_binding_ != nullptr) {
+        return Error(*method_binding_, "a method without a code is kept in the note, which it makes " +
+                                           std::to_string(CharacterCount(r.note)) + " characters, more than the " +
+                                           std::to_string(kMaxNoteCharacters) + " a note may have");
+      }
     }
     if (!r.received_date.empty() && !r.date.empty() && r.received_date < r.date && received_binding_ != nullptr) {
       return Error(*received_binding_,
@@ -551,6 +566,7 @@ class RowMapper {
   std::string carrier_uscc_;
   const Binding* carrier_uscc_binding_ = nullptr;
   const Binding* received_binding_ = nullptr;  // the receipt date's column, when the row has one
+  const Binding* method_binding_ = nullptr;    // the method's column, when the row has one
 };
 
 }  // namespace

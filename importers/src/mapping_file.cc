@@ -211,6 +211,9 @@ class Loader {
       }
       mapping::Constant constant{*field, NormalizeText(value.get<std::string>())};
       if (constant.value.empty()) return Fail(path, "empty");
+      if (std::string problem = mapping::TextLengthProblem(*field, constant.value); !problem.empty()) {
+        return Fail(path, problem);
+      }
       if (info.date) {
         Result<std::string> date =
             ParseDate(constant.value, Cell::Kind::kText, nullptr, spec.kind == RecordKind::kLedger);

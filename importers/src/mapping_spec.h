@@ -70,6 +70,11 @@ struct FieldInfo {
   bool ledger = false;    // a field of 台账 records
 };
 const FieldInfo& Info(Field field);
+// "" when `text` (normalised) is within the length a value of `field` may
+// have (kMaxNoteCharacters, kMaxNameCharacters), else why not:
+// "300 characters, more than the 256 a company name may have". Masses are
+// not text and have no limit here.
+std::string TextLengthProblem(Field field, std::string_view text);
 // The field a mapping file names, for records of `kind`; nullopt when there
 // is none (a quantity field names all of its columns "transfer").
 std::optional<Field> FieldByName(std::string_view name, RecordKind kind);

@@ -205,6 +205,55 @@ std::shared_ptr<const MappingSpec> SwLedger() {
 
 const FieldInfo& Info(Field field) { return kFields[static_cast<size_t>(field)]; }
 
+std::string TextLengthProblem(Field field, std::string_view text) {
+  if (Info(field).mass) return "";
+  size_t max = kMaxNameCharacters;
+  std::string_view what = "value of this column";
+  switch (field) {
+    case Field::kNote:
+      max = kMaxNoteCharacters, what = "note";
+      break;
+    case Field::kCarrier:
+      max = kMaxNoteCharacters, what = "list of carriers";
+      break;
+    case Field::kCarrierUscc:
+      max = kMaxNoteCharacters, what = "list of credit codes";
+      break;
+    case Field::kHazards:
+      max = kMaxNoteCharacters, what = "list of hazard characteristics";
+      break;
+    case Field::kFromName:
+    case Field::kToName:
+      what = "company name";
+      break;
+    case Field::kFromUscc:
+    case Field::kToUscc:
+    case Field::kPartyUscc:
+      what = "credit code";
+      break;
+    case Field::kManifest:
+      what = "manifest number";
+      break;
+    case Field::kWaste:
+      what = "waste code";
+      break;
+    case Field::kWasteName:
+      what = "waste name";
+      break;
+    case Field::kToPermit:
+      what = "permit number";
+      break;
+    default:
+      break;
+  }
+  // Bytes bound characters: most cells are far below the limit.
+  if (text.size() <= max) return "";
+  const size_t n = CharacterCount(text);
+  if (n <= max) return "";
+  return std::to_string(n) + " characters, more than the " + std::to_string(max) + " a " + std::string(what) +
+         " may have";
+}
+
 std::optional<Field> FieldByName(std::string_view name, RecordKind kind) {
   for (size_t i = 0; i < kFieldCount; ++i) {
     const FieldInfo& info = kFields[i];

@@ -216,6 +216,12 @@ bool IsBlankText(std::string_view text) {
   return true;
 }
 
+size_t CharacterCount(std::string_view utf8) {
+  size_t n = 0;
+  for (char c : utf8) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
 bool IsPlaceholder(std::string_view s) {
   return s == "/" || s == "-" || s == "--" || s == "\u2014" || s == "\u2014\u2014" || s == "\\";
 }

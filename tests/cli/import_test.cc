@@ -242,6 +242,12 @@ TEST_CASE("import: an imported entry is not corrected, and the refusal says what
     CHECK(r.err.find("docs/IMPORT.md") != std::string::npos);
   }
   CHECK(l.Export() == before);
+  // A reason is a few sentences, not a pasted file: 2000 characters at most.
+  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--seq", seq, "--reason", std::string(2001, 'x')});
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("body.reason: must be a non-blank string of at most 2000 characters") != std::string::npos);
+  CHECK(l.Export() == before);
   // A regulator voids it: the balance changes, and the recomputation agrees.
   const std::string balance = Wl({"report", "balance", "--ledger", l.ledger, "--year", "2023", "--format", "json"}).out;
   r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--seq", seq, "--reason", "typo"});
@@ -558,6 +564,42 @@ TEST_CASE("import: a refused value's column is named as the file heads it", "[cl
   const auto refused = columns({"--mapping", mapping, "--dry-run"}, odd, 1);  // every row refused
   CHECK(refused == std::map<int, std::string>{{2, "to.name (mapping constant)"}, {3, "企业"}});
   CHECK(l.Export() == before);
+}
+
+// A 60 MB 备注 and a 15 MB company name were imported, the second
+// registering a party of five million characters.
+TEST_CASE("import: a text cell longer than its field may have refuses its row", "[cli][import]") {
+  ImportLedger l;
+  const std::string before = l.Export();
+  const std::string f = l / "long.csv";
+  WriteFile(f, "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期,备注\n"
+               "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02," + std::string(2001, 'n') + "\n" +
+               "20234110000002," + std::string(5000, 'c') + ",乙公司,900-249-08,5,2023-01-02,\n" +
+               "20234110000003,甲公司,乙公司,900-249-08,5,2023-01-02," + std::string(2000, 'n') + "\n");
+  const std::string errors = l / "refused.csv";
+  RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--errors", errors, "--format", "json"}, f);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 5);
+  const json s = json::parse(r.out);
+  CheckRows(s, 1, 0, 2);
+  CHECK(s["parties_created"].size() == 2);  // 甲公司 and 乙公司, not the 5000-character one
+  const auto lines = SplitLines(ReadFile(errors));
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1].rfind("long.csv,2,备注,nnnn", 0) == 0);
+  CHECK(lines[1].find(",\"2001 characters, more than the 2000 a note may have\",") != std::string::npos);
+  CHECK(lines[2].rfind("long.csv,3,产生单位,cccc", 0) == 0);
+  CHECK(lines[2].find(",\"5000 characters, more than the 256 a company name may have\",") != std::string::npos);
+  // A JSONL record is held to the schema's limits, the same.
+  const std::string after_csv = l.Export();
+  CHECK(after_csv != before);  // the good row
+  const std::string j = l / "long.jsonl";
+  WriteFile(j, R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"2023-03-01","note":")" +
+                   std::string(2001, 'n') + "\"}\n");
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, j});
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("body.note: must be a non-blank string of at most 2000 characters") != std::string::npos);
+  CHECK(l.Export() == after_csv);
 }
 
 TEST_CASE("import: a file's total row is checked against its rows, and a wrong one warned of",

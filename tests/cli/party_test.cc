@@ -48,6 +48,26 @@ TEST_CASE("party add registers a party that party show prints", "[cli][party]") 
   CHECK(r.out.find("\"kind\":\"party\"") != std::string::npos);
 }
 
+// The schema bounded no name: a party of five million characters was
+// registered by an import, and `party add` was no more bounded. A name holds
+// at most 256 characters (not bytes).
+TEST_CASE("party add refuses a name of more than 256 characters", "[cli][party]") {
+  CliLedger l;
+  std::string name;
+  for (int i = 0; i < 256; ++i) name += "名";
+  const std::string before = l.Export();
+  RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "long", "--name",
+                    name + "x", "--role", "producer"});
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("body.name: must be a non-blank string of at most 256 characters") != std::string::npos);
+  CHECK(l.Export() == before);
+  r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "long", "--name", name, "--role",
+          "producer"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+}
+
 TEST_CASE("party show of an unknown party exits 1", "[cli][party]") {
   CliLedger l;
   RunResult r = Wl({"party", "show", "--ledger", l.ledger, "nobody"});

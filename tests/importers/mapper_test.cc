@@ -595,6 +595,45 @@ TEST_CASE("Bad cells are errors naming the heading, the value and the reason", "
   CHECK_FALSE(MapOne(mapper, HwRow(10, {{M, ""}})).received_g.has_value());
 }
 
+// A 60 MB 备注 and a 15 MB company name were imported, registering a party
+// of five million characters. A text cell is bounded in characters (not
+// bytes): a note 2000, a list 2000, anything else 256.
+TEST_CASE("A text cell longer than its field may have is a bad cell", "[mapper]") {
+  const Mapper mapper = HwMapper();
+  const auto chars = [](size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i) s += "名";  // one character, three bytes
+    return s;
+  };
+  // At the limit: read (a note 2000 characters, a name 256: 768 bytes).
+  CHECK(MapOne(mapper, HwRow(2, {{Q, chars(2000)}})).note == chars(2000));
+  CHECK(MapOne(mapper, HwRow(2, {{B, chars(256)}})).from.name == chars(256));
+  // Over it: refused, naming the column, with the count and the limit.
+  RowError e = MapError(mapper, HwRow(3, {{Q, chars(2001)}}));
+  CHECK(e.column == "备注");
+  CHECK(e.reason == "2001 characters, more than the 2000 a note may have");
+  e = MapError(mapper, HwRow(4, {{B, chars(257)}}));
+  CHECK(e.column == "移出单位");
+  CHECK(e.reason == "257 characters, more than the 256 a company name may have");
+  e = MapError(mapper, HwRow(5, {{E, std::string(300, 'x')}}));
+  CHECK(e.column == "接受单位");
+  CHECK(e.reason == "300 characters, more than the 256 a company name may have");
+  e = MapError(mapper, HwRow(6, {{G, chars(257)}}));
+  CHECK(e.reason == "257 characters, more than the 256 a waste name may have");
+  e = MapError(mapper, HwRow(7, {{A, std::string(257, '1')}}));
+  CHECK(e.column == "联单编号");
+  CHECK(e.reason == "257 characters, more than the 256 a manifest number may have");
+  // Several carriers may fill more than 256 together, not one of them.
+  const Record r = MapOne(mapper, HwRow(8, {{D, chars(200) + ";" + chars(200)}}));
+  CHECK(r.carriers.size() == 2);
+  e = MapError(mapper, HwRow(9, {{D, "甲;" + chars(257)}}));
+  CHECK(e.column == "承运单位");
+  CHECK(e.reason == "a carrier's name has 257 characters, more than the 256 a company name may have");
+  // Counted after normalisation: spaces around the text are not characters
+  // of the value.
+  CHECK(MapOne(mapper, HwRow(10, {{B, "  " + chars(256) + "  "}})).from.name == chars(256));
+}
+
 TEST_CASE("Ragged rows: missing cells count as empty", "[mapper]") {
   const Mapper mapper = HwMapper();
   V short_row(kHwData.begin(), kHwData.begin() + N);  // through 接受量

@@ -237,6 +237,10 @@ TEST_CASE("Mapping files are checked strictly, naming the JSON path", "[mapper]"
   CHECK(MappingError(manifest(R"(,"constants":{"waste":"HW08"})")) ==
         "mapping.json: constants.waste: waste is also mapped by column \"代码\"");
   CHECK(MappingError(manifest(R"(,"constants":{"note":" 　"})")) == "mapping.json: constants.note: empty");
+  CHECK(MappingError(manifest(R"(,"constants":{"note":")" + std::string(2001, 'n') + R"("})")) ==
+        "mapping.json: constants.note: 2001 characters, more than the 2000 a note may have");
+  CHECK(MappingError(manifest(R"(,"constants":{"to.permit":")" + std::string(257, 'n') + R"("})")) ==
+        "mapping.json: constants.to.permit: 257 characters, more than the 256 a permit number may have");
   CHECK(MappingError(manifest(R"(,"constants":{"received_date":"2023-02-30"})")) ==
         "mapping.json: constants.received_date: not a calendar date");
   CHECK(MappingError(manifest(R"(,"constants":{"received_date":"soon"})")) ==

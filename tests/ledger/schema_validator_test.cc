@@ -1,5 +1,7 @@
 #include "wasteledger/schema_validator.h"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -229,8 +231,8 @@ const std::vector<BadCase>& BadCases() {
        "body.lines[1].refused_g: must be an integer >= 0 (grams, at most 2^53-1)"},
       {"receive", "/lines/1/line", "", "body.lines[1]: missing required field \"line\""},
       {"receive", "/lines/0/line", "-1", "body.lines[0].line: must be a line number (an integer >= 0)"},
-      {"receive", "/reject", "\"\"", "body.reject: must be a non-blank string"},
-      {"receive", "/reject", "\"  \"", "body.reject: must be a non-blank string"},
+      {"receive", "/reject", "\"\"", "body.reject: must be a non-blank string of at most 2000 characters"},
+      {"receive", "/reject", "\"  \"", "body.reject: must be a non-blank string of at most 2000 characters"},
       {"receive", "/manifest", "\"1\"", "body.manifest: must be a manifest number (14 digits)"},
       {"utilize", "/method", "\"burn\"",
        "body.method: must be a method code (R1-R15, D1-D15, or a site code: a capital letter then up "
@@ -244,14 +246,15 @@ const std::vector<BadCase>& BadCases() {
       {"dispose", "/method", "", "body: missing required field \"method\""},
       {"dispose", "/outputs/0/lot", "\"ash 1\"",
        "body.outputs[0].lot: must be a lot id (1-64 chars, no spaces or '+')"},
-      {"dispose", "/products/0/name", "\"\"", "body.products[0].name: must be a non-blank string"},
+      {"dispose", "/products/0/name", "\"\"",
+       "body.products[0].name: must be a non-blank string of at most 256 characters"},
       {"dispose", "/inputs/0/grams", "1", "body.inputs[0]: unknown field \"grams\""},
       {"correct", "/body", "\"x\"",
        "body.body: must be an object (the replacement body, of the corrected entry's kind)"},
       {"correct", "/seq", "-1", "body.seq: must be a sequence number (an integer >= 0)"},
       {"correct", "/reason", "", "body: missing required field \"reason\""},
-      {"correct", "/reason", "\"\"", "body.reason: must be a non-blank string"},
-      {"void", "/reason", "\"\\t\"", "body.reason: must be a non-blank string"},
+      {"correct", "/reason", "\"\"", "body.reason: must be a non-blank string of at most 2000 characters"},
+      {"void", "/reason", "\"\\t\"", "body.reason: must be a non-blank string of at most 2000 characters"},
       {"void", "/seq", "\"5\"", "body.seq: must be a sequence number (an integer >= 0)"},
       {"void", "/seq", "", "body: missing required field \"seq\""},
       {"void", "/body", "{}", "body: unknown field \"body\""},
@@ -281,6 +284,45 @@ TEST_CASE("invalid bodies are refused with the path of the bad field", "[schema]
     INFO(kind);
     CHECK(per_kind[std::string(kind)] >= 3);
   }
+}
+
+// Names and codes as written hold at most 256 characters, notes and
+// reasons 2000, counted in characters (code points), not bytes: the import
+// took a 5-million-character company name from a legacy file, and a live
+// statement was no more bounded.
+TEST_CASE("names, notes and reasons have a length limit in characters", "[schema]") {
+  struct Limit {
+    const char* kind;
+    const char* pointer;
+    size_t max;
+  };
+  const std::vector<Limit> limits = {
+      {"party", "/name", 256},          {"party", "/permits/0/number", 256}, {"import", "/name", 256},
+      {"import", "/manifest", 256},     {"import", "/permit", 256},          {"import", "/form", 256},
+      {"import", "/packaging", 256},    {"import", "/note", 2000},           {"generate", "/note", 2000},
+      {"generate", "/form", 256},       {"dispatch", "/lines/1/packaging", 256},
+      {"utilize", "/products/0/name", 256}, {"receive", "/reject", 2000}, {"receive", "/lines/0/reason", 2000},
+      {"correct", "/reason", 2000},     {"void", "/reason", 2000},
+  };
+  for (const Limit& l : limits) {
+    INFO(l.kind << " " << l.pointer);
+    const Json::json_pointer ptr(l.pointer);
+    std::string text;
+    for (size_t i = 0; i < l.max; ++i) text += "名";  // 3 bytes, 1 character
+    Json body = ValidBody(l.kind);
+    REQUIRE(body.contains(ptr));
+    body[ptr] = text;
+    CHECK(Validator().Validate(Statement(l.kind, body)).ok());
+    body[ptr] = text + "x";
+    const Status s = Validator().Validate(Statement(l.kind, body));
+    CHECK(s.code() == Status::Code::kInvalidArgument);
+    CHECK(s.message().find(fmt::format("at most {} characters", l.max)) != std::string::npos);
+  }
+  // An import's source (a file, sheet or heading name, written by the
+  // import) is not bounded here.
+  Json body = ValidBody("import");
+  body["source"]["column"] = std::string(3000, 'c');
+  CHECK(Validator().Validate(Statement("import", body)).ok());
 }
 
 TEST_CASE("statement envelope and body type", "[schema]") {
@@ -320,8 +362,12 @@ TEST_CASE("long and odd strings are refused without trouble", "[schema]") {
   const std::string msg = Validator().Validate(Statement("generate", body)).message();
   CHECK(msg.starts_with("body: unknown field \"kkkk"));
   CHECK(msg.size() < 120);
+  // A megabyte of note: refused by its length (2000 characters at most).
   body = ValidBody("generate");
   body["note"] = std::string(1 << 20, 'n');
+  CHECK(Validator().Validate(Statement("generate", body)).message() ==
+        "body.note: must be a string of at most 2000 characters");
+  body["note"] = std::string(2000, 'n');
   CHECK(Validator().Validate(Statement("generate", body)).ok());
   body["lot"] = "批次\n1";
   CHECK(Validator().Validate(Statement("generate", body)).message() ==

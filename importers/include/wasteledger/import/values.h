@@ -40,6 +40,16 @@ std::string NormalizeText(std::string_view text);
 // True when the cell holds nothing but whitespace (as NormalizeText sees it).
 bool IsBlankText(std::string_view text);
 
+// The most characters (code points) a text value may hold once normalised:
+// a note (备注) or a list (carriers, their credit codes, hazards), and any
+// other text: a name, a code or a number as written. A cell longer than that
+// is a paste gone wrong, and its row is refused. The statement schemas say
+// the same of what they keep (common.schema.json: note_text, name_text).
+inline constexpr size_t kMaxNoteCharacters = 2000;
+inline constexpr size_t kMaxNameCharacters = 256;
+// The number of characters (UTF-8 code points) of UTF-8 text.
+size_t CharacterCount(std::string_view utf8);
+
 // True for the placeholders clerks write in an empty cell: "/", "-", "--",
 // "—", "——", "－" (after normalisation). The mapper reads them as empty.
 bool IsPlaceholder(std::string_view normalized);
