@@ -506,6 +506,23 @@ class ImportCommand : public Command {
                  : (one ? "and import that row on its own" : "and import those rows on their own"));
   }
 
+  // Manifest numbers not in the standard form, imported as written: one
+  // warning a file, whatever the format.
+  std::string NumbersWarning(const PlannedFile& f) const {
+    constexpr size_t kShown = 5;
+    std::string rows;
+    for (size_t i = 0; i < f.nonstandard.size() && i < kShown; ++i) {
+      rows += fmt::format("{}row {} ({})", i == 0 ? "" : ", ", f.nonstandard[i].first, f.nonstandard[i].second);
+    }
+    if (f.nonstandard_count > kShown) rows += fmt::format(" and {} more", f.nonstandard_count - kShown);
+    return fmt::format(
+        "{}: {} a manifest number (联单编号) not in the standard form of 14 digits (year, province, city, "
+        "serial; docs/CODES.md): {}; {} as written",
+        f.name, f.nonstandard_count == 1 ? "1 row has" : fmt::format("{} rows have", f.nonstandard_count), rows,
+        dry_run_ ? (f.nonstandard_count == 1 ? "it would be imported" : "they would be imported")
+                 : (f.nonstandard_count == 1 ? "it was imported" : "they were imported"));
+  }
+
   void PrintSummary(const ImportPlan& plan, const Written& w) const {
     std::vector<std::string> warnings = plan.party_warnings();
     for (const auto& [id, p] : plan.new_parties()) {
@@ -520,6 +537,7 @@ class ImportCommand : public Command {
     for (const auto& f : plan.files()) {
       total_lines.push_back(TotalLines(f, warnings));
       if (f.repeats_count != 0) warnings.push_back(RepeatsWarning(f));
+      if (f.nonstandard_count != 0) warnings.push_back(NumbersWarning(f));
       if (f.unterminated_row != 0) {
         warnings.push_back(fmt::format(
             "{}: the file ends in row {} with no line break after it; if the file was cut short, that row's "
@@ -544,6 +562,9 @@ class ImportCommand : public Command {
         if (!f.sheet.empty()) j["sheet"] = f.sheet;
         if (f.date1904) j["date_system"] = "1904";
         if (f.unterminated_row != 0) j["unterminated_row"] = f.unterminated_row;
+        Json numbers = Json::array();
+        for (const auto& [row, why] : f.nonstandard) numbers.push_back({{"row", row}, {"why", why}});
+        j["nonstandard_manifest_numbers"] = {{"count", f.nonstandard_count}, {"first", std::move(numbers)}};
         if (f.repeats_count != 0) {
           Json repeats = Json::array();
           for (const auto& [row, of] : f.repeats) repeats.push_back({{"row", row}, {"repeats_row", of}});

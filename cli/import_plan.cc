@@ -11,6 +11,7 @@
 #include "wasteledger/domain_query.h"
 #include "wasteledger/domain_state.h"
 #include "wasteledger/import/values.h"
+#include "wasteledger/manifest_number.h"
 #include "wasteledger/time_util.h"
 #include "wasteledger/uscc.h"
 
@@ -503,6 +504,22 @@ void ImportPlan::Keep(PlannedFile& file, Fresh& fresh, uint64_t row) {
   }
 }
 
+void ImportPlan::CheckNumber(PlannedFile& file, uint64_t row, std::string_view number) {
+  if (number.empty() || ParseManifestNumber(number).ok()) return;
+  std::string why;
+  if (number.find_first_not_of("0123456789") != std::string_view::npos) {
+    why = "not digits only";
+  } else if (number.size() != 14) {
+    why = fmt::format("{} digits", number.size());
+  } else if (const std::string_view year = number.substr(0, 4); year < "2000" || year > "2100") {
+    why = fmt::format("year {}", year);
+  } else {
+    why = "serial 000000";
+  }
+  if (file.nonstandard.size() < PlannedFile::kNumbersListed) file.nonstandard.emplace_back(row, std::move(why));
+  ++file.nonstandard_count;
+}
+
 // What the ledger would refuse about a manifest record, found here so the
 // row goes to the errors file instead of failing a batch.
 Status ImportPlan::CheckManifest(const PlannedBody& body, const PlannedFile& file, size_t body_index) {
@@ -714,6 +731,7 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
       continue;
     }
     ++file.rows_imported;
+    if (body.value("record", "") == "manifest") CheckNumber(file, line_no, body.value("manifest", ""));
     Keep(file, fresh, line_no);
   }
   return Status::Ok();
@@ -906,6 +924,7 @@ Status ImportPlan::AddFile(const std::string& path) {
     }
     ++file.rows_imported;
     CountMasses(file, masses, &ColumnTotal::imported_g, &sums);
+    if (records.front().type == import::RecordType::kManifest) CheckNumber(file, row.number, records.front().manifest);
     Keep(file, fresh, row.number);
   }
   if (over_limit()) file.unterminated_row = 0;  // the file was not read to its end

@@ -90,6 +90,14 @@ struct PlannedFile {
   static constexpr size_t kRepeatsListed = 100;
   std::vector<std::pair<uint64_t, uint64_t>> repeats;
   uint64_t repeats_count = 0;
+  // Rows imported (or, with --dry-run, to be) whose manifest number is not
+  // in the standard form (ParseManifestNumber: 14 digits, year 2000-2100,
+  // serial not 000000), kept as written since legacy numbers vary: (row,
+  // what is off: "15 digits"), the first kNumbersListed of them;
+  // nonstandard_count counts them all.
+  static constexpr size_t kNumbersListed = 100;
+  std::vector<std::pair<uint64_t, std::string>> nonstandard;
+  uint64_t nonstandard_count = 0;
   // A CSV whose last row has no line break after it, though it has every
   // column (so it was not refused as cut short): that row's number. A file
   // cut inside its last value ends so too, and reads as a smaller figure.
@@ -185,6 +193,8 @@ class ImportPlan {
   Result<bool> Admit(PlannedBody body, const PlannedFile& file, uint64_t row, Fresh& fresh, Met& met,
                      uint64_t& repeats_row);
   void Keep(PlannedFile& file, Fresh& fresh, uint64_t row);
+  // Counts a row imported with a manifest number not in the standard form.
+  static void CheckNumber(PlannedFile& file, uint64_t row, std::string_view number);
 
   // The headings, as written in the file being read, of the columns a
   // refusal about a party, the waste code or the manifest names

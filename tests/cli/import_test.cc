@@ -602,6 +602,50 @@ TEST_CASE("import: a text cell longer than its field may have refuses its row", 
   CHECK(l.Export() == after_csv);
 }
 
+// Manifest numbers of 15 or 13 digits, serial 000000 or with a letter were
+// imported without a word. They are still imported as written (legacy
+// numbers vary), and each file says how many and where.
+TEST_CASE("import: manifest numbers not in the standard form are imported as written and warned of",
+          "[cli][import]") {
+  ImportLedger l;
+  const std::string f = l / "numbers.csv";
+  std::string text = "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n";
+  for (const char* number : {"202341100000701", "2023411000071", "20234110000000", "2023411000007A",
+                             "20234110000077", "19994110000072", "20234110000A78", "2023411000079"}) {
+    text += std::string(number) + ",甲公司,乙公司,900-249-08,5,2023-05-01\n";
+  }
+  WriteFile(f, text);
+  const std::string list =
+      "numbers.csv: 7 rows have a manifest number (联单编号) not in the standard form of 14 digits (year, "
+      "province, city, serial; docs/CODES.md): row 2 (15 digits), row 3 (13 digits), row 4 (serial 000000), "
+      "row 5 (not digits only), row 7 (year 1999) and 2 more; ";
+  RunResult r = l.Import({"--create-parties", "--dry-run"}, f);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == "wasteledger: warning: " + list + "they would be imported as written\n");
+  r = l.Import({"--create-parties", "--format", "json"}, f);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err == "wasteledger: warning: " + list + "they were imported as written\n");
+  const json numbers = json::parse(r.out)["files"][0]["nonstandard_manifest_numbers"];
+  CHECK(numbers["count"] == 7);
+  REQUIRE(numbers["first"].size() == 7);
+  CHECK(numbers["first"][6] == json::parse(R"({"row":9,"why":"13 digits"})"));
+  // As written, every one.
+  std::set<std::string> kept;
+  for (const auto& line : SplitLines(l.Export())) {
+    const json st = json::parse(line)["statement"];
+    if (st["kind"] == "import") kept.insert(st["body"]["manifest"].get<std::string>());
+  }
+  CHECK(kept.size() == 8);
+  CHECK(kept.count("202341100000701") == 1);
+  CHECK(kept.count("2023411000007A") == 1);
+  // Nothing new imported again: nothing to warn of.
+  r = l.Import({"--create-parties", "--format", "json"}, f);
+  CHECK(r.err.empty());
+  CHECK(json::parse(r.out)["files"][0]["nonstandard_manifest_numbers"]["count"] == 0);
+}
+
 TEST_CASE("import: a file's total row is checked against its rows, and a wrong one warned of",
           "[cli][import]") {
   ImportLedger l;
