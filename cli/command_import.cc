@@ -204,17 +204,9 @@ class ImportCommand : public Command {
   }
 
   int Run() override {
-    const bool all_jsonl = std::all_of(files_.begin(), files_.end(), [](const std::string& f) {
-      return f.size() > 6 && f.substr(f.size() - 6) == ".jsonl";
-    });
-    if (profile_.empty() && mapping_.empty() && !all_jsonl) {
-      return Fail(Status::InvalidArgument("give --profile NAME (cn-hw-manifest, cn-sw-ledger) or --mapping FILE"));
-    }
-    if (format_ != "text" && format_ != "json") {
-      return Fail(Status::InvalidArgument(fmt::format("--format {}: use text or json", format_)));
-    }
-    auto encoding = import::ParseEncoding(encoding_);
-    if (!encoding.ok()) return Fail(encoding.status().WithContext("--encoding"));
+    // The --errors file first: once it is known to be writable (and none of
+    // the inputs), every run writes it, so that it never shows an earlier
+    // run's refused rows as this one's.
     if (!errors_path_.empty()) {
       if (Status s = CheckWritablePath(errors_path_); !s.ok()) return Fail(s.WithContext("--errors"));
       // The errors file is written over: never one of the files it reports on.
@@ -229,17 +221,30 @@ class ImportCommand : public Command {
                                                   errors_path_, in)));
         }
       }
+      write_errors_ = true;
     }
+    const bool all_jsonl = std::all_of(files_.begin(), files_.end(), [](const std::string& f) {
+      return f.size() > 6 && f.substr(f.size() - 6) == ".jsonl";
+    });
+    if (profile_.empty() && mapping_.empty() && !all_jsonl) {
+      return Failed(
+          Status::InvalidArgument("give --profile NAME (cn-hw-manifest, cn-sw-ledger) or --mapping FILE"));
+    }
+    if (format_ != "text" && format_ != "json") {
+      return Failed(Status::InvalidArgument(fmt::format("--format {}: use text or json", format_)));
+    }
+    auto encoding = import::ParseEncoding(encoding_);
+    if (!encoding.ok()) return Failed(encoding.status().WithContext("--encoding"));
     auto rules = LoadDomainRules();
-    if (!rules.ok()) return Fail(rules.status());
+    if (!rules.ok()) return Failed(rules.status());
     auto key = LoadSigningKey(key_path_);
-    if (!key.ok()) return Fail(key.status());
+    if (!key.ok()) return Failed(key.status());
     auto ledger = OpenLedger(ledger_dir_, dry_run_ ? Ledger::Mode::kRead : Ledger::Mode::kWrite, wait_);
-    if (!ledger.ok()) return Fail(ledger.status());
+    if (!ledger.ok()) return Failed(ledger.status());
     const std::string actor = key->verifier().name();
     const Party* who = (*ledger)->FindParty(actor);
     if (who == nullptr || !who->HasRole("regulator")) {
-      return Fail(Status::Refused(
+      return Failed(Status::Refused(
           fmt::format("the key is \"{}\", which is not a regulator: only a regulator imports legacy data", actor)));
     }
     PlanOptions options;
@@ -253,11 +258,13 @@ class ImportCommand : public Command {
     auto checking = std::make_unique<Progress>(StderrIsTerminal(), "checking", "rows", 0);
     options.progress = [p = checking.get()](uint64_t rows) { p->Update(rows); };
     ImportPlan plan(**ledger, (*rules)->domain.catalogue(), options);
+    plan_ = &plan;
     for (size_t i = 0; i < files_.size() && !plan.over_limit(); ++i) {
-      if (Status s = plan.AddFile(files_[i]); !s.ok()) return Fail(s.WithContext("nothing was imported"));
+      if (Status s = plan.AddFile(files_[i]); !s.ok()) return Failed(s.WithContext("nothing was imported"));
     }
     plan.StopProgress();
     checking.reset();  // clears the progress line
+    write_errors_ = false;  // written here, or the failure says why not
     if (Status s = WriteErrors(plan); !s.ok()) return Fail(s);
     if (plan.over_limit()) {
       const RefusedRow& last = plan.refused().back();
@@ -294,10 +301,54 @@ class ImportCommand : public Command {
   }
 
  private:
-  Status WriteErrors(const ImportPlan& plan) const {
+  // A failure before the plan's errors were written: the --errors file is
+  // written all the same, with the rows refused so far (often none), and
+  // the message says so.
+  int Failed(const Status& s) {
+    if (!write_errors_) return Fail(s);
+    write_errors_ = false;
+    const size_t n = plan_ == nullptr ? 0 : plan_->refused().size();
+    const Status written = plan_ == nullptr ? WriteErrors(nullptr) : WriteErrors(*plan_);
+    std::string note;
+    if (!written.ok()) {
+      note = fmt::format("; {} (it may hold an earlier run's rows)", written.message());
+    } else if (n == 0) {
+      note = fmt::format("; {} was written with its heading line only: no row was refused before this", errors_path_);
+    } else {
+      note = fmt::format("; the {} refused before this {} in {}", Plural(n, "row"), n == 1 ? "is" : "are",
+                         errors_path_);
+    }
+    return Fail(WithMessage(s, s.message() + note));
+  }
+
+  // `s` with another message, its code (so its exit code) kept.
+  static Status WithMessage(const Status& s, std::string message) {
+    switch (s.code()) {
+      case Status::Code::kRefused:
+        return Status::Refused(std::move(message));
+      case Status::Code::kNotFound:
+        return Status::NotFound(std::move(message));
+      case Status::Code::kCorruption:
+        return Status::Corruption(std::move(message));
+      case Status::Code::kIOError:
+        return Status::IOError(std::move(message));
+      case Status::Code::kBusy:
+        return Status::Busy(std::move(message));
+      case Status::Code::kUnauthenticated:
+        return Status::Unauthenticated(std::move(message));
+      default:
+        return Status::InvalidArgument(std::move(message));
+    }
+  }
+
+  Status WriteErrors(const ImportPlan& plan) const { return WriteErrors(&plan); }
+  // The errors file: the heading line and each refused row (none without a
+  // plan).
+  Status WriteErrors(const ImportPlan* plan) const {
     if (errors_path_.empty()) return Status::Ok();
     std::string out = "\xEF\xBB\xBF" "file,row,column,value,reason,original\r\n";
-    for (const auto& r : plan.refused()) {
+    static const std::vector<RefusedRow> kNone;
+    for (const auto& r : plan == nullptr ? kNone : plan->refused()) {
       out += fmt::format("{},{},{},{},{},{}\r\n", CsvField(r.file), r.error.row, CsvField(r.error.column),
                          CsvField(r.error.value), CsvField(r.error.reason), CsvField(r.original));
     }
@@ -652,6 +703,8 @@ class ImportCommand : public Command {
 
   std::string ledger_dir_, key_path_, profile_, mapping_, encoding_, sheet_, errors_path_, format_;
   bool dry_run_ = false, create_parties_ = false, wait_ = false;
+  bool write_errors_ = false;          // a failure now writes the --errors file (Failed)
+  const ImportPlan* plan_ = nullptr;   // the plan being made, for Failed
   uint64_t max_errors_ = 1;
   size_t batch_ = 4096;
   std::vector<std::string> files_;

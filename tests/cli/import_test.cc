@@ -646,6 +646,54 @@ TEST_CASE("import: manifest numbers not in the standard form are imported as wri
   CHECK(json::parse(r.out)["files"][0]["nonstandard_manifest_numbers"]["count"] == 0);
 }
 
+// A run that stopped early (an empty file, a wrong encoding...) left the
+// previous run's errors file in place: its refused rows looked like this
+// run's.
+TEST_CASE("import: every run given --errors leaves that file describing this run", "[cli][import]") {
+  ImportLedger l;
+  const std::string before = l.Export();
+  const std::string errors = l / "refused.csv";
+  const std::string header = "\xEF\xBB\xBF" "file,row,column,value,reason,original\r\n";
+  const auto stale = [&] { WriteFile(errors, header + "old.csv,5,转移量,-1,negative mass,\"old run\"\r\n"); };
+  const std::string empty = l / "empty.csv";
+  WriteFile(empty, "");
+  stale();
+  RunResult r = l.Import({"--create-parties", "--errors", errors}, empty);
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("nothing was imported: empty.csv: the file is empty; " + errors +
+                   " was written with its heading line only: no row was refused before this") != std::string::npos);
+  CHECK(ReadFile(errors) == header);
+  // Refused rows of an earlier file of the run are this run's: written.
+  const std::string bad = l / "bad.csv";
+  WriteFile(bad, "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n"
+                 "20234110000001,甲公司,乙公司,900-249-08,-5,2023-01-02\n"
+                 "20234110000002,甲公司,乙公司,900-249-08,5,2023-01-02\n");
+  stale();
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
+          "--create-parties", "--max-errors", "0", "--errors", errors, bad, empty});
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err.find("the file is empty; the 1 row refused before this is in " + errors) != std::string::npos);
+  const auto lines = SplitLines(ReadFile(errors));
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1].rfind("bad.csv,2,转移量(千克),-5,", 0) == 0);
+  // A key that is not a regulator's: before any row is read.
+  stale();
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.producer_key, "--profile", "cn-hw-manifest", "--errors", errors,
+          bad});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("not a regulator") != std::string::npos);
+  CHECK(ReadFile(errors) == header);
+  // --errors naming an input is not written, of course.
+  WriteFile(errors, "keep me");
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest", "--errors", errors,
+          errors});
+  CHECK(r.exit_code == 1);
+  CHECK(ReadFile(errors) == "keep me");
+  CHECK(l.Export() == before);
+}
+
 TEST_CASE("import: a file's total row is checked against its rows, and a wrong one warned of",
           "[cli][import]") {
   ImportLedger l;
