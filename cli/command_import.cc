@@ -86,8 +86,9 @@ std::string OneLine(std::string_view s) {
 // row gives, for the text summary, and a warning for each that agrees with
 // no sum of the rows (printed whatever the summary format). A file with no
 // total row gets a line per mass column with its sum instead.
-std::vector<std::string> TotalLines(const PlannedFile& f, std::vector<std::string>& warnings) {
+std::vector<std::string> TotalLines(const PlannedFile& f, bool dry_run, std::vector<std::string>& warnings) {
   std::vector<std::string> lines;
+  const char* imported = dry_run ? "to be imported" : "imported";
   if (f.total_row == 0) {
     // No total row to check against: the sums themselves, so that a wrong
     // unit or column shows as a figure out of all proportion.
@@ -95,8 +96,8 @@ std::vector<std::string> TotalLines(const PlannedFile& f, std::vector<std::strin
       if (t.overflow) {
         lines.push_back(fmt::format("{}: not summed, the rows' figures sum past 2^63 g", OneLine(t.heading)));
       } else {
-        lines.push_back(fmt::format("{}: {} in the rows imported (the file has no total row to check it against)",
-                                    OneLine(t.heading), FormatMass(t.imported_g)));
+        lines.push_back(fmt::format("{}: {} in the rows {} (the file has no total row to check it against)",
+                                    OneLine(t.heading), FormatMass(t.imported_g), imported));
       }
     }
     return lines;
@@ -122,9 +123,9 @@ std::vector<std::string> TotalLines(const PlannedFile& f, std::vector<std::strin
         }
         lines.push_back(head + ", which no sum of the rows gives (see the warning)");
         warnings.push_back(fmt::format(
-            "{} {}, but the rows sum to {} imported, {} already in the ledger, {}{} repeated and {} refused{}: is "
+            "{} {}, but the rows sum to {} {}, {} already in the ledger, {}{} repeated and {} refused{}: is "
             "the file missing rows, or is its total wrong?",
-            f.name, head, FormatMass(t.imported_g), FormatMass(t.held_g),
+            f.name, head, FormatMass(t.imported_g), imported, FormatMass(t.held_g),
             t.earlier_g == 0 ? "" : FormatMass(t.earlier_g) + " in an earlier file of this run, ",
             FormatMass(t.repeated_g), FormatMass(t.refused_g),
             t.refused_unread == 0 ? "" : fmt::format(" ({} unreadable)", Plural(t.refused_unread, "refused row"))));
@@ -132,6 +133,27 @@ std::vector<std::string> TotalLines(const PlannedFile& f, std::vector<std::strin
     }
   }
   return lines;
+}
+
+// The rows skipped, by reason, for the summary line: "1 blank row and 1
+// total row skipped"; "" when none.
+std::string SkippedRows(const PlannedFile::Skipped& s) {
+  std::vector<std::string> parts;
+  const auto add = [&](uint64_t n, const char* one, const char* many) {
+    if (n != 0) parts.push_back(fmt::format("{} {}", n, n == 1 ? one : many));
+  };
+  add(s.blank, "blank row", "blank rows");
+  add(s.no_quantity, "row with no quantity", "rows with no quantity");
+  add(s.no_values, "row with no values in the mapped columns", "rows with no values in the mapped columns");
+  add(s.repeated_heading, "repeated heading row", "repeated heading rows");
+  add(s.subtotal, "subtotal row", "subtotal rows");
+  add(s.total, "total row", "total rows");
+  if (parts.empty()) return "";
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+  }
+  return out + " skipped";
 }
 
 const char* AgreementName(ColumnTotal::Agrees a) {
@@ -267,12 +289,28 @@ class ImportCommand : public Command {
     write_errors_ = false;  // written here, or the failure says why not
     if (Status s = WriteErrors(plan); !s.ok()) return Fail(s);
     if (plan.over_limit()) {
+      // Checking stopped at this row: what comes after it was never read.
       const RefusedRow& last = plan.refused().back();
+      std::string later;
+      for (size_t i = plan.files().size(); i < files_.size(); ++i) {
+        later += (later.empty() ? "" : ", ") + std::filesystem::path(files_[i]).filename().string();
+      }
+      std::string unread;
+      if (!plan.files().empty() && plan.files().back().rows_unchecked) unread = "the rows after this one";
+      if (!later.empty()) {
+        unread += fmt::format("{}the later file{} {}", unread.empty() ? "" : " and ",
+                              files_.size() - plan.files().size() == 1 ? "" : "s", later);
+      }
+      if (!unread.empty()) unread = fmt::format(", and {} were not checked", unread);
+      const size_t n = plan.refused().size();
       return Fail(Status::InvalidArgument(fmt::format(
-          "{} row {}{}: {}; stopped after {} refused row{} (--max-errors {}): nothing was imported{}", last.file,
+          "{} row {}{}: {}; stopped after {} (--max-errors {}): nothing was imported{}{}", last.file,
           last.error.row, last.error.column.empty() ? "" : ", column " + last.error.column, last.error.reason,
-          plan.refused().size(), plan.refused().size() == 1 ? "" : "s", max_errors_,
-          errors_path_.empty() ? "" : "; every refused row is in " + errors_path_)));
+          Plural(n, "refused row"), max_errors_, unread,
+          errors_path_.empty()
+              ? ""
+              : fmt::format("; the {} refused up to here {} in {}", Plural(n, "row"), n == 1 ? "is" : "are",
+                            errors_path_))));
     }
     Written written;
     if (!dry_run_) {
@@ -586,7 +624,7 @@ class ImportCommand : public Command {
     }
     std::vector<std::vector<std::string>> total_lines;
     for (const auto& f : plan.files()) {
-      total_lines.push_back(TotalLines(f, warnings));
+      total_lines.push_back(TotalLines(f, dry_run_, warnings));
       if (f.repeats_count != 0) warnings.push_back(RepeatsWarning(f));
       if (f.nonstandard_count != 0) warnings.push_back(NumbersWarning(f));
       if (f.unterminated_row != 0) {
@@ -607,6 +645,13 @@ class ImportCommand : public Command {
                   {"rows_imported", f.rows_imported},
                   {"rows_duplicate", f.rows_duplicate},
                   {"rows_skipped", f.rows_skipped},
+                  {"skipped",
+                   {{"blank", f.skipped.blank},
+                    {"total", f.skipped.total},
+                    {"subtotal", f.skipped.subtotal},
+                    {"repeated_heading", f.skipped.repeated_heading},
+                    {"no_values", f.skipped.no_values},
+                    {"no_quantity", f.skipped.no_quantity}}},
                   {"rows_refused", f.rows_refused},
                   {"records", f.bodies.size()},
                   {"columns", f.mapping}};
@@ -668,11 +713,11 @@ class ImportCommand : public Command {
     }
     for (size_t i = 0; i < plan.files().size(); ++i) {
       const PlannedFile& f = plan.files()[i];
-      fmt::print("{} ({}{}{}): {} read: {} imported, {} skipped, {} skipped, {} refused\n", f.name, f.encoding,
+      const std::string skipped = SkippedRows(f.skipped);
+      fmt::print("{} ({}{}{}): {} read: {} {}, {} skipped, {}{} refused\n", f.name, f.encoding,
                  f.date1904 ? ", 1904 date system" : "", f.sheet.empty() ? "" : ", sheet " + f.sheet,
-                 Plural(f.rows_read, "row"), f.rows_imported,
-                 Plural(f.rows_duplicate, "duplicate"), Plural(f.rows_skipped, "blank or total row"),
-                 f.rows_refused);
+                 Plural(f.rows_read, "row"), f.rows_imported, dry_run_ ? "would be imported" : "imported",
+                 Plural(f.rows_duplicate, "duplicate"), skipped.empty() ? "" : skipped + ", ", f.rows_refused);
       for (const auto& line : total_lines[i]) fmt::print("  {}\n", line);
       // A dry run shows how each heading was read, units included: a sheet
       // in kilograms with no unit anywhere shows "(t, default)" here.

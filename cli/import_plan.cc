@@ -734,6 +734,7 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
     if (body.value("record", "") == "manifest") CheckNumber(file, line_no, body.value("manifest", ""));
     Keep(file, fresh, line_no);
   }
+  if (over_limit() && at < text.size()) file.rows_unchecked = text.find_first_not_of(" \t\r\n", at) != std::string::npos;
   return Status::Ok();
 }
 
@@ -836,6 +837,15 @@ Status ImportPlan::AddFile(const std::string& path) {
     if (outcome == import::Mapper::Outcome::kSkip) {
       if (error.reason != import::Mapper::kTotalRow) file.unterminated_row = 0;  // nothing read from it
       ++file.rows_skipped;
+      const std::string_view why = error.reason;
+      PlannedFile::Skipped& by = file.skipped;
+      using M = import::Mapper;
+      ++(why == M::kTotalRow          ? by.total
+         : why == M::kSubtotalRow     ? by.subtotal
+         : why == M::kBlankRow        ? by.blank
+         : why == M::kRepeatedHeading ? by.repeated_heading
+         : why == M::kNoQuantity      ? by.no_quantity
+                                      : by.no_values);
       if (error.reason == import::Mapper::kTotalRow) {
         file.total_row = row.number;
         const auto masses = mapper->Masses(row);
@@ -927,7 +937,13 @@ Status ImportPlan::AddFile(const std::string& path) {
     if (records.front().type == import::RecordType::kManifest) CheckNumber(file, row.number, records.front().manifest);
     Keep(file, fresh, row.number);
   }
-  if (over_limit()) file.unterminated_row = 0;  // the file was not read to its end
+  if (over_limit()) {
+    file.unterminated_row = 0;  // the file was not read to its end
+    // Whether rows were left unchecked, for the message: a row that does
+    // not read counts as one.
+    auto more = next_row();
+    file.rows_unchecked = !more.ok() || *more;
+  }
   files_.push_back(std::move(file));
   return Status::Ok();
 }

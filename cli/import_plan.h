@@ -69,8 +69,18 @@ struct PlannedFile {
   uint64_t rows_read = 0;        // data rows after the heading
   uint64_t rows_imported = 0;    // rows with at least one new record
   uint64_t rows_duplicate = 0;   // rows whose every record is already held
-  uint64_t rows_skipped = 0;     // blank, total and repeated heading rows
+  uint64_t rows_skipped = 0;     // blank, total and repeated heading rows...: by reason below
+  // rows_skipped by the reason Mapper::Map gives.
+  struct Skipped {
+    uint64_t blank = 0;             // Mapper::kBlankRow
+    uint64_t total = 0;             // Mapper::kTotalRow
+    uint64_t subtotal = 0;          // Mapper::kSubtotalRow
+    uint64_t repeated_heading = 0;  // Mapper::kRepeatedHeading
+    uint64_t no_values = 0;         // Mapper::kNoValues (a footer such as 填表人)
+    uint64_t no_quantity = 0;       // Mapper::kNoQuantity (a 台账 row)
+  } skipped;
   uint64_t rows_refused = 0;
+  bool rows_unchecked = false;  // the --max-errors stop left rows of the file unread
   // The import statement bodies in row order, as canonical JSON text (a
   // Json tree would hold about 4 KB a record: 4 GB for a million rows), and
   // the row each came from.

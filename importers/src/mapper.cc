@@ -250,7 +250,7 @@ class RowMapper {
         break;
       }
     }
-    if (blank) return Skip("blank row");
+    if (blank) return Skip(Mapper::kBlankRow);
     for (size_t j = 0; j < 3 && j < row_.cells.size(); ++j) {
       switch (TotalLabelKind(row_.cells[j].text)) {
         case TotalLabel::kGrand:
@@ -280,7 +280,7 @@ class RowMapper {
           break;
         }
       }
-      if (heading) return Skip("repeated heading row");
+      if (heading) return Skip(Mapper::kRepeatedHeading);
     }
     for (const Binding& b : plan_.bindings) {
       const std::string& text = CellAt(row_, b.column).text;
@@ -288,7 +288,7 @@ class RowMapper {
       if (text.size() <= 16 && IsPlaceholder(NormalizeText(text, scratch_))) continue;
       return Mapper::Outcome::kRecords;
     }
-    return Skip("no values in the mapped columns");
+    return Skip(Mapper::kNoValues);
   }
 
   // The per-row unit (a 计量单位 column), if the row gives one.
@@ -534,7 +534,7 @@ class RowMapper {
       if (!Mass(b, v, cell, grams[q])) return Mapper::Outcome::kError;
       if (grams[q] > 0) ++count;
     }
-    if (count == 0) return Skip("no quantity");
+    if (count == 0) return Skip(Mapper::kNoQuantity);
     out.resize(count);
     Record& base = out[0];
     Reset(base);

@@ -93,7 +93,7 @@ TEST_CASE("import: a messy GB18030 manifest export, good rows once, bad rows lis
   RunResult r = l.Import({"--create-parties", "--errors", errors, "--max-errors", "10"});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 5);  // imported, except the refused rows
-  CHECK(r.out.find("17 rows read: 10 imported, 1 duplicate skipped, 2 blank or total rows skipped, 4 "
+  CHECK(r.out.find("17 rows read: 10 imported, 1 duplicate skipped, 1 blank row and 1 total row skipped, 4 "
                    "refused") != std::string::npos);
   // The file's own 合计 row, checked against the rows (the repeated row and
   // the refused ones are not in it).
@@ -694,6 +694,87 @@ TEST_CASE("import: every run given --errors leaves that file describing this run
   CHECK(l.Export() == before);
 }
 
+// --max-errors stopped the import with "every refused row is in e1.csv",
+// though the rows after the stop were never checked.
+TEST_CASE("import: a stop at --max-errors says how far the rows were checked", "[cli][import]") {
+  ImportLedger l;
+  const std::string head = "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n";
+  const std::string a = l / "a.csv", b = l / "b.csv", c = l / "c.csv";
+  WriteFile(a, head +
+                   "20234110000001,甲公司,乙公司,900-249-08,-5,2023-01-02\n"
+                   "20234110000002,甲公司,乙公司,900-249-08,5,2023-01-02\n"
+                   "20234110000003,甲公司,乙公司,900-249-08,-5,2023-01-02\n"
+                   "20234110000004,甲公司,乙公司,900-249-08,-5,2023-01-02\n");
+  WriteFile(b, head + "20234110000005,甲公司,乙公司,900-249-08,-5,2023-01-02\n");
+  WriteFile(c, head + "20234110000006,甲公司,乙公司,900-249-08,5,2023-01-02\n");
+  const std::string errors = l / "e1.csv";
+  const std::string before = l.Export();
+  RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
+                    "--create-parties", "--max-errors", "2", "--errors", errors, a, b, c});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(CountLines(r.err) == 1);
+  CHECK(r.err ==
+        "wasteledger: error: a.csv row 4, column 转移量(千克): negative mass; stopped after 2 refused rows "
+        "(--max-errors 2): nothing was imported, and the rows after this one and the later files b.csv, c.csv "
+        "were not checked; the 2 rows refused up to here are in " + errors + "\n");
+  CHECK(SplitLines(ReadFile(errors)).size() == 3);
+  CHECK(l.Export() == before);
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
+          "--create-parties", a, c});
+  CHECK(r.err ==
+        "wasteledger: error: a.csv row 2, column 转移量(千克): negative mass; stopped after 1 refused row "
+        "(--max-errors 1): nothing was imported, and the rows after this one and the later file c.csv were not "
+        "checked\n");
+  // The last row of the last file: nothing was left unchecked.
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
+          "--create-parties", b});
+  CHECK(r.err ==
+        "wasteledger: error: b.csv row 2, column 转移量(千克): negative mass; stopped after 1 refused row "
+        "(--max-errors 1): nothing was imported\n");
+  CHECK(l.Export() == before);
+}
+
+// The summary lumped data rows with no quantity, 小计 and 合计 rows into
+// "3 blank or total rows skipped", and a dry run said "14 imported".
+TEST_CASE("import: skipped rows are counted by reason, and a dry run says what would be imported",
+          "[cli][import]") {
+  ImportLedger l;
+  const std::string f = l / "skips.csv";
+  WriteFile(f,
+            "日期,单位名称,废物代码,产生量(吨),贮存量(吨)\n"
+            "2023-08,禹州市热电有限公司,SW02,0,80\n"   // no quantity (贮存量 is stock)
+            "2023-09,禹州市热电有限公司,SW02,10,90\n"
+            "\n"
+            ",本月小计,,10,\n"
+            "日期,单位名称,废物代码,产生量(吨),贮存量(吨)\n"
+            ",,,,,填表人：张三\n"
+            "合计,,,10,\n");
+  std::vector<std::string> args = {"import",   "--ledger", l.ledger, "--key", l.regulator_key, "--profile",
+                                   "cn-sw-ledger", "--create-parties", "--dry-run", f};
+  RunResult r = Wl(args);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("skips.csv (utf-8): 7 rows read: 1 would be imported, 0 duplicates skipped, 1 blank row, 1 row "
+                   "with no quantity, 1 row with no values in the mapped columns, 1 repeated heading row, 1 "
+                   "subtotal row and 1 total row skipped, 0 refused\n") != std::string::npos);
+  args.insert(args.end() - 1, {"--format", "json"});
+  r = Wl(args);
+  INFO(r.out << r.err);
+  const json file = json::parse(r.out)["files"][0];
+  CHECK(file["rows_skipped"] == 6);
+  CHECK(file["skipped"] == json::parse(R"({"blank":1,"no_quantity":1,"no_values":1,"repeated_heading":1,)"
+                                       R"("subtotal":1,"total":1})"));
+  // Imported, it says imported; nothing skipped, no skip part.
+  const std::string g = l / "plain.csv";
+  WriteFile(g, "日期,单位名称,废物代码,产生量(吨)\n2023-09,禹州市热电有限公司,SW02,10\n");
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger", "--create-parties",
+          g});
+  INFO(r.out << r.err);
+  CHECK(r.out.find("plain.csv (utf-8): 1 row read: 1 imported, 0 duplicates skipped, 0 refused\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("import: a file's total row is checked against its rows, and a wrong one warned of",
           "[cli][import]") {
   ImportLedger l;
@@ -730,7 +811,7 @@ TEST_CASE("import: a file's total row is checked against its rows, and a wrong o
   auto [wrong, warning] = check("wrong.csv", "550");
   CHECK(wrong["agrees_with"].is_null());
   CHECK(warning.find("wasteledger: warning: wrong.csv total row 8, 转移量(千克): 0.550 t, but the rows sum to "
-                     "0.300 t imported, 0.000 t already in the ledger, 0.200 t repeated and 0.050 t refused (1 "
+                     "0.300 t to be imported, 0.000 t already in the ledger, 0.200 t repeated and 0.050 t refused (1 "
                      "refused row unreadable): is the file missing rows, or is its total wrong?") !=
           std::string::npos);
   // Without the unreadable row, every row read is a sum it can agree with.
@@ -838,9 +919,9 @@ TEST_CASE("import: a file without a total row gets its quantity columns' sums in
   RunResult text = l.Import({"--create-parties", "--dry-run", "--max-errors", "0"}, f);
   INFO(text.out << text.err);
   REQUIRE(text.exit_code == 5);
-  CHECK(text.out.find("转移量(吨): 3.500 t in the rows imported (the file has no total row to check it against)") !=
-        std::string::npos);
-  CHECK(text.out.find("接受量(吨): 3.250 t in the rows imported") != std::string::npos);
+  CHECK(text.out.find("转移量(吨): 3.500 t in the rows to be imported (the file has no total row to check it "
+                      "against)") != std::string::npos);
+  CHECK(text.out.find("接受量(吨): 3.250 t in the rows to be imported") != std::string::npos);
   RunResult j = l.Import({"--create-parties", "--dry-run", "--max-errors", "0", "--format", "json"}, f);
   REQUIRE(j.exit_code == 5);
   const json masses = json::parse(j.out)["files"][0]["masses"];
@@ -1119,7 +1200,7 @@ TEST_CASE("import: a heading holding a line break is shown on one line", "[cli][
   RunResult r = l.Import({"--create-parties", "--dry-run"}, f);
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("  转移量\\n(千克): 0.005 t in the rows imported") != std::string::npos);
+  CHECK(r.out.find("  转移量\\n(千克): 0.005 t in the rows to be imported") != std::string::npos);
   CHECK(r.out.find("    转移量 (千克) -> mass (kg)") != std::string::npos);  // normalised there
   for (const auto& line : SplitLines(r.out)) CHECK(line.rfind("(千克)", 0) != 0);
 }

@@ -58,6 +58,11 @@ class Mapper {
   // (合计, 总计, total) and with a part's or running total (小计, 累计).
   static constexpr const char* kTotalRow = "total row";
   static constexpr const char* kSubtotalRow = "subtotal row";
+  // The other reasons for a skip.
+  static constexpr const char* kBlankRow = "blank row";
+  static constexpr const char* kRepeatedHeading = "repeated heading row";
+  static constexpr const char* kNoValues = "no values in the mapped columns";
+  static constexpr const char* kNoQuantity = "no quantity";
 
   // The figures of a row's mass columns (转移量, 接受量, a 台账's quantity
   // columns) in column order: the heading as written and the grams, or none
