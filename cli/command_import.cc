@@ -17,6 +17,7 @@
 #include "file_access.h"
 #include "import_plan.h"
 #include "wasteledger/canonical_json.h"
+#include "wasteledger/import/values.h"
 #include "wasteledger/csv_field.h"
 #include "wasteledger/mass.h"
 #include "wasteledger/merkle.h"
@@ -154,6 +155,23 @@ std::string SkippedRows(const PlannedFile::Skipped& s) {
     out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
   }
   return out + " skipped";
+}
+
+// A value or row of the errors file, cut after kErrorsFieldCharacters
+// characters (saying how long it was): a row refused for a 60 MB cell would
+// otherwise make an errors file of twice that, with cells no spreadsheet
+// shows (Excel and WPS stop at 32,767 characters).
+constexpr size_t kErrorsFieldCharacters = 10000;
+std::string Capped(const std::string& text) {
+  if (text.size() <= kErrorsFieldCharacters) return text;
+  size_t chars = 0, cut = 0;
+  for (; cut < text.size(); ++cut) {
+    if ((static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) continue;
+    if (chars++ == kErrorsFieldCharacters) break;
+  }
+  if (cut == text.size()) return text;
+  return fmt::format("{}… ({} characters in all)", std::string_view(text).substr(0, cut),
+                     import::CharacterCount(text));
 }
 
 const char* AgreementName(ColumnTotal::Agrees a) {
@@ -388,7 +406,7 @@ class ImportCommand : public Command {
     static const std::vector<RefusedRow> kNone;
     for (const auto& r : plan == nullptr ? kNone : plan->refused()) {
       out += fmt::format("{},{},{},{},{},{}\r\n", CsvField(r.file), r.error.row, CsvField(r.error.column),
-                         CsvField(r.error.value), CsvField(r.error.reason), CsvField(r.original));
+                         CsvField(Capped(r.error.value)), CsvField(r.error.reason), CsvField(Capped(r.original)));
     }
     const std::string tmp = errors_path_ + ".tmp";
     {

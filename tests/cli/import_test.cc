@@ -587,8 +587,23 @@ TEST_CASE("import: a text cell longer than its field may have refuses its row", 
   REQUIRE(lines.size() == 3);
   CHECK(lines[1].rfind("long.csv,2,备注,nnnn", 0) == 0);
   CHECK(lines[1].find(",\"2001 characters, more than the 2000 a note may have\",") != std::string::npos);
-  CHECK(lines[2].rfind("long.csv,3,产生单位,cccc", 0) == 0);
+  CHECK(lines[2].rfind("long.csv,3,产生单位," + std::string(5000, 'c') + ",", 0) == 0);
   CHECK(lines[2].find(",\"5000 characters, more than the 256 a company name may have\",") != std::string::npos);
+  // A cell of a million characters is cut in the errors file (value and
+  // row), saying how long it was: no spreadsheet shows a cell that long.
+  const std::string huge = l / "huge.csv";
+  std::string note;
+  for (int i = 0; i < 1000000; ++i) note += "注";
+  const std::string start = "20234110000009,甲公司,乙公司,900-249-08,5,2023-01-02,";  // 47 characters
+  WriteFile(huge, "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期,备注\n" + start + note + "\n");
+  r = l.Import({"--create-parties", "--dry-run", "--errors", errors}, huge);
+  CHECK(r.exit_code == 1);
+  const auto cut = SplitLines(ReadFile(errors));
+  REQUIRE(cut.size() == 2);
+  CHECK(cut[1].find(",备注," + note.substr(0, 3 * 10000) + "… (1000000 characters in all),") != std::string::npos);
+  CHECK(cut[1].find(",\"" + start + note.substr(0, 3 * (10000 - 47)) + "… (1000047 characters in all)\"") !=
+        std::string::npos);
+  CHECK(cut[1].size() < 70000);
   // A JSONL record is held to the schema's limits, the same.
   const std::string after_csv = l.Export();
   CHECK(after_csv != before);  // the good row
