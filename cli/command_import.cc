@@ -17,8 +17,8 @@
 #include "file_access.h"
 #include "import_plan.h"
 #include "wasteledger/canonical_json.h"
-#include "wasteledger/import/values.h"
 #include "wasteledger/csv_field.h"
+#include "wasteledger/import/values.h"
 #include "wasteledger/mass.h"
 #include "wasteledger/merkle.h"
 
@@ -129,7 +129,9 @@ std::vector<std::string> TotalLines(const PlannedFile& f, bool dry_run, std::vec
             f.name, head, FormatMass(t.imported_g), imported, FormatMass(t.held_g),
             t.earlier_g == 0 ? "" : FormatMass(t.earlier_g) + " in an earlier file of this run, ",
             FormatMass(t.repeated_g), FormatMass(t.refused_g),
-            t.refused_unread == 0 ? "" : fmt::format(" ({} unreadable)", Plural(t.refused_unread, "refused row"))));
+            t.refused_unread == 0
+                ? ""
+                : fmt::format(" ({} unreadable)", Plural(t.refused_unread, "refused row"))));
         break;
     }
   }
@@ -284,8 +286,8 @@ class ImportCommand : public Command {
     const std::string actor = key->verifier().name();
     const Party* who = (*ledger)->FindParty(actor);
     if (who == nullptr || !who->HasRole("regulator")) {
-      return Failed(Status::Refused(
-          fmt::format("the key is \"{}\", which is not a regulator: only a regulator imports legacy data", actor)));
+      return Failed(Status::Refused(fmt::format(
+          "the key is \"{}\", which is not a regulator: only a regulator imports legacy data", actor)));
     }
     PlanOptions options;
     options.profile = profile_;
@@ -325,10 +327,9 @@ class ImportCommand : public Command {
           "{} row {}{}: {}; stopped after {} (--max-errors {}): nothing was imported{}{}", last.file,
           last.error.row, last.error.column.empty() ? "" : ", column " + last.error.column, last.error.reason,
           Plural(n, "refused row"), max_errors_, unread,
-          errors_path_.empty()
-              ? ""
-              : fmt::format("; the {} refused up to here {} in {}", Plural(n, "row"), n == 1 ? "is" : "are",
-                            errors_path_))));
+          errors_path_.empty() ? ""
+                               : fmt::format("; the {} refused up to here {} in {}", Plural(n, "row"),
+                                             n == 1 ? "is" : "are", errors_path_))));
     }
     Written written;
     if (!dry_run_) {
@@ -369,7 +370,8 @@ class ImportCommand : public Command {
     if (!written.ok()) {
       note = fmt::format("; {} (it may hold an earlier run's rows)", written.message());
     } else if (n == 0) {
-      note = fmt::format("; {} was written with its heading line only: no row was refused before this", errors_path_);
+      note = fmt::format("; {} was written with its heading line only: no row was refused before this",
+                         errors_path_);
     } else {
       note = fmt::format("; the {} refused before this {} in {}", Plural(n, "row"), n == 1 ? "is" : "are",
                          errors_path_);
@@ -406,7 +408,8 @@ class ImportCommand : public Command {
     static const std::vector<RefusedRow> kNone;
     for (const auto& r : plan == nullptr ? kNone : plan->refused()) {
       out += fmt::format("{},{},{},{},{},{}\r\n", CsvField(r.file), r.error.row, CsvField(r.error.column),
-                         CsvField(Capped(r.error.value)), CsvField(r.error.reason), CsvField(Capped(r.original)));
+                         CsvField(Capped(r.error.value)), CsvField(r.error.reason),
+                         CsvField(Capped(r.original)));
     }
     const std::string tmp = errors_path_ + ".tmp";
     {
@@ -619,13 +622,15 @@ class ImportCommand : public Command {
     constexpr size_t kShown = 5;
     std::string rows;
     for (size_t i = 0; i < f.nonstandard.size() && i < kShown; ++i) {
-      rows += fmt::format("{}row {} ({})", i == 0 ? "" : ", ", f.nonstandard[i].first, f.nonstandard[i].second);
+      rows +=
+          fmt::format("{}row {} ({})", i == 0 ? "" : ", ", f.nonstandard[i].first, f.nonstandard[i].second);
     }
     if (f.nonstandard_count > kShown) rows += fmt::format(" and {} more", f.nonstandard_count - kShown);
     return fmt::format(
         "{}: {} a manifest number (联单编号) not in the standard form of 14 digits (year, province, city, "
         "serial; docs/CODES.md): {}; {} as written",
-        f.name, f.nonstandard_count == 1 ? "1 row has" : fmt::format("{} rows have", f.nonstandard_count), rows,
+        f.name, f.nonstandard_count == 1 ? "1 row has" : fmt::format("{} rows have", f.nonstandard_count),
+        rows,
         dry_run_ ? (f.nonstandard_count == 1 ? "it would be imported" : "they would be imported")
                  : (f.nonstandard_count == 1 ? "it was imported" : "they were imported"));
   }
@@ -735,7 +740,8 @@ class ImportCommand : public Command {
       fmt::print("{} ({}{}{}): {} read: {} {}, {} skipped, {}{} refused\n", f.name, f.encoding,
                  f.date1904 ? ", 1904 date system" : "", f.sheet.empty() ? "" : ", sheet " + f.sheet,
                  Plural(f.rows_read, "row"), f.rows_imported, dry_run_ ? "would be imported" : "imported",
-                 Plural(f.rows_duplicate, "duplicate"), skipped.empty() ? "" : skipped + ", ", f.rows_refused);
+                 Plural(f.rows_duplicate, "duplicate"), skipped.empty() ? "" : skipped + ", ",
+                 f.rows_refused);
       for (const auto& line : total_lines[i]) fmt::print("  {}\n", line);
       // A dry run shows how each heading was read, units included: a sheet
       // in kilograms with no unit anywhere shows "(t, default)" here.
@@ -766,8 +772,8 @@ class ImportCommand : public Command {
 
   std::string ledger_dir_, key_path_, profile_, mapping_, encoding_, sheet_, errors_path_, format_;
   bool dry_run_ = false, create_parties_ = false, wait_ = false;
-  bool write_errors_ = false;          // a failure now writes the --errors file (Failed)
-  const ImportPlan* plan_ = nullptr;   // the plan being made, for Failed
+  bool write_errors_ = false;         // a failure now writes the --errors file (Failed)
+  const ImportPlan* plan_ = nullptr;  // the plan being made, for Failed
   uint64_t max_errors_ = 1;
   size_t batch_ = 4096;
   std::vector<std::string> files_;

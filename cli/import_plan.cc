@@ -457,8 +457,8 @@ Result<PlannedBody> ImportPlan::BodyOf(const Json& body) {
   return planned;
 }
 
-Result<bool> ImportPlan::Admit(PlannedBody body, const PlannedFile& file, uint64_t row, Fresh& fresh, Met& met,
-                               uint64_t& repeats_row) {
+Result<bool> ImportPlan::Admit(PlannedBody body, const PlannedFile& file, uint64_t row, Fresh& fresh,
+                               Met& met, uint64_t& repeats_row) {
   std::string key(AsBytes(body.record));
   // A duplicate: of an earlier row of this file or of an earlier file of
   // this run, or of a record in the ledger (remembered, so that a repeat of
@@ -516,7 +516,8 @@ void ImportPlan::CheckNumber(PlannedFile& file, uint64_t row, std::string_view n
   } else {
     why = "serial 000000";
   }
-  if (file.nonstandard.size() < PlannedFile::kNumbersListed) file.nonstandard.emplace_back(row, std::move(why));
+  if (file.nonstandard.size() < PlannedFile::kNumbersListed)
+    file.nonstandard.emplace_back(row, std::move(why));
   ++file.nonstandard_count;
 }
 
@@ -597,21 +598,22 @@ Status ImportPlan::CheckManifest(const PlannedBody& body, const PlannedFile& fil
       came_from =
           fmt::format(", from {} row {}", source["file"].get<std::string>(), source.value("row", int64_t{0}));
     }
-    const std::string receipt =
-        there.contains("received_g")
-            ? fmt::format("{} g received on {}", there["received_g"].get<int64_t>(), there.value("received", ""))
-            : std::string("not received");
+    const std::string receipt = there.contains("received_g")
+                                    ? fmt::format("{} g received on {}", there["received_g"].get<int64_t>(),
+                                                  there.value("received", ""))
+                                    : std::string("not received");
     std::string differs = MemberDifferences(there, *current);
     if (differs.empty()) differs = "its figures or details";
-    return Status::Refused(
-        fmt::format("manifest {} already has a line for {} in the ledger (seq {}{}: {} g transferred, {}) and "
-                    "this row differs from it in {}; {}",
-                    number, waste, seq, came_from, there.value("mass_g", int64_t{0}), receipt, differs, kOnce));
+    return Status::Refused(fmt::format(
+        "manifest {} already has a line for {} in the ledger (seq {}{}: {} g transferred, {}) and "
+        "this row differs from it in {}; {}",
+        number, waste, seq, came_from, there.value("mass_g", int64_t{0}), receipt, differs, kOnce));
   }
   std::string where, differs;
   LineDifference(file, first.file, first.body, body.text, where, differs);
-  return Status::Refused(fmt::format("manifest {} already has a line for {} ({}) and this row differs from it in {}; {}",
-                                     number, waste, where, differs, kOnce));
+  return Status::Refused(
+      fmt::format("manifest {} already has a line for {} ({}) and this row differs from it in {}; {}", number,
+                  waste, where, differs, kOnce));
 }
 
 Result<std::optional<std::pair<uint64_t, Json>>> ImportPlan::HeldLine(const std::string& number,
@@ -626,7 +628,8 @@ Result<std::optional<std::pair<uint64_t, Json>>> ImportPlan::HeldLine(const std:
     WL_ASSIGN_OR_RETURN(ParsedEntry entry, ParseEntry(bytes));
     if (entry.statement.kind != "import") continue;
     const Json& b = entry.statement.json["body"];
-    if (b.value("record", "") != "manifest" || b.value("manifest", "") != number || b.value("waste", "") != waste) {
+    if (b.value("record", "") != "manifest" || b.value("manifest", "") != number ||
+        b.value("waste", "") != waste) {
       continue;
     }
     // A voided record is no longer the line: the one held is.
@@ -734,7 +737,8 @@ Status ImportPlan::AddJsonl(PlannedFile& file, const std::string& bytes) {
     if (body.value("record", "") == "manifest") CheckNumber(file, line_no, body.value("manifest", ""));
     Keep(file, fresh, line_no);
   }
-  if (over_limit() && at < text.size()) file.rows_unchecked = text.find_first_not_of(" \t\r\n", at) != std::string::npos;
+  if (over_limit() && at < text.size())
+    file.rows_unchecked = text.find_first_not_of(" \t\r\n", at) != std::string::npos;
   return Status::Ok();
 }
 
@@ -923,8 +927,8 @@ Status ImportPlan::AddFile(const std::string& path) {
     if (fresh.empty()) {
       ++file.rows_duplicate;
       CountMasses(file, masses, outcomes.front(), &sums);
-      const bool repeats_only = std::all_of(outcomes.begin(), outcomes.end(),
-                                            [](auto o) { return o == &ColumnTotal::repeated_g; });
+      const bool repeats_only =
+          std::all_of(outcomes.begin(), outcomes.end(), [](auto o) { return o == &ColumnTotal::repeated_g; });
       if (repeats_only && repeats_row != 0 && records.front().type != import::RecordType::kManifest) {
         if (file.repeats.size() < PlannedFile::kRepeatsListed)
           file.repeats.emplace_back(row.number, repeats_row);
@@ -934,7 +938,8 @@ Status ImportPlan::AddFile(const std::string& path) {
     }
     ++file.rows_imported;
     CountMasses(file, masses, &ColumnTotal::imported_g, &sums);
-    if (records.front().type == import::RecordType::kManifest) CheckNumber(file, row.number, records.front().manifest);
+    if (records.front().type == import::RecordType::kManifest)
+      CheckNumber(file, row.number, records.front().manifest);
     Keep(file, fresh, row.number);
   }
   if (over_limit()) {

@@ -49,7 +49,7 @@ struct ColumnTotal {
   std::string heading;             // as written
   std::optional<int64_t> total_g;  // the total row's figure (none: blank or unreadable)
   int64_t imported_g = 0, held_g = 0, earlier_g = 0, repeated_g = 0, refused_g = 0;
-  int64_t all_g = 0;  // every figure read, the five above together
+  int64_t all_g = 0;            // every figure read, the five above together
   uint64_t refused_unread = 0;  // refused rows whose figure could not be read (a blank one is 0, not this)
   bool overflow = false;        // all_g would pass 2^63 g: nothing is compared
   enum class Agrees { kNone, kDistinct, kWithRepeats, kAll };
@@ -186,7 +186,8 @@ class ImportPlan {
   // The import entry holding manifest `number`'s line for `waste` in the
   // ledger, looked for from `from_seq` (the manifest's first entry) on:
   // its seq and body, or none.
-  Result<std::optional<std::pair<uint64_t, Json>>> HeldLine(const std::string& number, const std::string& waste,
+  Result<std::optional<std::pair<uint64_t, Json>>> HeldLine(const std::string& number,
+                                                            const std::string& waste,
                                                             uint64_t from_seq) const;
   void Refuse(const PlannedFile& file, const import::Row& row, import::RowError error);
   Status AddJsonl(PlannedFile& file, const std::string& bytes);

@@ -482,7 +482,8 @@ class RowMapper {
       r.note.append(r.note.empty() ? "" : "; ").append("利用处置方式: ").append(method_text_);
       if (CharacterCount(r.note) > kMaxNoteCharacters && method_binding_ != nullptr) {
         return Error(*method_binding_, "a method without a code is kept in the note, which it makes " +
-                                           std::to_string(CharacterCount(r.note)) + " characters, more than the " +
+                                           std::to_string(CharacterCount(r.note)) +
+                                           " characters, more than the " +
                                            std::to_string(kMaxNoteCharacters) + " a note may have");
       }
     }

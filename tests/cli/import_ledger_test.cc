@@ -375,12 +375,12 @@ TEST_CASE("import: a blank quantity of a refused 台账 row is 0, not an unreada
   const std::string head = "日期,单位名称,废物代码,产生量(吨),综合利用量(吨)\n";
   const std::string rows =
       "2023-09,禹州市热电有限公司,SW02,100,40\n"
-      "2023-13,禹州市热电有限公司,SW02,10,\n"    // refused (no such month), 综合利用量 blank
+      "2023-13,禹州市热电有限公司,SW02,10,\n"   // refused (no such month), 综合利用量 blank
       "2023-10,禹州市热电有限公司,SW99X,,5\n";  // refused (no such code), 产生量 blank
   WriteFile(csv, head + rows + "合计,,,110,45\n");
-  std::vector<std::string> args = {"import",   "--ledger",         l.ledger,        "--key",
-                                   l.regulator_key, "--profile", "cn-sw-ledger", "--create-parties",
-                                   "--max-errors",  "0",         "--dry-run",    "--format", "json", csv};
+  std::vector<std::string> args = {
+      "import",           "--ledger",     l.ledger, "--key",     l.regulator_key, "--profile", "cn-sw-ledger",
+      "--create-parties", "--max-errors", "0",      "--dry-run", "--format",      "json",      csv};
   RunResult r = Wl(args);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 5);

@@ -243,10 +243,12 @@ TEST_CASE("import: an imported entry is not corrected, and the refusal says what
   }
   CHECK(l.Export() == before);
   // A reason is a few sentences, not a pasted file: 2000 characters at most.
-  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--seq", seq, "--reason", std::string(2001, 'x')});
+  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--seq", seq, "--reason",
+          std::string(2001, 'x')});
   CHECK(r.exit_code == 1);
   CHECK(CountLines(r.err) == 1);
-  CHECK(r.err.find("body.reason: must be a non-blank string of at most 2000 characters") != std::string::npos);
+  CHECK(r.err.find("body.reason: must be a non-blank string of at most 2000 characters") !=
+        std::string::npos);
   CHECK(l.Export() == before);
   // A regulator voids it: the balance changes, and the recomputation agrees.
   const std::string balance = Wl({"report", "balance", "--ledger", l.ledger, "--year", "2023", "--format", "json"}).out;
@@ -419,18 +421,20 @@ TEST_CASE("import: a repeated manifest line with other figures is refused, namin
     FAIL("no import entry for " << manifest << " " << waste);
     return uint64_t{0};
   };
-  CHECK(r.err.find(fmt::format("again.csv row 2, column 联单编号: manifest 20234110000003 already has a line for "
-                               "900-300-34 in the ledger (seq {}, from lines.csv row 2: 2500000 g transferred, not "
-                               "received) and this row differs from it in mass_g (2500000 there, 2400000 here); a "
-                               "manifest names each waste once",
-                               seq_of("20234110000003", "900-300-34"))) != std::string::npos);
+  CHECK(r.err.find(
+            fmt::format("again.csv row 2, column 联单编号: manifest 20234110000003 already has a line for "
+                        "900-300-34 in the ledger (seq {}, from lines.csv row 2: 2500000 g transferred, not "
+                        "received) and this row differs from it in mass_g (2500000 there, 2400000 here); a "
+                        "manifest names each waste once",
+                        seq_of("20234110000003", "900-300-34"))) != std::string::npos);
   CHECK(l.Export() == before);
 
   // A manifest of two lines, received: a row differing from its second line
   // names that line's own entry (not the manifest's first), its receipt and
   // each difference.
   const std::string two = l / "two.csv";
-  const std::string head2 = "联单编号,产生单位,接受单位,废物代码,转移量(千克),接受量(千克),转移日期,接收日期,备注\n";
+  const std::string head2 =
+      "联单编号,产生单位,接受单位,废物代码,转移量(千克),接受量(千克),转移日期,接收日期,备注\n";
   WriteFile(two, head2 +
                      "20234110000004,许昌市化工有限公司,许昌市环保科技有限公司,900-300-34,100,100,2023-05-08,"
                      "2023-05-09,\n"
@@ -441,20 +445,22 @@ TEST_CASE("import: a repeated manifest line with other figures is refused, namin
   REQUIRE(r.exit_code == 0);
   const std::string before_second = l.Export();
   const std::string second = l / "second.csv";
-  WriteFile(second, head2 +
-                        "20234110000004,许昌市化工有限公司,许昌市环保科技有限公司,900-249-08,200,190,2023-05-08,"
-                        "2023-05-10,补录\n");
+  WriteFile(second,
+            head2 +
+                "20234110000004,许昌市化工有限公司,许昌市环保科技有限公司,900-249-08,200,190,2023-05-08,"
+                "2023-05-10,补录\n");
   r = l.Import({"--create-parties"}, second);
   CHECK(r.exit_code == 1);
   CHECK(CountLines(r.err) == 1);
   const uint64_t first_line = seq_of("20234110000004", "900-300-34");
   const uint64_t second_line = seq_of("20234110000004", "900-249-08");
   REQUIRE(first_line != second_line);
-  CHECK(r.err.find(fmt::format("manifest 20234110000004 already has a line for 900-249-08 in the ledger (seq {}, "
-                               "from two.csv row 3: 200000 g transferred, 190000 g received on 2023-05-09) and this "
-                               "row differs from it in note (none there, \"补录\" here), received (\"2023-05-09\" "
-                               "there, \"2023-05-10\" here); a manifest names each waste once",
-                               second_line)) != std::string::npos);
+  CHECK(r.err.find(
+            fmt::format("manifest 20234110000004 already has a line for 900-249-08 in the ledger (seq {}, "
+                        "from two.csv row 3: 200000 g transferred, 190000 g received on 2023-05-09) and this "
+                        "row differs from it in note (none there, \"补录\" here), received (\"2023-05-09\" "
+                        "there, \"2023-05-10\" here); a manifest names each waste once",
+                        second_line)) != std::string::npos);
   CHECK(l.Export() == before_second);
 }
 
@@ -507,7 +513,8 @@ TEST_CASE("import: a file's own repeated row is a repeat even when an earlier fi
 // a 台账's 接收单位): a column the clerk could not find in the file.
 TEST_CASE("import: a refused value's column is named as the file heads it", "[cli][import]") {
   ImportLedger l;
-  for (const auto& [id, name, role] : {std::tuple{"jia", "甲公司", "producer"}, {"yi", "乙公司", "receiver"},
+  for (const auto& [id, name, role] : {std::tuple{"jia", "甲公司", "producer"},
+                                       {"yi", "乙公司", "receiver"},
                                        {"ding", "丁运输公司", "carrier"}}) {
     RunResult r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", id, "--name",
                       name, "--role", role});
@@ -518,8 +525,8 @@ TEST_CASE("import: a refused value's column is named as the file heads it", "[cl
   // Returns the column of each line of the errors file, by row.
   const auto columns = [&](const std::vector<std::string>& args, const std::string& file, int exit_code = 5) {
     const std::string errors = l / "refused.csv";
-    std::vector<std::string> all = {"import", "--ledger", l.ledger, "--key", l.regulator_key, "--max-errors", "0",
-                                    "--errors", errors};
+    std::vector<std::string> all = {"import",       "--ledger", l.ledger,   "--key", l.regulator_key,
+                                    "--max-errors", "0",        "--errors", errors};
     all.insert(all.end(), args.begin(), args.end());
     all.push_back(file);
     RunResult r = Wl(all);
@@ -530,18 +537,19 @@ TEST_CASE("import: a refused value's column is named as the file heads it", "[cl
     for (size_t i = 1; i < lines.size(); ++i) {
       const auto first = lines[i].find(','), second = lines[i].find(',', first + 1),
                  third = lines[i].find(',', second + 1);
-      out[std::stoi(lines[i].substr(first + 1, second - first - 1))] = lines[i].substr(second + 1, third - second - 1);
+      out[std::stoi(lines[i].substr(first + 1, second - first - 1))] =
+          lines[i].substr(second + 1, third - second - 1);
     }
     return out;
   };
   const std::string m = l / "m.csv";
   WriteFile(m,
             "联单号,移出单位名称,承运人,接收单位名称,危废代码,转移数量(千克),转移日期\n"
-            "20234110000001,丙公司,丁运输公司,乙公司,900-249-08,5,2023-01-02\n"     // unknown producer
-            "20234110000002,甲公司,丁运输公司,戊公司,900-249-08,5,2023-01-02\n"     // unknown receiver
-            "20234110000003,甲公司,己运输公司,乙公司,900-249-08,5,2023-01-02\n"     // unknown carrier
-            "20234110000004,甲公司,丁运输公司,乙公司,900-006-99,5,2023-01-02\n"     // no such code
-            "20234110000005,甲公司,丁运输公司,乙公司,900-249-08,5,2023-01-02\n"     // good
+            "20234110000001,丙公司,丁运输公司,乙公司,900-249-08,5,2023-01-02\n"    // unknown producer
+            "20234110000002,甲公司,丁运输公司,戊公司,900-249-08,5,2023-01-02\n"    // unknown receiver
+            "20234110000003,甲公司,己运输公司,乙公司,900-249-08,5,2023-01-02\n"    // unknown carrier
+            "20234110000004,甲公司,丁运输公司,乙公司,900-006-99,5,2023-01-02\n"    // no such code
+            "20234110000005,甲公司,丁运输公司,乙公司,900-249-08,5,2023-01-02\n"    // good
             "20234110000005,甲公司,丁运输公司,乙公司,900-249-08,6,2023-01-02\n");  // conflicts with row 6
   CHECK(columns({"--profile", "cn-hw-manifest", "--dry-run"}, m) ==
         std::map<int, std::string>{
@@ -551,11 +559,13 @@ TEST_CASE("import: a refused value's column is named as the file heads it", "[cl
             "日期,单位名称,废物代码,转移量（吨）,接收单位\n"
             "2023-01-05,甲公司,SW03,30,戊公司\n"
             "2023-01-06,甲公司,SW03,30,乙公司\n");
-  CHECK(columns({"--profile", "cn-sw-ledger", "--dry-run"}, t) == std::map<int, std::string>{{2, "接收单位"}});
+  CHECK(columns({"--profile", "cn-sw-ledger", "--dry-run"}, t) ==
+        std::map<int, std::string>{{2, "接收单位"}});
   // A mapping file's constant is not in the file: named as the constant.
   const std::string mapping = l / "mapping.json";
-  WriteFile(mapping, R"({"record":"manifest","columns":{"单号":"manifest","企业":"from.name","类别":"waste",)"
-                     R"("重量":{"field":"mass","unit":"kg"},"日期":"date"},"constants":{"to.name":"戊公司"}})");
+  WriteFile(mapping,
+            R"({"record":"manifest","columns":{"单号":"manifest","企业":"from.name","类别":"waste",)"
+            R"("重量":{"field":"mass","unit":"kg"},"日期":"date"},"constants":{"to.name":"戊公司"}})");
   const std::string odd = l / "odd.csv";
   WriteFile(odd,
             "单号,企业,类别,重量,日期\n"
@@ -572,12 +582,15 @@ TEST_CASE("import: a text cell longer than its field may have refuses its row", 
   ImportLedger l;
   const std::string before = l.Export();
   const std::string f = l / "long.csv";
-  WriteFile(f, "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期,备注\n"
-               "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02," + std::string(2001, 'n') + "\n" +
-               "20234110000002," + std::string(5000, 'c') + ",乙公司,900-249-08,5,2023-01-02,\n" +
-               "20234110000003,甲公司,乙公司,900-249-08,5,2023-01-02," + std::string(2000, 'n') + "\n");
+  WriteFile(f,
+            "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期,备注\n"
+            "20234110000001,甲公司,乙公司,900-249-08,5,2023-01-02," +
+                std::string(2001, 'n') + "\n" + "20234110000002," + std::string(5000, 'c') +
+                ",乙公司,900-249-08,5,2023-01-02,\n" +
+                "20234110000003,甲公司,乙公司,900-249-08,5,2023-01-02," + std::string(2000, 'n') + "\n");
   const std::string errors = l / "refused.csv";
-  RunResult r = l.Import({"--create-parties", "--max-errors", "0", "--errors", errors, "--format", "json"}, f);
+  RunResult r =
+      l.Import({"--create-parties", "--max-errors", "0", "--errors", errors, "--format", "json"}, f);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 5);
   const json s = json::parse(r.out);
@@ -588,7 +601,8 @@ TEST_CASE("import: a text cell longer than its field may have refuses its row", 
   CHECK(lines[1].rfind("long.csv,2,备注,nnnn", 0) == 0);
   CHECK(lines[1].find(",\"2001 characters, more than the 2000 a note may have\",") != std::string::npos);
   CHECK(lines[2].rfind("long.csv,3,产生单位," + std::string(5000, 'c') + ",", 0) == 0);
-  CHECK(lines[2].find(",\"5000 characters, more than the 256 a company name may have\",") != std::string::npos);
+  CHECK(lines[2].find(",\"5000 characters, more than the 256 a company name may have\",") !=
+        std::string::npos);
   // A cell of a million characters is cut in the errors file (value and
   // row), saying how long it was: no spreadsheet shows a cell that long.
   const std::string huge = l / "huge.csv";
@@ -600,7 +614,8 @@ TEST_CASE("import: a text cell longer than its field may have refuses its row", 
   CHECK(r.exit_code == 1);
   const auto cut = SplitLines(ReadFile(errors));
   REQUIRE(cut.size() == 2);
-  CHECK(cut[1].find(",备注," + note.substr(0, 3 * 10000) + "… (1000000 characters in all),") != std::string::npos);
+  CHECK(cut[1].find(",备注," + note.substr(0, 3 * 10000) + "… (1000000 characters in all),") !=
+        std::string::npos);
   CHECK(cut[1].find(",\"" + start + note.substr(0, 3 * (10000 - 47)) + "… (1000047 characters in all)\"") !=
         std::string::npos);
   CHECK(cut[1].size() < 70000);
@@ -608,8 +623,10 @@ TEST_CASE("import: a text cell longer than its field may have refuses its row", 
   const std::string after_csv = l.Export();
   CHECK(after_csv != before);  // the good row
   const std::string j = l / "long.jsonl";
-  WriteFile(j, R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"2023-03-01","note":")" +
-                   std::string(2001, 'n') + "\"}\n");
+  WriteFile(
+      j,
+      R"({"record":"generate","from":"prod","waste":"900-041-49","mass_g":5,"date":"2023-03-01","note":")" +
+          std::string(2001, 'n') + "\"}\n");
   r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, j});
   CHECK(r.exit_code == 1);
   CHECK(CountLines(r.err) == 1);
@@ -668,7 +685,9 @@ TEST_CASE("import: every run given --errors leaves that file describing this run
   ImportLedger l;
   const std::string before = l.Export();
   const std::string errors = l / "refused.csv";
-  const std::string header = "\xEF\xBB\xBF" "file,row,column,value,reason,original\r\n";
+  const std::string header =
+      "\xEF\xBB\xBF"
+      "file,row,column,value,reason,original\r\n";
   const auto stale = [&] { WriteFile(errors, header + "old.csv,5,转移量,-1,negative mass,\"old run\"\r\n"); };
   const std::string empty = l / "empty.csv";
   WriteFile(empty, "");
@@ -677,13 +696,15 @@ TEST_CASE("import: every run given --errors leaves that file describing this run
   CHECK(r.exit_code == 1);
   CHECK(CountLines(r.err) == 1);
   CHECK(r.err.find("nothing was imported: empty.csv: the file is empty; " + errors +
-                   " was written with its heading line only: no row was refused before this") != std::string::npos);
+                   " was written with its heading line only: no row was refused before this") !=
+        std::string::npos);
   CHECK(ReadFile(errors) == header);
   // Refused rows of an earlier file of the run are this run's: written.
   const std::string bad = l / "bad.csv";
-  WriteFile(bad, "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n"
-                 "20234110000001,甲公司,乙公司,900-249-08,-5,2023-01-02\n"
-                 "20234110000002,甲公司,乙公司,900-249-08,5,2023-01-02\n");
+  WriteFile(bad,
+            "联单编号,产生单位,接受单位,废物代码,转移量(千克),转移日期\n"
+            "20234110000001,甲公司,乙公司,900-249-08,-5,2023-01-02\n"
+            "20234110000002,甲公司,乙公司,900-249-08,5,2023-01-02\n");
   stale();
   r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
           "--create-parties", "--max-errors", "0", "--errors", errors, bad, empty});
@@ -695,15 +716,15 @@ TEST_CASE("import: every run given --errors leaves that file describing this run
   CHECK(lines[1].rfind("bad.csv,2,转移量(千克),-5,", 0) == 0);
   // A key that is not a regulator's: before any row is read.
   stale();
-  r = Wl({"import", "--ledger", l.ledger, "--key", l.producer_key, "--profile", "cn-hw-manifest", "--errors", errors,
-          bad});
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.producer_key, "--profile", "cn-hw-manifest", "--errors",
+          errors, bad});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("not a regulator") != std::string::npos);
   CHECK(ReadFile(errors) == header);
   // --errors naming an input is not written, of course.
   WriteFile(errors, "keep me");
-  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest", "--errors", errors,
-          errors});
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest", "--errors",
+          errors, errors});
   CHECK(r.exit_code == 1);
   CHECK(ReadFile(errors) == "keep me");
   CHECK(l.Export() == before);
@@ -729,18 +750,21 @@ TEST_CASE("import: a stop at --max-errors says how far the rows were checked", "
   INFO(r.err);
   CHECK(r.exit_code == 1);
   CHECK(CountLines(r.err) == 1);
-  CHECK(r.err ==
-        "wasteledger: error: a.csv row 4, column 转移量(千克): negative mass; stopped after 2 refused rows "
-        "(--max-errors 2): nothing was imported, and the rows after this one and the later files b.csv, c.csv "
-        "were not checked; the 2 rows refused up to here are in " + errors + "\n");
+  CHECK(
+      r.err ==
+      "wasteledger: error: a.csv row 4, column 转移量(千克): negative mass; stopped after 2 refused rows "
+      "(--max-errors 2): nothing was imported, and the rows after this one and the later files b.csv, c.csv "
+      "were not checked; the 2 rows refused up to here are in " +
+          errors + "\n");
   CHECK(SplitLines(ReadFile(errors)).size() == 3);
   CHECK(l.Export() == before);
   r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
           "--create-parties", a, c});
-  CHECK(r.err ==
-        "wasteledger: error: a.csv row 2, column 转移量(千克): negative mass; stopped after 1 refused row "
-        "(--max-errors 1): nothing was imported, and the rows after this one and the later file c.csv were not "
-        "checked\n");
+  CHECK(
+      r.err ==
+      "wasteledger: error: a.csv row 2, column 转移量(千克): negative mass; stopped after 1 refused row "
+      "(--max-errors 1): nothing was imported, and the rows after this one and the later file c.csv were not "
+      "checked\n");
   // The last row of the last file: nothing was left unchecked.
   r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
           "--create-parties", b});
@@ -758,21 +782,23 @@ TEST_CASE("import: skipped rows are counted by reason, and a dry run says what w
   const std::string f = l / "skips.csv";
   WriteFile(f,
             "日期,单位名称,废物代码,产生量(吨),贮存量(吨)\n"
-            "2023-08,禹州市热电有限公司,SW02,0,80\n"   // no quantity (贮存量 is stock)
+            "2023-08,禹州市热电有限公司,SW02,0,80\n"  // no quantity (贮存量 is stock)
             "2023-09,禹州市热电有限公司,SW02,10,90\n"
             "\n"
             ",本月小计,,10,\n"
             "日期,单位名称,废物代码,产生量(吨),贮存量(吨)\n"
             ",,,,,填表人：张三\n"
             "合计,,,10,\n");
-  std::vector<std::string> args = {"import",   "--ledger", l.ledger, "--key", l.regulator_key, "--profile",
-                                   "cn-sw-ledger", "--create-parties", "--dry-run", f};
+  std::vector<std::string> args = {
+      "import",    "--ledger",     l.ledger,           "--key",     l.regulator_key,
+      "--profile", "cn-sw-ledger", "--create-parties", "--dry-run", f};
   RunResult r = Wl(args);
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(r.out.find("skips.csv (utf-8): 7 rows read: 1 would be imported, 0 duplicates skipped, 1 blank row, 1 row "
-                   "with no quantity, 1 row with no values in the mapped columns, 1 repeated heading row, 1 "
-                   "subtotal row and 1 total row skipped, 0 refused\n") != std::string::npos);
+  CHECK(r.out.find(
+            "skips.csv (utf-8): 7 rows read: 1 would be imported, 0 duplicates skipped, 1 blank row, 1 row "
+            "with no quantity, 1 row with no values in the mapped columns, 1 repeated heading row, 1 "
+            "subtotal row and 1 total row skipped, 0 refused\n") != std::string::npos);
   args.insert(args.end() - 1, {"--format", "json"});
   r = Wl(args);
   INFO(r.out << r.err);
@@ -783,8 +809,8 @@ TEST_CASE("import: skipped rows are counted by reason, and a dry run says what w
   // Imported, it says imported; nothing skipped, no skip part.
   const std::string g = l / "plain.csv";
   WriteFile(g, "日期,单位名称,废物代码,产生量(吨)\n2023-09,禹州市热电有限公司,SW02,10\n");
-  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger", "--create-parties",
-          g});
+  r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-sw-ledger",
+          "--create-parties", g});
   INFO(r.out << r.err);
   CHECK(r.out.find("plain.csv (utf-8): 1 row read: 1 imported, 0 duplicates skipped, 0 refused\n") !=
         std::string::npos);
@@ -825,10 +851,11 @@ TEST_CASE("import: a file's total row is checked against its rows, and a wrong o
   // 550 would be every row, but one refused row's figure cannot be read.
   auto [wrong, warning] = check("wrong.csv", "550");
   CHECK(wrong["agrees_with"].is_null());
-  CHECK(warning.find("wasteledger: warning: wrong.csv total row 8, 转移量(千克): 0.550 t, but the rows sum to "
-                     "0.300 t to be imported, 0.000 t already in the ledger, 0.200 t repeated and 0.050 t refused (1 "
-                     "refused row unreadable): is the file missing rows, or is its total wrong?") !=
-          std::string::npos);
+  CHECK(warning.find(
+            "wasteledger: warning: wrong.csv total row 8, 转移量(千克): 0.550 t, but the rows sum to "
+            "0.300 t to be imported, 0.000 t already in the ledger, 0.200 t repeated and 0.050 t refused (1 "
+            "refused row unreadable): is the file missing rows, or is its total wrong?") !=
+        std::string::npos);
   // Without the unreadable row, every row read is a sum it can agree with.
   const std::string f = l / "all.csv";
   std::string no_negative = rows;
@@ -941,8 +968,12 @@ TEST_CASE("import: a file without a total row gets its quantity columns' sums in
   REQUIRE(j.exit_code == 5);
   const json masses = json::parse(j.out)["files"][0]["masses"];
   REQUIRE(masses.size() == 2);
-  CHECK(masses[0] == json{{"heading", "转移量(吨)"}, {"imported_g", 3500000}, {"held_g", 0}, {"earlier_file_g", 0},
-                          {"repeated_g", 2000000}, {"refused_g", 0}});
+  CHECK(masses[0] == json{{"heading", "转移量(吨)"},
+                          {"imported_g", 3500000},
+                          {"held_g", 0},
+                          {"earlier_file_g", 0},
+                          {"repeated_g", 2000000},
+                          {"refused_g", 0}});
   CHECK(masses[1]["imported_g"] == 3250000);
   CHECK(json::parse(j.out)["files"][0].count("total_row") == 0);
 }

@@ -62,8 +62,8 @@ TEST_CASE("party add refuses a name of more than 256 characters", "[cli][party]"
   CHECK(CountLines(r.err) == 1);
   CHECK(r.err.find("body.name: must be a non-blank string of at most 256 characters") != std::string::npos);
   CHECK(l.Export() == before);
-  r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "long", "--name", name, "--role",
-          "producer"});
+  r = Wl({"party", "add", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "long", "--name", name,
+          "--role", "producer"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
 }

@@ -167,8 +167,9 @@ const std::vector<BadCase>& BadCases() {
       {"party", "/permits", "", "body: missing required field \"permits\""},
       {"party", "/uscc", "\"9141100\"",
        "body.uscc: must be a unified social credit code (18 chars of 0-9, A-Z) or \"\""},
-      {"party", "/permits/0/capacity_g", "0", "body.permits[0].capacity_g: must be an integer >= 1 "
-                                              "(grams, at most 2^53-1)"},
+      {"party", "/permits/0/capacity_g", "0",
+       "body.permits[0].capacity_g: must be an integer >= 1 "
+       "(grams, at most 2^53-1)"},
       {"party", "/permits/0/activities/1", "\"burn\"",
        "body.permits[0].activities[1]: must be one of collect, store, utilize, dispose, transport"},
       {"party", "/permits/0/valid_to", "\"2028-12\"", "body.permits[0].valid_to: must be a date YYYY-MM-DD"},
@@ -185,7 +186,8 @@ const std::vector<BadCase>& BadCases() {
       {"seal", "/source/rows", "", "body.source: missing required field \"rows\""},
       {"seal", "/source/sha256", "\"abc\"",
        "body.source.sha256: must be a SHA-256 hash (64 lowercase hex digits)"},
-      {"import", "/record", "\"row\"", "body.record: must be one of manifest, generate, utilize, dispose, transfer"},
+      {"import", "/record", "\"row\"",
+       "body.record: must be one of manifest, generate, utilize, dispose, transfer"},
       {"import", "/source/row", "0", "body.source.row: must be an integer >= 1 (a row of the file)"},
       {"import", "/date", "\"2023/1/5\"", "body.date: must be a date YYYY-MM-DD"},
       {"import", "/source/sha256", "", "body.source: missing required field \"sha256\""},
@@ -205,8 +207,9 @@ const std::vector<BadCase>& BadCases() {
       {"dispatch", "/manifest", "", "body: missing required field \"manifest\""},
       {"dispatch", "/manifest", "\"2024411000012\"", "body.manifest: must be a manifest number (14 digits)"},
       {"dispatch", "/manifest", "20244110000123", "body.manifest: must be a manifest number (14 digits)"},
-      {"dispatch", "/lines/1/mass_g", "0", "body.lines[1].mass_g: must be an integer >= 1 (grams, at "
-                                           "most 2^53-1)"},
+      {"dispatch", "/lines/1/mass_g", "0",
+       "body.lines[1].mass_g: must be an integer >= 1 (grams, at "
+       "most 2^53-1)"},
       {"dispatch", "/carriers/0", "\"c+1\"",
        "body.carriers[0]: must be a party id (1-64 chars, no spaces or '+')"},
       {"dispatch", "/carriers", "[\"c1\",\"c1\"]",
@@ -238,8 +241,9 @@ const std::vector<BadCase>& BadCases() {
        "body.method: must be a method code (R1-R15, D1-D15, or a site code: a capital letter then up "
        "to 15 of A-Z, 0-9, '-')"},
       {"utilize", "/inputs", "[]", "body.inputs: must be a non-empty array of input objects"},
-      {"utilize", "/inputs/0/mass_g", "0", "body.inputs[0].mass_g: must be an integer >= 1 (grams, at "
-                                           "most 2^53-1)"},
+      {"utilize", "/inputs/0/mass_g", "0",
+       "body.inputs[0].mass_g: must be an integer >= 1 (grams, at "
+       "most 2^53-1)"},
       {"utilize", "/outputs/1/waste", "", "body.outputs[1]: missing required field \"waste\""},
       {"utilize", "/products/0/mass_g", "1.5",
        "body.products[0].mass_g: must be an integer >= 1 (grams, at most 2^53-1)"},
@@ -297,12 +301,22 @@ TEST_CASE("names, notes and reasons have a length limit in characters", "[schema
     size_t max;
   };
   const std::vector<Limit> limits = {
-      {"party", "/name", 256},          {"party", "/permits/0/number", 256}, {"import", "/name", 256},
-      {"import", "/manifest", 256},     {"import", "/permit", 256},          {"import", "/form", 256},
-      {"import", "/packaging", 256},    {"import", "/note", 2000},           {"generate", "/note", 2000},
-      {"generate", "/form", 256},       {"dispatch", "/lines/1/packaging", 256},
-      {"utilize", "/products/0/name", 256}, {"receive", "/reject", 2000}, {"receive", "/lines/0/reason", 2000},
-      {"correct", "/reason", 2000},     {"void", "/reason", 2000},
+      {"party", "/name", 256},
+      {"party", "/permits/0/number", 256},
+      {"import", "/name", 256},
+      {"import", "/manifest", 256},
+      {"import", "/permit", 256},
+      {"import", "/form", 256},
+      {"import", "/packaging", 256},
+      {"import", "/note", 2000},
+      {"generate", "/note", 2000},
+      {"generate", "/form", 256},
+      {"dispatch", "/lines/1/packaging", 256},
+      {"utilize", "/products/0/name", 256},
+      {"receive", "/reject", 2000},
+      {"receive", "/lines/0/reason", 2000},
+      {"correct", "/reason", 2000},
+      {"void", "/reason", 2000},
   };
   for (const Limit& l : limits) {
     INFO(l.kind << " " << l.pointer);
