@@ -239,9 +239,10 @@ class CorrectCommand : public Command {
       done += n;
     }
     PrintDomainWarnings();
-    fmt::print("voided {} imported record(s) of {} (SHA-256 {}): seqs {}..{}, by entries {}..{}{}\n", done,
-               import_file_, *sha, targets.back(), targets.front(), *first_entry, *first_entry + done - 1,
-               voided_before > 0 ? fmt::format("; {} were voided before", voided_before) : "");
+    fmt::print("voided {} imported record(s) of {}{}: seqs {}..{}, by entries {}..{}{}\n", done, import_file_,
+               import_file_ == *sha ? "" : fmt::format(" (SHA-256 {})", *sha), targets.back(), targets.front(),
+               *first_entry, *first_entry + done - 1,
+               voided_before > 0 ? fmt::format("; {} voided before", voided_before) : "");
     return kExitOk;
   }
 

@@ -61,7 +61,7 @@ class DispatchCommand : public Command {
         if (parts.size() == 3) a.lot = parts[2];
         args.push_back(std::move(a));
       }
-      WL_ASSIGN_OR_RETURN(Json lines, Allocate(ledger, actor, args));
+      WL_ASSIGN_OR_RETURN(Json lines, Allocate(ledger, actor, args, when));
       std::string number = manifest_;
       if (number.empty()) {
         WL_ASSIGN_OR_RETURN(number, NextNumber(ledger, actor, when));
@@ -87,7 +87,25 @@ class DispatchCommand : public Command {
  private:
   // Manifest lines: a line with a lot as given; a line without draws on the
   // actor's lots of that code, oldest first, as many as it needs.
-  Result<Json> Allocate(Ledger& ledger, const std::string& actor, const std::vector<LineArg>& args) {
+  // Whether the lot exists at `when`: made no later (the ledger refuses a
+  // draw before it), an import pool of that year or before.
+  static Result<bool> MadeBy(const Ledger& ledger, const Lot& lot, const Timestamp& when) {
+    if (lot.source.kind == "import") {
+      const std::string year = lot.id.substr(lot.id.rfind('/') + 1);
+      const int64_t local = when.unix_seconds + int64_t{ledger.timezone_offset_minutes()} * 60;
+      int64_t y = 0;
+      unsigned m = 0, d = 0;
+      CivilFromDays(local / 86400 - (local % 86400 < 0 ? 1 : 0), &y, &m, &d);
+      return year <= fmt::format("{:04d}", y);
+    }
+    WL_ASSIGN_OR_RETURN(auto made, GetEffect(ledger, lot.source.seq));
+    if (!made) return true;
+    WL_ASSIGN_OR_RETURN(Timestamp t, ParseRfc3339(made->time));
+    return t.unix_seconds <= when.unix_seconds;
+  }
+
+  Result<Json> Allocate(Ledger& ledger, const std::string& actor, const std::vector<LineArg>& args,
+                        const Timestamp& when) {
     Json lines = Json::array();
     std::map<std::string, int64_t> drawn;  // lot -> grams drawn by earlier lines
     auto add = [&](const Lot& lot, int64_t grams) {
@@ -109,12 +127,26 @@ class DispatchCommand : public Command {
       LotFilter filter;
       filter.owner = actor;
       filter.waste = a.waste;
-      WL_ASSIGN_OR_RETURN(auto held, ListLots(ledger, filter));
+      WL_ASSIGN_OR_RETURN(auto all, ListLots(ledger, filter));
+      std::vector<Lot> held;  // those made by the event time
+      int64_t later = 0;      // what lots made after it hold
+      for (auto& lot : all) {
+        WL_ASSIGN_OR_RETURN(bool made, MadeBy(ledger, lot, when));
+        if (made) {
+          held.push_back(std::move(lot));
+        } else {
+          later += lot.remaining_g;
+        }
+      }
       int64_t need = a.mass_g, have = 0;
       for (const auto& lot : held) have += lot.remaining_g - drawn[lot.id];
       if (have < need) {
-        return Status::Refused(fmt::format("--line {}: \"{}\" holds {} of {} in its lots, less than {}",
-                                           a.text, actor, FormatMass(have), a.waste, FormatMass(a.mass_g)));
+        return Status::Refused(fmt::format(
+            "--line {}: \"{}\" holds {} of {} in its lots, less than {}{}", a.text, actor, FormatMass(have), a.waste,
+            FormatMass(a.mass_g),
+            later > 0 ? fmt::format(" (its lots made after the dispatch's time, {} more, are not drawn on)",
+                                    FormatMass(later))
+                      : ""));
       }
       for (const auto& lot : held) {
         const int64_t free = lot.remaining_g - drawn[lot.id];

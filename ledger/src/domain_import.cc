@@ -366,6 +366,8 @@ Status ApplyImport(const Step& step, const Json& body) {
   if (type == "manifest" && number) {
     e.manifest = *number;
     WL_ASSIGN_OR_RETURN(auto existing, step.txn->GetManifest(*number));
+    // An imported manifest whose every line was voided is made anew.
+    if (existing && existing->imported && existing->voided_by && existing->lines.empty()) existing.reset();
     Manifest m;
     if (existing) {
       m = std::move(*existing);
@@ -514,6 +516,14 @@ Status ReverseImport(const Step& step, uint64_t target, Effect& effect) {
     const std::string id = PoolId(party, v.code, year_of.substr(0, 4));
     WL_ASSIGN_OR_RETURN(auto pool, step.txn->GetLot(id));
     if (!pool) return Status::Corruption(fmt::format("domain index: pool \"{}\" is missing", id));
+    // Live entries drew on what it added: a signed entry would be left
+    // having used mass that was never there.
+    WL_ASSIGN_OR_RETURN(int64_t live, ReadGrams(step.txn->get(), LiveDrawnKey(id)));
+    if (live > 0) {
+      return step.Refuse(fmt::format("seq {} cannot be undone: live entries drew {} g on pool \"{}\" it added to; "
+                                     "void those first",
+                                     target, live, id));
+    }
     return step.txn->GrowLot(*pool, -grams, column, day);
   };
   if (v.type == "generate") WL_RETURN_IF_ERROR(shrink(v.from, v.date, v.mass, kGenerated, v.date));

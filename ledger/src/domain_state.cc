@@ -58,8 +58,15 @@ Result<Lot> Step::NeedOwnLot(const std::string& id, int64_t draw_g, const std::s
         fmt::format("{}: lot \"{}\" holds {} g but {} g are drawn from it (a lot never goes below zero)",
                     path, id, lot->remaining_g, draw_g));
   }
-  // An import pool spans its year: drawn on by date, not checked here.
-  if (lot->source.kind != "import") {
+  // An import pool holds its year's legacy mass: not drawn on before that year.
+  if (lot->source.kind == "import") {
+    const std::string year = lot->id.substr(lot->id.rfind('/') + 1);
+    const std::string day = EventDate(time, ctx->timezone_minutes);
+    if (day.substr(0, 4) < year) {
+      return Status::Refused(fmt::format(
+          "{}: lot \"{}\" holds imported mass of {}; an entry dated {} does not draw on it", path, id, year, day));
+    }
+  } else {
     WL_RETURN_IF_ERROR(NotBefore(lot->source.seq, fmt::format("lot \"{}\" was made", id), path));
   }
   return std::move(*lot);

@@ -94,6 +94,7 @@ std::string EffectKey(uint64_t seq) { return Key('E', EncodeU64(seq)); }
 std::string DrawKey(std::string_view lot, uint64_t seq) { return Key('D', lot, EncodeU64(seq)); }
 std::string PoolYearsKey(std::string_view party, std::string_view waste) { return Key('P', party, waste); }
 std::string ImportedKey(const Hash& record) { return Key('I', AsBytes(record)); }
+std::string LiveDrawnKey(std::string_view pool) { return Key('W', pool); }
 
 std::string EncodeGrams(int64_t grams) { return EncodeU64(static_cast<uint64_t>(grams)); }
 
@@ -566,6 +567,7 @@ Status DomainTxn::CountDraw(const Lot& lot, int64_t mass, std::string_view kind,
 Status DomainTxn::DrawLot(Lot& lot, int64_t mass, std::string_view kind, std::string_view day, uint64_t seq) {
   WL_RETURN_IF_ERROR(CountDraw(lot, mass, kind, day, +1));
   WL_RETURN_IF_ERROR(AddGrams(DrawKey(lot.id, seq), mass).status());
+  if (lot.source.kind == "import") WL_RETURN_IF_ERROR(AddGrams(LiveDrawnKey(lot.id), mass).status());
   return AdjustLot(lot, -mass);
 }
 
@@ -573,6 +575,7 @@ Status DomainTxn::UndrawLot(Lot& lot, int64_t mass, std::string_view kind, std::
                             uint64_t seq) {
   WL_RETURN_IF_ERROR(CountDraw(lot, mass, kind, day, -1));
   WL_RETURN_IF_ERROR(AddGrams(DrawKey(lot.id, seq), -mass).status());
+  if (lot.source.kind == "import") WL_RETURN_IF_ERROR(AddGrams(LiveDrawnKey(lot.id), -mass).status());
   return AdjustLot(lot, mass);
 }
 

@@ -62,6 +62,9 @@ std::string EffectKey(uint64_t seq);
 std::string DrawKey(std::string_view lot, uint64_t seq);
 std::string PoolYearsKey(std::string_view party, std::string_view waste);
 std::string ImportedKey(const Hash& record);
+// Grams live entries drew on an import pool (net of their voids): a record
+// that grew the pool is not voided while they stand.
+std::string LiveDrawnKey(std::string_view pool);
 
 // What void and correct need to reverse an entry (the internal side of
 // EntryEffect).

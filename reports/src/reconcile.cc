@@ -551,11 +551,12 @@ Status MissingPickup(const Ctx& c, std::vector<Finding>& out) {
     Finding f = Make(kMissingPickup, hazardous ? Severity::kSerious : Severity::kWarning, m.producer, m.number,
                      JoinCodes(codes), {m.dispatch_seq, *m.receive_seq});
     const std::string carriers = fmt::format("{}", fmt::join(m.carriers, ", "));
-    f.sentence_zh = fmt::format("联单 {} 列明承运单位 {}，但 {} 于 {} 接收前没有任何承运单位确认运输（无提货记录）。",
-                                m.number, carriers, m.receiver, DayText(day));
+    const bool refused = m.status == "refused";
+    f.sentence_zh = fmt::format("联单 {} 列明承运单位 {}，但 {} 于 {} {}前没有任何承运单位确认运输（无提货记录）。",
+                                m.number, carriers, m.receiver, DayText(day), refused ? "拒收" : "接收");
     f.sentence_en = fmt::format(
-        "Manifest {} names carrier(s) {}, but {} received it on {} with no carrier's pickup on record.", m.number,
-        carriers, m.receiver, DayText(day));
+        "Manifest {} names carrier(s) {}, but {} {} it on {} with no carrier's pickup on record.", m.number,
+        carriers, m.receiver, refused ? "refused" : "received", DayText(day));
     Add(c, day, std::move(f), out);
   }
   return Status::Ok();

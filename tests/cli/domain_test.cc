@@ -60,6 +60,16 @@ TEST_CASE("producer: generate lots, dispatch by code oldest first, manifest numb
   std::string err =
       c.Refused("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:1t"});
   CHECK(err.find("holds 0.200 t of 900-041-49 in its lots, less than 1.000 t") != std::string::npos);
+
+  // A lot logged first but made later is not drawn on by an earlier
+  // dispatch (the ledger would refuse it): the lot made by then is.
+  c.AsOk("prod", {"generate", "--waste", "SW02", "--mass", "1t", "--lot", "LATE", "--time", "2026-03-10"});
+  c.AsOk("prod", {"generate", "--waste", "SW02", "--mass", "1t", "--lot", "EARLY", "--time", "2026-03-01"});
+  out = c.AsOk("prod", {"dispatch", "--to", "brick", "--line", "SW02:0.5t", "--time", "2026-03-05"});
+  CHECK(out.find("from lot EARLY") != std::string::npos);
+  err = c.Refused("prod", {"dispatch", "--to", "brick", "--line", "SW02:1t", "--time", "2026-03-05"});
+  CHECK(err.find("holds 0.500 t of SW02 in its lots, less than 1.000 t (its lots made after the dispatch's time, "
+                 "1.000 t more, are not drawn on)") != std::string::npos);
 }
 
 // Automatic numbering went on from the highest serial used, so one explicit

@@ -321,6 +321,47 @@ TEST_CASE("import: a voided record leaves the pools, flows and manifests as if n
   c.DeepCheckOk();
 }
 
+// QA: a manifest whose only imported line was voided stayed voided when
+// the record was imported again, and could never be received; a record's
+// void was accepted after a live entry drew on the pool it grew; a live
+// entry drew on a pool dated before the pool's year.
+TEST_CASE("import: a voided manifest imported again is live; live draws on a pool hold its records",
+          "[domain][import]") {
+  ImportCity c;
+  Json open = c.Manifest("20234110000041", "r2", 3000000, 0);
+  open.erase("received");
+  open.erase("received_g");
+  const uint64_t sent = c.Import(open);
+  c.Ok(c.S(c.regulator, "void", {{"seq", sent}, {"reason", "wrong unit"}}));
+  CHECK(c.GetManifestOrFail("20234110000041").status == "voided");
+  const uint64_t again = c.Import(open);
+  Manifest m = c.GetManifestOrFail("20234110000041");
+  CHECK(m.status == "dispatched");
+  CHECK_FALSE(m.voided_by);
+  CHECK(m.dispatch_seq == again);
+  REQUIRE(m.lines.size() == 1);
+  c.Ok(c.S(c.r2, "receive",
+           {{"manifest", "20234110000041"}, {"lines", {{{"line", 1}, {"received_g", 3000000}, {"refused_g", 0}}}}}));
+  c.DeepCheckOk();
+
+  // p1's 2023 pool, grown by an imported generation, drawn on live.
+  const uint64_t grown = c.Import(c.Record("generate", 5000000, "2023-06-01"));
+  const std::string pool = "#import/p1/" + kCode + "/2023";
+  CHECK_THAT(c.Refused(c.S(c.p1, "dispose", {{"method", "D10"}, {"inputs", {{{"lot", pool}, {"mass_g", 1000}}}}},
+                           "2022-12-31T23:00:00+08:00")),
+             Catch::Contains("lot \"" + pool + "\" holds imported mass of 2023; an entry dated 2022-12-31 does not "
+                             "draw on it"));
+  const uint64_t live = c.Ok(
+      c.S(c.p1, "dispose", {{"method", "D10"}, {"inputs", {{{"lot", pool}, {"mass_g", 1000}}}}}, "2023-07-01T09:00:00+08:00"));
+  CHECK_THAT(c.Refused(c.S(c.regulator, "void", {{"seq", grown}, {"reason", "x"}})),
+             Catch::Contains(fmt::format("seq {} cannot be undone: live entries drew 1000 g on pool \"{}\" it added "
+                                         "to; void those first",
+                                         grown, pool)));
+  c.Ok(c.S(c.p1, "void", {{"seq", live}, {"reason", "wrong lot"}}));
+  c.Ok(c.S(c.regulator, "void", {{"seq", grown}, {"reason", "x"}}));
+  c.DeepCheckOk();
+}
+
 // As a live receipt's lot keeps its source's birth, what a legacy manifest
 // delivers in January of what was sent in December is last year's waste at
 // the receiver: treated in January, it counts in 综合利用往年贮存量.
