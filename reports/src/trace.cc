@@ -232,7 +232,17 @@ class Tracer {
     const int64_t diff = line.mass_g - line.received_g - line.refused_g;
     const std::vector<int64_t> parts =
         SplitByWeight(share, {line.received_g, line.refused_g, std::max<int64_t>(0, diff)});
-    if (line.received_g > 0) WL_RETURN_IF_ERROR(AddLotChild(node, ReceivedLotId(rs, index, false), parts[0]));
+    // Received by an imported record: into the receiver's import pool of the
+    // transfer's year (docs/IMPORT.md), not a receipt's lot.
+    std::string received_into = ReceivedLotId(rs, index, false);
+    if (m.imported) {
+      WL_ASSIGN_OR_RETURN(EntryEffect receipt, LoadEffect(rs));
+      if (receipt.kind == "import") {
+        WL_ASSIGN_OR_RETURN(EntryEffect sent, LoadEffect(m.dispatch_seq));
+        received_into = fmt::format("#import/{}/{}/{}", m.receiver, line.waste, sent.time.substr(0, 4));
+      }
+    }
+    if (line.received_g > 0) WL_RETURN_IF_ERROR(AddLotChild(node, received_into, parts[0]));
     if (line.refused_g > 0) WL_RETURN_IF_ERROR(AddLotChild(node, ReceivedLotId(rs, index, true), parts[1]));
     if (diff > 0) {
       TraceNode lost = Leaf(TraceStep::kTransportDiff, m.receiver, line.waste, parts[2]);

@@ -337,6 +337,24 @@ TEST_CASE("void --import-file takes back every record of a file; it can then be 
   CHECK(Wl({"verify", "--ledger", l.ledger, "--deep", "--quiet"}).exit_code == 0);
 }
 
+// trace --manifest of a manifest received by an imported record looked for
+// a live receipt's lot ("lot #6/1: no such lot").
+TEST_CASE("report trace follows a received imported manifest into the receiver's import pool", "[cli][import]") {
+  ImportLedger l;
+  const std::string f = l / "m.csv";
+  WriteFile(f,
+            "联单编号,产生单位,接受单位,废物代码,转移量(千克),接受量(千克),转移日期,接收日期,利用处置方式\n"
+            "20254110000001,许昌市化工有限公司,许昌市环保科技有限公司,900-249-08,1000,990,2025-05-01,2025-05-02,R9\n");
+  REQUIRE(l.Import({"--create-parties"}, f).exit_code == 0);
+  RunResult r = Wl({"report", "trace", "--ledger", l.ledger, "--manifest", "20254110000001", "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json t = json::parse(r.out);
+  CHECK(t["fate"]["utilized_g"] == 990000);
+  CHECK(t["fate"]["transport_diff_g"] == 10000);
+  CHECK(r.out.find("#import/") != std::string::npos);
+}
+
 TEST_CASE("import: by default the first bad row stops it with nothing written", "[cli][import]") {
   ImportLedger l;
   const std::string before = l.Export();
