@@ -153,6 +153,15 @@ Result<int64_t> ParseMass(std::string_view text) {
   if (IsDigit(unit_text.front()) || unit_text.front() == '.' || unit_text.front() == ',') {
     return Status::InvalidArgument(quoted + " is not a single number followed by a unit");
   }
+  // "1e-7t", "1.5E3kg": an exponent, not a unit "e-7t".
+  if ((unit_text.front() == 'e' || unit_text.front() == 'E') && unit_text.size() > 1) {
+    const size_t d = (unit_text[1] == '-' || unit_text[1] == '+') ? 2 : 1;
+    if (d < unit_text.size() && IsDigit(unit_text[d])) {
+      return Status::InvalidArgument(quoted +
+                                     " is in exponent notation, which is not accepted: write the number in "
+                                     "full (0.5t, 1200kg)");
+    }
+  }
   const std::string unit = LowerAscii(unit_text);
   int decimals = -1;
   for (const UnitInfo& u : kUnits) {

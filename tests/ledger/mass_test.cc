@@ -87,6 +87,14 @@ TEST_CASE("ParseMass refuses with a message naming the problem", "[mass]") {
   CHECK(Refusal("12lb").find("unknown unit \"lb\"") != std::string::npos);
   CHECK(Refusal("12 tons").find("unknown unit \"tons\"") != std::string::npos);
   CHECK(Refusal("12 斤").find("unknown unit") != std::string::npos);
+  // An exponent was read as the unit "e-7t".
+  CHECK(Refusal("1e-7t") ==
+        "mass \"1e-7t\" is in exponent notation, which is not accepted: write the number in full (0.5t, "
+        "1200kg)");
+  CHECK(Refusal("1.5E3kg").find("is in exponent notation") != std::string::npos);
+  CHECK(Refusal("2e+3 g").find("is in exponent notation") != std::string::npos);
+  CHECK(Refusal("1e3").find("is in exponent notation") != std::string::npos);
+  CHECK(Refusal("12 each").find("unknown unit \"each\"") != std::string::npos);
   CHECK(Refusal("1,2,3kg").find("malformed thousands separators") != std::string::npos);
   CHECK(Refusal("1234,567kg").find("malformed thousands separators") != std::string::npos);
   CHECK(Refusal(",500kg").find("malformed thousands separators") != std::string::npos);
