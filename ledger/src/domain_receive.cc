@@ -13,11 +13,22 @@ namespace wasteledger::domain {
 
 namespace {
 
-bool MethodCharsOk(const std::string& m) {
-  if (m.size() > 16) return false;
-  return std::all_of(m.begin(), m.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '.';
+// The method codes of the statement schema (common.schema.json "method"):
+// R1-R15 or D1-D15, or a site code of 1-16 of A-Z 0-9 '-' starting with a
+// capital letter that is not R or D followed by digits only (R0, R16, D99
+// are not operation codes, and not site codes either).
+bool IsMethodCode(const std::string& m) {
+  if (m.empty() || m.size() > 16 || m[0] < 'A' || m[0] > 'Z') return false;
+  const bool chars_ok = std::all_of(m.begin() + 1, m.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '-';
   });
+  if (!chars_ok) return false;
+  const bool digits_only = std::all_of(m.begin() + 1, m.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if ((m[0] == 'R' || m[0] == 'D') && digits_only) {
+    if (m.size() < 2 || m.size() > 3 || m[1] == '0') return false;
+    return std::stoi(m.substr(1)) <= 15;
+  }
+  return true;
 }
 
 }  // namespace
@@ -160,9 +171,11 @@ Status ApplyProcess(const Step& step, const Json& body) {
   BodyReader r = step.Reader(body);
   WL_RETURN_IF_ERROR(r.Shape({"method", "inputs", "outputs", "products"}));
   WL_ASSIGN_OR_RETURN(std::string method, r.Str("method"));
-  if (!MethodCharsOk(method)) {
+  if (!IsMethodCode(method)) {
     return r.Error("method",
-                   fmt::format("\"{}\" is not a method code (R1..R15, D1..D15 or a site code)", method));
+                   fmt::format("\"{}\" is not a method code (R1-R15, D1-D15, or a site code: a capital "
+                               "letter then up to 15 of A-Z, 0-9, '-', not R or D then digits only)",
+                               method));
   }
   const char wrong = step.kind == "utilize" ? 'D' : 'R';
   if (method[0] == wrong) {

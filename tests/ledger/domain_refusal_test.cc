@@ -153,6 +153,16 @@ TEST_CASE("utilize and dispose refusals", "[domain]") {
   CHECK(Has(f.Refused(f.S(f.p1, "utilize", body("D10", "L1", 1))), "method D10 is a disposal code"));
   CHECK(Has(f.Refused(f.S(f.p1, "dispose", body("R3", "L1", 1))), "method R3 is a utilisation code"));
   CHECK(Has(f.Refused(f.S(f.p1, "dispose", body("D 1", "L1", 1))), "is not a method code"));
+  // The codes of the schema, without it: R0, R16, D99, lower case and '.'
+  // were let through by the domain's own check.
+  for (const std::string bad : {"R0", "R16", "D99", "D05", "D", "r5", "R5.1", "CEMENT_KILN"}) {
+    INFO(bad);
+    CHECK(Has(f.Refused(f.S(f.p1, bad[0] == 'D' ? "dispose" : "utilize", body(bad, "L1", 1))),
+              "\"" + bad + "\" is not a method code (R1-R15, D1-D15, or a site code"));
+  }
+  f.Ok(f.S(f.p1, "utilize", body("R15", "L1", 1)));
+  f.Ok(f.S(f.p1, "utilize", body("CEMENT-KILN", "L1", 1)));
+  f.Ok(f.S(f.p1, "dispose", body("D15", "L1", 1)));
   Json empty = body("D1", "L1", 1);
   empty["inputs"] = Json::array();
   CHECK(Has(f.Refused(f.S(f.p1, "dispose", empty)), "body.inputs must not be empty"));

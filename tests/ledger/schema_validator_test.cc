@@ -144,6 +144,24 @@ TEST_CASE("a valid body of every kind passes", "[schema]") {
   }
 }
 
+// docs/STATEMENTS.md: R1-R15, D1-D15, or a site code (a capital letter, then
+// A-Z 0-9 '-', not R or D then digits only); ids hold any other character.
+TEST_CASE("method codes and ids the schema accepts", "[schema]") {
+  for (const std::string method :
+       {"R1", "R9", "R15", "D1", "D15", "CEMENT-KILN", "RDF-KILN", "D10-A", "X", "C1", "ABCDEFGHIJKLMNOP"}) {
+    const Status s = Validator().Validate(
+        Statement("utilize", {{"method", method}, {"inputs", {{{"lot", "a"}, {"mass_g", 1}}}}}));
+    INFO(method << ": " << s.message());
+    CHECK(s.ok());
+  }
+  for (const std::string lot : {"粉煤灰-三月", "ＦＡ－全角", "L#1/2", "a.b_c"}) {
+    const Status s =
+        Validator().Validate(Statement("generate", {{"waste", "SW02"}, {"mass_g", 1}, {"lot", lot}}));
+    INFO(lot << ": " << s.message());
+    CHECK(s.ok());
+  }
+}
+
 // An invalid body: the valid example of `kind` with the member at `pointer`
 // set to `value` (JSON text) or, when value is empty, removed.
 struct BadCase {
@@ -154,6 +172,10 @@ struct BadCase {
 };
 
 constexpr const char* kMass = "must be an integer >= 1 (grams, at most 2^53-1)";
+
+constexpr const char* kMethod =
+    "body.method: must be a method code (R1-R15, D1-D15, or a site code: a capital letter then up to 15 of "
+    "A-Z, 0-9, '-', not R or D then digits only)";
 
 const std::vector<BadCase>& BadCases() {
   static const std::vector<BadCase> cases = {
@@ -237,9 +259,17 @@ const std::vector<BadCase>& BadCases() {
       {"receive", "/reject", "\"\"", "body.reject: must be a non-blank string of at most 2000 characters"},
       {"receive", "/reject", "\"  \"", "body.reject: must be a non-blank string of at most 2000 characters"},
       {"receive", "/manifest", "\"1\"", "body.manifest: must be a manifest number (14 digits)"},
-      {"utilize", "/method", "\"burn\"",
-       "body.method: must be a method code (R1-R15, D1-D15, or a site code: a capital letter then up "
-       "to 15 of A-Z, 0-9, '-')"},
+      {"utilize", "/method", "\"burn\"", kMethod},
+      // R or D then digits is an operation code: R0 and R99 were taken for
+      // site codes; lower case and '.' were never accepted.
+      {"utilize", "/method", "\"R0\"", kMethod},
+      {"utilize", "/method", "\"R16\"", kMethod},
+      {"utilize", "/method", "\"R99\"", kMethod},
+      {"utilize", "/method", "\"R05\"", kMethod},
+      {"utilize", "/method", "\"r5\"", kMethod},
+      {"utilize", "/method", "\"R5.1\"", kMethod},
+      {"dispose", "/method", "\"D16\"", kMethod},
+      {"dispose", "/method", "\"D\"", kMethod},
       {"utilize", "/inputs", "[]", "body.inputs: must be a non-empty array of input objects"},
       {"utilize", "/inputs/0/mass_g", "0",
        "body.inputs[0].mass_g: must be an integer >= 1 (grams, at "
