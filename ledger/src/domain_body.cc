@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "wasteledger/canonical_json.h"
+#include "wasteledger/keys.h"
 #include "wasteledger/mass.h"
 
 namespace wasteledger::domain {
@@ -13,9 +14,12 @@ Status CheckId(std::string_view id, std::string_view what, bool lot_given) {
   if (id.empty() || id.size() > 64) {
     return Status::InvalidArgument(fmt::format("{} \"{}\" must be 1 to 64 bytes long", what, id));
   }
-  for (char c : id) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || c == '+') {
+  // Any Unicode space (U+3000 IDEOGRAPHIC SPACE, NBSP, ...) as an ASCII one,
+  // and C1 controls as C0 ones.
+  for (size_t pos = 0; pos < id.size();) {
+    const int32_t c = wasteledger::internal::DecodeUtf8CodePoint(id, &pos);
+    if (c < 0 || c == '+' || wasteledger::internal::IsUnicodeSpace(c) ||
+        wasteledger::internal::IsControlCharacter(c)) {
       return Status::InvalidArgument(
           fmt::format("{} \"{}\" must not contain spaces, control characters or '+'", what, id));
     }

@@ -21,17 +21,6 @@ namespace {
 
 const unsigned char* U(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
-// Go's unicode.IsSpace: the ASCII white space, NEL, NBSP and category Z.
-bool IsUnicodeSpace(int32_t c) {
-  if (c == ' ' || (c >= 0x09 && c <= 0x0D)) return true;
-  if (c < 0x85) return false;
-  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
-}
-
-// C0, DEL and C1 controls.
-bool IsControl(int32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
-
 bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
 // For error messages: the input, quoted, cut short if long.
@@ -44,6 +33,15 @@ std::string Quote(std::string_view s) {
 }  // namespace
 
 namespace internal {
+
+bool IsUnicodeSpace(int32_t c) {
+  if (c == ' ' || (c >= 0x09 && c <= 0x0D)) return true;
+  if (c < 0x85) return false;
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+bool IsControlCharacter(int32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
 int32_t DecodeUtf8CodePoint(std::string_view s, size_t* pos) {
   size_t i = *pos;
@@ -120,10 +118,10 @@ Status ValidateKeyName(std::string_view name) {
     const int32_t c = internal::DecodeUtf8CodePoint(name, &pos);
     if (c < 0) return Status::InvalidArgument("key name " + Quote(name) + " is not valid UTF-8");
     if (c == '+') return Status::InvalidArgument("key name " + Quote(name) + " contains '+'");
-    if (IsUnicodeSpace(c)) {
+    if (internal::IsUnicodeSpace(c)) {
       return Status::InvalidArgument("key name " + Quote(name) + " contains a space");
     }
-    if (IsControl(c)) {
+    if (internal::IsControlCharacter(c)) {
       return Status::InvalidArgument("key name " + Quote(name) + " contains a control character");
     }
   }

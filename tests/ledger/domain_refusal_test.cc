@@ -43,6 +43,19 @@ TEST_CASE("generate refusals", "[domain]") {
             "lot id \"L1\" is already used"));
   CHECK(Has(f.Refused(f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 1}, {"lot", "#9"}})),
             "must not start with '#'"));
+  // A Unicode space (U+3000 as a Chinese input method types it, NBSP) or a C1
+  // control is refused as an ASCII space or a C0 control is.
+  for (const std::string lot : {"A\xE3\x80\x80"
+                                "B",
+                                "A\xC2\xA0"
+                                "B",
+                                "A\xC2\x9B"
+                                "B",
+                                "A\x1B"
+                                "B"}) {
+    CHECK(Has(f.Refused(f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 1}, {"lot", lot}})),
+              "must not contain spaces, control characters or '+'"));
+  }
   CHECK(Has(f.Refused(f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 1}, {"colour", "red"}})),
             "unknown member \"colour\""));
 }

@@ -132,6 +132,11 @@ namespace internal {
 // Returns -1 (and leaves *pos unspecified) for an invalid, overlong, surrogate
 // or out-of-range sequence. Shared by the key-name and note-text checks.
 int32_t DecodeUtf8CodePoint(std::string_view s, size_t* pos);
+// Go's unicode.IsSpace: ASCII white space, NEL, NBSP and category Z (U+3000
+// IDEOGRAPHIC SPACE among them). Key names and ids may hold none of them.
+bool IsUnicodeSpace(int32_t c);
+// C0 controls, DEL and C1 controls.
+bool IsControlCharacter(int32_t c);
 // FromBase64, but first refusing any byte outside the base64 alphabet and
 // "=": libsodium 1.0.18's decoder lets some bytes >= 0x80 through.
 std::optional<std::string> DecodeBase64Strict(std::string_view b64);
