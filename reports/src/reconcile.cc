@@ -122,6 +122,7 @@ struct Ctx {
   std::vector<EntryInfo> entries;                     // by seq
   std::map<std::string, std::vector<Party>> parties;  // id -> records in log order
   std::vector<Manifest> manifests;                    // not voided, by dispatch seq
+  std::string as_of_time;                             // RFC 3339: o.as_of, or now
 
   const EntryInfo& Entry(uint64_t seq) const {
     static const EntryInfo kNone;
@@ -247,6 +248,7 @@ Status ReadOptions(Ctx& c) {
     as_of = *parsed;
   }
   c.as_of_day = LocalDay(as_of, c.ledger.timezone_offset_minutes());
+  c.as_of_time = o.as_of.empty() ? FormatWithOffset(as_of.unix_seconds, as_of.offset_minutes) : o.as_of;
   if (!o.waste.empty()) c.waste_filter = WasteFilter(o.waste);
   return Status::Ok();
 }
@@ -648,10 +650,11 @@ std::string_view SeverityName(Severity s) {
 
 Result<ReconcileReport> Reconcile(const Ledger& ledger, const WasteCatalogue& catalogue,
                                   const ReconcileOptions& options) {
-  Ctx c{ledger, catalogue, options, {}, {}, 0, 0, "", {}, {}, {}};
+  Ctx c{ledger, catalogue, options, {}, {}, 0, 0, "", {}, {}, {}, ""};
   WL_RETURN_IF_ERROR(ReadOptions(c));
   ReconcileReport report;
   report.options = options;
+  report.as_of = c.as_of_time;
   WL_ASSIGN_OR_RETURN(report.source, DescribeLedger(ledger));
   WL_RETURN_IF_ERROR(ScanLog(c));
   WL_RETURN_IF_ERROR(LoadManifests(c));
@@ -713,9 +716,17 @@ nlohmann::json ReconcileJson(const ReconcileReport& report) {
                     {"sentence", {{"zh", f.sentence_zh}, {"en", f.sentence_en}}}});
     counts[f.rule] = counts.value(f.rule, 0) + 1;
   }
+  // The selection, as the table's and the CSV's facts give it.
+  Json filters = Json::object();
+  if (!options.party.empty()) filters["party"] = options.party;
+  if (!options.waste.empty()) filters["waste"] = options.waste;
   return {{"report", "reconcile"},
           {"ledger", SourceJson(report.source)},
           {"period", {{"from", OrNull(options.from)}, {"to", OrNull(options.to)}}},
+          {"filters", std::move(filters)},
+          {"as_of", report.as_of},
+          {"as_of_given", !options.as_of.empty()},
+          {"tolerance_ppm", std::llround(options.tolerance * static_cast<double>(kPpm))},
           {"findings", std::move(list)},
           {"counts", std::move(counts)}};
 }

@@ -163,6 +163,37 @@ TEST_CASE("report reconcile finds the planted anomalies and --fail-on fails a sc
   CHECK(loose["findings"].empty());
 }
 
+// The JSON left out what the table and the CSV show: the as-of time, the
+// tolerance and the party and waste filters (balance's JSON has "filters").
+TEST_CASE("report reconcile --format json names its as-of time, tolerance and filters", "[cli][reports]") {
+  ReportCity city;
+  const std::string day = DateAgo(-10);
+  json j = json::parse(city.ReportOk({"reconcile", "--format", "json", "--as-of", day, "--tolerance", "2.5",
+                                      "--party", "prod", "--waste", "hw49"}));
+  CHECK(j["as_of"] == day + "T23:59:59+08:00");
+  CHECK(j["as_of_given"] == true);
+  CHECK(j["tolerance_ppm"] == 25000);
+  CHECK(j["filters"] == json{{"party", "prod"}, {"waste", "HW49"}});
+  REQUIRE(j["findings"].size() == 1);
+  CHECK(j["findings"][0]["rule"] == "unconfirmed-receipt");
+  // The CSV says the same.
+  const std::string csv = city.ReportOk({"reconcile", "--format", "csv", "--lang", "en", "--as-of", day,
+                                         "--tolerance", "2.5", "--party", "prod", "--waste", "hw49"});
+  CHECK(csv.find("Party,prod\r\n") != std::string::npos);
+  CHECK(csv.find("Waste,HW49\r\n") != std::string::npos);
+  CHECK(csv.find("Quantity tolerance,2.50%\r\n") != std::string::npos);
+  CHECK(csv.find("As of," + day + "T23:59:59+08:00\r\n") != std::string::npos);
+  // Without them: no filters, the default 2%, and the time of the run.
+  const std::string before = FormatWithOffset(NowUnixSeconds(), 480);
+  j = json::parse(city.ReportOk({"reconcile", "--format", "json"}));
+  const std::string after = FormatWithOffset(NowUnixSeconds(), 480);
+  CHECK(j["filters"] == json::object());
+  CHECK(j["tolerance_ppm"] == 20000);
+  CHECK(j["as_of_given"] == false);
+  CHECK(j["as_of"].get<std::string>() >= before);
+  CHECK(j["as_of"].get<std::string>() <= after);
+}
+
 // Every entry of an XLSX workbook (a zip archive), uncompressed and
 // concatenated: enough to find a text the workbook holds.
 std::string XlsxText(const std::string& path) {

@@ -112,6 +112,9 @@ struct ReconcileOptions {
 struct ReconcileReport {
   LedgerSource source;
   ReconcileOptions options;
+  // The time the time rules judged, RFC 3339: options.as_of, or (when that is
+  // empty) the time of the run in the ledger's timezone.
+  std::string as_of;
   std::vector<Finding> findings;  // in rule order (as listed above), then by seqs
 };
 
@@ -128,6 +131,9 @@ Document ReconcileDocument(const ReconcileReport& report, Lang lang);
 
 // {"report":"reconcile","ledger":{"origin","size","root"},
 //  "period":{"from","to"} (null when unbounded),
+//  "filters":{"party","waste"} (each only when given), "as_of" (report.as_of),
+//  "as_of_given" (false: the time of the run), "tolerance_ppm" (parts per
+//  million of the dispatched mass),
 //  "findings":[{"rule","severity","party","manifest","waste","seqs":[..],
 //               "sentence":{"zh","en"}}..],
 //  "counts":{"<rule>":n, ...every rule id, 0 included}}
