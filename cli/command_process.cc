@@ -51,7 +51,7 @@ class ProcessCommand : public Command {
     auto build = [this](Ledger&, const std::string&, const Timestamp&) -> Result<Json> {
       Json inputs = Json::array(), outputs = Json::array(), products = Json::array();
       for (const auto& text : inputs_) {
-        WL_ASSIGN_OR_RETURN(auto lm, SplitLast("--input", text));
+        WL_ASSIGN_OR_RETURN(auto lm, SplitLast("--input", text, "LOT:MASS"));
         WL_ASSIGN_OR_RETURN(int64_t g, MassArg("--input " + text, lm.second));
         inputs.push_back({{"lot", lm.first}, {"mass_g", g}});
       }
@@ -64,7 +64,7 @@ class ProcessCommand : public Command {
         outputs.push_back(std::move(o));
       }
       for (const auto& text : products_) {
-        WL_ASSIGN_OR_RETURN(auto nm, SplitLast("--product", text));
+        WL_ASSIGN_OR_RETURN(auto nm, SplitLast("--product", text, "NAME:MASS"));
         WL_ASSIGN_OR_RETURN(int64_t g, MassArg("--product " + text, nm.second));
         products.push_back({{"name", nm.first}, {"mass_g", g}});
       }

@@ -99,10 +99,11 @@ Result<std::vector<std::string>> SplitArg(std::string_view option, std::string_v
   return parts;
 }
 
-Result<std::pair<std::string, std::string>> SplitLast(std::string_view option, std::string_view value) {
+Result<std::pair<std::string, std::string>> SplitLast(std::string_view option, std::string_view value,
+                                                      std::string_view shape) {
   const size_t colon = value.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == value.size()) {
-    return Status::InvalidArgument(fmt::format("{} \"{}\": expected NAME:MASS", option, value));
+    return Status::InvalidArgument(fmt::format("{} \"{}\": expected {}", option, value, shape));
   }
   return std::make_pair(std::string(value.substr(0, colon)), std::string(value.substr(colon + 1)));
 }

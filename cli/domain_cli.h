@@ -44,7 +44,9 @@ int AppendAsActor(const ActorOptions& o, const std::string& kind, const BodyBuil
 Result<std::vector<std::string>> SplitArg(std::string_view option, std::string_view value, size_t min_parts,
                                           size_t max_parts);
 // The first ':' separates, from the right: "LOT:MASS" with a lot id that may hold ':'.
-Result<std::pair<std::string, std::string>> SplitLast(std::string_view option, std::string_view value);
+// `shape` ("LOT:MASS", "NAME:MASS") is what a malformed value is told to be.
+Result<std::pair<std::string, std::string>> SplitLast(std::string_view option, std::string_view value,
+                                                      std::string_view shape);
 
 // "a,b,,c" -> {"a","b","c"} (empty items dropped).
 std::vector<std::string> SplitList(std::string_view text, char sep = ',');

@@ -525,3 +525,33 @@ TEST_CASE("lots --waste takes a code in any spelling or a category; a malformed 
 
 }  // namespace
 }  // namespace wasteledger::testing
+
+namespace wasteledger::testing {
+namespace {
+
+TEST_CASE("messages name what the value should be: LOT:MASS, the method codes, no exponent",
+          "[cli][domain]") {
+  City c;
+  c.AsOk("incin", {"generate", "--waste", "900-041-49", "--mass", "1t", "--lot", "R1"});
+  CHECK(c.Refused("incin", {"utilize", "--method", "R5", "--input", "R1"}) ==
+        "wasteledger: error: --input \"R1\": expected LOT:MASS\n");
+  CHECK(c.Refused("incin", {"utilize", "--method", "R5", "--input", "R1:1kg", "--product", "brick"}) ==
+        "wasteledger: error: --product \"brick\": expected NAME:MASS\n");
+  // docs/STATEMENTS.md: R1-R15, D1-D15 or a site code; R0 and R99 were
+  // accepted (as site codes), r5 and R5.1 refused while the doc allowed them.
+  for (const std::string method : {"R0", "R99", "r5", "R5.1"}) {
+    INFO(method);
+    CHECK(c.Refused("incin", {"utilize", "--method", method, "--input", "R1:1kg"})
+              .find("must be a method code (R1-R15, D1-D15, or a site code") != std::string::npos);
+  }
+  c.AsOk("incin", {"utilize", "--method", "R15", "--input", "R1:1kg"});
+  c.AsOk("incin", {"utilize", "--method", "CEMENT-KILN", "--input", "R1:1kg"});
+  c.AsOk("incin", {"dispose", "--method", "D15", "--input", "R1:1kg"});
+  CHECK(
+      c.Refused("prod", {"generate", "--waste", "SW02", "--mass", "1e-7t"}) ==
+      "wasteledger: error: --mass: mass \"1e-7t\" is in exponent notation, which is not accepted: write the "
+      "number in full (0.5t, 1200kg)\n");
+}
+
+}  // namespace
+}  // namespace wasteledger::testing
