@@ -51,6 +51,16 @@ class DispatchCommand : public Command {
 
   int Run() override {
     auto build = [this](Ledger& ledger, const std::string& actor, const Timestamp& when) -> Result<Json> {
+      // The ledger's dispatch rule, first: the stock of a party that may not
+      // dispatch at all is beside the point ("holds 0.000 t").
+      const Party* self = ledger.FindParty(actor);
+      if (self == nullptr) {
+        return Status::Refused(fmt::format("dispatch: the actor \"{}\" is not a registered party", actor));
+      }
+      if (!self->HasRole("producer")) {
+        return Status::Refused(
+            fmt::format("dispatch: the actor \"{}\" does not have the producer role", actor));
+      }
       std::vector<LineArg> args;
       for (const auto& text : lines_) {
         WL_ASSIGN_OR_RETURN(auto parts, SplitArg("--line", text, 2, 3));

@@ -529,6 +529,21 @@ TEST_CASE("lots --waste takes a code in any spelling or a category; a malformed 
 namespace wasteledger::testing {
 namespace {
 
+// A carrier's key was refused by dispatch with a stock message ("holds
+// 0.000 t of SW02"), where generate names the role the rule needs.
+TEST_CASE("dispatch by a party without the producer role names the role first", "[cli][domain]") {
+  City c;
+  c.AsOk("prod", {"generate", "--waste", "SW02", "--mass", "1t"});
+  CHECK(c.Refused("haul", {"dispatch", "--to", "brick", "--line", "SW02:1t"}) ==
+        "wasteledger: error: dispatch: the actor \"haul\" does not have the producer role\n");
+  // As generate says it.
+  CHECK(c.Refused("haul", {"generate", "--waste", "SW02", "--mass", "1t"})
+            .find("the actor \"haul\" does not have the producer role") != std::string::npos);
+  // A producer that holds too little is still told about its stock.
+  CHECK(c.Refused("prod", {"dispatch", "--to", "brick", "--line", "SW02:2t"}).find("holds 1.000 t of SW02") !=
+        std::string::npos);
+}
+
 TEST_CASE("messages name what the value should be: LOT:MASS, the method codes, no exponent",
           "[cli][domain]") {
   City c;
