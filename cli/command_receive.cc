@@ -31,7 +31,8 @@ class ReceiveCommand : public Command {
                        ->check(NonBlank("a reason"));
     mass->excludes(line);
     reject->excludes(mass)->excludes(line);
-    app->add_option("--waste", codes_, "N:CODE: line N arrived as another code than dispatched (repeat)")
+    app->add_option("--waste", codes_,
+                    "N:CODE: line N arrived as another code than dispatched (repeat, once a line)")
         ->check(NonBlank("N:CODE"));
     app->add_option("--reason", reason_, "Why the mass differs from the manifest (kept with each line)")
         ->check(NonBlank("a reason"));
@@ -105,6 +106,10 @@ class ReceiveCommand : public Command {
         }
         if (it == lines.end()) {
           return Status::InvalidArgument(fmt::format("--waste {}: no received line {}", text, parts[0]));
+        }
+        // As --line: a line is given once (the last one given won).
+        if (it->second.contains("waste")) {
+          return Status::InvalidArgument(fmt::format("--waste {}: line {} given twice", text, it->first));
         }
         WL_ASSIGN_OR_RETURN(std::string code, WasteArg("--waste " + text, parts[1]));
         it->second["waste"] = code;

@@ -529,6 +529,24 @@ TEST_CASE("lots --waste takes a code in any spelling or a category; a malformed 
 namespace wasteledger::testing {
 namespace {
 
+// receive --waste 1:A --waste 1:B kept the last one silently; --line given
+// twice for a line was already refused.
+TEST_CASE("receive --waste given twice for one line is refused", "[cli][domain]") {
+  City c;
+  c.AsOk("prod", {"generate", "--waste", "900-041-49", "--mass", "1t"});
+  c.AsOk("prod", {"dispatch", "--to", "incin", "--line", "900-041-49:1t"});
+  const std::string no = City::ThisYearsManifest(1);
+  CHECK(c.Refused("incin",
+                  {"receive", "--manifest", no, "--waste", "1:772-002-18", "--waste", "1:900-041-49"}) ==
+        "wasteledger: error: --waste 1:900-041-49: line 1 given twice\n");
+  CHECK(
+      c.Refused("incin", {"receive", "--manifest", no, "--waste", "1:772-002-18", "--waste", "01:772-002-18"})
+          .find("line 1 given twice") != std::string::npos);
+  // Once is taken.
+  c.AsOk("incin", {"receive", "--manifest", no, "--waste", "1:772-002-18"});
+  CHECK(c.Manifest(no)["lines"][0]["received_waste"] == "772-002-18");
+}
+
 // A carrier's key was refused by dispatch with a stock message ("holds
 // 0.000 t of SW02"), where generate names the role the rule needs.
 TEST_CASE("dispatch by a party without the producer role names the role first", "[cli][domain]") {
