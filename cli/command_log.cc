@@ -1,7 +1,11 @@
-// wasteledger log: a readable listing of the entries.
+// wasteledger log: a readable listing of the entries, one a line (text from
+// the entries with its control characters escaped, Shown).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common.h"
+#include "text_table.h"
 #include "wasteledger/mass.h"
 
 namespace wasteledger::cli {
@@ -80,6 +84,11 @@ class LogCommand : public Command {
     auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
     if (!ledger.ok()) return Fail(ledger.status());
     uint64_t to = limit_ ? std::min((*ledger)->size(), from_ + *limit_) : (*ledger)->size();
+    // The actor column as wide as the longest party id (every actor is a
+    // party), so that the summaries line up without reading the log twice.
+    int actor_width = 16;
+    for (const auto& [id, party] : (*ledger)->parties())
+      actor_width = std::max(actor_width, DisplayWidth(Shown(id)));
     Status problem;
     Status s = (*ledger)->ScanEntries(from_, to, [&](uint64_t seq, std::string_view bytes) {
       auto e = ParseEntry(bytes);
@@ -88,8 +97,10 @@ class LogCommand : public Command {
         return false;
       }
       std::string how = e->header.sig ? "" : fmt::format(" (sealed by {})", *e->header.seal_by);
-      fmt::print("{:>8}  {}  {:<9} {:<16} {}{}\n", seq, e->header.logged, e->statement.kind,
-                 e->statement.actor, Summary(e->statement), how);
+      const std::string actor = Shown(e->statement.actor);
+      const std::string pad(static_cast<size_t>(std::max(0, actor_width - DisplayWidth(actor))), ' ');
+      fmt::print("{:>8}  {}  {:<9} {}{} {}{}\n", seq, e->header.logged, Shown(e->statement.kind), actor, pad,
+                 Shown(Summary(e->statement)), Shown(how));
       return true;
     });
     if (!s.ok()) return Fail(s);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common.h"
+#include "text_table.h"
 #include "wasteledger/domain_query.h"
 #include "wasteledger/mass.h"
 
@@ -34,29 +35,37 @@ Json ManifestJson(const Manifest& m) {
 }
 
 void PrintManifest(const Manifest& m, MassUnit unit) {
-  fmt::print("manifest {}: {}\n", m.number, m.status);
-  fmt::print("  from {} to {}, {} at seq {}\n", m.producer, m.receiver,
+  fmt::print("manifest {}: {}\n", Shown(m.number), m.status);
+  fmt::print("  from {} to {}, {} at seq {}\n", Shown(m.producer), Shown(m.receiver),
              m.imported ? "imported (legacy data)" : "dispatched", m.dispatch_seq);
   std::string carriers;
   for (const auto& c : m.carriers) carriers += (carriers.empty() ? "" : ", ") + c;
-  fmt::print("  carriers: {}\n", carriers.empty() ? "none named" : carriers);
-  fmt::print("  custody:");
-  for (const auto& c : m.custody) fmt::print(" {} (seq {})", c.holder, c.seq);
-  fmt::print("\n");
+  fmt::print("  carriers: {}\n", carriers.empty() ? "none named" : Shown(carriers));
+  std::string custody;
+  for (const auto& c : m.custody) custody += fmt::format(" {} (seq {})", c.holder, c.seq);
+  fmt::print("  custody:{}\n", Shown(custody));
   if (m.receive_seq)
-    fmt::print("  received at seq {}{}\n", *m.receive_seq, m.reject.empty() ? "" : ", rejected: " + m.reject);
+    fmt::print("  received at seq {}{}\n", *m.receive_seq,
+               m.reject.empty() ? "" : ", rejected: " + Shown(m.reject));
   if (m.voided_by) fmt::print("  voided at seq {}\n", *m.voided_by);
-  fmt::print("  {:>4} {:<14} {:<12} {:>14} {:>14} {:>14}  {}\n", "line", "lot", "waste", "dispatched",
-             "received", "refused", "note");
+  constexpr auto kRight = TextTable::Align::kRight;
+  TextTable lines({{"line", kRight},
+                   {"lot"},
+                   {"waste"},
+                   {"dispatched", kRight},
+                   {"received", kRight},
+                   {"refused", kRight},
+                   {"note"}});
   size_t i = 0;
   for (const auto& l : m.lines) {
     std::string note = l.reason;
     if (l.code_mismatch())
       note = fmt::format("received as {}{}", l.received_waste, note.empty() ? "" : "; " + note);
-    fmt::print("  {:>4} {:<14} {:<12} {:>14} {:>14} {:>14}  {}\n", ++i, l.lot, l.waste,
-               FormatMass(l.mass_g, unit), m.receive_seq ? FormatMass(l.received_g, unit) : "-",
-               m.receive_seq ? FormatMass(l.refused_g, unit) : "-", note);
+    lines.AddRow({std::to_string(++i), l.lot, l.waste, FormatMass(l.mass_g, unit),
+                  m.receive_seq ? FormatMass(l.received_g, unit) : "-",
+                  m.receive_seq ? FormatMass(l.refused_g, unit) : "-", note});
   }
+  fmt::print("{}", lines.Render("  "));
 }
 
 class ManifestCommand : public Command {
@@ -96,9 +105,16 @@ class ManifestCommand : public Command {
       }
       return kExitOk;
     }
+    // An unknown party is refused as stock and lots refuse it, not answered
+    // with an empty list.
+    if (!party_.empty() && (*ledger)->FindParty(party_) == nullptr) {
+      return Fail(Status::NotFound(fmt::format("--party {}: no such party", party_)));
+    }
     auto all = ListManifests(**ledger);
     if (!all.ok()) return Fail(all.status());
     Json out = Json::array();
+    constexpr auto kRight = TextTable::Align::kRight;
+    TextTable table({{"manifest"}, {"status"}, {"from"}, {"to"}, {"mass", kRight}, {"seq", kRight}, {""}});
     for (const auto& m : *all) {
       bool involved = party_.empty() || m.producer == party_ || m.receiver == party_ ||
                       std::find(m.carriers.begin(), m.carriers.end(), party_) != m.carriers.end();
@@ -109,10 +125,15 @@ class ManifestCommand : public Command {
       }
       int64_t total = 0;
       for (const auto& l : m.lines) total += l.mass_g;
-      fmt::print("{}  {:<10} {} -> {}  {}  seq {}{}\n", m.number, m.status, m.producer, m.receiver,
-                 FormatMass(total, ViewUnit(unit_)), m.dispatch_seq, m.imported ? " (imported)" : "");
+      table.AddRow({m.number, m.status, m.producer, m.receiver, FormatMass(total, ViewUnit(unit_)),
+                    std::to_string(m.dispatch_seq), m.imported ? "(imported)" : ""});
     }
-    if (format_ == "json") fmt::print("{}\n", out.dump());
+    if (format_ == "json") {
+      fmt::print("{}\n", out.dump());
+    } else {
+      fmt::print("{}", table.Render());
+      if (table.empty()) fmt::print("(no manifests)\n");
+    }
     return kExitOk;
   }
 

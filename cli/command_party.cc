@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "domain_cli.h"
+#include "text_table.h"
 #include "wasteledger/uscc.h"
 
 namespace wasteledger::cli {
@@ -213,11 +214,12 @@ class PartyCommand : public Command {
       fmt::print("in force since seq {}\n", p->since_seq);
       return kExitOk;
     }
+    // Tab-separated, a field never holding a tab or a line break (Shown).
     for (const auto& [id, p] : (*ledger)->parties()) {
       std::string roles;
       for (const auto& r : p.roles) roles += (roles.empty() ? "" : ",") + r;
-      fmt::print("{}\t{}\t{}\t{}\t{} key(s)\tsince seq {}\n", id, p.name, p.uscc.empty() ? "-" : p.uscc,
-                 roles, p.keys.size(), p.since_seq);
+      fmt::print("{}\t{}\t{}\t{}\t{} key(s)\tsince seq {}\n", Shown(id), Shown(p.name),
+                 p.uscc.empty() ? "-" : Shown(p.uscc), Shown(roles), p.keys.size(), p.since_seq);
     }
     return kExitOk;
   }

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "common.h"
+#include "text_table.h"
 #include "wasteledger/domain_query.h"
 #include "wasteledger/mass.h"
 
@@ -49,11 +50,11 @@ class StockCommand : public Command {
       fmt::print("{}\n", Json{{"size", (*ledger)->size()}, {"stock_g", out}}.dump());
       return kExitOk;
     }
-    fmt::print("{:<24} {:<12} {:>16}\n", "party", "waste", "held");
+    TextTable table({{"party"}, {"waste"}, {"held", TextTable::Align::kRight}});
     for (const auto& [party, codes] : all) {
-      for (const auto& [code, g] : codes)
-        fmt::print("{:<24} {:<12} {:>16}\n", party, code, FormatMass(g, ViewUnit(unit_)));
+      for (const auto& [code, g] : codes) table.AddRow({party, code, FormatMass(g, ViewUnit(unit_))});
     }
+    fmt::print("{}", table.Render());
     if (all.empty()) fmt::print("(nothing held)\n");
     return kExitOk;
   }
@@ -84,6 +85,11 @@ class LotsCommand : public Command {
   int Run() override {
     auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
     if (!ledger.ok()) return Fail(ledger.status());
+    // A party that is not registered holds nothing: refused as stock
+    // refuses it, not listed as if it held no lots.
+    if (!filter_.owner.empty() && (*ledger)->FindParty(filter_.owner) == nullptr) {
+      return Fail(Status::NotFound(fmt::format("--party {}: no such party", filter_.owner)));
+    }
     // The code in its normal form, as the lots hold it; a category is
     // matched lot by lot.
     std::optional<WasteFilter> waste;
@@ -124,16 +130,21 @@ class LotsCommand : public Command {
       return kExitOk;
     }
     const MassUnit unit = ViewUnit(unit_);
-    fmt::print("{:<16} {:<22} {:<12} {:>14} {:>14}  {}\n", "lot", "owner", "waste", "remaining", "of",
-               "from");
+    TextTable table({{"lot"},
+                     {"owner"},
+                     {"waste"},
+                     {"remaining", TextTable::Align::kRight},
+                     {"of", TextTable::Align::kRight},
+                     {"from"}});
     for (const auto& l : *lots) {
       std::string from = fmt::format("{} seq {}", l.source.kind, l.source.seq);
       if (!l.source.manifest.empty())
         from += fmt::format(", manifest {} line {}", l.source.manifest, l.source.line);
       if (l.voided_by) from += fmt::format(" (voided at seq {})", *l.voided_by);
-      fmt::print("{:<16} {:<22} {:<12} {:>14} {:>14}  {}\n", l.id, l.owner, l.waste,
-                 FormatMass(l.remaining_g, unit), FormatMass(l.mass_g, unit), from);
+      table.AddRow(
+          {l.id, l.owner, l.waste, FormatMass(l.remaining_g, unit), FormatMass(l.mass_g, unit), from});
     }
+    fmt::print("{}", table.Render());
     if (lots->empty()) fmt::print("(no lots)\n");
     return kExitOk;
   }

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "file_access.h"
+#include "text_table.h"
 #include "wasteledger/import/values.h"
 #include "wasteledger/key_file.h"
 #include "wasteledger/time_util.h"
@@ -91,11 +92,13 @@ int ExitCodeFor(const Status& status) {
 
 int Fail(const Status& status) {
   std::fflush(stdout);
-  fmt::print(stderr, "wasteledger: error: {}\n", status.message());
+  // One line whatever the message quotes (a --reason with a line break, a
+  // name with an escape sequence).
+  fmt::print(stderr, "wasteledger: error: {}\n", Shown(status.message()));
   return ExitCodeFor(status);
 }
 
-void Warn(const std::string& message) { fmt::print(stderr, "wasteledger: warning: {}\n", message); }
+void Warn(const std::string& message) { fmt::print(stderr, "wasteledger: warning: {}\n", Shown(message)); }
 
 bool StderrIsTerminal() { return ::isatty(2) == 1; }
 

@@ -56,6 +56,8 @@ void AddViewOptions(CLI::App* app, std::string* format, std::string* unit);
 MassUnit ViewUnit(const std::string& unit);
 
 // Prints "wasteledger: error: <message>" and returns the exit code for it.
+// The message is one line: control characters in it (from a value it
+// quotes) are shown escaped (Shown, text_table.h); so is a warning's.
 int Fail(const Status& status);
 int ExitCodeFor(const Status& status);
 void Warn(const std::string& message);

@@ -1,5 +1,6 @@
 // Exact number formatting (integer arithmetic, no locale) and the cell and
 // header helpers of cells.h that every renderer shares.
+#include <fmt/format.h>
 #include <utf8proc.h>
 
 #include <string>
@@ -86,6 +87,36 @@ int DisplayWidth(std::string_view utf8) {
     width += utf8proc_charwidth(cp);
   }
   return width;
+}
+
+std::string TerminalText(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  for (size_t pos = 0; pos < utf8.size();) {
+    const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data() + pos);
+    utf8proc_int32_t cp = -1;
+    const utf8proc_ssize_t n = utf8proc_iterate(bytes, static_cast<utf8proc_ssize_t>(utf8.size() - pos), &cp);
+    if (n <= 0 || cp < 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(utf8[pos]));
+      ++pos;
+      continue;
+    }
+    if (cp == '\n') {
+      out += "\\n";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (cp == '\t') {
+      out += "\\t";
+    } else if (cp < 0x20 || cp == 0x7F) {
+      out += fmt::format("\\x{:02x}", cp);
+    } else if (cp >= 0x80 && cp <= 0x9F) {
+      out += fmt::format("\\u{:04x}", cp);
+    } else {
+      out.append(utf8.data() + pos, static_cast<size_t>(n));
+    }
+    pos += static_cast<size_t>(n);
+  }
+  return out;
 }
 
 namespace internal {

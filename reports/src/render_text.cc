@@ -1,6 +1,8 @@
 // Terminal rendering: columns aligned by display width (CJK characters are
 // two cells wide), numbers right-aligned, ASCII rules so that terminals that
-// draw ambiguous-width box characters double-wide still line up.
+// draw ambiguous-width box characters double-wide still line up. Every text
+// goes through TerminalText: a note with a line break stays on its row, and
+// no text sends the terminal a control sequence.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -19,20 +21,12 @@ constexpr const char* kGap = "  ";
 
 using TextRow = std::vector<std::string>;
 
-// A cell on one terminal line: line breaks and tabs become spaces.
-std::string OneLine(std::string text) {
-  for (char& ch : text) {
-    if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
-  }
-  return text;
-}
-
 TextRow FormatRow(const std::vector<Cell>& row, const Table& table, MassUnit unit) {
   TextRow out;
   for (size_t c = 0; c < table.columns.size(); ++c) {
     const Cell empty;
     const Cell& cell = c < row.size() ? row[c] : empty;
-    out.push_back(OneLine(FormatCell(cell, table.columns[c].type, unit, RatioStyle::kPercent)));
+    out.push_back(TerminalText(FormatCell(cell, table.columns[c].type, unit, RatioStyle::kPercent)));
   }
   return out;
 }
@@ -75,11 +69,13 @@ std::string Rule(const std::vector<int>& widths, const TextRow& header, const Ta
 }
 
 std::string RenderTable(const Table& table, const Document& doc) {
-  std::string out = table.title.In(doc.lang) + "\n";
-  if (!table.note.In(doc.lang).empty()) out += table.note.In(doc.lang) + "\n";
+  std::string out = TerminalText(table.title.In(doc.lang)) + "\n";
+  if (!table.note.In(doc.lang).empty()) out += TerminalText(table.note.In(doc.lang)) + "\n";
 
   TextRow header;
-  for (const Column& col : table.columns) header.push_back(internal::ColumnHeader(col, doc.unit, doc.lang));
+  for (const Column& col : table.columns) {
+    header.push_back(TerminalText(internal::ColumnHeader(col, doc.unit, doc.lang)));
+  }
   std::vector<TextRow> body, totals;
   for (const auto& row : table.rows) body.push_back(FormatRow(row, table, doc.unit));
   for (const auto& row : table.totals) totals.push_back(FormatRow(row, table, doc.unit));
@@ -100,10 +96,12 @@ std::string RenderTable(const Table& table, const Document& doc) {
 }  // namespace
 
 std::string RenderText(const Document& doc) {
-  const std::string& title = doc.title.In(doc.lang);
+  const std::string title = TerminalText(doc.title.In(doc.lang));
   std::string out =
       title + "\n" + std::string(static_cast<size_t>(std::max(DisplayWidth(title), 1)), '=') + "\n";
-  for (const auto& [label, value] : doc.facts) out += label.In(doc.lang) + ": " + value + "\n";
+  for (const auto& [label, value] : doc.facts) {
+    out += TerminalText(label.In(doc.lang)) + ": " + TerminalText(value) + "\n";
+  }
   for (const Table& table : doc.tables) out += "\n" + RenderTable(table, doc);
   return out;
 }

@@ -428,10 +428,10 @@ TEST_CASE("manifest show and list print masses in --unit t, kg or g, as stock an
     return c.Ok(args).out;
   };
   // Dispatched, received, refused.
-  CHECK(show({}).find(" 1.50025 t 1.500 t 0.00025 t ") != std::string::npos);
+  CHECK(show({}).find(" 1.50025 t 1.500 t 0.00025 t\n") != std::string::npos);  // no note: the line ends
   CHECK(show({"--unit", "t"}) == show({}));
-  CHECK(show({"--unit", "kg"}).find(" 1500.25 kg 1500 kg 0.25 kg ") != std::string::npos);
-  CHECK(show({"--unit", "g"}).find(" 1500250 g 1500000 g 250 g ") != std::string::npos);
+  CHECK(show({"--unit", "kg"}).find(" 1500.25 kg 1500 kg 0.25 kg\n") != std::string::npos);
+  CHECK(show({"--unit", "g"}).find(" 1500250 g 1500000 g 250 g\n") != std::string::npos);
   CHECK(list({}).find(" 1.50025 t ") != std::string::npos);
   CHECK(list({"--unit", "kg"}).find(" 1500.25 kg ") != std::string::npos);
   CHECK(list({"--unit", "g"}).find(" 1500250 g ") != std::string::npos);
@@ -528,6 +528,27 @@ TEST_CASE("lots --waste takes a code in any spelling or a category; a malformed 
 
 namespace wasteledger::testing {
 namespace {
+
+// stock --party of an unknown party was refused (exit 1), while lots printed
+// "(no lots)" and manifest list nothing, both exit 0, as if it held none.
+TEST_CASE("an unknown --party is refused by stock, lots and manifest list alike", "[cli][domain]") {
+  City c;
+  c.AsOk("prod", {"generate", "--waste", "SW02", "--mass", "1t"});
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"stock"}, {"lots"}, {"manifest", "list"}}) {
+    std::vector<std::string> args = command;
+    args.insert(args.end(), {"--ledger", c.ledger, "--party", "prod-typo"});
+    RunResult r = Wl(args);
+    INFO(command[0]);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err == "wasteledger: error: --party prod-typo: no such party\n");
+    // A registered party holding nothing is not an error.
+    args.back() = "brick";
+    CHECK(c.Ok(args).exit_code == 0);
+  }
+  CHECK(c.Ok({"lots", "--ledger", c.ledger, "--party", "brick"}).out.find("(no lots)") != std::string::npos);
+}
 
 // receive --waste 1:A --waste 1:B kept the last one silently; --line given
 // twice for a line was already refused.

@@ -180,6 +180,20 @@ TEST_CASE("FormatRatio: two decimals rounded half away from zero, '-' without de
   CHECK(FormatRatio({max, 1}) == "922337203685477580700.00%");
 }
 
+// A name with ESC [2J cleared the terminal a table was printed on; a note
+// with a line break broke its row (docs/STATEMENTS.md, "Text on a terminal").
+TEST_CASE("TerminalText escapes control characters and keeps every other character", "[reports][format]") {
+  CHECK(TerminalText("") == "");
+  CHECK(TerminalText("许昌危废处置中心 Co. (A\\B)") == "许昌危废处置中心 Co. (A\\B)");
+  CHECK(TerminalText("a\nb\r\tc") == "a\\nb\\r\\tc");
+  CHECK(TerminalText("Evil\x1b[2J") == "Evil\\x1b[2J");
+  CHECK(TerminalText(std::string("\0\x01\x1f\x7f", 4)) == "\\x00\\x01\\x1f\\x7f");
+  CHECK(TerminalText("\xc2\x85\xc2\x9b") == "\\u0085\\u009b");            // C1: NEL, CSI
+  CHECK(TerminalText("\xc2\xa0\xe3\x80\x80") == "\xc2\xa0\xe3\x80\x80");  // spaces stay
+  CHECK(TerminalText("a\xff\xc3") == "a\\xff\\xc3");                      // not UTF-8
+  CHECK(DisplayWidth(TerminalText("\x1b")) == 4);
+}
+
 TEST_CASE("DisplayWidth counts CJK characters as two cells", "[reports][format]") {
   CHECK(DisplayWidth("产生量") == 6);
   CHECK(DisplayWidth("generated") == 9);
@@ -292,8 +306,8 @@ TEST_CASE("Text: labels in the document's language, ratios as percentages, empty
   REQUIRE(row != lines.end());
   CHECK(row->find("-0.002500") != std::string::npos);
   CHECK(row->substr(std::string("小厂").size(), 6) == "      ");
-  // a line break inside a cell does not break the table's lines
-  CHECK(zh.find("Acme, \"Recycling\" Ltd") != std::string::npos);
+  // a line break inside a cell does not break the table's lines: it is shown as \n
+  CHECK(zh.find("Acme, \"Recycling\"\\nLtd") != std::string::npos);
   CHECK(std::none_of(lines.begin(), lines.end(), [](const auto& l) { return l.rfind("Ltd", 0) == 0; }));
 }
 

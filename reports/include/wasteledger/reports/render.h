@@ -19,6 +19,14 @@ std::string FormatRatio(const Ratio& r);
 // Display width of UTF-8 text in a terminal (CJK wide characters count 2),
 // via utf8proc.
 int DisplayWidth(std::string_view utf8);
+// Text as it may go on one line of a terminal: stored text is kept as given
+// (an imported note may hold line breaks), but a control character would
+// break a listing's one-line-per-entry or drive the terminal (ESC [2J clears
+// it). Each is shown escaped: \n, \r and \t as those two characters, other
+// C0 controls and DEL as \x1b (two lowercase hex digits), C1 controls
+// (U+0080..U+009F) as \u009b, and a byte that is not UTF-8 as \xff. Other
+// text, a backslash included, is unchanged.
+std::string TerminalText(std::string_view utf8);
 
 // Terminal table: title, facts, then each table with columns aligned by
 // display width (numbers right-aligned), a rule before the totals.
