@@ -103,10 +103,16 @@ class PartyCommand : public Command {
         "  wasteledger party update --ledger city.ledger --key xcepb.key --id yuzhou-power \\\n"
         "      --add-vkey yuzhou-power+5e6f7a8b+AXy... --revoke-key yuzhou-power+1a2b3c4d");
 
-    show_ = app->add_subcommand("show", "Print a party's current record");
+    show_ = app->add_subcommand("show", "Print a party's current record and the seq it is in force from");
     AddLedgerOption(show_, &dir_);
     show_->add_option("ID", id_, "Party id")->check(NonBlank("a party id"))->required();
-    show_->footer("Example:\n  wasteledger party show --ledger city.ledger yuzhou-power");
+    AddViewOptions(show_, &format_, &unit_);
+    show_->footer(
+        "The text form is one field a line (capacities in --unit); --format json is one object,\n"
+        "{\"record\": the party record as registered, \"in_force_since_seq\": N}.\n\n"
+        "Examples:\n"
+        "  wasteledger party show --ledger city.ledger yuzhou-power\n"
+        "  wasteledger party show --ledger city.ledger yuzhou-power --format json");
 
     list_ = app->add_subcommand("list", "List the registered parties");
     AddLedgerOption(list_, &dir_);
@@ -210,8 +216,11 @@ class PartyCommand : public Command {
     if (show_->parsed()) {
       const Party* p = (*ledger)->FindParty(id_);
       if (!p) return Fail(Status::NotFound(fmt::format("no party \"{}\"", id_)));
-      fmt::print("{}\n", p->record.dump(2));
-      fmt::print("in force since seq {}\n", p->since_seq);
+      if (format_ == "json") {
+        fmt::print("{}\n", Json{{"record", p->record}, {"in_force_since_seq", p->since_seq}}.dump());
+      } else {
+        PrintParty(*p, ViewUnit(unit_));
+      }
       return kExitOk;
     }
     // Tab-separated, a field never holding a tab or a line break (Shown).
@@ -224,8 +233,32 @@ class PartyCommand : public Command {
     return kExitOk;
   }
 
+  // The record one field a line, text from it Shown.
+  static void PrintParty(const Party& p, MassUnit unit) {
+    const Json& r = p.record;
+    auto text = [](const Json& j) { return j.is_string() ? Shown(j.get<std::string>()) : Shown(j.dump()); };
+    auto list = [&](const Json& j) {
+      std::string out;
+      for (const auto& item : j) out += (out.empty() ? "" : ", ") + text(item);
+      return out;
+    };
+    fmt::print("id: {}\n", Shown(p.id));
+    fmt::print("name: {}\n", Shown(p.name));
+    fmt::print("uscc: {}\n", p.uscc.empty() ? "-" : Shown(p.uscc));
+    fmt::print("roles: {}\n", list(r.value("roles", Json::array())));
+    for (const auto& k : r.value("keys", Json::array())) fmt::print("key: {}\n", text(k));
+    for (const auto& permit : r.value("permits", Json::array())) {
+      const Json capacity = permit.value("capacity_g", Json());
+      fmt::print("permit: {}: {} of {}; {} a year; {} to {}\n", text(permit.value("number", Json(""))),
+                 list(permit.value("activities", Json::array())), list(permit.value("wastes", Json::array())),
+                 capacity.is_number_integer() ? FormatMass(capacity.get<int64_t>(), unit) : text(capacity),
+                 text(permit.value("valid_from", Json(""))), text(permit.value("valid_to", Json(""))));
+    }
+    fmt::print("in force since: seq {}\n", p.since_seq);
+  }
+
   CLI::App *add_ = nullptr, *update_ = nullptr, *show_ = nullptr, *list_ = nullptr;
-  std::string dir_, key_, id_, name_, uscc_;
+  std::string dir_, key_, id_, name_, uscc_, format_, unit_;
   std::vector<std::string> roles_, vkeys_, revoke_, permits_, drop_permits_;
   bool wait_ = false;
 };

@@ -61,6 +61,8 @@ TEST_CASE("a reason, a name and a note with control characters stay on their lin
   // Stored as given: the export (JSON) holds the text exactly.
   const std::string exported = c.Export();
   CHECK(exported.find("\"reason\":\"line one\\nline two\\u001b[31mRED\"") != std::string::npos);
+  CHECK(json::parse(c.Ok({"party", "show", "--ledger", c.ledger, "incin", "--format", "json"})
+                        .out)["record"]["name"] == evil);
 
   // log: one line per entry.
   const std::string log = c.Ok({"log", "--ledger", c.ledger}).out;
@@ -73,6 +75,9 @@ TEST_CASE("a reason, a name and a note with control characters stay on their lin
   CHECK(TerminalSafe(parties, true));
   CHECK(CountLines(parties) == 7);  // reg, prod and the City's five
   CHECK(parties.find("incin\tEvil\\nCo\\x1b[2J\\x7f\\u009b\t-\t") != std::string::npos);
+  const std::string shown = c.Ok({"party", "show", "--ledger", c.ledger, "incin"}).out;
+  CHECK(TerminalSafe(shown));
+  CHECK(shown.find("name: Evil\\nCo\\x1b[2J\\x7f\\u009b\n") != std::string::npos);
 
   const std::string manifest = c.Ok({"manifest", "show", "--ledger", c.ledger, no}).out;
   CHECK(TerminalSafe(manifest));

@@ -1,5 +1,6 @@
 // party add|update|show|list, key rotation and revocation.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/cli_fixture.h"
 
@@ -18,20 +19,15 @@ TEST_CASE("party add registers a party that party show prints", "[cli][party]") 
   r = Wl({"party", "show", "--ledger", l.ledger, "carrier-1"});
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out == "{\n"
-                 "  \"id\": \"carrier-1\",\n"
-                 "  \"keys\": [\n"
-                 "    \"" + vkey + "\"\n"
-                 "  ],\n"
-                 "  \"name\": \"运输公司\",\n"
-                 "  \"permits\": [],\n"
-                 "  \"roles\": [\n"
-                 "    \"carrier\",\n"
-                 "    \"receiver\"\n"
-                 "  ],\n"
-                 "  \"uscc\": \"\"\n"
-                 "}\n"
-                 "in force since seq 2\n");
+  CHECK(r.out ==
+        "id: carrier-1\n"
+        "name: 运输公司\n"
+        "uscc: -\n"
+        "roles: carrier, receiver\n"
+        "key: " +
+            vkey +
+            "\n"
+            "in force since: seq 2\n");
 
   r = Wl({"party", "list", "--ledger", l.ledger});
   CHECK(r.exit_code == 0);
@@ -66,6 +62,41 @@ TEST_CASE("party add refuses a name of more than 256 characters", "[cli][party]"
           "--role", "producer"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
+}
+
+// party show printed the record as JSON and then "in force since seq N" on
+// stdout, which no script could parse, and had no --format.
+TEST_CASE("party show --format json is one object: the record and the seq it is in force from",
+          "[cli][party]") {
+  CliLedger l;
+  RunResult r = Wl({"party", "update", "--ledger", l.ledger, "--key", l.regulator_key, "--id", "prod",
+                    "--uscc", "91411081MA44XXXX0A", "--role", "producer,receiver", "--permit",
+                    "XK-1:utilize,dispose:HW49,772-002-18:1500kg:2026-01-01:2099-12-31"});
+  REQUIRE(r.exit_code == 0);
+  r = Wl({"party", "show", "--ledger", l.ledger, "prod", "--format", "json"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.empty());
+  REQUIRE(CountLines(r.out) == 1);
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  CHECK(j["in_force_since_seq"] == 2);
+  CHECK(j["record"]["id"] == "prod");
+  CHECK(j["record"]["uscc"] == "91411081MA44XXXX0A");
+  CHECK(j["record"]["keys"] == nlohmann::json::array({l.producer_vkey}));
+  CHECK(j["record"]["permits"][0]["capacity_g"] == 1500000);
+  CHECK(j.size() == 2);
+  // The text form: a field a line, capacities in --unit.
+  r = Wl({"party", "show", "--ledger", l.ledger, "prod", "--unit", "kg"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out ==
+        "id: prod\n"
+        "name: Prod Co\n"
+        "uscc: 91411081MA44XXXX0A\n"
+        "roles: producer, receiver\n"
+        "key: " +
+            l.producer_vkey +
+            "\n"
+            "permit: XK-1: utilize, dispose of HW49, 772-002-18; 1500 kg a year; 2026-01-01 to 2099-12-31\n"
+            "in force since: seq 2\n");
 }
 
 TEST_CASE("party show of an unknown party exits 1", "[cli][party]") {
