@@ -94,7 +94,8 @@ std::string UnknownCommand(CLI::App& app, int argc, char** argv) {
 }
 
 // CLI11's own usage errors, in wasteledger's form: "wasteledger: error: "
-// and one line, then where to look. Two wordings are made plain: an option
+// and one line that ends saying where to look ("(see wasteledger generate
+// --help)"), as an unknown command's does. Two wordings are made plain: an option
 // given twice ("--waste: At Most 1 required but received 2") and arguments
 // left over, which CLI11 lists last first ("not expected: json --format").
 std::string UsageMessage(const CLI::App* app, const CLI::Error& e) {
@@ -118,7 +119,14 @@ std::string UsageMessage(const CLI::App* app, const CLI::Error& e) {
     what = fmt::format("not expected: {} (an unknown option, or more values than the command takes)",
                        in_order.size() == listed.size() ? in_order : listed);
   }
-  return fmt::format("wasteledger: error: {}\nRun with --help for more information.\n", what);
+  // One line, where to look at the end of it (the command that was given).
+  std::string path;
+  for (const CLI::App* at = app; at != nullptr;) {
+    const auto parsed = at->get_subcommands();
+    at = parsed.empty() ? nullptr : parsed.front();
+    if (at != nullptr) path += at->get_name() + " ";
+  }
+  return fmt::format("wasteledger: error: {} (see wasteledger {}--help)\n", what, path);
 }
 
 }  // namespace

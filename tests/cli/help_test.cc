@@ -193,29 +193,39 @@ TEST_CASE("an unknown option exits 2 and names it", "[cli][help]") {
 }
 
 // CLI11 printed its own wording with no prefix: "--waste: At Most 1
-// required but received 2", "...were not expected: json --format".
-TEST_CASE("a usage error is one line in wasteledger's form, then where to look", "[cli][help]") {
+// required but received 2", "...were not expected: json --format"; then a
+// second line, "Run with --help for more information.": where to look is now
+// said at the end of the one line, naming the command.
+TEST_CASE("a usage error is one line in wasteledger's form, saying where to look", "[cli][help]") {
   TempDir tmp;
   const std::string L = tmp / "L", K = tmp / "k.key";
-  const std::string more = "\nRun with --help for more information.\n";
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"generate", "--ledger", L, "--key", K, "--waste", "SW02", "--waste", "SW03", "--mass", "1t"},
-       "--waste is given 2 times; give it once"},
+       "--waste is given 2 times; give it once (see wasteledger generate --help)"},
+      {{"generate", "--ledger", L, "--key", K, "--waste", "", "--mass", "1t"},
+       "--waste: needs a waste code, not an empty value (see wasteledger generate --help)"},
       {{"export", "--ledger", L, "--format", "json"},
-       "not expected: --format json (an unknown option, or more values than the command takes)"},
+       "not expected: --format json (an unknown option, or more values than the command takes) (see "
+       "wasteledger export --help)"},
       {{"export", "--ledger", L, "--no-such-option"},
-       "not expected: --no-such-option (an unknown option, or more values than the command takes)"},
-      {{"export"}, "--ledger is required"},
-      {{"submit", "--ledger", L, "--batch", "0"}, "--batch: Value 0 not in range 1 to 1000000"},
+       "not expected: --no-such-option (an unknown option, or more values than the command takes) (see "
+       "wasteledger export --help)"},
+      {{"export"}, "--ledger is required (see wasteledger export --help)"},
+      {{"submit", "--ledger", L, "--batch", "0"},
+       "--batch: Value 0 not in range 1 to 1000000 (see wasteledger submit --help)"},
       {{"receive", "--ledger", L, "--key", K, "--manifest", "1", "--reject", ""},
-       "--reject: needs a reason, not an empty value"},
+       "--reject: needs a reason, not an empty value (see wasteledger receive --help)"},
+      {{"party", "show", "--ledger", L, "a", "--format", "xml"},
+       "--format: xml not in {text,json} (see wasteledger party show --help)"},
+      {{"party"}, "A subcommand is required (see wasteledger party --help)"},
+      {{}, "A subcommand is required (see wasteledger --help)"},
   };
   for (const auto& [args, message] : cases) {
     RunResult r = Wl(args);
     INFO(Join(args));
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
-    CHECK(r.err == "wasteledger: error: " + message + more);
+    CHECK(r.err == "wasteledger: error: " + message + "\n");
   }
   CHECK(std::filesystem::is_empty(tmp.path()));
 }
@@ -299,7 +309,8 @@ TEST_CASE("a seq, size or count past 2^64 - 1 exits 2 naming the option", "[cli]
     INFO(Join(args) << "\n" << r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
-    CHECK(r.err.find(says + (says.back() == ' ' ? "" : "\n")) != std::string::npos);
+    CHECK(r.err.find(says + (says.back() == ' ' ? "" : " (see wasteledger ")) != std::string::npos);
+    CHECK(CountLines(r.err) == 1);
     CHECK(r.err.find("too large") != std::string::npos);
   }
   // The largest that fits is a number like any other (no such ledger here).
