@@ -30,9 +30,11 @@ class GenerateCommand : public Command {
     app->add_option("--note", note_, "Free text kept with the entry")->check(NonBlank("a text"));
     app->footer(
         "Prints the seq and the lot. The lot is what dispatch, utilize and dispose draw on.\n\n"
-        "Example:\n"
+        "Examples (the lots the dispatch --help example sends):\n"
         "  wasteledger generate --ledger city.ledger --key yuzhou-power.key \\\n"
-        "      --waste 772-002-18 --mass 12.5t --lot FA-2026-03 --hazards T --time 2026-03-01");
+        "      --waste 772-002-18 --mass 12.5t --lot FA-2026-03 --hazards T --time 2026-03-01\n"
+        "  wasteledger generate --ledger city.ledger --key yuzhou-power.key \\\n"
+        "      --waste 900-041-49 --mass 2t --lot OIL-7 --hazards T");
     return app;
   }
 

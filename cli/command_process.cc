@@ -35,14 +35,16 @@ class ProcessCommand : public Command {
         ->check(NonBlank("NAME:MASS"));
     if (utilize) {
       app->footer(
-          "Example (fly ash into bricks):\n"
-          "  wasteledger utilize --ledger city.ledger --key zhongzhou-brick.key --method R5 \\\n"
+          "Example: the lots of the receive --help example (received at seq 12: #12/1 is its line 1,\n"
+          "`lots` lists them); fly ash into bricks:\n"
+          "  wasteledger utilize --ledger city.ledger --key xuchang-incinerator.key --method R5 \\\n"
           "      --input '#12/1:4.96t' --product 蒸压粉煤灰砖:4.9t --output SW59:60kg");
     } else {
       app->footer(
-          "Example (incineration, fly ash kept as a new hazardous lot):\n"
+          "Example: the lots of the receive --help example (received at seq 12: #12/2 is its line 2,\n"
+          "`lots` lists them); incineration, the fly ash kept as a new hazardous lot:\n"
           "  wasteledger dispose --ledger city.ledger --key xuchang-incinerator.key --method D10 \\\n"
-          "      --input '#15/1:800kg' --output 772-002-18:40kg:FA-INC-0301");
+          "      --input '#12/2:800kg' --output 772-002-18:40kg:FA-INC-0301");
     }
     return app;
   }

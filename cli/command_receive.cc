@@ -39,13 +39,15 @@ class ReceiveCommand : public Command {
     app->footer(
         "Refused mass goes back into the producer's stock as a returned lot (#SEQ/Nr), which the\n"
         "producer can dispatch again. Without --line, --mass or --reject, every line is received in full.\n\n"
-        "Examples:\n"
+        "Examples: the manifest of the dispatch --help example, line 1 short by 40 kg, then the\n"
+        "other forms on other manifests (a line refused in part; a one-line manifest; all refused):\n"
         "  wasteledger receive --ledger city.ledger --key xuchang-incinerator.key --manifest 20264110000001 "
         "\\\n"
-        "      --mass 4.96t --reason \"weighbridge 4.96 t, moisture loss\"\n"
+        "      --line 1:4.96t --line 2:800kg --reason \"weighbridge 4.96 t, moisture loss\"\n"
         "  wasteledger receive ... --manifest 20264110000002 --line 1:5t --line 2:0t:800kg --reason \"drums "
         "leaking\"\n"
-        "  wasteledger receive ... --manifest 20264110000003 --reject \"no permit for HW08\"");
+        "  wasteledger receive ... --manifest 20264110000003 --mass 4.96t --reason \"weighbridge\"\n"
+        "  wasteledger receive ... --manifest 20264110000004 --reject \"no permit for HW08\"");
     return app;
   }
 
