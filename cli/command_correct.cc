@@ -157,8 +157,8 @@ class CorrectCommand : public Command {
     std::error_code ec;
     if (!std::filesystem::exists(import_file_, ec)) {
       if (auto h = HashFromHex(import_file_); h && import_file_.size() == 64) return ToHex(*h);
-      return Status::NotFound(
-          fmt::format("--import-file {}: no such file (give the imported file or its SHA-256 in hex)", import_file_));
+      return Status::NotFound(fmt::format(
+          "--import-file {}: no such file (give the imported file or its SHA-256 in hex)", import_file_));
     }
     auto read = ReadWholeFile(import_file_);
     if (!read.ok()) return read.status().WithContext("--import-file");
@@ -180,7 +180,8 @@ class CorrectCommand : public Command {
     Status scan_error;
     const std::string needle = "\"sha256\":\"" + *sha + "\"";
     Status s = ledger.ScanEntries(0, ledger.size(), [&](uint64_t seq, std::string_view bytes) {
-      if (bytes.find("\"kind\":\"import\"") == std::string_view::npos || bytes.find(needle) == std::string_view::npos) {
+      if (bytes.find("\"kind\":\"import\"") == std::string_view::npos ||
+          bytes.find(needle) == std::string_view::npos) {
         return true;
       }
       auto entry = ParseEntry(bytes);
@@ -210,8 +211,8 @@ class CorrectCommand : public Command {
     if (targets.empty()) {
       return Fail(Status::NotFound(
           voided_before > 0
-              ? fmt::format("--import-file {}: all {} imported records of it were voided before", import_file_,
-                            voided_before)
+              ? fmt::format("--import-file {}: all {} imported records of it were voided before",
+                            import_file_, voided_before)
               : fmt::format("--import-file {}: no imported record has its SHA-256 {}", import_file_, *sha)));
     }
     std::reverse(targets.begin(), targets.end());
@@ -231,17 +232,17 @@ class CorrectCommand : public Command {
         return ledger.Append(std::move(batch));
       }();
       if (!appended.ok()) {
-        return Fail(appended.status().WithContext(fmt::format(
-            "voiding the imported records of {} ({} of {} voided before this batch of {})", import_file_, done,
-            targets.size(), n)));
+        return Fail(appended.status().WithContext(
+            fmt::format("voiding the imported records of {} ({} of {} voided before this batch of {})",
+                        import_file_, done, targets.size(), n)));
       }
       if (!first_entry && !appended->empty()) first_entry = appended->front().seq;
       done += n;
     }
     PrintDomainWarnings();
     fmt::print("voided {} imported record(s) of {}{}: seqs {}..{}, by entries {}..{}{}\n", done, import_file_,
-               import_file_ == *sha ? "" : fmt::format(" (SHA-256 {})", *sha), targets.back(), targets.front(),
-               *first_entry, *first_entry + done - 1,
+               import_file_ == *sha ? "" : fmt::format(" (SHA-256 {})", *sha), targets.back(),
+               targets.front(), *first_entry, *first_entry + done - 1,
                voided_before > 0 ? fmt::format("; {} voided before", voided_before) : "");
     return kExitOk;
   }

@@ -152,8 +152,8 @@ class DispatchCommand : public Command {
       for (const auto& lot : held) have += lot.remaining_g - drawn[lot.id];
       if (have < need) {
         return Status::Refused(fmt::format(
-            "--line {}: \"{}\" holds {} of {} in its lots, less than {}{}", a.text, actor, FormatMass(have), a.waste,
-            FormatMass(a.mass_g),
+            "--line {}: \"{}\" holds {} of {} in its lots, less than {}{}", a.text, actor, FormatMass(have),
+            a.waste, FormatMass(a.mass_g),
             later > 0 ? fmt::format(" (its lots made after the dispatch's time, {} more, are not drawn on)",
                                     FormatMass(later))
                       : ""));

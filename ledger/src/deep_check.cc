@@ -160,7 +160,8 @@ Status Recomputation::Fold(uint64_t seq, Statement& st) {
     WL_ASSIGN_OR_RETURN(std::string bytes, ledger_.EntryBytes(target));
     WL_ASSIGN_OR_RETURN(ParsedEntry parsed, ParseEntry(bytes));
     if (parsed.statement.kind == "import") {
-      if (st.kind != "void") return Status::Corruption(fmt::format("a correct of the import at seq {}", target));
+      if (st.kind != "void")
+        return Status::Corruption(fmt::format("a correct of the import at seq {}", target));
       return UndoImport(target, parsed.statement).WithContext(fmt::format("void of seq {}", target));
     }
   }
@@ -198,7 +199,8 @@ Result<Fact> Recomputation::Resolve(uint64_t seq, Statement& st) const {
     return Status::Corruption(
         fmt::format("a {} entry is not a lifecycle entry (void and correct undo only those)", st.kind));
   }
-  return Fact{seq, st.kind, st.actor, domain::EventDate(st.time, ledger_.timezone_offset_minutes()), std::move(st.json["body"])};
+  return Fact{seq, st.kind, st.actor, domain::EventDate(st.time, ledger_.timezone_offset_minutes()),
+              std::move(st.json["body"])};
 }
 
 Result<Fact> Recomputation::Replacement(Fact corrected, uint64_t seq, Statement& st) {
@@ -401,15 +403,15 @@ void Recomputation::PoolAdd(const std::string& party, const std::string& waste, 
 }
 
 void Recomputation::PoolTake(LotRow& pool, const std::string& day, std::string_view kind, int64_t grams,
-                              int sign) {
+                             int sign) {
   const size_t column = kind == "dispatch" ? domain::kDispatched
                         : kind == "utilize" ? domain::kUtilized
                                             : domain::kDisposed;
   pool.remaining_g -= sign * grams;
   PartyFlow(pool.owner, pool.waste, day, column, sign * grams);
   if (kind != "dispatch" && pool.born.substr(0, 4) < day.substr(0, 4)) {
-    PartyFlow(pool.owner, pool.waste, day, kind == "utilize" ? domain::kUtilizedPrior : domain::kDisposedPrior,
-              sign * grams);
+    PartyFlow(pool.owner, pool.waste, day,
+              kind == "utilize" ? domain::kUtilizedPrior : domain::kDisposedPrior, sign * grams);
   }
 }
 
@@ -458,20 +460,22 @@ Status Recomputation::UndoImport(uint64_t seq, const Statement& st) {
   for (; it != import_draws_.end() && it->seq == seq; ++it) {
     LotRow& pool = lots_[pool_ids_[it->pool]];
     const bool own = pool.owner == from;
-    PoolTake(pool, own ? date : day, own ? std::string_view(own_kind) : std::string_view(treated), it->grams, -1);
+    PoolTake(pool, own ? date : day, own ? std::string_view(own_kind) : std::string_view(treated), it->grams,
+             -1);
   }
   return Status::Ok();
 }
 
-std::string Recomputation::PoolDraw(const std::string& party, const std::string& waste, const std::string& day,
-                                    int64_t mass, std::string_view kind) {
+std::string Recomputation::PoolDraw(const std::string& party, const std::string& waste,
+                                    const std::string& day, int64_t mass, std::string_view kind) {
   std::string first;
   const std::string year = day.substr(0, 4);
   auto take = [&](const std::string& id, int64_t grams) {
     PoolTake(lots_[id], day, kind, grams, +1);
     auto [at, fresh] = pool_numbers_.try_emplace(id, static_cast<uint32_t>(pool_ids_.size()));
     if (fresh) pool_ids_.push_back(id);
-    if (!import_draws_.empty() && import_draws_.back().seq == importing_ && import_draws_.back().pool == at->second) {
+    if (!import_draws_.empty() && import_draws_.back().seq == importing_ &&
+        import_draws_.back().pool == at->second) {
       import_draws_.back().grams += grams;
     } else {
       import_draws_.push_back({importing_, at->second, grams});

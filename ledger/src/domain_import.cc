@@ -469,7 +469,8 @@ Status ReverseImport(const Step& step, uint64_t target, Effect& effect) {
   const Json& body = entry.statement.json["body"];
   auto viewed = ViewRecord(body);
   if (!viewed.ok()) {
-    return Status::Corruption(fmt::format("the imported record at seq {}: {}", target, viewed.status().message()));
+    return Status::Corruption(
+        fmt::format("the imported record at seq {}: {}", target, viewed.status().message()));
   }
   const RecordView& v = *viewed;
   const bool moves = !v.to.empty();
@@ -486,20 +487,23 @@ Status ReverseImport(const Step& step, uint64_t target, Effect& effect) {
     if (!found) return Status::Corruption(fmt::format("domain index: manifest {} is missing", *v.number));
     Manifest m = std::move(*found);
     if (m.custody.size() > 1) {
-      return step.Refuse(fmt::format("seq {} cannot be undone: manifest {} has a later pickup at seq {}; undo that first",
-                                     target, m.number, m.custody[1].seq));
+      return step.Refuse(
+          fmt::format("seq {} cannot be undone: manifest {} has a later pickup at seq {}; undo that first",
+                      target, m.number, m.custody[1].seq));
     }
     if (m.receive_seq && *m.receive_seq != target) {
       WL_ASSIGN_OR_RETURN(auto receipt, step.txn->GetEffect(*m.receive_seq));
       if (receipt && receipt->kind != "import") {
-        return step.Refuse(fmt::format(
-            "seq {} cannot be undone: manifest {} has a later receive at seq {}; undo that first", target,
-            m.number, *m.receive_seq));
+        return step.Refuse(
+            fmt::format("seq {} cannot be undone: manifest {} has a later receive at seq {}; undo that first",
+                        target, m.number, *m.receive_seq));
       }
     }
-    auto line = std::find_if(m.lines.begin(), m.lines.end(), [&](const ManifestLine& l) { return l.waste == v.code; });
+    auto line = std::find_if(m.lines.begin(), m.lines.end(),
+                             [&](const ManifestLine& l) { return l.waste == v.code; });
     if (line == m.lines.end()) {
-      return Status::Corruption(fmt::format("domain index: manifest {} has no line for {}", m.number, v.code));
+      return Status::Corruption(
+          fmt::format("domain index: manifest {} has no line for {}", m.number, v.code));
     }
     m.lines.erase(line);
     if (m.lines.empty()) {
@@ -520,9 +524,10 @@ Status ReverseImport(const Step& step, uint64_t target, Effect& effect) {
     // having used mass that was never there.
     WL_ASSIGN_OR_RETURN(int64_t live, ReadGrams(step.txn->get(), LiveDrawnKey(id)));
     if (live > 0) {
-      return step.Refuse(fmt::format("seq {} cannot be undone: live entries drew {} g on pool \"{}\" it added to; "
-                                     "void those first",
-                                     target, live, id));
+      return step.Refuse(
+          fmt::format("seq {} cannot be undone: live entries drew {} g on pool \"{}\" it added to; "
+                      "void those first",
+                      target, live, id));
     }
     return step.txn->GrowLot(*pool, -grams, column, day);
   };

@@ -63,8 +63,9 @@ Result<Lot> Step::NeedOwnLot(const std::string& id, int64_t draw_g, const std::s
     const std::string year = lot->id.substr(lot->id.rfind('/') + 1);
     const std::string day = EventDate(time, ctx->timezone_minutes);
     if (day.substr(0, 4) < year) {
-      return Status::Refused(fmt::format(
-          "{}: lot \"{}\" holds imported mass of {}; an entry dated {} does not draw on it", path, id, year, day));
+      return Status::Refused(
+          fmt::format("{}: lot \"{}\" holds imported mass of {}; an entry dated {} does not draw on it", path,
+                      id, year, day));
     }
   } else {
     WL_RETURN_IF_ERROR(NotBefore(lot->source.seq, fmt::format("lot \"{}\" was made", id), path));

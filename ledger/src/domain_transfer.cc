@@ -213,8 +213,8 @@ Status ApplyPickup(const Step& step, const Json& body) {
     return step.Refuse(fmt::format(
         "manifest {} was already picked up; carrier \"{}\" holds it (use handover)", m.number, m.holder()));
   }
-  WL_RETURN_IF_ERROR(
-      step.NotBefore(m.custody.back().seq, fmt::format("\"{}\" dispatched manifest {}", m.producer, m.number)));
+  WL_RETURN_IF_ERROR(step.NotBefore(m.custody.back().seq,
+                                    fmt::format("\"{}\" dispatched manifest {}", m.producer, m.number)));
   m.custody.push_back({step.actor, step.seq});
   m.status = "in_transit";
   WL_RETURN_IF_ERROR(step.txn->PutManifest(m));
@@ -239,8 +239,8 @@ Status ApplyHandover(const Step& step, const Json& body) {
                     "(carriers: {})",
                     m.number, to, Names(m.carriers)));
   }
-  WL_RETURN_IF_ERROR(step.NotBefore(m.custody.back().seq,
-                                    fmt::format("\"{}\" took manifest {}", m.holder(), m.number)));
+  WL_RETURN_IF_ERROR(
+      step.NotBefore(m.custody.back().seq, fmt::format("\"{}\" took manifest {}", m.holder(), m.number)));
   m.custody.push_back({to, step.seq});
   WL_RETURN_IF_ERROR(step.txn->PutManifest(m));
   Effect e = step.NewEffect();

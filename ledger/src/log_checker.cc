@@ -95,10 +95,11 @@ bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
       // The next entry's prev says which side was edited: the entry, or
       // the leaf hash stored for it in the tree's tiles.
       const bool entry_intact = i + 1 < n && parsed[i + 1].ok() && parsed[i + 1]->header.prev == leaves[i];
-      fail(seq, entry_intact ? fmt::format("the leaf hash stored for the entry in the tree's tiles is not the "
-                                           "entry's (the tiles were edited; the entry still chains to seq {})",
-                                           seq + 1)
-                             : "entry does not hash to the leaf hash stored for it (the entry was edited)");
+      fail(seq, entry_intact
+                    ? fmt::format("the leaf hash stored for the entry in the tree's tiles is not the "
+                                  "entry's (the tiles were edited; the entry still chains to seq {})",
+                                  seq + 1)
+                    : "entry does not hash to the leaf hash stored for it (the entry was edited)");
       break;
     }
     if (!parsed[i].ok()) {

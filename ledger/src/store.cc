@@ -247,7 +247,8 @@ Status OpenReader(const rocksdb::Options& options, const std::string& dir, rocks
 Status CheckCurrent(const std::string& dir, bool exists) {
   namespace fs = std::filesystem;
   const auto damaged = [&](const std::string& what) {
-    return Status::Corruption(fmt::format("cannot open ledger {}: the ledger's storage is damaged ({})", dir, what));
+    return Status::Corruption(
+        fmt::format("cannot open ledger {}: the ledger's storage is damaged ({})", dir, what));
   };
   if (!exists) {
     std::error_code ec;

@@ -32,9 +32,9 @@ constexpr std::string_view kStorage = "storage-overdue";
 constexpr std::string_view kLateEntry = "late-entry";
 constexpr std::string_view kLateConfirmation = "late-confirmation";
 constexpr std::string_view kMissingPickup = "missing-pickup";
-constexpr std::array<std::string_view, 10> kRuleIds = {kUnconfirmed, kDiscrepancy, kPhantom,     kUnpermitted,
-                                                       kCapacity,    kCodeMismatch, kStorage,     kLateEntry,
-                                                       kLateConfirmation, kMissingPickup};
+constexpr std::array<std::string_view, 10> kRuleIds = {
+    kUnconfirmed,  kDiscrepancy, kPhantom,   kUnpermitted,      kCapacity,
+    kCodeMismatch, kStorage,     kLateEntry, kLateConfirmation, kMissingPickup};
 
 constexpr int64_t kConfirmWorkingDays = 5;  // 危险废物转移管理办法 Art.18
 constexpr int64_t kPpm = 1000000;
@@ -550,15 +550,16 @@ Status MissingPickup(const Ctx& c, std::vector<Finding>& out) {
     const int64_t day = c.Day(*m.receive_seq);
     if (day > c.as_of_day) continue;  // not received yet as of as_of
     const auto [codes, mass, hazardous] = Dispatched(c, m);
-    Finding f = Make(kMissingPickup, hazardous ? Severity::kSerious : Severity::kWarning, m.producer, m.number,
-                     JoinCodes(codes), {m.dispatch_seq, *m.receive_seq});
+    Finding f = Make(kMissingPickup, hazardous ? Severity::kSerious : Severity::kWarning, m.producer,
+                     m.number, JoinCodes(codes), {m.dispatch_seq, *m.receive_seq});
     const std::string carriers = fmt::format("{}", fmt::join(m.carriers, ", "));
     const bool refused = m.status == "refused";
-    f.sentence_zh = fmt::format("联单 {} 列明承运单位 {}，但 {} 于 {} {}前没有任何承运单位确认运输（无提货记录）。",
-                                m.number, carriers, m.receiver, DayText(day), refused ? "拒收" : "接收");
-    f.sentence_en = fmt::format(
-        "Manifest {} names carrier(s) {}, but {} {} it on {} with no carrier's pickup on record.", m.number,
-        carriers, m.receiver, refused ? "refused" : "received", DayText(day));
+    f.sentence_zh =
+        fmt::format("联单 {} 列明承运单位 {}，但 {} 于 {} {}前没有任何承运单位确认运输（无提货记录）。",
+                    m.number, carriers, m.receiver, DayText(day), refused ? "拒收" : "接收");
+    f.sentence_en =
+        fmt::format("Manifest {} names carrier(s) {}, but {} {} it on {} with no carrier's pickup on record.",
+                    m.number, carriers, m.receiver, refused ? "refused" : "received", DayText(day));
     Add(c, day, std::move(f), out);
   }
   return Status::Ok();

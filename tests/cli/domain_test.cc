@@ -68,8 +68,9 @@ TEST_CASE("producer: generate lots, dispatch by code oldest first, manifest numb
   out = c.AsOk("prod", {"dispatch", "--to", "brick", "--line", "SW02:0.5t", "--time", "2026-03-05"});
   CHECK(out.find("from lot EARLY") != std::string::npos);
   err = c.Refused("prod", {"dispatch", "--to", "brick", "--line", "SW02:1t", "--time", "2026-03-05"});
-  CHECK(err.find("holds 0.500 t of SW02 in its lots, less than 1.000 t (its lots made after the dispatch's time, "
-                 "1.000 t more, are not drawn on)") != std::string::npos);
+  CHECK(err.find(
+            "holds 0.500 t of SW02 in its lots, less than 1.000 t (its lots made after the dispatch's time, "
+            "1.000 t more, are not drawn on)") != std::string::npos);
 }
 
 // Automatic numbering went on from the highest serial used, so one explicit

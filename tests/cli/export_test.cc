@@ -301,8 +301,9 @@ TEST_CASE("verify --checkpoint under another key names the file and the key it e
     RunResult e = Wl(args);
     INFO(source << ": " << e.err);
     CHECK(e.exit_code == 3);
-    CHECK(e.err.rfind("wasteledger: verification failed: --checkpoint " + (l / "edited.note") + ": note signature",
-                      0) == 0);
+    CHECK(e.err.rfind(
+              "wasteledger: verification failed: --checkpoint " + (l / "edited.note") + ": note signature",
+              0) == 0);
   }
   // A note that is not one at all is named by its file too.
   WriteFile(l / "junk.note", "not a note\n");

@@ -228,7 +228,8 @@ TEST_CASE("import: an imported entry is not corrected, and the refusal says what
   }
   REQUIRE_FALSE(seq.empty());
   const std::string before = l.Export();
-  const std::string why = "is an imported legacy record: it is not corrected; void it and import the right record";
+  const std::string why =
+      "is an imported legacy record: it is not corrected; void it and import the right record";
   for (const auto& change : std::vector<std::vector<std::string>>{
            {"--mass", "1t"}, {"--waste", "900-041-49"}, {"--body", "{\"record\":\"manifest\"}"}}) {
     std::vector<std::string> args = {"correct", "--ledger", l.ledger,   "--key", l.regulator_key,
@@ -251,7 +252,8 @@ TEST_CASE("import: an imported entry is not corrected, and the refusal says what
         std::string::npos);
   CHECK(l.Export() == before);
   // A regulator voids it: the balance changes, and the recomputation agrees.
-  const std::string balance = Wl({"report", "balance", "--ledger", l.ledger, "--year", "2023", "--format", "json"}).out;
+  const std::string balance =
+      Wl({"report", "balance", "--ledger", l.ledger, "--year", "2023", "--format", "json"}).out;
   r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--seq", seq, "--reason", "typo"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
@@ -265,7 +267,8 @@ TEST_CASE("import: an imported entry is not corrected, and the refusal says what
 // A file imported wrongly is taken back whole: every record it brought in
 // voided (latest first), the balances as before it, and the file imported
 // again afterwards.
-TEST_CASE("void --import-file takes back every record of a file; it can then be imported again", "[cli][import]") {
+TEST_CASE("void --import-file takes back every record of a file; it can then be imported again",
+          "[cli][import]") {
   ImportLedger l;
   const std::string stock_before = Wl({"stock", "--ledger", l.ledger}).out;
   RunResult r = l.Import({"--create-parties", "--max-errors", "10", "--format", "json"});
@@ -298,11 +301,13 @@ TEST_CASE("void --import-file takes back every record of a file; it can then be 
           "imported in the wrong unit"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::StartsWith(fmt::format("voided {} imported record(s) of {} (SHA-256 ", imported, kFixture)));
+  CHECK_THAT(r.out, Catch::StartsWith(
+                        fmt::format("voided {} imported record(s) of {} (SHA-256 ", imported, kFixture)));
   CHECK(CountLines(l.Export()) == CountLines(before_void) + imported);
   CHECK(Wl({"stock", "--ledger", l.ledger}).out == stock_before);
   for (const auto& row : l.Balance()["rows"]) {
-    for (const char* column : {"generated_g", "received_g", "dispatched_g", "utilized_g", "disposed_g", "closing_g"}) {
+    for (const char* column :
+         {"generated_g", "received_g", "dispatched_g", "utilized_g", "disposed_g", "closing_g"}) {
       INFO(row.dump());
       CHECK(row.value(column, 0) == 0);
     }
@@ -310,10 +315,13 @@ TEST_CASE("void --import-file takes back every record of a file; it can then be 
   CHECK(Wl({"verify", "--ledger", l.ledger, "--deep", "--quiet"}).exit_code == 0);
   // Nothing left to void: said, exit 1, nothing written.
   const std::string after_void = l.Export();
-  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", kFixture, "--reason", "x"});
+  r = Wl(
+      {"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", kFixture, "--reason", "x"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err == fmt::format("wasteledger: error: --import-file {}: all {} imported records of it were voided before\n",
-                             kFixture, imported));
+  CHECK(
+      r.err ==
+      fmt::format("wasteledger: error: --import-file {}: all {} imported records of it were voided before\n",
+                  kFixture, imported));
   CHECK(l.Export() == after_void);
 
   // Imported again: the same rows, the same balance.
@@ -327,26 +335,30 @@ TEST_CASE("void --import-file takes back every record of a file; it can then be 
   r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", sha, "--reason", "again"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::StartsWith(fmt::format("voided {} imported record(s) of {}: seqs ", imported, sha)));
+  CHECK_THAT(r.out,
+             Catch::StartsWith(fmt::format("voided {} imported record(s) of {}: seqs ", imported, sha)));
   CHECK_THAT(r.out, Catch::Contains(fmt::format("; {} voided before", imported)));
   r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", std::string(64, 'a'),
           "--reason", "x"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err == "wasteledger: error: --import-file " + std::string(64, 'a') + ": no imported record has its SHA-256 " +
-                     std::string(64, 'a') + "\n");
+  CHECK(r.err == "wasteledger: error: --import-file " + std::string(64, 'a') +
+                     ": no imported record has its SHA-256 " + std::string(64, 'a') + "\n");
   CHECK(Wl({"verify", "--ledger", l.ledger, "--deep", "--quiet"}).exit_code == 0);
 }
 
 // trace --manifest of a manifest received by an imported record looked for
 // a live receipt's lot ("lot #6/1: no such lot").
-TEST_CASE("report trace follows a received imported manifest into the receiver's import pool", "[cli][import]") {
+TEST_CASE("report trace follows a received imported manifest into the receiver's import pool",
+          "[cli][import]") {
   ImportLedger l;
   const std::string f = l / "m.csv";
   WriteFile(f,
             "联单编号,产生单位,接受单位,废物代码,转移量(千克),接受量(千克),转移日期,接收日期,利用处置方式\n"
-            "20254110000001,许昌市化工有限公司,许昌市环保科技有限公司,900-249-08,1000,990,2025-05-01,2025-05-02,R9\n");
+            "20254110000001,许昌市化工有限公司,许昌市环保科技有限公司,900-249-08,1000,990,2025-05-01,2025-05-"
+            "02,R9\n");
   REQUIRE(l.Import({"--create-parties"}, f).exit_code == 0);
-  RunResult r = Wl({"report", "trace", "--ledger", l.ledger, "--manifest", "20254110000001", "--format", "json"});
+  RunResult r =
+      Wl({"report", "trace", "--ledger", l.ledger, "--manifest", "20254110000001", "--format", "json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const json t = json::parse(r.out);

@@ -62,7 +62,8 @@ TEST_CASE("a ledger whose origin and party ids are Chinese verifies, lists and c
   REQUIRE(Wl({"party", "add", "--ledger", ledger, "--key", tmp / "reg.key", "--id", "禹州热电", "--name",
               "禹州市热电有限公司", "--role", "producer", "--vkey", producer})
               .exit_code == 0);
-  RunResult r = Wl({"generate", "--ledger", ledger, "--key", tmp / "p.key", "--waste", "900-249-08", "--mass", "2t"});
+  RunResult r =
+      Wl({"generate", "--ledger", ledger, "--key", tmp / "p.key", "--waste", "900-249-08", "--mass", "2t"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   r = Wl({"verify", "--ledger", ledger});
@@ -71,7 +72,9 @@ TEST_CASE("a ledger whose origin and party ids are Chinese verifies, lists and c
   r = Wl({"log", "--ledger", ledger});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("禹州热电") != std::string::npos);
-  REQUIRE(Wl({"checkpoint", "--ledger", ledger, "--key", tmp / "op.key", "--out", tmp / "cp.note"}).exit_code == 0);
+  REQUIRE(
+      Wl({"checkpoint", "--ledger", ledger, "--key", tmp / "op.key", "--out", tmp / "cp.note"}).exit_code ==
+      0);
   r = Wl({"export", "--ledger", ledger});
   REQUIRE(r.exit_code == 0);
   CHECK(r.out.find("\"sig\":{\"key\":\"禹州热电+") != std::string::npos);

@@ -173,9 +173,10 @@ TEST_CASE("a ledger whose CURRENT file is lost or garbled is damaged, not absent
   WriteFile(current, "MANIFEST-999999\x0b");
   RunResult r = Wl({"verify", "--ledger", c.ledger});
   CHECK(r.exit_code == 3);
-  CHECK(r.err == "wasteledger: error: cannot open ledger " + c.ledger +
-                     ": the ledger's storage is damaged (its CURRENT file names \"MANIFEST-999999\\x0b\", which is "
-                     "not a MANIFEST there)\n");
+  CHECK(r.err ==
+        "wasteledger: error: cannot open ledger " + c.ledger +
+            ": the ledger's storage is damaged (its CURRENT file names \"MANIFEST-999999\\x0b\", which is "
+            "not a MANIFEST there)\n");
   std::filesystem::remove(current);
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"verify", "--ledger", c.ledger},
@@ -185,8 +186,9 @@ TEST_CASE("a ledger whose CURRENT file is lost or garbled is damaged, not absent
     INFO(args[0]);
     CHECK(r.exit_code == 3);
     CHECK(CountLines(r.err) == 1);
-    CHECK_THAT(r.err, Catch::Contains("the ledger's storage is damaged (its CURRENT file is missing, and it holds "
-                                      "RocksDB files such as "));
+    CHECK_THAT(r.err,
+               Catch::Contains("the ledger's storage is damaged (its CURRENT file is missing, and it holds "
+                               "RocksDB files such as "));
   }
   WriteFile(current, saved);
   CHECK(Wl({"verify", "--ledger", c.ledger, "--quiet"}).exit_code == 0);

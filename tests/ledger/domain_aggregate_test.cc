@@ -32,9 +32,11 @@ FlowTotals Span(const Ledger& ledger, const std::string& from, const std::string
 TEST_CASE("flows count on the event's date in the ledger's timezone, whatever offset it was written in",
           "[domain][aggregate]") {
   DomainFixture f;  // the ledger's timezone: +08:00
-  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 1000000}}, "2026-06-30T20:00:00Z"));       // 07-01 04:00
-  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 2000000}}, "2026-01-01T02:00:00+14:00"));  // 2025-12-31
-  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 4000000}}, "2026-03-01T15:59:59-00:00"));  // 03-01 23:59:59
+  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 1000000}}, "2026-06-30T20:00:00Z"));  // 07-01 04:00
+  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 2000000}},
+           "2026-01-01T02:00:00+14:00"));  // 2025-12-31
+  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 4000000}},
+           "2026-03-01T15:59:59-00:00"));  // 03-01 23:59:59
   const PartyWaste p1{"p1", kHw};
   CHECK(Span(f.ledger(), "2026-06-01", "2026-07-01", p1).generated_g == 0);
   CHECK(Span(f.ledger(), "2026-07-01", "2026-07-02", p1).generated_g == 1000000);

@@ -246,7 +246,8 @@ TEST_CASE("import: an imported manifest received live; no line added to it after
   c.DeepCheckOk();
 }
 
-TEST_CASE("import: a voided record leaves the pools, flows and manifests as if never imported", "[domain][import]") {
+TEST_CASE("import: a voided record leaves the pools, flows and manifests as if never imported",
+          "[domain][import]") {
   ImportCity c;
   const uint64_t g2022 = c.Import(c.Record("generate", 10000000, "2022-06-01"));
   c.Import(c.Record("generate", 5000000, "2023-02-01"));
@@ -259,7 +260,8 @@ TEST_CASE("import: a voided record leaves the pools, flows and manifests as if n
   Json fix = void_of(util);
   fix["body"] = c.Record("utilize", 1200000, "2023-03-01");
   CHECK_THAT(c.Refused(c.S(c.regulator, "correct", fix)),
-             Catch::Contains(fmt::format("seq {} is an imported legacy record: it is not corrected; void it", util)));
+             Catch::Contains(
+                 fmt::format("seq {} is an imported legacy record: it is not corrected; void it", util)));
 
   const uint64_t undo = c.Ok(c.S(c.regulator, "void", void_of(util)));
   CHECK(c.Remaining("2022") == 10000000);
@@ -308,13 +310,14 @@ TEST_CASE("import: a voided record leaves the pools, flows and manifests as if n
   open.erase("received");
   open.erase("received_g");
   const uint64_t sent = c.Import(open);
-  const uint64_t receipt = c.Ok(c.S(
-      c.r2, "receive",
-      {{"manifest", "20234110000032"}, {"lines", {{{"line", 1}, {"received_g", 3000000}, {"refused_g", 0}}}}}));
-  CHECK_THAT(c.Refused(c.S(c.regulator, "void", void_of(sent))),
-             Catch::Contains(fmt::format("seq {} cannot be undone: manifest 20234110000032 has a later receive at "
-                                         "seq {}; undo that first",
-                                         sent, receipt)));
+  const uint64_t receipt = c.Ok(c.S(c.r2, "receive",
+                                    {{"manifest", "20234110000032"},
+                                     {"lines", {{{"line", 1}, {"received_g", 3000000}, {"refused_g", 0}}}}}));
+  CHECK_THAT(
+      c.Refused(c.S(c.regulator, "void", void_of(sent))),
+      Catch::Contains(fmt::format("seq {} cannot be undone: manifest 20234110000032 has a later receive at "
+                                  "seq {}; undo that first",
+                                  sent, receipt)));
   c.Ok(c.S(c.r2, "void", {{"seq", receipt}, {"reason", "wrong scale"}}));
   c.Ok(c.S(c.regulator, "void", void_of(sent)));
   CHECK(c.GetManifestOrFail("20234110000032").status == "voided");
@@ -341,22 +344,27 @@ TEST_CASE("import: a voided manifest imported again is live; live draws on a poo
   CHECK(m.dispatch_seq == again);
   REQUIRE(m.lines.size() == 1);
   c.Ok(c.S(c.r2, "receive",
-           {{"manifest", "20234110000041"}, {"lines", {{{"line", 1}, {"received_g", 3000000}, {"refused_g", 0}}}}}));
+           {{"manifest", "20234110000041"},
+            {"lines", {{{"line", 1}, {"received_g", 3000000}, {"refused_g", 0}}}}}));
   c.DeepCheckOk();
 
   // p1's 2023 pool, grown by an imported generation, drawn on live.
   const uint64_t grown = c.Import(c.Record("generate", 5000000, "2023-06-01"));
   const std::string pool = "#import/p1/" + kCode + "/2023";
-  CHECK_THAT(c.Refused(c.S(c.p1, "dispose", {{"method", "D10"}, {"inputs", {{{"lot", pool}, {"mass_g", 1000}}}}},
-                           "2022-12-31T23:00:00+08:00")),
-             Catch::Contains("lot \"" + pool + "\" holds imported mass of 2023; an entry dated 2022-12-31 does not "
-                             "draw on it"));
-  const uint64_t live = c.Ok(
-      c.S(c.p1, "dispose", {{"method", "D10"}, {"inputs", {{{"lot", pool}, {"mass_g", 1000}}}}}, "2023-07-01T09:00:00+08:00"));
-  CHECK_THAT(c.Refused(c.S(c.regulator, "void", {{"seq", grown}, {"reason", "x"}})),
-             Catch::Contains(fmt::format("seq {} cannot be undone: live entries drew 1000 g on pool \"{}\" it added "
-                                         "to; void those first",
-                                         grown, pool)));
+  CHECK_THAT(
+      c.Refused(c.S(c.p1, "dispose", {{"method", "D10"}, {"inputs", {{{"lot", pool}, {"mass_g", 1000}}}}},
+                    "2022-12-31T23:00:00+08:00")),
+      Catch::Contains("lot \"" + pool +
+                      "\" holds imported mass of 2023; an entry dated 2022-12-31 does not "
+                      "draw on it"));
+  const uint64_t live =
+      c.Ok(c.S(c.p1, "dispose", {{"method", "D10"}, {"inputs", {{{"lot", pool}, {"mass_g", 1000}}}}},
+               "2023-07-01T09:00:00+08:00"));
+  CHECK_THAT(
+      c.Refused(c.S(c.regulator, "void", {{"seq", grown}, {"reason", "x"}})),
+      Catch::Contains(fmt::format("seq {} cannot be undone: live entries drew 1000 g on pool \"{}\" it added "
+                                  "to; void those first",
+                                  grown, pool)));
   c.Ok(c.S(c.p1, "void", {{"seq", live}, {"reason", "wrong lot"}}));
   c.Ok(c.S(c.regulator, "void", {{"seq", grown}, {"reason", "x"}}));
   c.DeepCheckOk();

@@ -94,7 +94,8 @@ TEST_CASE("dispatch refusals", "[domain]") {
   CHECK(Has(refused(f.p1, DispatchBody("20264110000002", "p2", {Line("L1", 1)})),
             "receiver \"p2\" holds no permit valid on 2026-03-01"));
   // r1's permit covers HW49 but only from 2026-01-01.
-  f.Ok(f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 1}, {"lot", "L0"}}, "2025-12-01T08:00:00+08:00"));
+  f.Ok(f.S(f.p1, "generate", {{"waste", "900-041-49"}, {"mass_g", 1}, {"lot", "L0"}},
+           "2025-12-01T08:00:00+08:00"));
   CHECK(Has(f.Refused(f.S(f.p1, "dispatch", DispatchBody("20264110000002", "r1", {Line("L0", 1)}),
                           "2025-12-31T23:00:00+08:00")),
             "receiver \"r1\" holds no permit valid on 2025-12-31"));
@@ -192,26 +193,32 @@ TEST_CASE("an entry's time is not before what it follows", "[domain]") {
   const std::string before = "2026-03-01T08:29:59+08:00";
   CHECK(Has(f.Refused(f.S(f.p1, "dispatch", DispatchBody("20264110000002", "r2", {Line("L1", 1)}), before)),
             "body.lines[0].lot: lot \"L1\" was made at 2026-03-01T08:30:00+08:00 (seq "));
-  CHECK(Has(f.Refused(f.S(f.p1, "utilize", {{"method", "R4"}, {"inputs", {{{"lot", "L1"}, {"mass_g", 1}}}}}, before)),
+  CHECK(Has(f.Refused(f.S(f.p1, "utilize", {{"method", "R4"}, {"inputs", {{{"lot", "L1"}, {"mass_g", 1}}}}},
+                          before)),
             "after this entry's time 2026-03-01T08:29:59+08:00"));
   // The same instant written in another offset is not before it.
   f.Ok(f.S(f.p1, "dispose", {{"method", "D10"}, {"inputs", {{{"lot", "L1"}, {"mass_g", 1}}}}},
            "2026-03-01T00:30:00Z"));
   CHECK(Has(f.Refused(f.S(f.c1, "pickup", {{"manifest", "20264110000001"}}, before)),
             "pickup: \"p1\" dispatched manifest 20264110000001 at 2026-03-01T08:30:00+08:00"));
-  CHECK(Has(f.Refused(f.S(f.r2, "receive", {{"manifest", "20264110000001"}, {"lines", {{{"line", 1}, {"received_g", 1}, {"refused_g", 0}}}}},
+  CHECK(Has(f.Refused(f.S(f.r2, "receive",
+                          {{"manifest", "20264110000001"},
+                           {"lines", {{{"line", 1}, {"received_g", 1}, {"refused_g", 0}}}}},
                           before)),
             "receive: \"p1\" dispatched manifest 20264110000001"));
   f.Ok(f.S(f.c1, "pickup", {{"manifest", "20264110000001"}}, "2026-03-02T08:00:00+08:00"));
   CHECK(Has(f.Refused(f.S(f.c1, "handover", {{"manifest", "20264110000001"}, {"to", "c2"}},
                           "2026-03-02T07:59:59+08:00")),
             "handover: \"c1\" took manifest 20264110000001 at 2026-03-02T08:00:00+08:00"));
-  CHECK(Has(f.Refused(f.S(f.r2, "receive", {{"manifest", "20264110000001"}, {"lines", {{{"line", 1}, {"received_g", 1}, {"refused_g", 0}}}}},
+  CHECK(Has(f.Refused(f.S(f.r2, "receive",
+                          {{"manifest", "20264110000001"},
+                           {"lines", {{{"line", 1}, {"received_g", 1}, {"refused_g", 0}}}}},
                           "2026-03-01T12:00:00+08:00")),
             "receive: \"c1\" took manifest 20264110000001"));
-  const uint64_t receipt = f.Ok(f.S(f.r2, "receive",
-                                    {{"manifest", "20264110000001"}, {"lines", {{{"line", 1}, {"received_g", 4000000}, {"refused_g", 0}}}}},
-                                    "2026-03-03T09:00:00+08:00"));
+  const uint64_t receipt = f.Ok(f.S(
+      f.r2, "receive",
+      {{"manifest", "20264110000001"}, {"lines", {{{"line", 1}, {"received_g", 4000000}, {"refused_g", 0}}}}},
+      "2026-03-03T09:00:00+08:00"));
   // The receiver's lot keeps the generation's birth, but is not drawn on
   // before it arrived.
   const std::string lot = "#" + std::to_string(receipt) + "/1";

@@ -121,7 +121,8 @@ TEST_CASE("an edited last entry with a recomputed leaf is caught by the stored t
 
 // An edited leaf hash in the tiles was blamed on the entry ("the entry was
 // edited"); the next entry's prev shows the entry is intact.
-TEST_CASE("a leaf hash edited in the tiles is named as such, an edited entry as an edited entry", "[tamper]") {
+TEST_CASE("a leaf hash edited in the tiles is named as such, an edited entry as an edited entry",
+          "[tamper]") {
   LedgerFixture f;
   f.AppendOk(f.Generates(10));
   f.Close();
@@ -131,9 +132,10 @@ TEST_CASE("a leaf hash edited in the tiles is named as such, an edited entry as 
     auto r = VerifyAt(f.dir());
     REQUIRE_FALSE(r.ok());
     CHECK(r.failure->seq == 4);
-    CHECK_THAT(r.failure->problem, Catch::Contains("the leaf hash stored for the entry in the tree's tiles is "
-                                                   "not the entry's (the tiles were edited; the entry still "
-                                                   "chains to seq 5)"));
+    CHECK_THAT(r.failure->problem,
+               Catch::Contains("the leaf hash stored for the entry in the tree's tiles is "
+                               "not the entry's (the tiles were edited; the entry still "
+                               "chains to seq 5)"));
   }
   SECTION("the entry") {
     db.Put(EntryKey(4), ReplaceFirst(db.Get(EntryKey(4)), "\"mass_g\":100", "\"mass_g\":900"));

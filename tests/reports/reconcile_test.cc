@@ -298,8 +298,8 @@ TEST_CASE("reconcile: a manifest naming carriers received with no pickup on reco
   f.ReceiveAll("20264110000003", 500000, 22);
   const auto fs = f.Run(f.Opts());
   RequireOnly(fs, "missing-pickup", Severity::kSerious, "p1", "20264110000001", kHw, {d1, r1});
-  CHECK(fs[0].sentence_en == "Manifest 20264110000001 names carrier(s) c1, but s1 received it on " + f.Date(0) +
-                                 " with no carrier's pickup on record.");
+  CHECK(fs[0].sentence_en == "Manifest 20264110000001 names carrier(s) c1, but s1 received it on " +
+                                 f.Date(0) + " with no carrier's pickup on record.");
   ReconcileOptions before = f.Opts();
   before.as_of = f.Date(-1) + "T23:59:59+08:00";
   const std::vector<std::string> rules = Rules(f.Run(before));
