@@ -341,15 +341,29 @@ Status Recomputation::Process(const Fact& f, int sign) {
   return Status::Ok();
 }
 
+// What every import record names: its type, party, code, mass and date.
+struct ImportHead {
+  std::string type, from, waste;
+  int64_t mass = 0;
+  std::string date;
+};
+
+Result<ImportHead> ReadImportHead(const BodyReader& r) {
+  ImportHead h;
+  WL_ASSIGN_OR_RETURN(h.type, r.Str("record"));
+  WL_ASSIGN_OR_RETURN(h.from, r.Str("from"));
+  WL_ASSIGN_OR_RETURN(h.waste, r.Str("waste"));
+  WL_ASSIGN_OR_RETURN(h.mass, r.Mass("mass_g", 1));
+  WL_ASSIGN_OR_RETURN(h.date, r.Str("date"));
+  return h;
+}
+
 Status Recomputation::Import(uint64_t seq, const Statement& st) {
   importing_ = seq;
   const Json& body = st.json["body"];
   BodyReader r(body, "import: body");
-  WL_ASSIGN_OR_RETURN(std::string type, r.Str("record"));
-  WL_ASSIGN_OR_RETURN(std::string from, r.Str("from"));
-  WL_ASSIGN_OR_RETURN(std::string waste, r.Str("waste"));
-  WL_ASSIGN_OR_RETURN(int64_t mass, r.Mass("mass_g", 1));
-  WL_ASSIGN_OR_RETURN(std::string date, r.Str("date"));
+  WL_ASSIGN_OR_RETURN(ImportHead head, ReadImportHead(r));
+  const auto& [type, from, waste, mass, date] = head;
   if (type == "generate") {
     PoolAdd(from, waste, date, mass, domain::kGenerated);
     return Status::Ok();
@@ -418,11 +432,8 @@ void Recomputation::PoolTake(LotRow& pool, const std::string& day, std::string_v
 Status Recomputation::UndoImport(uint64_t seq, const Statement& st) {
   const Json& body = st.json["body"];
   BodyReader r(body, "import: body");
-  WL_ASSIGN_OR_RETURN(std::string type, r.Str("record"));
-  WL_ASSIGN_OR_RETURN(std::string from, r.Str("from"));
-  WL_ASSIGN_OR_RETURN(std::string waste, r.Str("waste"));
-  WL_ASSIGN_OR_RETURN(int64_t mass, r.Mass("mass_g", 1));
-  WL_ASSIGN_OR_RETURN(std::string date, r.Str("date"));
+  WL_ASSIGN_OR_RETURN(ImportHead head, ReadImportHead(r));
+  const auto& [type, from, waste, mass, date] = head;
   const bool moves = type == "manifest" || type == "transfer";
   std::string to, day = date, treated;
   std::optional<int64_t> received;
