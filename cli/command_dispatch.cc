@@ -95,25 +95,23 @@ class DispatchCommand : public Command {
   }
 
  private:
-  // Manifest lines: a line with a lot as given; a line without draws on the
-  // actor's lots of that code, oldest first, as many as it needs.
+  // The year of `when` in the ledger's timezone, where its periods are cut.
+  static std::string LedgerYear(const Ledger& ledger, const Timestamp& when) {
+    return FormatWithOffset(when.unix_seconds, ledger.timezone_offset_minutes()).substr(0, 4);
+  }
+
   // Whether the lot exists at `when`: made no later (the ledger refuses a
   // draw before it), an import pool of that year or before.
   static Result<bool> MadeBy(const Ledger& ledger, const Lot& lot, const Timestamp& when) {
-    if (lot.source.kind == "import") {
-      const std::string year = lot.id.substr(lot.id.rfind('/') + 1);
-      const int64_t local = when.unix_seconds + int64_t{ledger.timezone_offset_minutes()} * 60;
-      int64_t y = 0;
-      unsigned m = 0, d = 0;
-      CivilFromDays(local / 86400 - (local % 86400 < 0 ? 1 : 0), &y, &m, &d);
-      return year <= fmt::format("{:04d}", y);
-    }
+    if (lot.source.kind == "import") return lot.id.substr(lot.id.rfind('/') + 1) <= LedgerYear(ledger, when);
     WL_ASSIGN_OR_RETURN(auto made, GetEffect(ledger, lot.source.seq));
     if (!made) return true;
     WL_ASSIGN_OR_RETURN(Timestamp t, ParseRfc3339(made->time));
     return t.unix_seconds <= when.unix_seconds;
   }
 
+  // Manifest lines: a line with a lot as given; a line without draws on the
+  // actor's lots of that code made by `when`, oldest first, as many as it needs.
   Result<Json> Allocate(Ledger& ledger, const std::string& actor, const std::vector<LineArg>& args,
                         const Timestamp& when) {
     Json lines = Json::array();
@@ -185,12 +183,7 @@ class DispatchCommand : public Command {
     }
     const int province = (uscc[2] - '0') * 10 + (uscc[3] - '0');
     const int city = (uscc[4] - '0') * 10 + (uscc[5] - '0');
-    int64_t year = 0;
-    unsigned month = 0, day = 0;
-    // The year in the ledger's timezone, where its periods are cut.
-    const int64_t local = when.unix_seconds + int64_t{ledger.timezone_offset_minutes()} * 60;
-    CivilFromDays(local / 86400 - (local % 86400 < 0 ? 1 : 0), &year, &month, &day);
-    const int y = static_cast<int>(year);
+    const int y = std::stoi(LedgerYear(ledger, when));
     // From one past the highest serial used; numbers above it may still be
     // held by imported manifests (a ledger whose imports did not raise the
     // serial), so the first free one from there; once 999999 is used, the
