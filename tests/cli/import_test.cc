@@ -292,7 +292,8 @@ TEST_CASE("void --import-file takes back every record of a file; it can then be 
   CHECK(Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", kFixture, "--seq", "3",
             "--reason", "x"})
             .exit_code == 2);
-  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", l / "nope.csv", "--reason", "x"});
+  r = Wl({"void", "--ledger", l.ledger, "--key", l.regulator_key, "--import-file", l / "nope.csv", "--reason",
+          "x"});
   CHECK(r.exit_code == 1);
   CHECK(r.err == "wasteledger: error: --import-file " + (l / "nope.csv") +
                      ": no such file (give the imported file or its SHA-256 in hex)\n");
