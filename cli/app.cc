@@ -35,6 +35,7 @@ std::unique_ptr<Command> MakeManifestCommand();
 std::unique_ptr<Command> MakeReportCommand();
 std::unique_ptr<Command> MakeImportCommand();
 std::unique_ptr<Command> MakeUpgradeCommand();
+std::unique_ptr<Command> MakeRestoreCommand();
 
 std::vector<std::unique_ptr<Command>> AllCommands() {
   std::vector<std::unique_ptr<Command>> all;
@@ -64,6 +65,7 @@ std::vector<std::unique_ptr<Command>> AllCommands() {
   all.push_back(MakeVerifyCommand());
   all.push_back(MakeProveCommand());
   all.push_back(MakeVerifyProofCommand());
+  all.push_back(MakeRestoreCommand());
   all.push_back(MakeUpgradeCommand());
   return all;
 }

@@ -51,6 +51,20 @@ PreparedBatch PreparedBatch::TakeIncompleteSealTail() {
 // Ledger() and ~Ledger() are in ledger_append.cc, with the write in flight.
 
 Result<std::unique_ptr<Ledger>> Ledger::Init(const std::string& dir, const Submission& genesis) {
+  // The genesis statement is the only one checked against keys it brings
+  // itself; Append knows this for seq 0.
+  return Create(dir, [&genesis](const Ledger& l) { return l.Prepare(std::vector<Submission>{genesis}, 1u); });
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::InitFromExport(const std::string& dir,
+                                                       std::string_view genesis_entry) {
+  return Create(dir, [genesis_entry](const Ledger& l) {
+    return l.PrepareExported({std::string(genesis_entry)}, {1}, 1u);
+  });
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Create(
+    const std::string& dir, const std::function<Result<PreparedBatch>(const Ledger&)>& first) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
@@ -65,10 +79,8 @@ Result<std::unique_ptr<Ledger>> Ledger::Init(const std::string& dir, const Submi
   ledger->dir_ = dir;
   WL_ASSIGN_OR_RETURN(ledger->lock_, WriterLock::Acquire(dir, false));
   WL_ASSIGN_OR_RETURN(ledger->store_, Store::Open(dir, Store::Mode::kCreate));
-  // The genesis statement is the only one checked against keys it brings
-  // itself; Append knows this for seq 0.
-  WL_ASSIGN_OR_RETURN(PreparedBatch batch, ledger->Prepare(std::vector<Submission>{genesis}, 1u));
-  auto appended = ledger->Append(std::move(batch));
+  auto batch = first(*ledger);
+  auto appended = batch.ok() ? ledger->Append(std::move(*batch)) : batch.status();
   if (!appended.ok()) {
     ledger.reset();
     fs::remove_all(dir, ec);

@@ -201,6 +201,46 @@ Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned thr
   return batch;
 }
 
+Result<PreparedBatch> Ledger::PrepareExported(const std::vector<std::string>& entries,
+                                              const std::vector<uint64_t>& line_numbers,
+                                              unsigned threads) const {
+  assert(entries.size() == line_numbers.size());
+  PreparedBatch batch;
+  batch.items_.resize(entries.size());
+  FirstError error;
+  ParallelFor(entries.size(), threads, [&](size_t begin, size_t end) {
+    SignatureGroup group(error);
+    for (size_t i = begin; i < end; ++i) {
+      auto parsed = ParseEntry(entries[i]);
+      auto logged = parsed.ok() ? ParseRfc3339(parsed->header.logged) : Result<Timestamp>(parsed.status());
+      if (!logged.ok()) {
+        group.Flush();  // a bad signature on an earlier line comes first
+        error.Set(i, logged.status().WithContext(fmt::format("line {}", line_numbers[i])));
+        return;
+      }
+      auto& item = batch.items_[i];
+      item.sub.statement = std::move(parsed->statement);
+      item.sub.sig = std::move(parsed->header.sig);
+      if (parsed->header.seal_by) item.sub.seal_index = parsed->header.seal_index;
+      item.line = line_numbers[i];
+      item.entry = entries[i];
+      item.logged = std::move(parsed->header.logged);
+      item.logged_unix = logged->unix_seconds;
+      Precompute(item.sub.statement);
+      std::shared_ptr<const VerifierKey> key;
+      if (Status s = CheckItem(item, &key); !s.ok()) {
+        group.Flush();
+        error.Set(i, std::move(s));
+        return;
+      }
+      if (key && !group.Add(i, item.sub, item.line, std::move(key), &item.verified_by)) return;
+    }
+    group.Flush();
+  });
+  if (error.has()) return error.status();
+  return batch;
+}
+
 // Batches of at least this many statements read their keys ahead
 // (AppendSession::ReadAhead); a smaller one reads them as it goes.
 constexpr size_t kReadAheadFrom = 64;
@@ -328,17 +368,25 @@ class AppendSession : public BatchAccess {
     return stored;
   }
 
-  // Adds the entry for `st` at the next seq; returns that seq.
-  uint64_t AddEntry(const Statement& st, const std::optional<Signature>& sig, std::optional<uint64_t> seal_by,
-                    uint64_t seal_index) {
+  // Adds the entry for the item's statement at the next seq; returns that
+  // seq. A restored item's entry is its own logged time, and must come out
+  // as the exported bytes (else `mismatch_` says so and the batch fails).
+  uint64_t AddEntry(const PreparedBatch::Item& item, std::optional<uint64_t> seal_by, uint64_t seal_index) {
+    const Statement& st = item.sub.statement;
     EntryHeader h;
     h.seq = size_;
     h.prev = size_ == 0 ? Hash{} : last_leaf_;
-    h.logged = logged_;
-    h.sig = sig;
+    h.logged = item.entry.empty() ? logged_ : item.logged;
+    h.sig = seal_by ? std::nullopt : item.sub.sig;
     h.seal_by = seal_by;
     h.seal_index = seal_index;
     std::string bytes = EntryBytes(h, st);
+    if (!item.entry.empty() && bytes != item.entry && mismatch_.ok()) {
+      mismatch_ = Status::Corruption(fmt::format(
+          "seq {}: the exported entry is not the one this ledger writes for its statement at that point "
+          "(its seq, prev or seal differs: entries are missing, repeated or out of order, or one was edited)",
+          h.seq));
+    }
     Hash leaf = HashLeaf(bytes);
     batch_.Put(EntryKey(h.seq), bytes);
     range_.Append(leaf, [this](uint32_t level, uint64_t index, const Hash& node) { PutNode(level, index, node); });
@@ -398,6 +446,7 @@ class AppendSession : public BatchAccess {
   CompactRange range_;
   std::map<std::string, std::string> tiles_;  // the tiles this batch writes nodes into
   Status tile_error_;                          // the first failure to read one
+  Status mismatch_;                            // a restored entry that came out otherwise (AddEntry)
   int64_t logged_unix_ = NowUnixSeconds();
   std::string logged_ = FormatUtc(logged_unix_);
 };
@@ -570,6 +619,12 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
     }
     auto existing = session.FindStatement(st.hash);
     if (!existing.ok()) return fail(existing.status());
+    if (*existing && !item.entry.empty()) {
+      return fail(AtLine(item.line, Status::Refused(fmt::format(
+                                        "seq {}: its statement is already in this ledger at seq {} (a ledger "
+                                        "holds a statement once: the export repeats it)",
+                                        session.size_, **existing))));
+    }
     if (*existing) {
       // Replay: answer with the existing seq(s); a replayed seal brings its
       // members, which must be the same statements.
@@ -725,7 +780,7 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
       if (hook_) {
         ApplyContext ctx;
         ctx.find_party = [&session](std::string_view id) { return session.FindParty(std::string(id)); };
-        ctx.logged_unix_seconds = session.logged_unix_;
+        ctx.logged_unix_seconds = it.entry.empty() ? session.logged_unix_ : it.logged_unix;
         ctx.timezone_minutes = timezone_minutes_;
         ctx.entry_bytes = [this, &session](uint64_t at) -> Result<std::string> {
           if (at >= session.start_size_) {
@@ -740,12 +795,14 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
     };
     const uint64_t seq = session.size_;
     if (Status a = apply(item, seq, std::nullopt); !a.ok()) return fail(AtLine(item.line, a));
-    session.AddEntry(st, item.sub.sig, std::nullopt, 0);
+    session.AddEntry(item, std::nullopt, 0);
+    if (!session.mismatch_.ok()) return fail(AtLine(item.line, session.mismatch_));
     out.push_back({seq, item.line, false});
     for (size_t m = 0; m < members.size(); ++m) {
       const uint64_t mseq = session.size_;
       if (Status a = apply(*members[m], mseq, seq); !a.ok()) return fail(AtLine(members[m]->line, a));
-      session.AddEntry(members[m]->sub.statement, std::nullopt, seq, m);
+      session.AddEntry(*members[m], seq, m);
+      if (!session.mismatch_.ok()) return fail(AtLine(members[m]->line, session.mismatch_));
       out.push_back({mseq, members[m]->line, false});
     }
     i += 1 + members.size();

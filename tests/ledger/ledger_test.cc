@@ -563,3 +563,103 @@ TEST_CASE("the last regulator keeps its role and a key", "[ledger]") {
   CHECK(f.ledger().size() == size);
   CHECK(Export(f.ledger()) == before);
 }
+
+namespace {
+
+// The export's lines (without their "\n").
+std::vector<std::string> ExportLines(const Ledger& ledger) {
+  std::vector<std::string> lines;
+  REQUIRE(ledger
+              .ScanEntries(0, ledger.size(),
+                           [&](uint64_t, std::string_view b) {
+                             lines.emplace_back(b);
+                             return true;
+                           })
+              .ok());
+  return lines;
+}
+
+// Appends lines[from, to) of an export to `ledger` as exported entries.
+Result<std::vector<AppendedEntry>> AppendExported(Ledger& ledger, const std::vector<std::string>& lines,
+                                                  size_t from, size_t to) {
+  std::vector<std::string> part(lines.begin() + static_cast<std::ptrdiff_t>(from),
+                                lines.begin() + static_cast<std::ptrdiff_t>(to));
+  std::vector<uint64_t> numbers;
+  for (size_t i = from; i < to; ++i) numbers.push_back(i + 1);
+  WL_ASSIGN_OR_RETURN(PreparedBatch batch, ledger.PrepareExported(part, numbers));
+  return ledger.Append(std::move(batch));
+}
+
+}  // namespace
+
+TEST_CASE("restore: an export appended as exported entries is the same ledger", "[ledger][restore]") {
+  LedgerFixture f;
+  f.AppendOk(f.Generates(3));
+  f.AppendOk(Sealed(f.p1, f.Generates(4, 10)));
+  f.AppendOk(f.Generates(2, 20));
+  const auto lines = ExportLines(f.ledger());
+  REQUIRE(lines.size() == 13);
+  TempDir tmp;
+  auto restored = Ledger::InitFromExport(tmp / "copy", lines[0]);
+  INFO(restored.status().message());
+  REQUIRE(restored.ok());
+  Ledger& copy = **restored;
+  // In two batches, the second starting with the seal.
+  auto first = AppendExported(copy, lines, 1, 6);
+  INFO(first.status().message());
+  REQUIRE(first.ok());
+  auto second = AppendExported(copy, lines, 6, lines.size());
+  REQUIRE(second.ok());
+  CHECK(second->front().seq == 6);
+  CHECK_FALSE(second->front().replay);
+  CHECK(ExportLines(copy) == lines);
+  CHECK(*copy.Root(copy.size()) == *f.ledger().Root(f.ledger().size()));
+  CHECK(copy.FindParty("p2") != nullptr);
+
+  // The same entries again: the ledger holds each statement once.
+  auto again = AppendExported(copy, lines, 3, 4);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.status().message() ==
+        "line 4: seq 13: its statement is already in this ledger at seq 3 (a ledger holds a statement once: "
+        "the "
+        "export repeats it)");
+  CHECK(ExportLines(copy) == lines);
+}
+
+TEST_CASE("restore: an entry out of place, or after an edited one, is refused and nothing written",
+          "[ledger][restore]") {
+  LedgerFixture f;
+  f.AppendOk(f.Generates(3));
+  const auto lines = ExportLines(f.ledger());
+  REQUIRE(lines.size() == 6);
+  TempDir tmp;
+  auto restored = Ledger::InitFromExport(tmp / "copy", lines[0]);
+  REQUIRE(restored.ok());
+  Ledger& copy = **restored;
+  // Line 3 (seq 2) where seq 1 belongs.
+  auto skipped = AppendExported(copy, lines, 2, 3);
+  REQUIRE_FALSE(skipped.ok());
+  CHECK(skipped.status().code() == Status::Code::kCorruption);
+  CHECK(skipped.status().message() ==
+        "line 3: seq 1: the exported entry is not the one this ledger writes for its statement at that point "
+        "(its seq, prev or seal differs: entries are missing, repeated or out of order, or one was edited)");
+  CHECK(copy.size() == 1);
+  // Seq 3 with another logged time (its statement and signature intact) is
+  // written as it stands, but seq 4's prev no longer follows it.
+  REQUIRE(AppendExported(copy, lines, 1, 3).ok());
+  std::vector<std::string> edited = lines;
+  const size_t at = edited[3].find("\"logged\":\"2");
+  REQUIRE(at != std::string::npos);
+  edited[3][at + 11] = '1';  // 2026-... -> 1026-...
+  auto broken = AppendExported(copy, edited, 3, 5);
+  REQUIRE_FALSE(broken.ok());
+  CHECK_THAT(broken.status().message(),
+             Catch::StartsWith("line 5: seq 4: the exported entry is not the one"));
+  CHECK(ExportLines(copy) == std::vector<std::string>(lines.begin(), lines.begin() + 3));
+
+  // A first line that is not a genesis makes no ledger.
+  auto not_genesis = Ledger::InitFromExport(tmp / "other", lines[1]);
+  REQUIRE_FALSE(not_genesis.ok());
+  CHECK(not_genesis.status().message() == "line 1: the first entry must be the genesis statement");
+  CHECK_FALSE(std::filesystem::exists(tmp / "other"));
+}

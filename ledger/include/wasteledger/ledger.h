@@ -50,10 +50,16 @@ class PreparedBatch {
 
  private:
   friend class Ledger;
+  friend class AppendSession;
   struct Item {
     Submission sub;
     uint64_t line = 0;                               // input line, for messages
     std::shared_ptr<const VerifierKey> verified_by;  // key whose signature checked
+    // Restore (PrepareExported) only: the entry as exported, which the
+    // append must write byte for byte, and its logged time.
+    std::string entry;
+    std::string logged;
+    int64_t logged_unix = 0;
   };
   std::vector<Item> items_;
 };
@@ -79,6 +85,12 @@ class Ledger {
   // per tree node) to the current one in place, under the writer lock; the
   // log itself is untouched. True if it converted, false if the ledger was
   // current already. Open refuses a v1 ledger, naming this.
+  // Restore: creates a ledger in `dir` (which must not hold one) whose entry
+  // 0 is `genesis_entry`, the first line of another ledger's export, written
+  // byte for byte (its logged time kept). The rest follows through
+  // PrepareExported and Append.
+  static Result<std::unique_ptr<Ledger>> InitFromExport(const std::string& dir,
+                                                        std::string_view genesis_entry);
   static Result<bool> Upgrade(const std::string& dir, bool wait_for_writer = false);
   ~Ledger();
 
@@ -123,6 +135,16 @@ class Ledger {
   // lines[i] in messages. Fails on the first bad line, naming it.
   Result<PreparedBatch> Prepare(const std::vector<std::string>& lines,
                                 const std::vector<uint64_t>& line_numbers, unsigned threads = 0) const;
+  // Restore: entries of another ledger's export (`wasteledger export`
+  // lines), each to be appended as it stands: checked as any submission
+  // (schemas, signatures, then the core's and the domain's rules in Append,
+  // judged at the entry's own logged time), and Append fails, writing
+  // nothing of the batch, unless the entry it writes is the exported one
+  // byte for byte (same seq, prev, logged time, signature or seal) and not
+  // already in this ledger.
+  Result<PreparedBatch> PrepareExported(const std::vector<std::string>& entries,
+                                        const std::vector<uint64_t>& line_numbers,
+                                        unsigned threads = 0) const;
   // Which bodies Prepare checks against their schemas (SetSchemaValidator):
   // every one, or every one but the import records, for a caller that built
   // each of those itself from values it had checked (the import command: its
@@ -189,6 +211,9 @@ class Ledger {
 
  private:
   Ledger();
+  // Init's and InitFromExport's work: `first` prepares the genesis batch.
+  static Result<std::unique_ptr<Ledger>> Create(
+      const std::string& dir, const std::function<Result<PreparedBatch>(const Ledger&)>& first);
   Status LoadState();
   void Precompute(Statement& st) const;
   Status CheckItem(const PreparedBatch::Item& item, std::shared_ptr<const VerifierKey>* key,

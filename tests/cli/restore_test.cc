@@ -1,0 +1,223 @@
+// wasteledger restore: a city's ledger rebuilt from its export is the same
+// ledger (every entry byte for byte, the same root, the same stock, lots,
+// manifests and reports, and its deep check agrees); a prefix (--size, or a
+// signed checkpoint) is the ledger as it stood then; a bad export, a wrong
+// checkpoint or a target that holds something leaves no ledger behind.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli/city_fixture.h"
+
+namespace wasteledger::testing {
+namespace {
+
+using nlohmann::json;
+
+uint64_t SeqOf(const std::string& out) {
+  REQUIRE(out.rfind("seq ", 0) == 0);
+  return std::stoull(out.substr(4));
+}
+
+// City plus a history that touches every kind of entry: generation, a
+// manifest picked up and received, a disposal, a correction, a void, a
+// sealed batch and an imported legacy file. `size_before_void` is the
+// ledger's size just before the void.
+class HistoryCity : public City {
+ public:
+  HistoryCity() {
+    AsOk("prod",
+         {"generate", "--waste", "900-041-49", "--mass", "3t", "--lot", "L1", "--time", "2026-03-01"});
+    AsOk("prod", {"dispatch", "--to", "incin", "--carrier", "haul", "--line", "900-041-49:2t", "--manifest",
+                  "20264110000001", "--time", "2026-03-02T09:00:00+08:00"});
+    AsOk("haul", {"pickup", "--manifest", "20264110000001", "--time", "2026-03-02T10:00:00+08:00"});
+    const uint64_t received = SeqOf(
+        AsOk("incin", {"receive", "--manifest", "20264110000001", "--time", "2026-03-03T09:00:00+08:00"}));
+    const uint64_t corrected = SeqOf(AsOk(
+        "reg", {"correct", "--seq", std::to_string(received), "--mass", "1.98t", "--reason", "weighbridge"}));
+    AsOk("incin", {"dispose", "--method", "D10", "--input", "#" + std::to_string(corrected) + "/1:1t",
+                   "--time", "2026-03-04T09:00:00+08:00"});
+    const uint64_t g =
+        SeqOf(AsOk("prod", {"generate", "--waste", "SW02", "--mass", "120t", "--lot", "ASH-1"}));
+    RunResult r = Submit(Sign(producer_key, Statements(3), true), {"--quiet"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    r = Wl({"import", "--ledger", ledger, "--key", regulator_key, "--profile", "cn-hw-manifest",
+            "--create-parties", "--max-errors", "100",
+            std::string(WL_SOURCE_DIR) + "/tests/cli/data/legacy-manifests-gb18030.csv"});
+    INFO(r.err);
+    REQUIRE((r.exit_code == 0 || r.exit_code == 5));
+    // The operator's checkpoint of the ledger as it stood before the void.
+    Ok({"checkpoint", "--ledger", ledger, "--key", operator_key, "--out", *this / "before-void.note"});
+    size_before_void = Size();
+    AsOk("reg", {"void", "--seq", std::to_string(g), "--reason", "entered twice"});
+  }
+  size_t size_before_void = 0;
+};
+
+std::string Restore(const City& /*c*/, const std::vector<std::string>& args, int expected_exit = 0) {
+  std::vector<std::string> all = {"restore", "--quiet", "--export"};
+  all.insert(all.end(), args.begin(), args.end());
+  RunResult r = Wl(all);
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == expected_exit);
+  return expected_exit == 0 ? r.out : r.err;
+}
+
+// What every reader of the ledger shows of it, as JSON texts (the report's
+// facts name the ledger by origin, size and root, which are the same).
+std::vector<std::string> Views(const std::string& ledger) {
+  std::vector<std::vector<std::string>> reads = {
+      {"stock", "--format", "json"},
+      {"lots", "--all", "--format", "json"},
+      {"manifest", "list", "--format", "json"},
+      {"party", "list"},
+      {"report", "balance", "--format", "json"},
+      {"report", "reconcile", "--as-of", "2026-12-01", "--format", "json"},
+      {"log"},
+  };
+  std::vector<std::string> out;
+  for (auto args : reads) {
+    args.insert(args.begin() + (args[0] == "manifest" || args[0] == "party" || args[0] == "report" ? 2 : 1),
+                {"--ledger", ledger});
+    RunResult r = Wl(args);
+    INFO(args[0] << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    out.push_back(r.out);
+  }
+  return out;
+}
+
+TEST_CASE("restore rebuilds the same ledger from its export", "[cli][restore]") {
+  HistoryCity c;
+  const std::string exported = c.Export();
+  WriteFile(c / "city.jsonl", exported);
+  const std::string out = Restore(c, {c / "city.jsonl", "--ledger", c / "copy.ledger"});
+  const size_t n = CountLines(exported);
+  CHECK_THAT(out, Catch::StartsWith(fmt::format("restored {} of the export's {} entries into {}, root ", n, n,
+                                                c / "copy.ledger")));
+  // Byte for byte the same log, so the same root and proofs.
+  CHECK(Wl({"export", "--ledger", c / "copy.ledger"}).out == exported);
+  CHECK(Wl({"prove", "inclusion", "--ledger", c / "copy.ledger", "--seq", "5"}).out ==
+        Wl({"prove", "inclusion", "--ledger", c.ledger, "--seq", "5"}).out);
+  // Every index rebuilt from the log is what the original holds.
+  CHECK(Views(c / "copy.ledger") == Views(c.ledger));
+  RunResult deep = Wl({"verify", "--ledger", c / "copy.ledger", "--deep", "--quiet"});
+  INFO(deep.err);
+  CHECK(deep.exit_code == 0);
+  CHECK_FALSE(std::filesystem::exists(c / "copy.ledger.restoring"));
+  // It is a ledger like any other: it takes new entries.
+  CHECK(Wl({"generate", "--ledger", c / "copy.ledger", "--key", c.producer_key, "--waste", "SW02", "--mass",
+            "1t"})
+            .exit_code == 0);
+}
+
+TEST_CASE("restore --size and --checkpoint give the ledger as it stood then", "[cli][restore]") {
+  HistoryCity c;
+  WriteFile(c / "city.jsonl", c.Export());
+  const std::string k = std::to_string(c.size_before_void);
+  Restore(c, {c / "city.jsonl", "--ledger", c / "then.ledger", "--size", k});
+  const std::string then = Wl({"export", "--ledger", c / "then.ledger"}).out;
+  CHECK(CountLines(then) == c.size_before_void);
+  CHECK(c.Export().rfind(then, 0) == 0);
+  // The generation voided later is live in the ledger as it stood.
+  auto held = [](const std::string& ledger) {
+    RunResult r = Wl({"stock", "--ledger", ledger, "--format", "json"});
+    REQUIRE(r.exit_code == 0);
+    json s = json::parse(r.out)["stock_g"];
+    return s["prod"].value("SW02", int64_t{0});
+  };
+  CHECK(held(c / "then.ledger") == held(c.ledger) + 120000000);
+
+  // A checkpoint: restored to its size, and its root checked.
+  const std::string note = c / "before-void.note";
+  const std::string out = Restore(
+      c, {c / "city.jsonl", "--ledger", c / "cp.ledger", "--checkpoint", note, "--vkey", c.operator_vkey});
+  CHECK_THAT(out, Catch::Contains("the root of the checkpoint in " + note));
+  CHECK(Wl({"export", "--ledger", c / "cp.ledger"}).out == then);
+  // Signed by another key: verification failed, nothing left behind.
+  const std::string err = Restore(
+      c, {c / "city.jsonl", "--ledger", c / "bad.ledger", "--checkpoint", note, "--vkey", c.producer_vkey},
+      3);
+  CHECK(CountLines(err) == 1);
+  CHECK_THAT(err, Catch::StartsWith("wasteledger: verification failed: --checkpoint " + note));
+  CHECK_FALSE(std::filesystem::exists(c / "bad.ledger"));
+  // --checkpoint needs --vkey; --size and --checkpoint do not go together.
+  CHECK(Wl({"restore", "--export", c / "city.jsonl", "--ledger", c / "x.ledger", "--checkpoint", note})
+            .exit_code == 2);
+  CHECK(Wl({"restore", "--export", c / "city.jsonl", "--ledger", c / "x.ledger", "--checkpoint", note,
+            "--vkey", c.operator_vkey, "--size", "3"})
+            .exit_code == 2);
+  CHECK_FALSE(std::filesystem::exists(c / "x.ledger"));
+}
+
+TEST_CASE("restore refuses what it cannot rebuild and leaves no ledger", "[cli][restore]") {
+  City c;
+  const size_t seal = c.Size();  // the seal's seq; its members follow it
+  RunResult r = c.Submit(c.Sign(c.producer_key, Statements(4), true), {"--quiet"});
+  REQUIRE(r.exit_code == 0);
+  const std::string exported = c.Export();
+  const auto lines = SplitLines(exported);
+  REQUIRE(lines.size() == seal + 5);
+  const std::string cut = std::to_string(seal + 3), all = std::to_string(seal + 5);
+  WriteFile(c / "city.jsonl", exported);
+  auto gone = [&](const std::string& name) {
+    CHECK_FALSE(std::filesystem::exists(c / name));
+    CHECK_FALSE(std::filesystem::exists(c / (name + ".restoring")));
+  };
+
+  // A size that cuts a sealed batch (appended whole), or past the export.
+  std::string err = Restore(c, {c / "city.jsonl", "--ledger", c / "a.ledger", "--size", cut}, 1);
+  CHECK(err ==
+        fmt::format("wasteledger: error: --size {} cuts through the sealed batch the seal at seq {} opens (a "
+                    "batch is appended whole): restore a size of {} or more than its last member\n",
+                    cut, seal, seal));
+  gone("a.ledger");
+  err = Restore(c, {c / "city.jsonl", "--ledger", c / "a.ledger", "--size", std::to_string(seal + 6)}, 1);
+  CHECK(err ==
+        fmt::format("wasteledger: error: --size {}: the export holds only {} entries\n", seal + 6, all));
+  err = Restore(c, {c / "city.jsonl", "--ledger", c / "a.ledger", "--size", "0"}, 1);
+  CHECK_THAT(err, Catch::Contains("restore a size of 1 or more"));
+  gone("a.ledger");
+
+  // An edited entry, a truncated file, a line dropped: verification fails
+  // (exit 3) naming the seq, before anything is written.
+  std::string edited = exported;
+  const size_t at = edited.find("\"mass_g\":");
+  REQUIRE(at != std::string::npos);
+  edited[at + 9] = edited[at + 9] == '1' ? '2' : '1';
+  WriteFile(c / "edited.jsonl", edited);
+  err = Restore(c, {c / "edited.jsonl", "--ledger", c / "a.ledger"}, 3);
+  CHECK(CountLines(err) == 1);
+  CHECK_THAT(err, Catch::StartsWith("wasteledger: verification failed: --export " + (c / "edited.jsonl") +
+                                    ": seq "));
+  WriteFile(c / "cut.jsonl", exported.substr(0, exported.size() - 40));
+  err = Restore(c, {c / "cut.jsonl", "--ledger", c / "a.ledger"}, 3);
+  CHECK_THAT(err, Catch::Contains(fmt::format("seq {}: ", seal + 4)));
+  WriteFile(c / "dropped.jsonl", lines[0] + "\n" + lines[1] + "\n" + lines[3] + "\n");
+  err = Restore(c, {c / "dropped.jsonl", "--ledger", c / "a.ledger"}, 3);
+  CHECK(err == "wasteledger: verification failed: --export " + (c / "dropped.jsonl") +
+                   ": seq 2: entry says seq 3 (entries deleted or reordered)\n");
+  gone("a.ledger");
+
+  // The target holds a ledger or a file; a restore left a work directory.
+  err = Restore(c, {c / "city.jsonl", "--ledger", c.ledger}, 1);
+  CHECK(err == "wasteledger: error: --ledger " + c.ledger +
+                   ": already holds a ledger; restore makes a new ledger\n");
+  CHECK(c.Export() == exported);
+  WriteFile(c / "file", "x");
+  err = Restore(c, {c / "city.jsonl", "--ledger", c / "file"}, 1);
+  CHECK_THAT(err, Catch::Contains("exists and is not empty"));
+  std::filesystem::create_directories(c / "b.ledger.restoring");
+  err = Restore(c, {c / "city.jsonl", "--ledger", c / "b.ledger"}, 1);
+  CHECK(err == "wasteledger: error: " + (c / "b.ledger.restoring") +
+                   " exists (left by an interrupted restore?): remove it, then run the restore again\n");
+  CHECK_FALSE(std::filesystem::exists(c / "b.ledger"));
+  // An empty directory is a fine target.
+  std::filesystem::create_directories(c / "empty.ledger");
+  Restore(c, {c / "city.jsonl", "--ledger", c / "empty.ledger"});
+  CHECK(Wl({"export", "--ledger", c / "empty.ledger"}).out == exported);
+}
+
+}  // namespace
+}  // namespace wasteledger::testing
