@@ -4,7 +4,8 @@
 # (manifests, receipts, utilisation, disposal, a correction), a checkpoint, a proof checked
 # offline, a full verification, tampering caught, and the regulator's reports:
 # the city's mass balance, its reconciliation findings, its indicators and an
-# HTML report; and a legacy manifest export imported. Event times are set
+# HTML report; a legacy manifest export imported; and the ledger restored
+# from its export as a checkpoint signed it. Event times are set
 # relative to today, so the story is always recent; a few anomalies are
 # planted for the reconciliation to find.
 # Usage: demo/run.sh path/to/wasteledger [output-dir]
@@ -199,6 +200,13 @@ echo "-- 2023's balance: 11.4005 t transferred and 10.8905 t received, as the fi
 run "$WL" report balance --from 2023-01-01 --to 2023-12-31 --lang en
 run "$WL" report reconcile --from 2023-01-01 --to 2023-12-31 --lang en
 run "$WL" verify --deep
+
+step "15. The export is the backup: the ledger restored as the checkpoint of step 8 signed it"
+"$WL" export --out city-now.jsonl
+run "$WL" restore --export city-now.jsonl --ledger city-at-checkpoint.ledger \
+  --checkpoint checkpoint.note --vkey "$OPERATOR"
+echo "-- the copy is the ledger before the 2023 import: every report on it is the report as of then"
+run "$WL" report balance --ledger city-at-checkpoint.ledger --from 2023-01-01 --to 2023-12-31 --lang en
 
 printf '\n\033[1mDemo finished.\033[0m Files are in %s/: city.ledger, city.jsonl, checkpoint.note,\n' "$OUT"
 printf 'and the reports city-balance.html, city-indicators-%s.html, city-flows.html (open them in a browser)\nand city-balance.xlsx.\n' "$YEAR"
