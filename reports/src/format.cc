@@ -89,6 +89,17 @@ int DisplayWidth(std::string_view utf8) {
   return width;
 }
 
+namespace {
+// Characters that reorder or break the text around them on a terminal: the
+// bidirectional marks, embeddings, overrides and isolates (a party name with
+// U+202E shows its characters right to left, so "...txt.exe" can read
+// "...exe.txt"), and the line and paragraph separators.
+bool IsBidiOrSeparator(int32_t cp) {
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+}  // namespace
+
 std::string TerminalText(std::string_view utf8) {
   std::string out;
   out.reserve(utf8.size());
@@ -109,7 +120,7 @@ std::string TerminalText(std::string_view utf8) {
       out += "\\t";
     } else if (cp < 0x20 || cp == 0x7F) {
       out += fmt::format("\\x{:02x}", cp);
-    } else if (cp >= 0x80 && cp <= 0x9F) {
+    } else if ((cp >= 0x80 && cp <= 0x9F) || IsBidiOrSeparator(cp)) {
       out += fmt::format("\\u{:04x}", cp);
     } else {
       out.append(utf8.data() + pos, static_cast<size_t>(n));

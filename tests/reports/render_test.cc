@@ -190,6 +190,10 @@ TEST_CASE("TerminalText escapes control characters and keeps every other charact
   CHECK(TerminalText(std::string("\0\x01\x1f\x7f", 4)) == "\\x00\\x01\\x1f\\x7f");
   CHECK(TerminalText("\xc2\x85\xc2\x9b") == "\\u0085\\u009b");            // C1: NEL, CSI
   CHECK(TerminalText("\xc2\xa0\xe3\x80\x80") == "\xc2\xa0\xe3\x80\x80");  // spaces stay
+  // Right-to-left override, isolates, marks, line separator: shown, not obeyed.
+  CHECK(TerminalText("bad\u202Etxt.exe") == "bad\\u202etxt.exe");
+  CHECK(TerminalText("\u2066\u2069\u200F\u061C\u2028") == "\\u2066\\u2069\\u200f\\u061c\\u2028");
+  CHECK(TerminalText("\u202F\u2060\u2070") == "\u202F\u2060\u2070");      // neighbours of the ranges stay
   CHECK(TerminalText("a\xff\xc3") == "a\\xff\\xc3");                      // not UTF-8
   CHECK(DisplayWidth(TerminalText("\x1b")) == 4);
 }

@@ -24,8 +24,11 @@ int DisplayWidth(std::string_view utf8);
 // break a listing's one-line-per-entry or drive the terminal (ESC [2J clears
 // it). Each is shown escaped: \n, \r and \t as those two characters, other
 // C0 controls and DEL as \x1b (two lowercase hex digits), C1 controls
-// (U+0080..U+009F) as \u009b, and a byte that is not UTF-8 as \xff. Other
-// text, a backslash included, is unchanged.
+// (U+0080..U+009F) as \u009b, the characters that reorder the text around
+// them (bidirectional marks, embeddings, overrides and isolates: U+061C,
+// U+200E/F, U+202A..U+202E, U+2066..U+2069) and the line and paragraph
+// separators (U+2028/9) as \u202e, and a byte that is not UTF-8 as \xff.
+// Other text, a backslash included, is unchanged.
 std::string TerminalText(std::string_view utf8);
 
 // Terminal table: title, facts, then each table with columns aligned by
