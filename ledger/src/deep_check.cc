@@ -378,17 +378,16 @@ Status Recomputation::Import(uint64_t seq, const Statement& st) {
   int64_t received = mass;
   std::string day = date;
   if (type == "manifest") {
-    // An imported manifest a live entry may still receive: one whose
-    // imported lines are all unreceived (the domain refuses a live receipt
-    // of any other, so a row kept for a manifest that has a received line
-    // too is never read). Only those are kept: a million received ones are
-    // not.
+    // An imported manifest a live entry may receive: one whose lines left
+    // are all unreceived (the domain refuses a live receipt of any other,
+    // and takes a voided line off the manifest). Its unreceived lines are
+    // kept, in order: those are its lines once its received ones, if any,
+    // are voided. A manifest imported received has no row: a million
+    // received ones take no memory.
     WL_ASSIGN_OR_RETURN(auto number, r.OptStr("manifest"));
     if (number && !r.Has("received_g")) {
       auto [m, made] = manifests_.try_emplace(*number, ManifestRow{from, to, {}});
       m->second.lines.push_back({lot, waste, mass});
-    } else if (number) {
-      manifests_.erase(*number);
     }
     if (!r.Has("received_g")) return Status::Ok();  // not received (yet)
     WL_ASSIGN_OR_RETURN(received, r.Mass("received_g", 0));

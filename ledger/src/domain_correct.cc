@@ -25,7 +25,7 @@ Status ReverseManifest(const Step& step, uint64_t target, const Effect& effect, 
   };
   if (effect.kind == "receive") {
     CountSettlement(*step.txn, m, day, -1);
-    for (auto& line : m.lines) line = {line.lot, line.waste, line.mass_g, 0, 0, "", ""};
+    for (auto& line : m.lines) line = {line.lot, line.waste, line.mass_g, 0, 0, "", "", line.seq};
     m.receive_seq.reset();
     m.reject.clear();
   } else {

@@ -349,6 +349,7 @@ Status ApplyImport(const Step& step, const Json& body) {
   line.waste = waste.code;
   line.mass_g = mass;
   line.received_g = received.value_or(0);
+  line.seq = step.seq;
   line_view.lines.push_back(line);
   if (received) {
     CountSettlement(*step.txn, line_view, received_day, +1);
@@ -397,9 +398,9 @@ Status ApplyImport(const Step& step, const Json& body) {
       }
       for (const auto& l : m.lines) {
         if (l.waste == waste.code) {
-          return step.Refuse(fmt::format(
-              "manifest {} already has a line for {} (imported at seq {}) with other figures", *number,
-              waste.code, m.dispatch_seq));
+          return step.Refuse(
+              fmt::format("manifest {} already has a line for {} (imported at seq {}) with other figures",
+                          *number, waste.code, l.seq.value_or(m.dispatch_seq)));
         }
       }
     } else {
@@ -462,6 +463,39 @@ Result<RecordView> ViewRecord(const Json& body) {
 
 }  // namespace
 
+// An imported manifest that keeps lines after the record at `target` (one
+// of its lines) is voided: its dispatch is its earliest line left, and its
+// receipt the latest line left that was received (none: dispatched, not
+// received). Lines imported before their entries were kept on them leave
+// the manifest as it is.
+Status RenumberImportedManifest(const Step& step, uint64_t target, Manifest& m) {
+  if (std::any_of(m.lines.begin(), m.lines.end(), [](const ManifestLine& l) { return !l.seq; })) {
+    return Status::Ok();
+  }
+  if (m.dispatch_seq == target) {
+    const auto first =
+        std::min_element(m.lines.begin(), m.lines.end(),
+                         [](const ManifestLine& a, const ManifestLine& b) { return *a.seq < *b.seq; });
+    m.dispatch_seq = *first->seq;
+    m.custody.front().seq = *first->seq;
+  }
+  if (m.receive_seq != target) return Status::Ok();
+  std::optional<uint64_t> latest;
+  for (const auto& l : m.lines) {
+    WL_ASSIGN_OR_RETURN(std::string bytes, step.ctx->entry_bytes(*l.seq));
+    WL_ASSIGN_OR_RETURN(ParsedEntry entry, ParseEntry(bytes));
+    auto viewed = ViewRecord(entry.statement.json["body"]);
+    if (!viewed.ok()) {
+      return Status::Corruption(
+          fmt::format("the imported record at seq {}: {}", *l.seq, viewed.status().message()));
+    }
+    if (viewed->received && (!latest || *l.seq > *latest)) latest = *l.seq;
+  }
+  m.receive_seq = latest;
+  m.status = latest ? "received" : "dispatched";
+  return Status::Ok();
+}
+
 Status ReverseImport(const Step& step, uint64_t target, Effect& effect) {
   if (!step.ctx->entry_bytes) return Status::Corruption("void of an import: the log cannot be read here");
   WL_ASSIGN_OR_RETURN(std::string bytes, step.ctx->entry_bytes(target));
@@ -509,6 +543,8 @@ Status ReverseImport(const Step& step, uint64_t target, Effect& effect) {
     if (m.lines.empty()) {
       m.voided_by = step.seq;
       m.status = "voided";
+    } else {
+      WL_RETURN_IF_ERROR(RenumberImportedManifest(step, target, m));
     }
     WL_RETURN_IF_ERROR(step.txn->PutManifest(m));
   }

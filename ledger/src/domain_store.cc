@@ -169,7 +169,7 @@ std::optional<std::string> WriteLot(const Lot& lot) {
 
 // Manifest records, members in JCS order (carriers, custody[{holder, seq}],
 // dispatch_seq, imported, lines[{lot, mass_g, reason, received_g,
-// received_waste, refused_g, waste}], number, producer, receive_seq,
+// received_waste, refused_g, seq, waste}], number, producer, receive_seq,
 // receiver, reject, status, voided_by): the bytes EncodeManifestTree gives.
 std::optional<std::string> WriteManifest(const Manifest& m) {
   DirectJcs w(256 + 96 * m.lines.size() + 48 * m.custody.size());
@@ -192,6 +192,7 @@ std::optional<std::string> WriteManifest(const Manifest& m) {
     if (m.receive_seq) w.Int(",\"received_g\":", l.received_g);
     if (!l.received_waste.empty()) w.Str(",\"received_waste\":", l.received_waste);
     if (m.receive_seq) w.Int(",\"refused_g\":", l.refused_g);
+    if (l.seq) w.Seq(",\"seq\":", *l.seq);
     w.Str(",\"waste\":", l.waste);
     w.Raw("}");
   }
@@ -310,6 +311,7 @@ Result<std::string> EncodeManifestTree(const Manifest& m) {
     }
     PutOpt(line, "received_waste", l.received_waste);
     PutOpt(line, "reason", l.reason);
+    PutOpt(line, "seq", l.seq);
     lines.push_back(std::move(line));
   }
   Json custody = Json::array();
@@ -359,6 +361,7 @@ Result<Manifest> DecodeManifest(std::string_view bytes) {
     WL_ASSIGN_OR_RETURN(line.refused_g, l.Int("refused_g", true));
     WL_ASSIGN_OR_RETURN(line.received_waste, l.Str("received_waste", true));
     WL_ASSIGN_OR_RETURN(line.reason, l.Str("reason", true));
+    WL_ASSIGN_OR_RETURN(line.seq, l.OptSeq("seq"));
     m.lines.push_back(std::move(line));
   }
   WL_ASSIGN_OR_RETURN(const Json* custody, r.Arr("custody"));

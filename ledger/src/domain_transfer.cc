@@ -150,7 +150,7 @@ Status ApplyDispatch(const Step& step, const Json& body) {
     use.year = std::stoi(date.substr(0, 4));
     use.mass_g += mass;
     capacity[permit->number] = permit->capacity_g;
-    m.lines.push_back({lot_id, waste.code, mass, 0, 0, "", ""});
+    m.lines.push_back({lot_id, waste.code, mass, 0, 0, "", "", std::nullopt});
   }
   Effect e = step.NewEffect();
   for (const auto& id : order) {

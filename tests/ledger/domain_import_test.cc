@@ -62,6 +62,7 @@ class ImportCity : public DomainFixture {
   }
   void DeepCheckOk() {
     auto report = DeepCheck(ledger());
+    INFO(report.status().message());
     REQUIRE(report.ok());
     INFO((report->differences.empty() ? "" : report->differences.front()));
     CHECK(report->ok());
@@ -367,6 +368,50 @@ TEST_CASE("import: a voided manifest imported again is live; live draws on a poo
                                   grown, pool)));
   c.Ok(c.S(c.p1, "void", {{"seq", live}, {"reason", "wrong lot"}}));
   c.Ok(c.S(c.regulator, "void", {{"seq", grown}, {"reason", "x"}}));
+  c.DeepCheckOk();
+}
+
+// QA: voiding an imported manifest's first line left the manifest
+// "dispatched" at the voided entry; voiding its only received line left it
+// "received" at the voided entry, with the lines left counted as received.
+TEST_CASE("import: a voided line's manifest is dispatched and received at the lines it keeps",
+          "[domain][import]") {
+  ImportCity c;
+  Json unreceived = c.Manifest("20234110000051", "r2", 2000, 0, "900-249-08");
+  unreceived.erase("received");
+  unreceived.erase("received_g");
+  const uint64_t first = c.Import(c.Manifest("20234110000051", "r2", 1000000, 990000));
+  const uint64_t second = c.Import(unreceived);
+  const uint64_t third = c.Import(c.Manifest("20234110000051", "r2", 500, 500, "772-002-18"));
+  Manifest m = c.GetManifestOrFail("20234110000051");
+  CHECK(m.dispatch_seq == first);
+  CHECK(m.receive_seq == third);
+  REQUIRE(m.lines.size() == 3);
+  CHECK(m.lines[1].seq == second);
+  // A second line for a code names the line it repeats.
+  CHECK_THAT(c.Refused(c.S(c.regulator, "import", c.Manifest("20234110000051", "r2", 7, 7, "900-249-08"))),
+             Catch::Contains(fmt::format("already has a line for 900-249-08 (imported at seq {})", second)));
+
+  const auto void_of = [&](uint64_t seq) { return Json{{"seq", seq}, {"reason", "wrong row"}}; };
+  c.Ok(c.S(c.regulator, "void", void_of(first)));
+  m = c.GetManifestOrFail("20234110000051");
+  CHECK(m.dispatch_seq == second);
+  CHECK(m.custody.front().seq == second);
+  CHECK(m.receive_seq == third);
+  CHECK(m.status == "received");
+  c.Ok(c.S(c.regulator, "void", void_of(third)));
+  m = c.GetManifestOrFail("20234110000051");
+  CHECK(m.dispatch_seq == second);
+  CHECK_FALSE(m.receive_seq);
+  CHECK(m.status == "dispatched");
+  REQUIRE(m.lines.size() == 1);
+  CHECK(m.lines[0].waste == "900-249-08");
+  c.DeepCheckOk();
+  // Received live now, as any manifest in transit.
+  c.Ok(c.S(
+      c.r2, "receive",
+      {{"manifest", "20234110000051"}, {"lines", {{{"line", 1}, {"received_g", 2000}, {"refused_g", 0}}}}}));
+  CHECK(c.GetManifestOrFail("20234110000051").status == "received");
   c.DeepCheckOk();
 }
 

@@ -58,6 +58,9 @@ struct ManifestLine {
   int64_t refused_g = 0;
   std::string received_waste;  // the code the receiver recorded (== waste unless mismatched)
   std::string reason;
+  // An imported manifest's line: the import entry that added it (absent in
+  // ledgers written before 2026-12-06, and on live manifests).
+  std::optional<uint64_t> seq;
   bool code_mismatch() const { return !received_waste.empty() && received_waste != waste; }
 };
 
