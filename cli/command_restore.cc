@@ -3,16 +3,22 @@
 // new directory; optionally only up to a size or a signed checkpoint, which
 // gives the ledger as it stood then, for its reports.
 //
-// The export is verified first, as `verify --export` does it (chain, tree,
-// signatures, seals, and the checkpoint when given). The entries are then
-// appended as they stand (their logged times, signatures and seals) in
-// atomic batches that never split a seal, each one checked by the ledger's
-// rules and compared byte for byte with the line it came from. The work is
-// done in DIR.restoring and renamed to DIR only once every entry is in and
-// the root is the one expected, so a failed restore leaves no ledger.
+// The target is claimed first (created, or an empty directory given, with
+// the marker file kRestoreMarker in it, made exclusively, so two restores
+// cannot share it). The export is then verified as `verify --export` does
+// (chain, tree, signatures, seals, and the checkpoint when given), and its
+// entries appended as they stand (their logged times, signatures and
+// seals) in atomic batches that never split a seal, each one checked by the
+// ledger's rules and compared byte for byte with the line it came from. The
+// marker goes last: until then every command refuses the directory, and a
+// failure (or Ctrl-C, or SIGTERM) removes what the restore wrote.
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
-#include <array>
+#include <atomic>
+#include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -24,7 +30,35 @@
 namespace wasteledger::cli {
 namespace {
 
+namespace fs = std::filesystem;
+
 constexpr size_t kRestoreBatch = 4096;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports it
+
+// What a signal may undo, set before the handlers are installed. While the
+// export is verified the target holds only the marker: the handler removes
+// both and exits. Once entries are written it only asks the replay to stop,
+// which then cleans up as after any failure.
+struct SignalState {
+  std::atomic<int> phase{0};  // 0: nothing to undo, 1: claimed, 2: writing
+  std::atomic<int> stop{0};   // the signal, once one came in phase 2
+  char marker[4096] = {};
+  char dir[4096] = {};
+  bool remove_dir = false;  // the restore created the directory
+};
+SignalState g_signal;
+
+extern "C" void OnRestoreSignal(int sig) {
+  if (g_signal.phase.load() == 1) {
+    ::unlink(g_signal.marker);
+    if (g_signal.remove_dir) ::rmdir(g_signal.dir);
+    static constexpr char kMessage[] = "wasteledger: error: restore interrupted; nothing was written\n";
+    ssize_t ignored = ::write(2, kMessage, sizeof kMessage - 1);
+    (void)ignored;
+    ::_exit(kExitInterrupted);
+  }
+  g_signal.stop.store(sig);
+}
 
 class RestoreCommand : public Command {
  public:
@@ -32,20 +66,26 @@ class RestoreCommand : public Command {
     auto* app = parent.add_subcommand("restore",
                                       "Rebuild a ledger from its export (all of it, or as it stood "
                                       "at a size or checkpoint)");
-    app->add_option("--export", export_, "The export to rebuild from (JSONL, `wasteledger export`)")
+    app->add_option("--export", export_, "The export to rebuild from (JSONL, `wasteledger export`; a file)")
         ->check(NonBlank("a file"))
         ->required();
-    app->add_option("--ledger", dir_, "The new ledger's directory: must not exist, or be empty")
+    app->add_option("--ledger", dir_,
+                    "The new ledger's directory: must not exist (its parent must), or be empty")
         ->check(NonBlank("a ledger directory"))
         ->required();
-    size_opt_ = app->add_option("--size", size_, "Restore only the first N entries (seq 0 .. N-1)")
+    size_opt_ = app->add_option("--size", size_, "Restore only the first N entries (seq 0 .. N-1), N >= 1")
                     ->check(WholeNumber());
-    app->add_option("--checkpoint", checkpoint_,
-                    "A checkpoint note: restore exactly the entries it signs (its size), and check its root")
-        ->check(NonBlank("a file"))
-        ->excludes(size_opt_);
-    app->add_option("--vkey", vkey_, "The operator's verifier key, to check the --checkpoint signature")
-        ->check(NonBlank("a verifier key"));
+    auto* checkpoint =
+        app->add_option(
+               "--checkpoint", checkpoint_,
+               "A checkpoint note: restore exactly the entries it signs (its size), and check its root")
+            ->check(NonBlank("a file"))
+            ->excludes(size_opt_);
+    auto* vkey =
+        app->add_option("--vkey", vkey_, "The operator's verifier key, to check the --checkpoint signature")
+            ->check(NonBlank("a verifier key"))
+            ->needs(checkpoint);
+    checkpoint->needs(vkey);
     app->add_flag("--quiet", quiet_, "No progress line");
     app->footer(
         "The export is verified first as `verify --export` does (exit 3 names the first bad seq);\n"
@@ -53,8 +93,13 @@ class RestoreCommand : public Command {
         "build's rules, and must come out byte for byte as exported. The new ledger has the same\n"
         "entries, the same root and the same proofs as the one exported; its indexes (stock, lots,\n"
         "manifests, flow aggregates) are rebuilt from the log. Checkpoints signed on the original\n"
-        "stay valid for it (same root); they are not copied. The work is done in DIR.restoring and\n"
-        "renamed to DIR at the end: a failed or interrupted restore leaves no ledger at DIR.\n\n"
+        "stay valid for it (same root); they are not copied. Without --checkpoint the export is only\n"
+        "checked against itself: give the operator's checkpoint to know it is the operator's log.\n\n"
+        "Until the restore has finished, the directory holds the file " +
+        std::string(kRestoreMarker) +
+        " and every command refuses it;\n"
+        "a failure, Ctrl-C or SIGTERM removes what the restore wrote (a directory it was given empty\n"
+        "is left empty). After a kill -9, remove the directory and restore again.\n\n"
         "With --size N or --checkpoint, the new ledger is the original as it stood at that size, so\n"
         "every report on it is the report as of then (a manifest voided later is still live, a\n"
         "party registered later is not there).\n\n"
@@ -68,25 +113,25 @@ class RestoreCommand : public Command {
   }
 
   int Run() override {
-    if (!checkpoint_.empty() && vkey_.empty()) {
-      fmt::print(stderr,
-                 "wasteledger: error: restore --checkpoint needs the operator's --vkey to check it\n");
+    if (size_opt_->count() > 0 && size_ == 0) {
+      fmt::print(
+          stderr,
+          "wasteledger: error: --size 0: a ledger holds at least its genesis entry; give 1 or more (see "
+          "wasteledger restore --help)\n");
       return kExitUsage;
     }
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (fs::exists(dir_, ec) && !(fs::is_directory(dir_, ec) && fs::is_empty(dir_, ec))) {
-      return Fail(Status::Refused(fmt::format("--ledger {}: {}; restore makes a new ledger", dir_,
-                                              fs::exists(fs::path(dir_) / "CURRENT", ec)
-                                                  ? "already holds a ledger"
-                                                  : "exists and is not empty")));
-    }
-    const std::string work = dir_ + ".restoring";
-    if (fs::exists(work, ec)) {
-      return Fail(Status::Refused(fmt::format(
-          "{} exists (left by an interrupted restore?): remove it, then run the restore again", work)));
-    }
+    // "new/" is the directory "new".
+    while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
 
+    // The export: a file (it is read twice, to verify and to append).
+    if (Status s = CheckReadable(export_); !s.ok()) return Fail(s.WithContext("--export"));
+    std::error_code ec;
+    if (!fs::is_regular_file(export_, ec)) {
+      return Fail(Status::InvalidArgument(fmt::format(
+          "--export {}: not a regular file (a pipe or a device); restore reads the export twice, to "
+          "verify it and to append it: save it to a file first",
+          export_)));
+    }
     // The checkpoint, when given: its signature, its size.
     VerifyOptions options;
     std::optional<Checkpoint> checkpoint;
@@ -99,9 +144,7 @@ class RestoreCommand : public Command {
       if (!opened.ok()) {
         Status s = opened.status().WithContext("--checkpoint " + checkpoint_);
         if (s.code() != Status::Code::kUnauthenticated) return Fail(s);
-        std::fflush(stdout);
-        fmt::print(stderr, "wasteledger: verification failed: {}\n", s.message());
-        return kExitVerifyFailed;
+        return VerificationFailed(s.message());
       }
       checkpoint = *opened;
       options.checkpoint_note = std::move(*note);
@@ -111,12 +154,33 @@ class RestoreCommand : public Command {
     if (checkpoint) want = checkpoint->size;
     if (size_opt_->count() > 0) want = size_;
     if (want && *want == 0) {
-      return Fail(
-          Status::InvalidArgument("a ledger holds at least its genesis entry: restore a size of 1 or more"));
+      return Fail(Status::InvalidArgument(
+          fmt::format("--checkpoint {}: it signs the empty log; a ledger holds at least its genesis entry",
+                      checkpoint_)));
     }
 
-    // 1. The export, verified as an outside verifier does.
-    if (Status s = CheckReadable(export_); !s.ok()) return Fail(s.WithContext("--export"));
+    // 1. The target, claimed before any work, so that a target that cannot
+    // be written fails at once and a second restore into it is refused.
+    if (Status s = Claim(); !s.ok()) return Fail(s.WithContext("--ledger " + dir_));
+    struct Undo {
+      RestoreCommand* c;
+      bool keep = false;
+      ~Undo() {
+        if (!keep) c->Unclaim();
+      }
+    } undo{this};
+    std::signal(SIGINT, OnRestoreSignal);
+    std::signal(SIGTERM, OnRestoreSignal);
+    struct DefaultSignals {
+      ~DefaultSignals() {
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+        g_signal.phase.store(0);
+      }
+    } default_signals;
+    g_signal.phase.store(1);
+
+    // 2. The export, verified as an outside verifier does.
     const bool show_progress = !quiet_ && StderrIsTerminal();
     if (show_progress) {
       options.progress = [](uint64_t done, uint64_t) { fmt::print(stderr, "\rverifying: {} entries", done); };
@@ -125,16 +189,16 @@ class RestoreCommand : public Command {
     {
       std::ifstream in(export_, std::ios::binary);
       if (!in) return Fail(Status::IOError(fmt::format("--export: cannot read {}", export_)));
+      if (auto bom = ExportBomProblem(in))
+        return VerificationFailed(fmt::format("--export {}: {}", export_, *bom));
       verified = VerifyExport(in, options);
     }
     if (show_progress) fmt::print(stderr, "\r\033[K");
-    if (!verified.ok()) return Fail(verified.status().WithContext("--export"));
+    if (!verified.ok()) return Fail(verified.status().WithContext("--export " + export_));
     if (!verified->ok()) {
       const auto& f = *verified->failure;
-      std::fflush(stdout);
-      fmt::print(stderr, "wasteledger: verification failed: --export {}: {}{}\n", export_,
-                 f.seq ? fmt::format("seq {}: ", *f.seq) : "", f.problem);
-      return kExitVerifyFailed;
+      return VerificationFailed(
+          fmt::format("--export {}: {}{}", export_, f.seq ? fmt::format("seq {}: ", *f.seq) : "", f.problem));
     }
     if (want && *want > verified->size) {
       return Fail(Status::InvalidArgument(
@@ -142,59 +206,156 @@ class RestoreCommand : public Command {
     }
     const uint64_t total = want.value_or(verified->size);
 
-    // 2. The entries, appended in DIR.restoring; renamed at the end.
-    struct RemoveOnFailure {
-      std::string dir;
-      bool keep = false;
-      ~RemoveOnFailure() {
-        std::error_code ignored;
-        if (!keep) fs::remove_all(dir, ignored);
-      }
-    } cleanup{work};
-    auto restored = Replay(work, total, show_progress);
+    // 3. The entries.
+    g_signal.phase.store(2);
+    auto restored = Replay(total, show_progress);
     if (show_progress) fmt::print(stderr, "\r\033[K");
-    if (!restored.ok()) return Fail(restored.status());
-    if (checkpoint && *restored != checkpoint->root) {
-      std::fflush(stdout);
-      fmt::print(stderr,
-                 "wasteledger: verification failed: the restored ledger's root at size {} is {}, not the "
-                 "checkpoint's {}\n",
-                 total, ToHex(*restored), ToHex(checkpoint->root));
-      return kExitVerifyFailed;
+    if (!restored.ok()) {
+      if (g_signal.stop.load() != 0) {
+        undo.c->Unclaim();
+        undo.keep = true;
+        std::fflush(stdout);
+        fmt::print(stderr, "wasteledger: error: restore interrupted; what it wrote in {} is removed\n", dir_);
+        return kExitInterrupted;
+      }
+      return Fail(restored.status());
     }
-    // An empty directory named by --ledger is replaced (rename(2) allows it).
-    fs::rename(work, dir_, ec);
-    if (ec) return Fail(Status::IOError(fmt::format("cannot rename {} to {}: {}", work, dir_, ec.message())));
-    cleanup.keep = true;
+    if (checkpoint && *restored != checkpoint->root) {
+      return VerificationFailed(
+          fmt::format("the restored ledger's root at size {} is {}, not the checkpoint's {}", total,
+                      ToHex(*restored), ToHex(checkpoint->root)));
+    }
+    // 4. Finished: the marker goes, and the directory is a ledger.
+    fs::remove(marker_, ec);
+    if (ec) return Fail(Status::IOError(fmt::format("cannot remove {}: {}", marker_, ec.message())));
+    undo.keep = true;
     fmt::print("restored {} of the export's {} entries into {}, root {}\n", total, verified->size, dir_,
                ToHex(*restored));
-    if (checkpoint) fmt::print("    the root of the checkpoint in {}\n", checkpoint_);
+    if (checkpoint) {
+      fmt::print("    the root of the checkpoint in {}\n", checkpoint_);
+    } else {
+      fmt::print(
+          "    (no --checkpoint: the export was checked against itself, not against a root the operator "
+          "signed)\n");
+    }
     return kExitOk;
   }
 
  private:
-  // Appends the export's first `total` entries to a new ledger in `work`;
-  // its root.
-  Result<Hash> Replay(const std::string& work, uint64_t total, bool show_progress) const {
+  static int VerificationFailed(const std::string& message) {
+    std::fflush(stdout);
+    fmt::print(stderr, "wasteledger: verification failed: {}\n", message);
+    return kExitVerifyFailed;
+  }
+
+  // Makes the target ours: a new directory (its parent must exist), or an
+  // empty one; the marker in it, created exclusively.
+  Status Claim() {
+    std::error_code ec;
+    const fs::path dir(dir_);
+    const auto status = fs::symlink_status(dir, ec);
+    if (fs::exists(status)) {
+      if (!fs::is_directory(fs::status(dir, ec)))
+        return Status::Refused("not a directory; restore makes a ledger");
+      if (fs::exists(dir / kRestoreMarker, ec)) {
+        return Status::Refused(fmt::format(
+            "holds {}: another restore is writing it, or one did not finish (then remove the directory "
+            "and run the restore again)",
+            kRestoreMarker));
+      }
+      if (!fs::is_empty(dir, ec)) {
+        return Status::Refused(fs::exists(dir / "CURRENT", ec)
+                                   ? "already holds a ledger; restore makes a new one"
+                                   : "is not empty; restore makes a new ledger");
+      }
+    } else {
+      const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+      if (!fs::is_directory(parent, ec)) {
+        return Status::Refused(fmt::format("its parent directory {} does not exist", parent.string()));
+      }
+      if (!fs::create_directory(dir, ec)) {
+        return Status::Refused(ec ? fmt::format("cannot create it: {}", ec.message())
+                                  : std::string("was made meanwhile (another restore?)"));
+      }
+      created_ = true;
+    }
+    marker_ = (dir / kRestoreMarker).string();
+    const int fd = ::open(marker_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      const int err = errno;
+      if (created_) fs::remove(dir, ec);
+      created_ = false;
+      marker_.clear();
+      return Status::Refused(err == EEXIST ? std::string("another restore is writing it")
+                                           : fmt::format("cannot write in it: {}", std::strerror(err)));
+    }
+    static constexpr char kText[] =
+        "wasteledger restore is writing this ledger; until it removes this file, the "
+        "directory is not a ledger.\n";
+    ssize_t written = ::write(fd, kText, sizeof kText - 1);
+    (void)written;
+    ::close(fd);
+    std::snprintf(g_signal.marker, sizeof g_signal.marker, "%s", marker_.c_str());
+    std::snprintf(g_signal.dir, sizeof g_signal.dir, "%s", dir_.c_str());
+    g_signal.remove_dir = created_;
+    claimed_ = true;
+    return Status::Ok();
+  }
+
+  // Removes what the restore wrote: the directory it created, or the
+  // contents of the empty one it was given.
+  void Unclaim() {
+    if (!claimed_) return;
+    claimed_ = false;
+    std::error_code ec;
+    if (created_) {
+      fs::remove_all(dir_, ec);
+      return;
+    }
+    for (const auto& e : fs::directory_iterator(dir_, ec)) fs::remove_all(e.path(), ec);
+  }
+
+  // Errors about an entry name the export; the others (writing the store)
+  // name the ledger.
+  Status InContext(const Status& s) const {
+    return s.WithContext(s.message().rfind("line ", 0) == 0 ? "--export " + export_ : "--ledger " + dir_);
+  }
+
+  // Appends the export's first `total` entries to the claimed directory;
+  // the new ledger's root.
+  Result<Hash> Replay(uint64_t total, bool show_progress) const {
     std::ifstream in(export_, std::ios::binary);
     if (!in) return Status::IOError(fmt::format("--export: cannot read {}", export_));
     std::string line;
     uint64_t line_no = 0;
+    struct Seal {
+      uint64_t seq = 0, count = 0;
+    };
+    std::optional<Seal> last_seal;  // the last seal read, to name it if --size cuts its batch
     auto next = [&]() -> bool {
       if (line_no >= total || !std::getline(in, line)) return false;
       ++line_no;
+      if (line.find("\"kind\":\"seal\"") != std::string::npos) {
+        auto e = ParseEntry(line, EntryParse::kFull);
+        if (e.ok() && e->statement.kind == "seal") {
+          last_seal = Seal{line_no - 1, e->statement.json["body"].value("count", uint64_t{0})};
+        }
+      }
       return true;
     };
-    auto at_line = [&](const Status& s) { return s.WithContext(fmt::format("--export {}", export_)); };
     if (!next()) return Status::InvalidArgument(fmt::format("--export {}: no entries", export_));
     {
-      auto genesis = Ledger::InitFromExport(work, line);
-      if (!genesis.ok()) return at_line(genesis.status());
+      auto genesis = Ledger::InitFromExport(dir_, line);
+      if (!genesis.ok()) return InContext(genesis.status());
     }
-    WL_ASSIGN_OR_RETURN(auto opened, OpenLedger(work, Ledger::Mode::kWrite));
-    Ledger& ledger = *opened;
+    auto opened = OpenLedger(dir_, Ledger::Mode::kWrite, false, true);
+    if (!opened.ok()) return InContext(opened.status());
+    Ledger& ledger = **opened;
     PreparedBatch carry;
     for (;;) {
+      if (int sig = g_signal.stop.load(); sig != 0) {
+        return Status::IOError(fmt::format("interrupted by signal {}", sig));
+      }
       std::vector<std::string> lines;
       std::vector<uint64_t> numbers;
       while (lines.size() < kRestoreBatch && next()) {
@@ -204,26 +365,27 @@ class RestoreCommand : public Command {
       const bool done = lines.empty();
       if (!done) {
         auto prepared = ledger.PrepareExported(lines, numbers);
-        if (!prepared.ok()) return at_line(prepared.status());
+        if (!prepared.ok()) return InContext(prepared.status());
         carry.Append(std::move(*prepared));
       }
       PreparedBatch tail = carry.TakeIncompleteSealTail();
       if (done && !tail.empty()) {
         const uint64_t seal = total - tail.size();
+        const uint64_t after = last_seal && last_seal->seq == seal ? seal + 1 + last_seal->count : 0;
         return Status::InvalidArgument(fmt::format(
-            "--size {} cuts through the sealed batch the seal at seq {} opens (a batch is appended whole): "
-            "restore a size of {} or more than its last member",
-            total, seal, seal));
+            "--size {} cuts through the sealed batch the seal at seq {} opens (a seal and its members are "
+            "appended together): restore a size of {}{}",
+            total, seal, seal, after > 0 ? fmt::format(" or {}", after) : ", or one past its last member"));
       }
       if (!carry.empty()) {
         auto appended = ledger.AppendPipelined(std::move(carry));
-        if (!appended.ok()) return at_line(appended.status());
+        if (!appended.ok()) return InContext(appended.status());
       }
       carry = std::move(tail);
       if (show_progress) fmt::print(stderr, "\rrestoring: {}/{} entries", ledger.size(), total);
       if (done) break;
     }
-    WL_RETURN_IF_ERROR(ledger.WaitForWrites());
+    if (Status w = ledger.WaitForWrites(); !w.ok()) return InContext(w);
     if (ledger.size() != total) {
       return Status::Corruption(fmt::format("restored {} entries, not {}", ledger.size(), total));
     }
@@ -234,6 +396,10 @@ class RestoreCommand : public Command {
   CLI::Option* size_opt_ = nullptr;
   uint64_t size_ = 0;
   bool quiet_ = false;
+  // The claimed target.
+  bool claimed_ = false;
+  bool created_ = false;
+  std::string marker_;
 };
 
 }  // namespace

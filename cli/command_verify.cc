@@ -103,19 +103,11 @@ class VerifyCommand : public Command {
       if (Status s = CheckReadable(export_); !s.ok()) return Fail(s.WithContext("--export"));
       std::ifstream in(export_, std::ios::binary);
       if (!in) return Fail(Status::IOError(fmt::format("--export: cannot read {}", export_)));
-      // An export is the stored bytes: a byte-order mark (an editor's) is
-      // named, not skipped.
-      std::string start(kUtf8Bom.size(), '\0');
-      in.read(start.data(), static_cast<std::streamsize>(start.size()));
-      if (in.gcount() == static_cast<std::streamsize>(start.size()) && start == kUtf8Bom) {
+      if (auto bom = ExportBomProblem(in)) {
         std::fflush(stdout);
-        fmt::print(stderr,
-                   "wasteledger: verification failed: line 1 starts with a UTF-8 byte-order mark (EF BB BF); "
-                   "save the file without it\n");
+        fmt::print(stderr, "wasteledger: verification failed: {}\n", *bom);
         return kExitVerifyFailed;
       }
-      in.clear();
-      in.seekg(0);
       result = VerifyExport(in, options);
     } else {
       auto opened = OpenLedger(dir_, Ledger::Mode::kRead);

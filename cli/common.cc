@@ -161,8 +161,9 @@ Status WithWaitHint(const Status& s) {
   return Status::Busy(s.message() + "; run again with --wait to wait until it is free");
 }
 
-Result<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir, Ledger::Mode mode, bool wait) {
-  auto opened = Ledger::Open(dir, mode, wait);
+Result<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir, Ledger::Mode mode, bool wait,
+                                           bool restoring) {
+  auto opened = Ledger::Open(dir, mode, wait, restoring);
   if (!opened.ok()) return WithWaitHint(opened.status());
   auto ledger = std::move(*opened);
   if (mode == Ledger::Mode::kWrite) {
@@ -225,6 +226,16 @@ int AppendOne(Ledger& ledger, const Submission& sub, bool quiet) {
 
 void SkipBom(std::string& line) {
   if (line.starts_with(kUtf8Bom)) line.erase(0, kUtf8Bom.size());
+}
+
+std::optional<std::string> ExportBomProblem(std::istream& in) {
+  std::string start(kUtf8Bom.size(), '\0');
+  in.read(start.data(), static_cast<std::streamsize>(start.size()));
+  const bool bom = in.gcount() == static_cast<std::streamsize>(start.size()) && start == kUtf8Bom;
+  in.clear();
+  in.seekg(0);
+  if (!bom) return std::nullopt;
+  return "line 1 starts with a UTF-8 byte-order mark (EF BB BF); save the file without it";
 }
 
 Status ForEachInputLine(const std::string& path, const std::function<bool(uint64_t, std::string&)>& fn) {

@@ -7,7 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <functional>
+#include <istream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,8 +85,10 @@ void PrintDomainWarnings();
 
 // Opens the ledger for writing (with --wait semantics, under the domain
 // rules) or reading. Every command that writes has --wait: a busy ledger
-// without it is refused with WithWaitHint.
-Result<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir, Ledger::Mode mode, bool wait = false);
+// without it is refused with WithWaitHint. `restoring`: the restore opening
+// the ledger it writes (Ledger::Open).
+Result<std::unique_ptr<Ledger>> OpenLedger(const std::string& dir, Ledger::Mode mode, bool wait = false,
+                                           bool restoring = false);
 
 // A busy ledger's refusal ("ledger busy, held by pid N") with the way out:
 // "; run again with --wait to wait until it is free". Other statuses as given.
@@ -113,6 +117,10 @@ inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // Removes a byte-order mark from the start of `line` (the first line of a
 // file of statements the user wrote).
 void SkipBom(std::string& line);
+// An export is the stored bytes: a byte-order mark (an editor's) at the
+// start of `in` is named, not skipped. The problem, or nothing; `in` is
+// left at its start.
+std::optional<std::string> ExportBomProblem(std::istream& in);
 
 bool StderrIsTerminal();
 

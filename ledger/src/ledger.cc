@@ -53,21 +53,29 @@ PreparedBatch PreparedBatch::TakeIncompleteSealTail() {
 Result<std::unique_ptr<Ledger>> Ledger::Init(const std::string& dir, const Submission& genesis) {
   // The genesis statement is the only one checked against keys it brings
   // itself; Append knows this for seq 0.
-  return Create(dir, [&genesis](const Ledger& l) { return l.Prepare(std::vector<Submission>{genesis}, 1u); });
+  return Create(
+      dir, [&genesis](const Ledger& l) { return l.Prepare(std::vector<Submission>{genesis}, 1u); }, false);
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::InitFromExport(const std::string& dir,
                                                        std::string_view genesis_entry) {
-  return Create(dir, [genesis_entry](const Ledger& l) {
-    return l.PrepareExported({std::string(genesis_entry)}, {1}, 1u);
-  });
+  return Create(
+      dir,
+      [genesis_entry](const Ledger& l) { return l.PrepareExported({std::string(genesis_entry)}, {1}, 1u); },
+      true);
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::Create(
-    const std::string& dir, const std::function<Result<PreparedBatch>(const Ledger&)>& first) {
+    const std::string& dir, const std::function<Result<PreparedBatch>(const Ledger&)>& first,
+    bool restoring) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+  // A restore's directory holds its marker, and nothing else yet.
+  const auto only_marker = [&] {
+    fs::directory_iterator it(dir, ec), end;
+    return !ec && it != end && it->path().filename() == kRestoreMarker && ++it == end;
+  };
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec) && !(restoring && only_marker())) {
     if (fs::exists(fs::path(dir) / "CURRENT", ec)) {
       return Status::Refused(fmt::format("{} already holds a ledger", dir));
     }
@@ -83,13 +91,20 @@ Result<std::unique_ptr<Ledger>> Ledger::Create(
   auto appended = batch.ok() ? ledger->Append(std::move(*batch)) : batch.status();
   if (!appended.ok()) {
     ledger.reset();
-    fs::remove_all(dir, ec);
+    if (!restoring) fs::remove_all(dir, ec);  // a restore cleans up its own directory
     return appended.status();
   }
   return ledger;
 }
 
-Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, Mode mode, bool wait_for_writer) {
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, Mode mode, bool wait_for_writer,
+                                             bool restoring) {
+  std::error_code ec;
+  if (!restoring && std::filesystem::exists(std::filesystem::path(dir) / kRestoreMarker, ec)) {
+    return Status::Refused(fmt::format(
+        "{} is a restore that did not finish (it holds {}): remove the directory and run the restore again",
+        dir, kRestoreMarker));
+  }
   auto ledger = std::unique_ptr<Ledger>(new Ledger());
   ledger->dir_ = dir;
   if (mode == Mode::kWrite) {

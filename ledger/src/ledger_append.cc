@@ -139,34 +139,33 @@ void Ledger::Precompute(Statement& st) const {
   if (hook_ != nullptr) hook_->Precompute(st);
 }
 
-// Parses and checks in one parallel pass; the first bad line (lowest index)
-// is the one reported, whatever is wrong with it.
-Result<PreparedBatch> Ledger::Prepare(const std::vector<std::string>& lines,
-                                      const std::vector<uint64_t>& line_numbers, unsigned threads) const {
-  assert(lines.size() == line_numbers.size());
+// One parallel pass: `fill` makes item i (parsing its line, if it has one),
+// then the hook's precomputation, the schema check and the signature check
+// (in groups). The first failure (lowest index) is the one reported,
+// whatever is wrong with it.
+Result<PreparedBatch> Ledger::PrepareEach(
+    size_t n, unsigned threads, Schemas schemas,
+    const std::function<Status(size_t, PreparedBatch::Item&)>& fill) const {
   PreparedBatch batch;
-  batch.items_.resize(lines.size());
+  batch.items_.resize(n);
   FirstError error;
-  ParallelFor(lines.size(), threads, [&](size_t begin, size_t end) {
+  ParallelFor(n, threads, [&](size_t begin, size_t end) {
     SignatureGroup group(error);
     for (size_t i = begin; i < end; ++i) {
-      auto sub = ParseSubmission(lines[i]);
-      if (!sub.ok()) {
-        group.Flush();  // a bad signature on an earlier line comes first
-        error.Set(i, sub.status().WithContext(fmt::format("line {}", line_numbers[i])));
-        return;
-      }
       auto& item = batch.items_[i];
-      item.sub = std::move(*sub);
-      item.line = line_numbers[i];
-      Precompute(item.sub.statement);
-      std::shared_ptr<const VerifierKey> key;
-      if (Status s = CheckItem(item, &key); !s.ok()) {
-        group.Flush();
-        error.Set(i, std::move(s));
-        return;
+      Status made = fill(i, item);
+      if (made.ok()) {
+        Precompute(item.sub.statement);
+        std::shared_ptr<const VerifierKey> key;
+        made = CheckItem(item, &key, schemas);
+        if (made.ok()) {
+          if (key && !group.Add(i, item.sub, item.line, std::move(key), &item.verified_by)) return;
+          continue;
+        }
       }
-      if (key && !group.Add(i, item.sub, item.line, std::move(key), &item.verified_by)) return;
+      group.Flush();  // a bad signature on an earlier line comes first
+      error.Set(i, std::move(made));
+      return;
     }
     group.Flush();
   });
@@ -174,71 +173,44 @@ Result<PreparedBatch> Ledger::Prepare(const std::vector<std::string>& lines,
   return batch;
 }
 
-Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned threads, Schemas schemas) const {
-  PreparedBatch batch;
-  batch.items_.resize(subs.size());
-  for (size_t i = 0; i < subs.size(); ++i) {
-    batch.items_[i].sub = std::move(subs[i]);
-    batch.items_[i].line = i + 1;
-  }
-  FirstError error;
-  ParallelFor(batch.items_.size(), threads, [&](size_t begin, size_t end) {
-    SignatureGroup group(error);
-    for (size_t i = begin; i < end; ++i) {
-      std::shared_ptr<const VerifierKey> key;
-      Precompute(batch.items_[i].sub.statement);
-      if (Status s = CheckItem(batch.items_[i], &key, schemas); !s.ok()) {
-        group.Flush();
-        error.Set(i, std::move(s));
-        return;
-      }
-      auto& item = batch.items_[i];
-      if (key && !group.Add(i, item.sub, item.line, std::move(key), &item.verified_by)) return;
-    }
-    group.Flush();
+Result<PreparedBatch> Ledger::Prepare(const std::vector<std::string>& lines,
+                                      const std::vector<uint64_t>& line_numbers, unsigned threads) const {
+  assert(lines.size() == line_numbers.size());
+  return PrepareEach(lines.size(), threads, Schemas::kCheckAll, [&](size_t i, PreparedBatch::Item& item) {
+    auto sub = ParseSubmission(lines[i]);
+    if (!sub.ok()) return sub.status().WithContext(fmt::format("line {}", line_numbers[i]));
+    item.sub = std::move(*sub);
+    item.line = line_numbers[i];
+    return Status::Ok();
   });
-  if (error.has()) return error.status();
-  return batch;
+}
+
+Result<PreparedBatch> Ledger::Prepare(std::vector<Submission> subs, unsigned threads, Schemas schemas) const {
+  return PrepareEach(subs.size(), threads, schemas, [&](size_t i, PreparedBatch::Item& item) {
+    item.sub = std::move(subs[i]);
+    item.line = i + 1;
+    return Status::Ok();
+  });
 }
 
 Result<PreparedBatch> Ledger::PrepareExported(const std::vector<std::string>& entries,
                                               const std::vector<uint64_t>& line_numbers,
                                               unsigned threads) const {
   assert(entries.size() == line_numbers.size());
-  PreparedBatch batch;
-  batch.items_.resize(entries.size());
-  FirstError error;
-  ParallelFor(entries.size(), threads, [&](size_t begin, size_t end) {
-    SignatureGroup group(error);
-    for (size_t i = begin; i < end; ++i) {
-      auto parsed = ParseEntry(entries[i]);
-      auto logged = parsed.ok() ? ParseRfc3339(parsed->header.logged) : Result<Timestamp>(parsed.status());
-      if (!logged.ok()) {
-        group.Flush();  // a bad signature on an earlier line comes first
-        error.Set(i, logged.status().WithContext(fmt::format("line {}", line_numbers[i])));
-        return;
-      }
-      auto& item = batch.items_[i];
-      item.sub.statement = std::move(parsed->statement);
-      item.sub.sig = std::move(parsed->header.sig);
-      if (parsed->header.seal_by) item.sub.seal_index = parsed->header.seal_index;
-      item.line = line_numbers[i];
-      item.entry = entries[i];
-      item.logged = std::move(parsed->header.logged);
-      item.logged_unix = logged->unix_seconds;
-      Precompute(item.sub.statement);
-      std::shared_ptr<const VerifierKey> key;
-      if (Status s = CheckItem(item, &key); !s.ok()) {
-        group.Flush();
-        error.Set(i, std::move(s));
-        return;
-      }
-      if (key && !group.Add(i, item.sub, item.line, std::move(key), &item.verified_by)) return;
-    }
-    group.Flush();
+  return PrepareEach(entries.size(), threads, Schemas::kCheckAll, [&](size_t i, PreparedBatch::Item& item) {
+    auto parsed = ParseEntry(entries[i]);
+    if (!parsed.ok()) return parsed.status().WithContext(fmt::format("line {}", line_numbers[i]));
+    auto logged = ParseRfc3339(parsed->header.logged);
+    if (!logged.ok()) return logged.status().WithContext(fmt::format("line {}: logged", line_numbers[i]));
+    item.sub.statement = std::move(parsed->statement);
+    item.sub.sig = std::move(parsed->header.sig);
+    if (parsed->header.seal_by) item.sub.seal_index = parsed->header.seal_index;
+    item.line = line_numbers[i];
+    item.entry = entries[i];
+    item.logged = std::move(parsed->header.logged);
+    item.logged_unix = logged->unix_seconds;
+    return Status::Ok();
   });
-  if (error.has()) return error.status();
-  return batch;
 }
 
 // Batches of at least this many statements read their keys ahead
@@ -782,8 +754,12 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
         ctx.find_party = [&session](std::string_view id) { return session.FindParty(std::string(id)); };
         ctx.logged_unix_seconds = it.entry.empty() ? session.logged_unix_ : it.logged_unix;
         ctx.timezone_minutes = timezone_minutes_;
-        ctx.entry_bytes = [this, &session](uint64_t at) -> Result<std::string> {
+        ctx.entry_bytes = [this, &session, &items](uint64_t at) -> Result<std::string> {
           if (at >= session.start_size_) {
+            // A restore's batch holds no replay: its items are its entries
+            // in order, each with the bytes it was checked to write.
+            const uint64_t held = at - session.start_size_;
+            if (at < session.size_ && !items[held].entry.empty()) return items[held].entry;
             return Status::Refused(fmt::format("seq {} is in this same batch: undo it in a later one", at));
           }
           WL_RETURN_IF_ERROR(WaitForWrites());

@@ -140,6 +140,7 @@ bool LogChecker::CheckChunk(const std::vector<std::string>& entries,
       }
       for (const auto& k : party->keys) known_keys_.try_emplace(k.Ref(), k);
       parties_[party->id] = std::move(*party);
+      origin_ = st.json["body"].value("origin", "");
     }
     // Sealed statements: must continue the open seal.
     if (e.header.seal_by) {

@@ -46,6 +46,8 @@ class LogChecker {
   const std::vector<Hash>& chunk_statements() const { return chunk_statements_; }
   // The parties as the log has registered them so far (latest record each).
   const std::map<std::string, Party>& parties() const { return parties_; }
+  // The log's origin, as its genesis names it (empty before seq 0 is read).
+  const std::string& origin() const { return origin_; }
   uint64_t sealed() const { return sealed_; }
 
  private:
@@ -61,6 +63,7 @@ class LogChecker {
   CompactRange range_;
   Hash last_leaf_{};
   std::map<std::string, Party> parties_;
+  std::string origin_;
   // Every key registered so far, by "name+keyID": which key a signature is
   // checked under in the parallel pass (validity is parties_' business).
   std::map<std::string, VerifierKey, std::less<>> known_keys_;

@@ -34,6 +34,13 @@ Status CheckGivenCheckpoint(const std::string& note, const VerifierKey& key, con
                             const Ledger* ledger, VerifyResult& result) {
   auto cp = OpenCheckpoint(note, key);
   if (!cp.ok()) return cp.status();  // OpenCheckpoint names the checkpoint
+  if (!checker.origin().empty() && cp->origin != checker.origin()) {
+    result.failure = VerifyFailure{
+        std::nullopt,
+        fmt::format("the checkpoint is of the log \"{}\", not of this one (\"{}\", its genesis says)",
+                    cp->origin, checker.origin())};
+    return Status::Ok();
+  }
   if (cp->size > checker.size()) {
     result.failure = VerifyFailure{
         std::nullopt, fmt::format("rollback: the checkpoint is of size {} but the log has only {} entries",

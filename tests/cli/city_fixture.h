@@ -14,6 +14,12 @@
 
 namespace wasteledger::testing {
 
+// The seq a verb printed ("seq N: ...").
+inline uint64_t SeqOf(const std::string& out) {
+  REQUIRE(out.rfind("seq ", 0) == 0);
+  return std::stoull(out.substr(4));
+}
+
 // CliLedger plus a small city: the producer "prod" (USCC of Xuchang, so its
 // manifests are numbered YYYY 41 10 ......, the year of the dispatch), carriers "haul" and "rail", a
 // transfer station "station" (receiver and producer, may store HW49), an

@@ -12,12 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-// The seq a verb printed ("seq N: ...").
-uint64_t SeqOf(const std::string& out) {
-  REQUIRE(out.rfind("seq ", 0) == 0);
-  return std::stoull(out.substr(4));
-}
-
 // No ESC, no other C0 control but the line ends (and the tabs between the
 // fields of party list), no DEL, no C1 control.
 bool TerminalSafe(const std::string& text, bool tabs = false) {

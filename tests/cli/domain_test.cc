@@ -13,12 +13,6 @@ using nlohmann::json;
 
 constexpr const char* kT = "2026-03-02T09:00:00+08:00";
 
-// The seq a verb printed ("seq N: ...").
-uint64_t SeqOf(const std::string& out) {
-  REQUIRE(out.rfind("seq ", 0) == 0);
-  return std::stoull(out.substr(4));
-}
-
 TEST_CASE("producer: generate lots, dispatch by code oldest first, manifest numbered from the USCC",
           "[cli][domain]") {
   City c;

@@ -3,9 +3,13 @@
 // manifests and reports, and its deep check agrees); a prefix (--size, or a
 // signed checkpoint) is the ledger as it stood then; a bad export, a wrong
 // checkpoint or a target that holds something leaves no ledger behind.
+#include <signal.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/city_fixture.h"
 
@@ -13,11 +17,6 @@ namespace wasteledger::testing {
 namespace {
 
 using nlohmann::json;
-
-uint64_t SeqOf(const std::string& out) {
-  REQUIRE(out.rfind("seq ", 0) == 0);
-  return std::stoull(out.substr(4));
-}
 
 // City plus a history that touches every kind of entry: generation, a
 // manifest picked up and received, a disposal, a correction, a void, a
@@ -105,7 +104,7 @@ TEST_CASE("restore rebuilds the same ledger from its export", "[cli][restore]") 
   RunResult deep = Wl({"verify", "--ledger", c / "copy.ledger", "--deep", "--quiet"});
   INFO(deep.err);
   CHECK(deep.exit_code == 0);
-  CHECK_FALSE(std::filesystem::exists(c / "copy.ledger.restoring"));
+  CHECK_FALSE(std::filesystem::exists(c / "copy.ledger/RESTORE-UNFINISHED"));
   // It is a ledger like any other: it takes new entries.
   CHECK(Wl({"generate", "--ledger", c / "copy.ledger", "--key", c.producer_key, "--waste", "SW02", "--mass",
             "1t"})
@@ -142,6 +141,24 @@ TEST_CASE("restore --size and --checkpoint give the ledger as it stood then", "[
   CHECK(CountLines(err) == 1);
   CHECK_THAT(err, Catch::StartsWith("wasteledger: verification failed: --checkpoint " + note));
   CHECK_FALSE(std::filesystem::exists(c / "bad.ledger"));
+  // A checkpoint of another log (its own operator's, good signature) is
+  // named so, by restore and by verify --export.
+  const std::string other_vkey = c.Keygen("other.example/log", "other-operator.key");
+  c.Ok({"init", "--ledger", c / "other.ledger", "--origin", "other.example/log", "--key", c.regulator_key});
+  c.Ok({"checkpoint", "--ledger", c / "other.ledger", "--key", c / "other-operator.key", "--out",
+        c / "other.note"});
+  const std::string other =
+      std::string("the checkpoint is of the log \"other.example/log\", not of this one (\"") + kOrigin +
+      "\", its genesis says)\n";
+  CHECK(Restore(c,
+                {c / "city.jsonl", "--ledger", c / "bad.ledger", "--checkpoint", c / "other.note", "--vkey",
+                 other_vkey},
+                3) == "wasteledger: verification failed: --export " + (c / "city.jsonl") + ": " + other);
+  CHECK_FALSE(std::filesystem::exists(c / "bad.ledger"));
+  RunResult v =
+      Wl({"verify", "--export", c / "city.jsonl", "--checkpoint", c / "other.note", "--vkey", other_vkey});
+  CHECK(v.exit_code == 3);
+  CHECK(v.err == "wasteledger: verification failed: " + other);
   // --checkpoint needs --vkey; --size and --checkpoint do not go together.
   CHECK(Wl({"restore", "--export", c / "city.jsonl", "--ledger", c / "x.ledger", "--checkpoint", note})
             .exit_code == 2);
@@ -161,27 +178,29 @@ TEST_CASE("restore refuses what it cannot rebuild and leaves no ledger", "[cli][
   REQUIRE(lines.size() == seal + 5);
   const std::string cut = std::to_string(seal + 3), all = std::to_string(seal + 5);
   WriteFile(c / "city.jsonl", exported);
-  auto gone = [&](const std::string& name) {
-    CHECK_FALSE(std::filesystem::exists(c / name));
-    CHECK_FALSE(std::filesystem::exists(c / (name + ".restoring")));
-  };
+  auto gone = [&](const std::string& name) { CHECK_FALSE(std::filesystem::exists(c / name)); };
 
   // A size that cuts a sealed batch (appended whole), or past the export.
   std::string err = Restore(c, {c / "city.jsonl", "--ledger", c / "a.ledger", "--size", cut}, 1);
   CHECK(err ==
-        fmt::format("wasteledger: error: --size {} cuts through the sealed batch the seal at seq {} opens (a "
-                    "batch is appended whole): restore a size of {} or more than its last member\n",
-                    cut, seal, seal));
+        fmt::format("wasteledger: error: --size {} cuts through the sealed batch the seal at seq {} opens "
+                    "(a seal and its members are appended together): restore a size of {} or {}\n",
+                    cut, seal, seal, seal + 5));
   gone("a.ledger");
   err = Restore(c, {c / "city.jsonl", "--ledger", c / "a.ledger", "--size", std::to_string(seal + 6)}, 1);
   CHECK(err ==
         fmt::format("wasteledger: error: --size {}: the export holds only {} entries\n", seal + 6, all));
-  err = Restore(c, {c / "city.jsonl", "--ledger", c / "a.ledger", "--size", "0"}, 1);
-  CHECK_THAT(err, Catch::Contains("restore a size of 1 or more"));
+  gone("a.ledger");
+  // Usage (exit 2): a size of 0, a --vkey with no --checkpoint.
+  err = Restore(c, {c / "city.jsonl", "--ledger", c / "a.ledger", "--size", "0"}, 2);
+  CHECK_THAT(err,
+             Catch::StartsWith("wasteledger: error: --size 0: a ledger holds at least its genesis entry"));
+  err = Restore(c, {c / "city.jsonl", "--ledger", c / "a.ledger", "--vkey", c.operator_vkey}, 2);
+  CHECK_THAT(err, Catch::Contains("--vkey requires --checkpoint"));
   gone("a.ledger");
 
-  // An edited entry, a truncated file, a line dropped: verification fails
-  // (exit 3) naming the seq, before anything is written.
+  // An edited entry, a truncated file, a line dropped, a byte-order mark:
+  // verification fails (exit 3) naming the seq, and nothing is left.
   std::string edited = exported;
   const size_t at = edited.find("\"mass_g\":");
   REQUIRE(at != std::string::npos);
@@ -198,25 +217,122 @@ TEST_CASE("restore refuses what it cannot rebuild and leaves no ledger", "[cli][
   err = Restore(c, {c / "dropped.jsonl", "--ledger", c / "a.ledger"}, 3);
   CHECK(err == "wasteledger: verification failed: --export " + (c / "dropped.jsonl") +
                    ": seq 2: entry says seq 3 (entries deleted or reordered)\n");
+  WriteFile(c / "bom.jsonl", "\xEF\xBB\xBF" + exported);
+  err = Restore(c, {c / "bom.jsonl", "--ledger", c / "a.ledger"}, 3);
+  CHECK(err == "wasteledger: verification failed: --export " + (c / "bom.jsonl") +
+                   ": line 1 starts with a UTF-8 byte-order mark (EF BB BF); save the file without it\n");
+  gone("a.ledger");
+  // Not a regular file: it is read twice.
+  err = Restore(c, {"/dev/null", "--ledger", c / "a.ledger"}, 1);
+  CHECK_THAT(err, Catch::Contains("--export /dev/null: not a regular file"));
   gone("a.ledger");
 
-  // The target holds a ledger or a file; a restore left a work directory.
+  // The target: a ledger, a file, a non-empty directory, a missing parent.
   err = Restore(c, {c / "city.jsonl", "--ledger", c.ledger}, 1);
-  CHECK(err == "wasteledger: error: --ledger " + c.ledger +
-                   ": already holds a ledger; restore makes a new ledger\n");
+  CHECK(err ==
+        "wasteledger: error: --ledger " + c.ledger + ": already holds a ledger; restore makes a new one\n");
   CHECK(c.Export() == exported);
-  WriteFile(c / "file", "x");
+  WriteFile(c / "file", "");
   err = Restore(c, {c / "city.jsonl", "--ledger", c / "file"}, 1);
-  CHECK_THAT(err, Catch::Contains("exists and is not empty"));
-  std::filesystem::create_directories(c / "b.ledger.restoring");
+  CHECK(err ==
+        "wasteledger: error: --ledger " + (c / "file") + ": not a directory; restore makes a ledger\n");
+  err = Restore(c, {c / "city.jsonl", "--ledger", c / "no/such/a.ledger"}, 1);
+  CHECK(err == "wasteledger: error: --ledger " + (c / "no/such/a.ledger") + ": its parent directory " +
+                   (c / "no/such") + " does not exist\n");
+  gone("no");
+  // A directory holding the marker: a restore writing it, or one killed.
+  std::filesystem::create_directories(c / "b.ledger");
+  WriteFile(c / "b.ledger/RESTORE-UNFINISHED", "");
   err = Restore(c, {c / "city.jsonl", "--ledger", c / "b.ledger"}, 1);
-  CHECK(err == "wasteledger: error: " + (c / "b.ledger.restoring") +
-                   " exists (left by an interrupted restore?): remove it, then run the restore again\n");
-  CHECK_FALSE(std::filesystem::exists(c / "b.ledger"));
-  // An empty directory is a fine target.
+  CHECK(err ==
+        "wasteledger: error: --ledger " + (c / "b.ledger") +
+            ": holds RESTORE-UNFINISHED: another restore is writing it, or one did not finish (then remove "
+            "the directory and run the restore again)\n");
+  CHECK(std::filesystem::exists(c / "b.ledger/RESTORE-UNFINISHED"));
+  // An empty directory (a fresh volume) is a fine target, "dir/" as "dir";
+  // it stays where it is, and holds the ledger.
   std::filesystem::create_directories(c / "empty.ledger");
-  Restore(c, {c / "city.jsonl", "--ledger", c / "empty.ledger"});
+  const std::string out = Restore(c, {c / "city.jsonl", "--ledger", c / "empty.ledger/"});
+  CHECK_THAT(out, Catch::Contains("entries into " + (c / "empty.ledger") + ", root "));
+  CHECK_THAT(out,
+             Catch::Contains("(no --checkpoint: the export was checked against itself, not against a root "
+                             "the operator signed)"));
   CHECK(Wl({"export", "--ledger", c / "empty.ledger"}).out == exported);
+  CHECK_FALSE(std::filesystem::exists(c / "empty.ledger/RESTORE-UNFINISHED"));
+  // A refused restore into an empty directory leaves it empty.
+  std::filesystem::create_directories(c / "empty2.ledger");
+  Restore(c, {c / "cut.jsonl", "--ledger", c / "empty2.ledger"}, 3);
+  CHECK(std::filesystem::is_empty(c / "empty2.ledger"));
+}
+
+TEST_CASE("a ledger whose restore did not finish is refused by every command", "[cli][restore]") {
+  City c;
+  WriteFile(c / "city.jsonl", c.Export());
+  Restore(c, {c / "city.jsonl", "--ledger", c / "copy.ledger"});
+  // As a restore killed after its last entry, before the marker went.
+  WriteFile(c / "copy.ledger/RESTORE-UNFINISHED", "");
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"verify", "--ledger", c / "copy.ledger"},
+                                             {"stock", "--ledger", c / "copy.ledger"},
+                                             {"generate", "--ledger", c / "copy.ledger", "--key",
+                                              c.producer_key, "--waste", "SW02", "--mass", "1t"}}) {
+    RunResult r = Wl(args);
+    INFO(args[0]);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err ==
+          "wasteledger: error: " + (c / "copy.ledger") +
+              " is a restore that did not finish (it holds RESTORE-UNFINISHED): remove the directory and "
+              "run the restore again\n");
+  }
+}
+
+TEST_CASE("restore: a void of an import in the same batch of the export", "[cli][restore]") {
+  // QA: the restore appends 4,096 entries at a time, and a void of an
+  // imported record reads the record's entry: one in the same batch was
+  // refused ("seq N is in this same batch").
+  City c;
+  const std::string legacy = std::string(WL_SOURCE_DIR) + "/tests/cli/data/legacy-manifests-gb18030.csv";
+  RunResult r = Wl({"import", "--ledger", c.ledger, "--key", c.regulator_key, "--profile", "cn-hw-manifest",
+                    "--create-parties", "--max-errors", "100", legacy});
+  REQUIRE((r.exit_code == 0 || r.exit_code == 5));
+  r = Wl({"void", "--ledger", c.ledger, "--key", c.regulator_key, "--import-file", legacy, "--reason",
+          "wrong file"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string exported = c.Export();
+  WriteFile(c / "city.jsonl", exported);
+  Restore(c, {c / "city.jsonl", "--ledger", c / "copy.ledger"});
+  CHECK(Wl({"export", "--ledger", c / "copy.ledger"}).out == exported);
+  CHECK(Views(c / "copy.ledger") == Views(c.ledger));
+  CHECK(Wl({"verify", "--ledger", c / "copy.ledger", "--deep", "--quiet"}).exit_code == 0);
+}
+
+TEST_CASE("restore: Ctrl-C or SIGTERM removes what it wrote", "[cli][restore]") {
+  City c;
+  RunResult r = c.Submit(c.Sign(c.producer_key, Statements(20000)), {"--quiet"});
+  REQUIRE(r.exit_code == 0);
+  WriteFile(c / "city.jsonl", c.Export());
+  // Signalled while verifying (the target holds only its marker) and while
+  // appending (RocksDB's files are there): either way exit 130, nothing left.
+  for (const char* wait_for : {"RESTORE-UNFINISHED", "CURRENT"}) {
+    for (int sig : {SIGINT, SIGTERM}) {
+      INFO(wait_for << " " << sig);
+      const std::string target = c / fmt::format("t-{}-{}.ledger", wait_for, sig);
+      Child child({"restore", "--quiet", "--export", c / "city.jsonl", "--ledger", target},
+                  c.dir().path().string());
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (!std::filesystem::exists(target + "/" + wait_for) && child.Running() &&
+             std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+      REQUIRE(child.Running());
+      ::kill(child.pid(), sig);
+      RunResult done = child.Wait(std::chrono::seconds(30));
+      CHECK(done.exit_code == 130);
+      CHECK_THAT(done.err, Catch::StartsWith("wasteledger: error: restore interrupted"));
+      CHECK_FALSE(std::filesystem::exists(target));
+    }
+  }
 }
 
 }  // namespace

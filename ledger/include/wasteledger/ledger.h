@@ -70,6 +70,12 @@ struct AppendedEntry {
   bool replay = false;  // already in the ledger: seq is the existing one
 };
 
+// The file `wasteledger restore` keeps in a ledger's directory until the
+// restore has finished: a directory holding it is refused by Open (an
+// interrupted restore is not a ledger), and InitFromExport accepts a
+// directory whose only file it is.
+inline constexpr const char* kRestoreMarker = "RESTORE-UNFINISHED";
+
 class Ledger {
  public:
   enum class Mode { kRead, kWrite };
@@ -79,8 +85,10 @@ class Ledger {
   static Result<std::unique_ptr<Ledger>> Init(const std::string& dir, const Submission& genesis);
   // wait_for_writer: block until another writer releases the ledger instead
   // of failing with Status::Busy.
-  static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, Mode mode,
-                                              bool wait_for_writer = false);
+  // A directory holding kRestoreMarker is refused, unless `restoring` (the
+  // restore opening the ledger it is writing).
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, Mode mode, bool wait_for_writer = false,
+                                              bool restoring = false);
   // Converts a ledger written in an older store format (v1: a RocksDB key
   // per tree node) to the current one in place, under the writer lock; the
   // log itself is untouched. True if it converted, false if the ledger was
@@ -212,10 +220,16 @@ class Ledger {
  private:
   Ledger();
   // Init's and InitFromExport's work: `first` prepares the genesis batch.
+  // `restoring`: the directory may hold kRestoreMarker, and is left as it
+  // is (the restore cleans it up) if the genesis is refused.
   static Result<std::unique_ptr<Ledger>> Create(
-      const std::string& dir, const std::function<Result<PreparedBatch>(const Ledger&)>& first);
+      const std::string& dir, const std::function<Result<PreparedBatch>(const Ledger&)>& first,
+      bool restoring);
   Status LoadState();
   void Precompute(Statement& st) const;
+  // The parallel pass of every Prepare (ledger_append.cc).
+  Result<PreparedBatch> PrepareEach(size_t n, unsigned threads, Schemas schemas,
+                                    const std::function<Status(size_t, PreparedBatch::Item&)>& fill) const;
   Status CheckItem(const PreparedBatch::Item& item, std::shared_ptr<const VerifierKey>* key,
                    Schemas schemas = Schemas::kCheckAll) const;
   Result<std::vector<AppendedEntry>> AppendBatch(PreparedBatch batch, bool pipelined);
