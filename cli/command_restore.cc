@@ -60,6 +60,34 @@ extern "C" void OnRestoreSignal(int sig) {
   g_signal.stop.store(sig);
 }
 
+// The bytes of another stream buffer up to and including its `lines`-th
+// line break.
+class FirstLines : public std::streambuf {
+ public:
+  FirstLines(std::streambuf& from, uint64_t lines) : from_(from), left_(lines) {}
+
+ protected:
+  int_type underflow() override {
+    if (left_ == 0) return traits_type::eof();
+    const std::streamsize n = from_.sgetn(buf_, sizeof buf_);
+    if (n <= 0) return traits_type::eof();
+    std::streamsize keep = n;
+    for (std::streamsize i = 0; i < n; ++i) {
+      if (buf_[i] == '\n' && --left_ == 0) {
+        keep = i + 1;
+        break;
+      }
+    }
+    setg(buf_, buf_, buf_ + keep);
+    return traits_type::to_int_type(buf_[0]);
+  }
+
+ private:
+  std::streambuf& from_;
+  uint64_t left_;
+  char buf_[64 * 1024];
+};
+
 class RestoreCommand : public Command {
  public:
   CLI::App* Setup(CLI::App& parent) override {
@@ -159,6 +187,10 @@ class RestoreCommand : public Command {
                       checkpoint_)));
     }
 
+    if (size_opt_->count() > 0) {
+      if (Status s = CheckSize(); !s.ok()) return Fail(s);
+    }
+
     // 1. The target, claimed before any work, so that a target that cannot
     // be written fails at once and a second restore into it is refused.
     if (Status s = Claim(); !s.ok()) return Fail(s.WithContext("--ledger " + dir_));
@@ -191,7 +223,11 @@ class RestoreCommand : public Command {
       if (!in) return Fail(Status::IOError(fmt::format("--export: cannot read {}", export_)));
       if (auto bom = ExportBomProblem(in))
         return VerificationFailed(fmt::format("--export {}: {}", export_, *bom));
-      verified = VerifyExport(in, options);
+      // Only the lines restored: a damaged tail after them does not keep
+      // a good prefix (a checkpoint's) from being restored.
+      FirstLines limited(*in.rdbuf(), want.value_or(UINT64_MAX));
+      std::istream prefix(&limited);
+      verified = VerifyExport(prefix, options);
     }
     if (show_progress) fmt::print(stderr, "\r\033[K");
     if (!verified.ok()) return Fail(verified.status().WithContext("--export " + export_));
@@ -229,7 +265,8 @@ class RestoreCommand : public Command {
     fs::remove(marker_, ec);
     if (ec) return Fail(Status::IOError(fmt::format("cannot remove {}: {}", marker_, ec.message())));
     undo.keep = true;
-    fmt::print("restored {} of the export's {} entries into {}, root {}\n", total, verified->size, dir_,
+    fmt::print("restored {} entries ({}) into {}, root {}\n", total,
+               want ? fmt::format("the first {} of {}", total, export_) : "all of " + export_, dir_,
                ToHex(*restored));
     if (checkpoint) {
       fmt::print("    the root of the checkpoint in {}\n", checkpoint_);
@@ -246,6 +283,38 @@ class RestoreCommand : public Command {
     std::fflush(stdout);
     fmt::print(stderr, "wasteledger: verification failed: {}\n", message);
     return kExitVerifyFailed;
+  }
+
+  // --size within the export, and not inside a sealed batch (a seal and its
+  // members are appended together: no ledger had that size). Reads the
+  // first --size lines, parsing the seals only.
+  Status CheckSize() const {
+    std::ifstream in(export_, std::ios::binary);
+    if (!in) return Status::IOError(fmt::format("--export: cannot read {}", export_));
+    std::string line;
+    uint64_t lines = 0, seal = 0, members = 0;  // the last seal's seq and count
+    while (lines < size_ && std::getline(in, line)) {
+      if (line.find("\"kind\":\"seal\"") != std::string::npos) {
+        auto e = ParseEntry(line, EntryParse::kFull);
+        if (e.ok() && e->statement.kind == "seal") {
+          seal = lines;
+          members = e->statement.json["body"].value("count", uint64_t{0});
+        }
+      }
+      ++lines;
+    }
+    if (lines < size_) {
+      return Status::InvalidArgument(
+          fmt::format("--size {}: the export holds only {} entries", size_, lines));
+    }
+    if (members > 0 && seal < size_ && size_ < seal + 1 + members) {
+      return Status::InvalidArgument(
+          fmt::format("--size {} cuts through the sealed batch the seal at seq {} opens (a seal and its "
+                      "members are appended "
+                      "together): restore a size of {} or {}",
+                      size_, seal, seal, seal + 1 + members));
+    }
+    return Status::Ok();
   }
 
   // Makes the target ours: a new directory (its parent must exist), or an
@@ -328,19 +397,9 @@ class RestoreCommand : public Command {
     if (!in) return Status::IOError(fmt::format("--export: cannot read {}", export_));
     std::string line;
     uint64_t line_no = 0;
-    struct Seal {
-      uint64_t seq = 0, count = 0;
-    };
-    std::optional<Seal> last_seal;  // the last seal read, to name it if --size cuts its batch
     auto next = [&]() -> bool {
       if (line_no >= total || !std::getline(in, line)) return false;
       ++line_no;
-      if (line.find("\"kind\":\"seal\"") != std::string::npos) {
-        auto e = ParseEntry(line, EntryParse::kFull);
-        if (e.ok() && e->statement.kind == "seal") {
-          last_seal = Seal{line_no - 1, e->statement.json["body"].value("count", uint64_t{0})};
-        }
-      }
       return true;
     };
     if (!next()) return Status::InvalidArgument(fmt::format("--export {}: no entries", export_));
@@ -369,13 +428,9 @@ class RestoreCommand : public Command {
         carry.Append(std::move(*prepared));
       }
       PreparedBatch tail = carry.TakeIncompleteSealTail();
-      if (done && !tail.empty()) {
-        const uint64_t seal = total - tail.size();
-        const uint64_t after = last_seal && last_seal->seq == seal ? seal + 1 + last_seal->count : 0;
-        return Status::InvalidArgument(fmt::format(
-            "--size {} cuts through the sealed batch the seal at seq {} opens (a seal and its members are "
-            "appended together): restore a size of {}{}",
-            total, seal, seal, after > 0 ? fmt::format(" or {}", after) : ", or one past its last member"));
+      if (done && !tail.empty()) {  // CheckSize found it first, unless the file changed since
+        return Status::InvalidArgument(
+            fmt::format("the export's last seal (seq {}) lacks members", total - tail.size()));
       }
       if (!carry.empty()) {
         auto appended = ledger.AppendPipelined(std::move(carry));
