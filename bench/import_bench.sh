@@ -15,7 +15,8 @@
 # Environment: WL_BENCH_IMPORT_ROWS (default 1000000), WL_BENCH_TMP (scratch
 # directory, default $TMPDIR or /tmp), WL_BENCH_KEEP=1 (keep it).
 # Prints "RESULT name value" lines (bench/run.sh turns them into a table) and
-# a one-line summary on stderr.
+# a one-line summary on stderr. It then exports the imported ledger and
+# times `wasteledger restore` of that export (a diagnostic: no target).
 set -euo pipefail
 bin=${1:?usage: $0 WASTELEDGER_BINARY}
 rows=${WL_BENCH_IMPORT_ROWS:-1000000}
@@ -57,6 +58,21 @@ if [[ -x /usr/bin/time ]]; then measure=(/usr/bin/time -f %M -o "$scratch/maxrss
 "${measure[@]}" "$bin" import --ledger "$scratch/city.ledger" --key "$scratch/bureau.key" --profile cn-hw-manifest \
   --create-parties --format json "$scratch/manifests.csv" >"$scratch/summary.json"
 t3=$(now)
+# The ledger rebuilt from its export (`restore`: verify, then every entry
+# appended again under the rules and compared byte for byte), into a new
+# directory; its root must be the imported ledger's.
+"$bin" export --ledger "$scratch/city.ledger" --out "$scratch/city.jsonl"
+t4=$(now)
+"$bin" restore --quiet --export "$scratch/city.jsonl" --ledger "$scratch/restored.ledger" >"$scratch/restore.out"
+t5=$(now)
+root_of() { "$bin" verify --quiet --ledger "$1" | awk 'NR == 1 { print $NF }'; }
+if [[ "$(root_of "$scratch/city.ledger")" != "$(root_of "$scratch/restored.ledger")" ]]; then
+  echo "$0: the restored ledger's root differs from the imported one's" >&2
+  exit 1
+fi
+entries=$(wc -l <"$scratch/city.jsonl")
+rm -rf "$scratch/restored.ledger" "$scratch/city.jsonl"
+
 floor_bin=$(dirname "$bin")/bench/import_floor_bench
 floor_rate=""
 floor2_rate=""
@@ -74,10 +90,13 @@ if [[ "$imported" != "$rows" || "$sqlite_rows" != "$rows" ]]; then
 fi
 awk -v n="$rows" -v mb="$mb" -v s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
   -v w="$(awk -v a="$t2" -v b="$t3" 'BEGIN { print b - a }')" \
-  -v maxrss="$(cat "$scratch/maxrss_kb" 2>/dev/null || true)" -v floor="$floor_rate" -v floor2="$floor2_rate" 'BEGIN {
+  -v maxrss="$(cat "$scratch/maxrss_kb" 2>/dev/null || true)" -v floor="$floor_rate" -v floor2="$floor2_rate" \
+  -v entries="$entries" -v r="$(awk -v a="$t4" -v b="$t5" 'BEGIN { print b - a }')" 'BEGIN {
   printf "RESULT rows %d\nRESULT csv_mb %d\nRESULT sqlite_seconds %.2f\nRESULT sqlite_rate %.0f\n", n, mb, s, n / s
   printf "RESULT import_seconds %.2f\nRESULT import_rate %.0f\nRESULT ratio %.3f\n", w, n / w, (n / w) / (n / s)
   if (maxrss != "") printf "RESULT import_peak_mb %.0f\n", maxrss / 1024
+  printf "RESULT restore_entries %d\nRESULT restore_seconds %.2f\nRESULT restore_rate %.0f\n", entries, r, entries / r
+  printf "RESULT restore_ratio %.3f\nRESULT restore_vs_import %.2f\n", (entries / r) / (n / s), r / w
   if (floor != "") printf "RESULT floor_rate %.0f\nRESULT floor_ratio %.3f\n", floor, floor / (n / s)
   if (floor2 != "") printf "RESULT floor2_rate %.0f\nRESULT floor2_ratio %.3f\n", floor2, floor2 / (n / s)
   printf "import %d rows (%d MB): sqlite3 .import %.1f s (%.0f rows/s), wasteledger import %.1f s (%.0f rows/s) = %.3fx\n", \

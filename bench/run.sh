@@ -199,6 +199,7 @@ END {
     printf "| **Baseline**: `sqlite3 .import` of %s rows (%s MB) | %s rows/s (%.1f s) | 1.00x | | |\n", grp(r["imp.rows"]), r["imp.csv_mb"], grp(r["imp.sqlite_rate"]), r["imp.sqlite_seconds"]
     peak = has("imp.import_peak_mb") ? sprintf(", %s MB peak memory", grp(r["imp.import_peak_mb"])) : ""
     printf "| `wasteledger import` of the same file | %s rows/s (%.1f s%s) | %.3fx | >= 0.5x | %s |\n", grp(r["imp.import_rate"]), r["imp.import_seconds"], peak, r["imp.ratio"], (r["imp.ratio"] >= 0.5) ? "met" : "**missed**"
+    if (has("imp.restore_rate")) printf "| (diagnostic) `wasteledger restore` of the export of that ledger (%s entries: verified, then appended again under the rules, byte for byte) | %s entries/s (%.1f s, %.2fx the time of the import) | %.3fx | | |\n", grp(r["imp.restore_entries"]), grp(r["imp.restore_rate"]), r["imp.restore_seconds"], r["imp.restore_vs_import"], r["imp.restore_ratio"]
     if (has("imp.floor_rate")) {
       printf "| Format floor: the same rows as sealed import entries, nothing else (`import_floor_bench`, one thread) | %s rows/s | %.3fx | | |\n", grp(r["imp.floor_rate"]), r["imp.floor_ratio"]
       if (has("imp.floor2_rate")) printf "| Format floor on two threads (batches composed and hashed on one, chained and written on the other) | %s rows/s | %.3fx | | |\n", grp(r["imp.floor2_rate"]), r["imp.floor2_ratio"]
