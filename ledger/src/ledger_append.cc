@@ -581,6 +581,22 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
     }
     if (Status s = session.ReadAhead(std::move(keys)); !s.ok()) return fail(s);
   }
+  // What the domain's rules may ask of the ledger, the same for every
+  // statement of the batch but its logged time.
+  ApplyContext ctx;
+  ctx.find_party = [&session](std::string_view id) { return session.FindParty(std::string(id)); };
+  ctx.timezone_minutes = timezone_minutes_;
+  ctx.entry_bytes = [this, &session, &items](uint64_t at) -> Result<std::string> {
+    if (at >= session.start_size_) {
+      // A restore's batch holds no replay: its items are its entries in
+      // order, each with the bytes it was checked to write.
+      const uint64_t held = at - session.start_size_;
+      if (at < session.size_ && !items[held].entry.empty()) return items[held].entry;
+      return Status::Refused(fmt::format("seq {} is in this same batch: undo it in a later one", at));
+    }
+    WL_RETURN_IF_ERROR(WaitForWrites());
+    return store_->GetEntry(at);
+  };
   for (size_t i = 0; i < items.size();) {
     const auto& item = items[i];
     const Statement& st = item.sub.statement;
@@ -750,21 +766,7 @@ Result<std::vector<AppendedEntry>> Ledger::AppendBatch(PreparedBatch batch, bool
         for (const auto& k : session.parties_[s.actor].keys) key_directory_->Add(k);
       }
       if (hook_) {
-        ApplyContext ctx;
-        ctx.find_party = [&session](std::string_view id) { return session.FindParty(std::string(id)); };
         ctx.logged_unix_seconds = it.entry.empty() ? session.logged_unix_ : it.logged_unix;
-        ctx.timezone_minutes = timezone_minutes_;
-        ctx.entry_bytes = [this, &session, &items](uint64_t at) -> Result<std::string> {
-          if (at >= session.start_size_) {
-            // A restore's batch holds no replay: its items are its entries
-            // in order, each with the bytes it was checked to write.
-            const uint64_t held = at - session.start_size_;
-            if (at < session.size_ && !items[held].entry.empty()) return items[held].entry;
-            return Status::Refused(fmt::format("seq {} is in this same batch: undo it in a later one", at));
-          }
-          WL_RETURN_IF_ERROR(WaitForWrites());
-          return store_->GetEntry(at);
-        };
         WL_RETURN_IF_ERROR(hook_->Apply(seq, s, seal_by, ctx, session));
       }
       return Status::Ok();
