@@ -11,9 +11,12 @@
 // seals) in atomic batches that never split a seal, each one checked by the
 // ledger's rules and compared byte for byte with the line it came from. The
 // marker goes last: until then every command refuses the directory, and a
-// failure (or Ctrl-C, or SIGTERM) removes what the restore wrote.
+// failure (or Ctrl-C, SIGTERM, SIGHUP) removes what the restore wrote. The
+// export is opened once: both passes read the same file, and the ledger's
+// root must be the one verified.
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -24,6 +27,7 @@
 
 #include "common.h"
 #include "file_access.h"
+#include "text_table.h"
 #include "wasteledger/signed_note.h"
 #include "wasteledger/verify.h"
 
@@ -48,7 +52,14 @@ struct SignalState {
 };
 SignalState g_signal;
 
+constexpr int kHandled[] = {SIGINT, SIGTERM, SIGHUP};
+
 extern "C" void OnRestoreSignal(int sig) {
+  if (g_signal.phase.load() == 0) {  // nothing to undo: as if not handled
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+    return;
+  }
   if (g_signal.phase.load() == 1) {
     ::unlink(g_signal.marker);
     if (g_signal.remove_dir) ::rmdir(g_signal.dir);
@@ -126,8 +137,9 @@ class RestoreCommand : public Command {
         "Until the restore has finished, the directory holds the file " +
         std::string(kRestoreMarker) +
         " and every command refuses it;\n"
-        "a failure, Ctrl-C or SIGTERM removes what the restore wrote (a directory it was given empty\n"
-        "is left empty). After a kill -9, remove the directory and restore again.\n\n"
+        "a failure, Ctrl-C, SIGTERM or SIGHUP removes what the restore wrote (exit 130 when\n"
+        "interrupted; a directory it was given empty is left empty). After a kill -9, remove the\n"
+        "directory and restore again.\n\n"
         "With --size N or --checkpoint, the new ledger is the original as it stood at that size, so\n"
         "every report on it is the report as of then (a manifest voided later is still live, a\n"
         "party registered later is not there).\n\n"
@@ -191,9 +203,29 @@ class RestoreCommand : public Command {
       if (Status s = CheckSize(); !s.ok()) return Fail(s);
     }
 
+    // Opened once: a file put in its place meanwhile is not read.
+    std::ifstream in(export_, std::ios::binary);
+    if (!in) return Fail(Status::IOError(fmt::format("--export: cannot read {}", export_)));
+
     // 1. The target, claimed before any work, so that a target that cannot
-    // be written fails at once and a second restore into it is refused.
-    if (Status s = Claim(); !s.ok()) return Fail(s.WithContext("--ledger " + dir_));
+    // be written fails at once and a second restore into it is refused. The
+    // signals that would cut the restore short are held while it is claimed,
+    // then handled (OnRestoreSignal).
+    struct DefaultSignals {
+      ~DefaultSignals() {
+        for (int sig : kHandled) std::signal(sig, SIG_DFL);
+        g_signal.phase.store(0);
+      }
+    } default_signals;
+    sigset_t held, before;
+    sigemptyset(&held);
+    for (int sig : kHandled) sigaddset(&held, sig);
+    ::sigprocmask(SIG_BLOCK, &held, &before);
+    for (int sig : kHandled) std::signal(sig, OnRestoreSignal);
+    Status claimed = Claim();
+    if (claimed.ok()) g_signal.phase.store(1);
+    ::sigprocmask(SIG_SETMASK, &before, nullptr);
+    if (!claimed.ok()) return Fail(claimed.WithContext("--ledger " + dir_));
     struct Undo {
       RestoreCommand* c;
       bool keep = false;
@@ -201,16 +233,6 @@ class RestoreCommand : public Command {
         if (!keep) c->Unclaim();
       }
     } undo{this};
-    std::signal(SIGINT, OnRestoreSignal);
-    std::signal(SIGTERM, OnRestoreSignal);
-    struct DefaultSignals {
-      ~DefaultSignals() {
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
-        g_signal.phase.store(0);
-      }
-    } default_signals;
-    g_signal.phase.store(1);
 
     // 2. The export, verified as an outside verifier does.
     const bool show_progress = !quiet_ && StderrIsTerminal();
@@ -218,17 +240,17 @@ class RestoreCommand : public Command {
       options.progress = [](uint64_t done, uint64_t) { fmt::print(stderr, "\rverifying: {} entries", done); };
     }
     Result<VerifyResult> verified = Status::InvalidArgument("unset");
+    if (auto bom = ExportBomProblem(in))
+      return VerificationFailed(fmt::format("--export {}: {}", export_, *bom));
     {
-      std::ifstream in(export_, std::ios::binary);
-      if (!in) return Fail(Status::IOError(fmt::format("--export: cannot read {}", export_)));
-      if (auto bom = ExportBomProblem(in))
-        return VerificationFailed(fmt::format("--export {}: {}", export_, *bom));
       // Only the lines restored: a damaged tail after them does not keep
       // a good prefix (a checkpoint's) from being restored.
       FirstLines limited(*in.rdbuf(), want.value_or(UINT64_MAX));
       std::istream prefix(&limited);
       verified = VerifyExport(prefix, options);
     }
+    in.clear();
+    in.seekg(0);
     if (show_progress) fmt::print(stderr, "\r\033[K");
     if (!verified.ok()) return Fail(verified.status().WithContext("--export " + export_));
     if (!verified->ok()) {
@@ -244,7 +266,8 @@ class RestoreCommand : public Command {
 
     // 3. The entries.
     g_signal.phase.store(2);
-    auto restored = Replay(total, show_progress);
+    bool more = false;  // the export holds lines after the ones restored
+    auto restored = Replay(in, total, show_progress, more);
     if (show_progress) fmt::print(stderr, "\r\033[K");
     if (!restored.ok()) {
       if (g_signal.stop.load() != 0) {
@@ -256,20 +279,24 @@ class RestoreCommand : public Command {
       }
       return Fail(restored.status());
     }
-    if (checkpoint && *restored != checkpoint->root) {
+    if (*restored != verified->root) {  // the file was written to meanwhile
       return VerificationFailed(
-          fmt::format("the restored ledger's root at size {} is {}, not the checkpoint's {}", total,
-                      ToHex(*restored), ToHex(checkpoint->root)));
+          fmt::format("--export {} changed while it was restored: the entries appended have root {}, the "
+                      "ones verified {}",
+                      export_, ToHex(*restored), ToHex(verified->root)));
     }
     // 4. Finished: the marker goes, and the directory is a ledger.
     fs::remove(marker_, ec);
     if (ec) return Fail(Status::IOError(fmt::format("cannot remove {}: {}", marker_, ec.message())));
     undo.keep = true;
     fmt::print("restored {} entries ({}) into {}, root {}\n", total,
-               want ? fmt::format("the first {} of {}", total, export_) : "all of " + export_, dir_,
-               ToHex(*restored));
+               more ? fmt::format("the first {} of {}", total, Shown(export_)) : "all of " + Shown(export_),
+               Shown(dir_), ToHex(*restored));
     if (checkpoint) {
-      fmt::print("    the root of the checkpoint in {}\n", checkpoint_);
+      fmt::print(
+          "    the root the checkpoint in {} signs, its signature checked with --vkey (the copy does not "
+          "record the operator's key: give --vkey to verify --checkpoint on it)\n",
+          Shown(checkpoint_));
     } else {
       fmt::print(
           "    (no --checkpoint: the export was checked against itself, not against a root the operator "
@@ -308,11 +335,11 @@ class RestoreCommand : public Command {
           fmt::format("--size {}: the export holds only {} entries", size_, lines));
     }
     if (members > 0 && seal < size_ && size_ < seal + 1 + members) {
-      return Status::InvalidArgument(
-          fmt::format("--size {} cuts through the sealed batch the seal at seq {} opens (a seal and its "
-                      "members are appended "
-                      "together): restore a size of {} or {}",
-                      size_, seal, seal, seal + 1 + members));
+      return Status::InvalidArgument(fmt::format(
+          "--size {} cuts through the sealed batch the seal at seq {} opens (a seal and its members "
+          "are appended together): restore a size of {} (before the seal) or {} (after its last "
+          "member)",
+          size_, seal, seal, seal + 1 + members));
     }
     return Status::Ok();
   }
@@ -332,10 +359,14 @@ class RestoreCommand : public Command {
             "and run the restore again)",
             kRestoreMarker));
       }
-      if (!fs::is_empty(dir, ec)) {
-        return Status::Refused(fs::exists(dir / "CURRENT", ec)
-                                   ? "already holds a ledger; restore makes a new one"
-                                   : "is not empty; restore makes a new ledger");
+      fs::directory_iterator first(dir, ec);
+      if (ec) return Status::Refused(fmt::format("cannot read it: {}", ec.message()));
+      if (first != fs::directory_iterator()) {
+        if (fs::exists(dir / "CURRENT", ec))
+          return Status::Refused("already holds a ledger; restore makes a new one");
+        return Status::Refused(
+            fmt::format("is not empty (it holds {}); restore makes a new ledger: give a new directory in it",
+                        Shown(first->path().filename().string())));
       }
     } else {
       const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
@@ -358,12 +389,18 @@ class RestoreCommand : public Command {
       return Status::Refused(err == EEXIST ? std::string("another restore is writing it")
                                            : fmt::format("cannot write in it: {}", std::strerror(err)));
     }
-    static constexpr char kText[] =
-        "wasteledger restore is writing this ledger; until it removes this file, the "
-        "directory is not a ledger.\n";
-    ssize_t written = ::write(fd, kText, sizeof kText - 1);
+    char host[256] = "?";
+    ::gethostname(host, sizeof host - 1);
+    const std::string text = fmt::format(
+        "wasteledger restore, pid {} on {}, started {}, is writing this ledger from {}.\n"
+        "Until it removes this file the directory is not a ledger. If that process is gone, remove the\n"
+        "directory and run the restore again.\n",
+        ::getpid(), host, FormatUtc(NowUnixSeconds()), export_);
+    ssize_t written = ::write(fd, text.data(), text.size());
     (void)written;
     ::close(fd);
+    struct stat st {};
+    if (::stat(dir_.c_str(), &st) == 0) claimed_id_ = {st.st_dev, st.st_ino};
     std::snprintf(g_signal.marker, sizeof g_signal.marker, "%s", marker_.c_str());
     std::snprintf(g_signal.dir, sizeof g_signal.dir, "%s", dir_.c_str());
     g_signal.remove_dir = created_;
@@ -376,6 +413,9 @@ class RestoreCommand : public Command {
   void Unclaim() {
     if (!claimed_) return;
     claimed_ = false;
+    // Only the directory claimed: not one made in its place meanwhile.
+    struct stat st {};
+    if (::stat(dir_.c_str(), &st) != 0 || std::pair{st.st_dev, st.st_ino} != claimed_id_) return;
     std::error_code ec;
     if (created_) {
       fs::remove_all(dir_, ec);
@@ -392,9 +432,7 @@ class RestoreCommand : public Command {
 
   // Appends the export's first `total` entries to the claimed directory;
   // the new ledger's root.
-  Result<Hash> Replay(uint64_t total, bool show_progress) const {
-    std::ifstream in(export_, std::ios::binary);
-    if (!in) return Status::IOError(fmt::format("--export: cannot read {}", export_));
+  Result<Hash> Replay(std::istream& in, uint64_t total, bool show_progress, bool& more) const {
     std::string line;
     uint64_t line_no = 0;
     auto next = [&]() -> bool {
@@ -442,8 +480,11 @@ class RestoreCommand : public Command {
     }
     if (Status w = ledger.WaitForWrites(); !w.ok()) return InContext(w);
     if (ledger.size() != total) {
-      return Status::Corruption(fmt::format("restored {} entries, not {}", ledger.size(), total));
+      return Status::Corruption(
+          fmt::format("--export {} changed while it was restored: it now holds {} of the {} entries verified",
+                      export_, ledger.size(), total));
     }
+    more = static_cast<bool>(std::getline(in, line));
     return ledger.Root(total);
   }
 
@@ -454,6 +495,7 @@ class RestoreCommand : public Command {
   // The claimed target.
   bool claimed_ = false;
   bool created_ = false;
+  std::pair<dev_t, ino_t> claimed_id_{};  // device and inode of the directory claimed
   std::string marker_;
 };
 

@@ -50,6 +50,22 @@ PreparedBatch PreparedBatch::TakeIncompleteSealTail() {
 
 // Ledger() and ~Ledger() are in ledger_append.cc, with the write in flight.
 
+namespace {
+
+// A directory a restore is writing, or one whose restore did not finish,
+// is no ledger yet: every way in but the restore's own says so.
+Status CheckNotRestoring(const std::string& dir) {
+  std::error_code ec;
+  const auto marker = std::filesystem::path(dir) / kRestoreMarker;
+  if (!std::filesystem::exists(marker, ec)) return Status::Ok();
+  return Status::Refused(fmt::format(
+      "{} is being restored, or its restore did not finish ({} says by which process): if that process is "
+      "gone, remove the directory and run the restore again",
+      dir, marker.string()));
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Ledger>> Ledger::Init(const std::string& dir, const Submission& genesis) {
   // The genesis statement is the only one checked against keys it brings
   // itself; Append knows this for seq 0.
@@ -70,6 +86,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Create(
     bool restoring) {
   namespace fs = std::filesystem;
   std::error_code ec;
+  if (!restoring) WL_RETURN_IF_ERROR(CheckNotRestoring(dir));
   // A restore's directory holds its marker, and nothing else yet.
   const auto only_marker = [&] {
     fs::directory_iterator it(dir, ec), end;
@@ -99,12 +116,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Create(
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, Mode mode, bool wait_for_writer,
                                              bool restoring) {
-  std::error_code ec;
-  if (!restoring && std::filesystem::exists(std::filesystem::path(dir) / kRestoreMarker, ec)) {
-    return Status::Refused(fmt::format(
-        "{} is a restore that did not finish (it holds {}): remove the directory and run the restore again",
-        dir, kRestoreMarker));
-  }
+  if (!restoring) WL_RETURN_IF_ERROR(CheckNotRestoring(dir));
   auto ledger = std::unique_ptr<Ledger>(new Ledger());
   ledger->dir_ = dir;
   if (mode == Mode::kWrite) {
@@ -118,6 +130,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, Mode mode, 
 }
 
 Result<bool> Ledger::Upgrade(const std::string& dir, bool wait_for_writer) {
+  WL_RETURN_IF_ERROR(CheckNotRestoring(dir));
   WL_RETURN_IF_ERROR(Store::CheckExists(dir));
   WL_ASSIGN_OR_RETURN(auto lock, WriterLock::Acquire(dir, wait_for_writer));
   WL_ASSIGN_OR_RETURN(bool converted, Store::Upgrade(dir));

@@ -37,8 +37,10 @@ Result<std::unique_ptr<WriterLock>> WriterLock::Acquire(const std::string& dir, 
   std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd, 0) != 0 ||
       ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+    const int err = errno;
     ::close(fd);
-    return Status::IOError(fmt::format("cannot write {}", path));
+    return Status::IOError(
+        fmt::format("cannot write {}: {}", path, err != 0 ? std::strerror(err) : "short write"));
   }
   return std::unique_ptr<WriterLock>(new WriterLock(fd));
 }

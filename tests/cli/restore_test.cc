@@ -132,7 +132,9 @@ TEST_CASE("restore --size and --checkpoint give the ledger as it stood then", "[
   const std::string note = c / "before-void.note";
   const std::string out = Restore(
       c, {c / "city.jsonl", "--ledger", c / "cp.ledger", "--checkpoint", note, "--vkey", c.operator_vkey});
-  CHECK_THAT(out, Catch::Contains("the root of the checkpoint in " + note));
+  CHECK_THAT(out, Catch::Contains("    the root the checkpoint in " + note +
+                                  " signs, its signature checked with --vkey (the copy does not record the "
+                                  "operator's key: give --vkey to verify --checkpoint on it)\n"));
   CHECK(Wl({"export", "--ledger", c / "cp.ledger"}).out == then);
   CHECK_THAT(out, Catch::StartsWith(
                       fmt::format("restored {} entries (the first {} of {}) into ", k, k, c / "city.jsonl")));
@@ -193,9 +195,11 @@ TEST_CASE("restore refuses what it cannot rebuild and leaves no ledger", "[cli][
   // A size that cuts a sealed batch (appended whole), or past the export.
   std::string err = Restore(c, {c / "city.jsonl", "--ledger", c / "a.ledger", "--size", cut}, 1);
   CHECK(err ==
-        fmt::format("wasteledger: error: --size {} cuts through the sealed batch the seal at seq {} opens "
-                    "(a seal and its members are appended together): restore a size of {} or {}\n",
-                    cut, seal, seal, seal + 5));
+        fmt::format(
+            "wasteledger: error: --size {} cuts through the sealed batch the seal at seq {} opens "
+            "(a seal and its members are appended together): restore a size of {} (before the seal) or {} "
+            "(after its last member)\n",
+            cut, seal, seal, seal + 5));
   gone("a.ledger");
   err = Restore(c, {c / "city.jsonl", "--ledger", c / "a.ledger", "--size", std::to_string(seal + 6)}, 1);
   CHECK(err ==
@@ -250,6 +254,12 @@ TEST_CASE("restore refuses what it cannot rebuild and leaves no ledger", "[cli][
   CHECK(err == "wasteledger: error: --ledger " + (c / "no/such/a.ledger") + ": its parent directory " +
                    (c / "no/such") + " does not exist\n");
   gone("no");
+  // A volume's root holding lost+found: named.
+  std::filesystem::create_directories(c / "vol/lost+found");
+  err = Restore(c, {c / "city.jsonl", "--ledger", c / "vol"}, 1);
+  CHECK(err ==
+        "wasteledger: error: --ledger " + (c / "vol") +
+            ": is not empty (it holds lost+found); restore makes a new ledger: give a new directory in it\n");
   // A directory holding the marker: a restore writing it, or one killed.
   std::filesystem::create_directories(c / "b.ledger");
   WriteFile(c / "b.ledger/RESTORE-UNFINISHED", "");
@@ -279,20 +289,26 @@ TEST_CASE("a ledger whose restore did not finish is refused by every command", "
   City c;
   WriteFile(c / "city.jsonl", c.Export());
   Restore(c, {c / "city.jsonl", "--ledger", c / "copy.ledger"});
-  // As a restore killed after its last entry, before the marker went.
+  // As a restore killed after its last entry, before the marker went; and
+  // one killed before it wrote anything.
   WriteFile(c / "copy.ledger/RESTORE-UNFINISHED", "");
-  for (const std::vector<std::string>& args :
-       std::vector<std::vector<std::string>>{{"verify", "--ledger", c / "copy.ledger"},
-                                             {"stock", "--ledger", c / "copy.ledger"},
-                                             {"generate", "--ledger", c / "copy.ledger", "--key",
-                                              c.producer_key, "--waste", "SW02", "--mass", "1t"}}) {
-    RunResult r = Wl(args);
-    INFO(args[0]);
-    CHECK(r.exit_code == 1);
-    CHECK(r.err ==
-          "wasteledger: error: " + (c / "copy.ledger") +
-              " is a restore that did not finish (it holds RESTORE-UNFINISHED): remove the directory and "
-              "run the restore again\n");
+  std::filesystem::create_directories(c / "k.ledger");
+  WriteFile(c / "k.ledger/RESTORE-UNFINISHED", "");
+  for (const std::string& dir : {c / "copy.ledger", c / "k.ledger"}) {
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"verify", "--ledger", dir},
+             {"stock", "--ledger", dir},
+             {"generate", "--ledger", dir, "--key", c.producer_key, "--waste", "SW02", "--mass", "1t"},
+             {"upgrade", "--ledger", dir},
+             {"init", "--ledger", dir, "--origin", "x.example/l", "--key", c.regulator_key}}) {
+      RunResult r = Wl(args);
+      INFO(dir << " " << args[0]);
+      CHECK(r.exit_code == 1);
+      CHECK(r.err == "wasteledger: error: " + dir + " is being restored, or its restore did not finish (" +
+                         dir +
+                         "/RESTORE-UNFINISHED says by which process): if that process is gone, remove the "
+                         "directory and run the restore again\n");
+    }
   }
 }
 
@@ -317,7 +333,7 @@ TEST_CASE("restore: a void of an import in the same batch of the export", "[cli]
   CHECK(Wl({"verify", "--ledger", c / "copy.ledger", "--deep", "--quiet"}).exit_code == 0);
 }
 
-TEST_CASE("restore: Ctrl-C or SIGTERM removes what it wrote", "[cli][restore]") {
+TEST_CASE("restore: Ctrl-C, SIGTERM or SIGHUP removes what it wrote", "[cli][restore]") {
   City c;
   RunResult r = c.Submit(c.Sign(c.producer_key, Statements(20000)), {"--quiet"});
   REQUIRE(r.exit_code == 0);
@@ -325,7 +341,7 @@ TEST_CASE("restore: Ctrl-C or SIGTERM removes what it wrote", "[cli][restore]") 
   // Signalled while verifying (the target holds only its marker) and while
   // appending (RocksDB's files are there): either way exit 130, nothing left.
   for (const char* wait_for : {"RESTORE-UNFINISHED", "CURRENT"}) {
-    for (int sig : {SIGINT, SIGTERM}) {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
       INFO(wait_for << " " << sig);
       const std::string target = c / fmt::format("t-{}-{}.ledger", wait_for, sig);
       Child child({"restore", "--quiet", "--export", c / "city.jsonl", "--ledger", target},
@@ -336,6 +352,13 @@ TEST_CASE("restore: Ctrl-C or SIGTERM removes what it wrote", "[cli][restore]") 
         std::this_thread::sleep_for(std::chrono::microseconds(200));
       }
       REQUIRE(child.Running());
+      // The marker says which process writes the directory (once written:
+      // it is created empty, exclusively, then filled).
+      std::string marker;
+      while (marker.empty() && std::chrono::steady_clock::now() < deadline) {
+        marker = ReadFile(target + "/RESTORE-UNFINISHED");
+      }
+      CHECK_THAT(marker, Catch::StartsWith(fmt::format("wasteledger restore, pid {} on ", child.pid())));
       ::kill(child.pid(), sig);
       RunResult done = child.Wait(std::chrono::seconds(30));
       CHECK(done.exit_code == 130);
