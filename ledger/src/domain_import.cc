@@ -461,8 +461,6 @@ Result<RecordView> ViewRecord(const Json& body) {
   return v;
 }
 
-}  // namespace
-
 // An imported manifest that keeps lines after the record at `target` (one
 // of its lines) is voided: its dispatch is its earliest line left, and its
 // receipt the latest line left that was received (none: dispatched, not
@@ -495,6 +493,8 @@ Status RenumberImportedManifest(const Step& step, uint64_t target, Manifest& m) 
   m.status = latest ? "received" : "dispatched";
   return Status::Ok();
 }
+
+}  // namespace
 
 Status ReverseImport(const Step& step, uint64_t target, Effect& effect) {
   if (!step.ctx->entry_bytes) return Status::Corruption("void of an import: the log cannot be read here");

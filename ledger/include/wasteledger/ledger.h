@@ -71,9 +71,9 @@ struct AppendedEntry {
 };
 
 // The file `wasteledger restore` keeps in a ledger's directory until the
-// restore has finished: a directory holding it is refused by Open (an
-// interrupted restore is not a ledger), and InitFromExport accepts a
-// directory whose only file it is.
+// restore has finished: a directory holding it is refused by Open, Init and
+// Upgrade (a restore under way, or one interrupted, is not a ledger), and
+// InitFromExport accepts a directory whose only file it is.
 inline constexpr const char* kRestoreMarker = "RESTORE-UNFINISHED";
 
 class Ledger {
@@ -89,16 +89,16 @@ class Ledger {
   // restore opening the ledger it is writing).
   static Result<std::unique_ptr<Ledger>> Open(const std::string& dir, Mode mode, bool wait_for_writer = false,
                                               bool restoring = false);
+  // Restore: creates a ledger in `dir` (which must not hold one, or hold
+  // only kRestoreMarker) whose entry 0 is `genesis_entry`, the first line
+  // of another ledger's export, written byte for byte (its logged time
+  // kept). The rest follows through PrepareExported and Append.
+  static Result<std::unique_ptr<Ledger>> InitFromExport(const std::string& dir,
+                                                        std::string_view genesis_entry);
   // Converts a ledger written in an older store format (v1: a RocksDB key
   // per tree node) to the current one in place, under the writer lock; the
   // log itself is untouched. True if it converted, false if the ledger was
   // current already. Open refuses a v1 ledger, naming this.
-  // Restore: creates a ledger in `dir` (which must not hold one) whose entry
-  // 0 is `genesis_entry`, the first line of another ledger's export, written
-  // byte for byte (its logged time kept). The rest follows through
-  // PrepareExported and Append.
-  static Result<std::unique_ptr<Ledger>> InitFromExport(const std::string& dir,
-                                                        std::string_view genesis_entry);
   static Result<bool> Upgrade(const std::string& dir, bool wait_for_writer = false);
   ~Ledger();
 
