@@ -132,8 +132,10 @@ class RestoreCommand : public Command {
         "build's rules, and must come out byte for byte as exported. The new ledger has the same\n"
         "entries, the same root and the same proofs as the one exported; its indexes (stock, lots,\n"
         "manifests, flow aggregates) are rebuilt from the log. Checkpoints signed on the original\n"
-        "stay valid for it (same root); they are not copied. Without --checkpoint the export is only\n"
-        "checked against itself: give the operator's checkpoint to know it is the operator's log.\n\n"
+        "stay valid for it (same root); of them only the --checkpoint given is stored in the copy,\n"
+        "and its key recorded as the operator's (verify checks it; checkpoint signs with that key\n"
+        "only). Without --checkpoint the export is only checked against itself: give the\n"
+        "operator's checkpoint to know it is the operator's log.\n\n"
         "Until the restore has finished, the directory holds the file " +
         std::string(kRestoreMarker) +
         " and every command refuses it;\n"
@@ -187,6 +189,8 @@ class RestoreCommand : public Command {
         return VerificationFailed(s.message());
       }
       checkpoint = *opened;
+      checkpoint_note_ = *note;
+      checkpoint_key_ = *key;
       options.checkpoint_note = std::move(*note);
       options.checkpoint_key = *key;
     }
@@ -265,7 +269,7 @@ class RestoreCommand : public Command {
     // 3. The entries.
     g_signal.phase.store(2);
     bool more = false;  // the export holds lines after the ones restored
-    auto restored = Replay(in, total, show_progress, more);
+    auto restored = Replay(in, total, verified->root, show_progress, more);
     if (show_progress) fmt::print(stderr, "\r\033[K");
     if (!restored.ok()) {
       if (g_signal.stop.load() != 0) {
@@ -292,8 +296,8 @@ class RestoreCommand : public Command {
                Shown(dir_), ToHex(*restored));
     if (checkpoint) {
       fmt::print(
-          "    the root the checkpoint in {} signs, its signature checked with --vkey (the copy does not "
-          "record the operator's key: give --vkey to verify --checkpoint on it)\n",
+          "    the root the checkpoint in {} signs, its signature checked with --vkey; the checkpoint is "
+          "stored in the copy and its key recorded as the operator's\n",
           Shown(checkpoint_));
     } else {
       fmt::print(
@@ -429,8 +433,10 @@ class RestoreCommand : public Command {
   }
 
   // Appends the export's first `total` entries to the claimed directory;
-  // the new ledger's root.
-  Result<Hash> Replay(std::istream& in, uint64_t total, bool show_progress, bool& more) const {
+  // the new ledger's root. When it is the root verified, the --checkpoint
+  // (which signs it) is stored and its key recorded as the operator's.
+  Result<Hash> Replay(std::istream& in, uint64_t total, const Hash& verified_root, bool show_progress,
+                      bool& more) const {
     std::string line;
     uint64_t line_no = 0;
     auto next = [&]() -> bool {
@@ -483,10 +489,19 @@ class RestoreCommand : public Command {
                       export_, ledger.size(), total));
     }
     more = static_cast<bool>(std::getline(in, line));
-    return ledger.Root(total);
+    WL_ASSIGN_OR_RETURN(Hash root, ledger.Root(total));
+    if (root == verified_root && checkpoint_key_) {
+      if (Status s = ledger.AdoptCheckpoint(checkpoint_note_, *checkpoint_key_); !s.ok()) {
+        return s.WithContext("--checkpoint " + checkpoint_);
+      }
+    }
+    return root;
   }
 
   std::string export_, dir_, checkpoint_, vkey_;
+  // The --checkpoint's note and key, once read and parsed.
+  std::string checkpoint_note_;
+  std::optional<VerifierKey> checkpoint_key_;
   CLI::Option* size_opt_ = nullptr;
   uint64_t size_ = 0;
   bool quiet_ = false;

@@ -418,6 +418,40 @@ Result<std::string> Ledger::SignCheckpoint(const SigningKey& operator_key) {
   return note;
 }
 
+Status Ledger::AdoptCheckpoint(std::string_view note, const VerifierKey& operator_key) {
+  if (!lock_) return Status::Refused("ledger is open read-only");
+  WL_RETURN_IF_ERROR(WaitForWrites());
+  if (operator_key.name() != origin_) {
+    return Status::Refused(
+        fmt::format("key \"{}\" is not an operator key of {}: it must be named after the origin",
+                    operator_key.name(), origin_));
+  }
+  WL_ASSIGN_OR_RETURN(auto recorded, OperatorKey());
+  if (recorded && recorded->ToString() != operator_key.ToString()) {
+    return Status::Refused(fmt::format("this ledger's checkpoints are signed by {}, not by {}",
+                                       recorded->Ref(), operator_key.Ref()));
+  }
+  WL_ASSIGN_OR_RETURN(auto cp, OpenCheckpoint(note, operator_key));
+  if (cp.origin != origin_) {
+    return Status::Refused(
+        fmt::format("the checkpoint is of the log \"{}\", not of this one (\"{}\")", cp.origin, origin_));
+  }
+  if (cp.size == 0 || cp.size > size_) {
+    return Status::Refused(
+        fmt::format("the checkpoint signs size {}, and this ledger holds entries 1 to {}", cp.size, size_));
+  }
+  WL_ASSIGN_OR_RETURN(Hash root, Root(cp.size));
+  if (root != cp.root) {
+    return Status::Refused(
+        fmt::format("the checkpoint signs root {} at size {}, and this ledger's root there is {}",
+                    ToHex(cp.root), cp.size, ToHex(root)));
+  }
+  StoreBatch batch;
+  batch.Put(CheckpointKey(cp.size), std::string(note));
+  if (!recorded) batch.Put(MetaKey(kMetaOperatorKey), operator_key.ToString());
+  return store_->Commit(batch);
+}
+
 Result<std::vector<std::string>> Ledger::Checkpoints() const {
   std::vector<std::string> notes;
   WL_RETURN_IF_ERROR(WaitForWrites());

@@ -133,9 +133,20 @@ TEST_CASE("restore --size and --checkpoint give the ledger as it stood then", "[
   const std::string out = Restore(
       c, {c / "city.jsonl", "--ledger", c / "cp.ledger", "--checkpoint", note, "--vkey", c.operator_vkey});
   CHECK_THAT(out, Catch::Contains("    the root the checkpoint in " + note +
-                                  " signs, its signature checked with --vkey (the copy does not record the "
-                                  "operator's key: give --vkey to verify --checkpoint on it)\n"));
+                                  " signs, its signature checked with --vkey; the checkpoint is stored in "
+                                  "the copy and its key recorded as the operator's\n"));
   CHECK(Wl({"export", "--ledger", c / "cp.ledger"}).out == then);
+  // The checkpoint is the copy's own: verify checks it with no --vkey, and
+  // only the operator's key signs the copy's next checkpoints.
+  RunResult verified = Wl({"verify", "--ledger", c / "cp.ledger"});
+  INFO(verified.err);
+  CHECK(verified.exit_code == 0);
+  CHECK_THAT(verified.out, Catch::Contains("1 stored checkpoint(s) match"));
+  c.Keygen(kOrigin, "impostor.key");
+  RunResult impostor = Wl({"checkpoint", "--ledger", c / "cp.ledger", "--key", c / "impostor.key"});
+  CHECK(impostor.exit_code == 1);
+  CHECK_THAT(impostor.err, Catch::Contains("this ledger's checkpoints are signed by"));
+  CHECK(Wl({"checkpoint", "--ledger", c / "cp.ledger", "--key", c.operator_key}).exit_code == 0);
   CHECK_THAT(out, Catch::StartsWith(
                       fmt::format("restored {} entries (the first {} of {}) into ", k, k, c / "city.jsonl")));
   // A backup damaged after the checkpoint's size: the prefix it signs is

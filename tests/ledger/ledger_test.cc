@@ -664,3 +664,44 @@ TEST_CASE("restore: an entry out of place, or after an edited one, is refused an
   CHECK(not_genesis.status().message() == "line 1: the first entry must be the genesis statement");
   CHECK_FALSE(Ledger::Open(tmp / "other", Ledger::Mode::kRead).ok());
 }
+
+TEST_CASE("a checkpoint signed elsewhere is stored only if it signs this ledger's root", "[ledger]") {
+  LedgerFixture f;
+  auto note = f.ledger().SignCheckpoint(f.operator_key);  // size 3, on the original
+  REQUIRE(note.ok());
+  const auto lines = ExportLines(f.ledger());
+  f.AppendOk(f.Generates(2));
+  auto later = f.ledger().SignCheckpoint(f.operator_key);  // size 5
+  REQUIRE(later.ok());
+  TempDir tmp;
+  auto restored = Ledger::InitFromExport(tmp / "copy", lines[0]);
+  REQUIRE(restored.ok());
+  Ledger& copy = **restored;
+  REQUIRE(AppendExported(copy, lines, 1, lines.size()).ok());
+  const VerifierKey& vk = f.operator_key.verifier();
+  auto refused = [&](std::string_view n, const VerifierKey& k) {
+    Status s = copy.AdoptCheckpoint(n, k);
+    CHECK(s.code() == Status::Code::kRefused);
+    CHECK(copy.Checkpoints()->empty());
+    CHECK_FALSE(*copy.OperatorKey());
+    return s.message();
+  };
+  CHECK_THAT(refused(*note, f.regulator.verifier()), Catch::Contains("must be named after the origin"));
+  const auto impostor = KeyFromSeed("test.example/ledger", 99);
+  CHECK_FALSE(copy.AdoptCheckpoint(*note, impostor.verifier()).ok());  // its signature does not check
+  CHECK(refused(*later, vk) == "the checkpoint signs size 5, and this ledger holds entries 1 to 3");
+  // A note with the right size and a good signature over another root.
+  Checkpoint other{"test.example/ledger", 3, Sha256("x"), {}};
+  CHECK_THAT(refused(SignCheckpoint(other, f.operator_key), vk),
+             Catch::StartsWith("the checkpoint signs root " + ToHex(other.root) + " at size 3"));
+
+  REQUIRE(copy.AdoptCheckpoint(*note, vk).ok());
+  CHECK(*copy.Checkpoints() == std::vector<std::string>{*note});
+  REQUIRE(*copy.OperatorKey());
+  CHECK((*copy.OperatorKey())->ToString() == vk.ToString());
+  // The key is pinned: another named after the origin signs nothing here.
+  CHECK_THAT(copy.SignCheckpoint(impostor).status().message(), Catch::Contains("signed by"));
+  auto verified = VerifyLedger(copy, {});
+  REQUIRE(verified.ok());
+  CHECK(verified->ok());
+}

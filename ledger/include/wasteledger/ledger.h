@@ -189,6 +189,11 @@ class Ledger {
   // after the origin), stores it and returns the note. The first operator key
   // used is recorded; a different one is refused.
   Result<std::string> SignCheckpoint(const SigningKey& operator_key);
+  // Stores a checkpoint the operator signed elsewhere (restore: the
+  // original's), once its signature checks with `operator_key` (named after
+  // the origin, and the one on record if any) and it signs this ledger's
+  // root at its size; records the key as the operator's if none is yet.
+  Status AdoptCheckpoint(std::string_view note, const VerifierKey& operator_key);
   // The operator's verifier key, once a checkpoint has been signed.
   Result<std::optional<VerifierKey>> OperatorKey() const;
   // Every block of the store read and its checksum checked: Corruption names
