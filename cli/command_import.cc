@@ -63,7 +63,21 @@ struct Written {
   std::vector<std::string> parties;  // ids registered
   uint64_t first_seq = 0, last_seq = 0, entries = 0;
   std::vector<uint64_t> seals;
+  std::string interrupted;  // what a signal left imported and not, once it stopped the import
 };
+
+std::string SignalName(int sig) {
+  switch (sig) {
+    case SIGINT:
+      return "Ctrl-C (SIGINT)";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGHUP:
+      return "SIGHUP";
+    default:
+      return fmt::format("signal {}", sig);
+  }
+}
 
 // "1 duplicate", "2 duplicates".
 std::string Plural(uint64_t n, const char* what) { return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s"); }
@@ -235,7 +249,9 @@ class ImportCommand : public Command {
         "against its rows, and a total no sum of the rows gives is warned of. Exit codes: 0 no row\n"
         "refused, 1 nothing written (also when every row is refused), 5 some rows refused (listed\n"
         "with --errors) and the others good: imported, already in the ledger, or, with --dry-run,\n"
-        "importable.\n\n"
+        "importable, 130 interrupted (Ctrl-C, SIGTERM, SIGHUP: nothing imported while checking;\n"
+        "once appending, the batches before it are in, the message says which records are not,\n"
+        "and the same command again imports them).\n\n"
         "Examples:\n"
         "  wasteledger import --ledger city.ledger --key bureau.key --profile cn-hw-manifest \\\n"
         "      --create-parties --errors refused.csv --max-errors 100 联单2023.csv\n"
@@ -279,6 +295,10 @@ class ImportCommand : public Command {
     if (!encoding.ok()) return Failed(encoding.status().WithContext("--encoding"));
     auto rules = LoadDomainRules();
     if (!rules.ok()) return Failed(rules.status());
+    // Until the records are appended a signal ends the import at once
+    // (nothing is written before); then the batch in hand is finished first.
+    Interrupts interrupts;
+    interrupts.Exit("wasteledger: error: import interrupted; nothing was imported\n");
     auto key = LoadSigningKey(key_path_);
     if (!key.ok()) return Failed(key.status());
     auto ledger = OpenLedger(ledger_dir_, dry_run_ ? Ledger::Mode::kRead : Ledger::Mode::kWrite, wait_);
@@ -306,6 +326,7 @@ class ImportCommand : public Command {
     }
     plan.StopProgress();
     checking.reset();  // clears the progress line
+    interrupts.Stop();      // the errors file is written whole
     write_errors_ = false;  // written here, or the failure says why not
     if (Status s = WriteErrors(plan); !s.ok()) return Fail(s);
     if (plan.over_limit()) {
@@ -332,8 +353,16 @@ class ImportCommand : public Command {
                                              n == 1 ? "is" : "are", errors_path_))));
     }
     Written written;
-    if (!dry_run_) {
-      if (Status s = Append(**ledger, *key, plan, written); !s.ok()) return Fail(s);
+    if (int sig = interrupts.received(); sig != 0) {
+      written.interrupted = fmt::format("import interrupted by {}; nothing was imported", SignalName(sig));
+    } else if (!dry_run_) {
+      if (Status s = Append(**ledger, *key, plan, interrupts, written); !s.ok()) return Fail(s);
+    }
+    interrupts.Off();
+    if (!written.interrupted.empty()) {
+      std::fflush(stdout);
+      fmt::print(stderr, "wasteledger: error: {}\n", written.interrupted);
+      return kExitInterrupted;
     }
     PrintSummary(plan, written);
     if (!plan.refused().empty()) {
@@ -448,7 +477,8 @@ class ImportCommand : public Command {
     return Status::Ok();
   }
 
-  Status Append(Ledger& ledger, const SigningKey& key, const ImportPlan& plan, Written& written) const {
+  Status Append(Ledger& ledger, const SigningKey& key, const ImportPlan& plan, const Interrupts& interrupts,
+                Written& written) const {
     const int tz = ledger.timezone_offset_minutes();
     std::vector<Submission> parties;
     for (const auto& [id, p] : plan.new_parties()) {
@@ -564,8 +594,32 @@ class ImportCommand : public Command {
       return not_imported(k, s);
     };
     std::future<Result<PreparedBatch>> next;
+    // A signal: the batches appended so far are written, the others not.
+    auto interrupted = [&](size_t k, int sig) -> Status {
+      if (next.valid()) next.wait();
+      if (Status w = ledger.WaitForWrites(); !w.ok())
+        return not_imported(unwritten ? unwritten->chunk : k, w);
+      stored();
+      const Chunk& c = chunks[k];
+      const uint32_t d = c.file->body_days[c.record(c.at)];
+      written.interrupted = fmt::format(
+          "import interrupted by {}: {} of {} records were imported{}{}; the rest, from the batch of {} "
+          "dated "
+          "{:04}-{:02}-{:02} on, were not. Run the same command again to import them (the records already in "
+          "the "
+          "ledger are counted as duplicates)",
+          SignalName(sig), done, plan.records(),
+          written.seals.empty()
+              ? ""
+              : fmt::format(", under {} seal{} (entries {}..{})", written.seals.size(),
+                            written.seals.size() == 1 ? "" : "s", written.seals.front(), written.last_seq),
+          written.parties.empty() ? "" : fmt::format(", and {} parties registered", written.parties.size()),
+          c.file->name, d / 10000, d / 100 % 100, d % 100);
+      return Status::Ok();
+    };
     if (!chunks.empty()) next = std::async(std::launch::async, build, chunks[0]);
     for (size_t k = 0; k < chunks.size(); ++k) {
+      if (int sig = interrupts.received(); sig != 0) return interrupted(k, sig);
       Result<PreparedBatch> batch = next.get();
       if (k + 1 < chunks.size()) next = std::async(std::launch::async, build, chunks[k + 1]);
       if (!batch.ok()) {

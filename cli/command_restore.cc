@@ -37,38 +37,18 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr size_t kRestoreBatch = 4096;
-constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports it
-
-// What a signal may undo, set before the handlers are installed. While the
-// export is verified the target holds only the marker: the handler removes
-// both and exits. Once entries are written it only asks the replay to stop,
-// which then cleans up as after any failure.
-struct SignalState {
-  std::atomic<int> phase{0};  // 0: nothing to undo, 1: claimed, 2: writing
-  std::atomic<int> stop{0};   // the signal, once one came in phase 2
+// The claimed target, for the signal handler to remove while the export is
+// verified (the target holds only the marker then).
+struct ClaimedTarget {
   char marker[4096] = {};
   char dir[4096] = {};
   bool remove_dir = false;  // the restore created the directory
 };
-SignalState g_signal;
+ClaimedTarget g_claimed;
 
-constexpr int kHandled[] = {SIGINT, SIGTERM, SIGHUP};
-
-extern "C" void OnRestoreSignal(int sig) {
-  if (g_signal.phase.load() == 0) {  // nothing to undo: as if not handled
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
-    return;
-  }
-  if (g_signal.phase.load() == 1) {
-    ::unlink(g_signal.marker);
-    if (g_signal.remove_dir) ::rmdir(g_signal.dir);
-    static constexpr char kMessage[] = "wasteledger: error: restore interrupted; nothing was written\n";
-    ssize_t ignored = ::write(2, kMessage, sizeof kMessage - 1);
-    (void)ignored;
-    ::_exit(kExitInterrupted);
-  }
-  g_signal.stop.store(sig);
+void UndoClaim() {
+  ::unlink(g_claimed.marker);
+  if (g_claimed.remove_dir) ::rmdir(g_claimed.dir);
 }
 
 // The bytes of another stream buffer up to and including its `lines`-th
@@ -214,21 +194,15 @@ class RestoreCommand : public Command {
     // 1. The target, claimed before any work, so that a target that cannot
     // be written fails at once and a second restore into it is refused. The
     // signals that would cut the restore short are held while it is claimed,
-    // then handled (OnRestoreSignal).
-    struct DefaultSignals {
-      ~DefaultSignals() {
-        for (int sig : kHandled) std::signal(sig, SIG_DFL);
-        g_signal.phase.store(0);
-      }
-    } default_signals;
-    sigset_t held, before;
-    sigemptyset(&held);
-    for (int sig : kHandled) sigaddset(&held, sig);
-    ::sigprocmask(SIG_BLOCK, &held, &before);
-    for (int sig : kHandled) std::signal(sig, OnRestoreSignal);
+    // then handled: at once while the export is verified (the marker and a
+    // directory the restore made are removed), after the batch in hand once
+    // entries are written (the replay stops, and what it wrote is removed).
+    Interrupts interrupts;
+    interrupts.Hold();
     Status claimed = Claim();
-    if (claimed.ok()) g_signal.phase.store(1);
-    ::sigprocmask(SIG_SETMASK, &before, nullptr);
+    if (claimed.ok())
+      interrupts.Exit("wasteledger: error: restore interrupted; nothing was written\n", UndoClaim);
+    interrupts.Release();
     if (!claimed.ok()) return Fail(claimed.WithContext("--ledger " + dir_));
     struct Undo {
       RestoreCommand* c;
@@ -267,12 +241,12 @@ class RestoreCommand : public Command {
     const uint64_t total = verified->size;
 
     // 3. The entries.
-    g_signal.phase.store(2);
+    interrupts.Stop();
     bool more = false;  // the export holds lines after the ones restored
-    auto restored = Replay(in, total, verified->root, show_progress, more);
+    auto restored = Replay(in, total, verified->root, interrupts, show_progress, more);
     if (show_progress) fmt::print(stderr, "\r\033[K");
     if (!restored.ok()) {
-      if (g_signal.stop.load() != 0) {
+      if (interrupts.received() != 0) {
         undo.c->Unclaim();
         undo.keep = true;
         std::fflush(stdout);
@@ -403,9 +377,9 @@ class RestoreCommand : public Command {
     ::close(fd);
     struct stat st {};
     if (::stat(dir_.c_str(), &st) == 0) claimed_id_ = {st.st_dev, st.st_ino};
-    std::snprintf(g_signal.marker, sizeof g_signal.marker, "%s", marker_.c_str());
-    std::snprintf(g_signal.dir, sizeof g_signal.dir, "%s", dir_.c_str());
-    g_signal.remove_dir = created_;
+    std::snprintf(g_claimed.marker, sizeof g_claimed.marker, "%s", marker_.c_str());
+    std::snprintf(g_claimed.dir, sizeof g_claimed.dir, "%s", dir_.c_str());
+    g_claimed.remove_dir = created_;
     claimed_ = true;
     return Status::Ok();
   }
@@ -435,8 +409,8 @@ class RestoreCommand : public Command {
   // Appends the export's first `total` entries to the claimed directory;
   // the new ledger's root. When it is the root verified, the --checkpoint
   // (which signs it) is stored and its key recorded as the operator's.
-  Result<Hash> Replay(std::istream& in, uint64_t total, const Hash& verified_root, bool show_progress,
-                      bool& more) const {
+  Result<Hash> Replay(std::istream& in, uint64_t total, const Hash& verified_root,
+                      const Interrupts& interrupts, bool show_progress, bool& more) const {
     std::string line;
     uint64_t line_no = 0;
     auto next = [&]() -> bool {
@@ -454,7 +428,7 @@ class RestoreCommand : public Command {
     Ledger& ledger = **opened;
     PreparedBatch carry;
     for (;;) {
-      if (int sig = g_signal.stop.load(); sig != 0) {
+      if (int sig = interrupts.received(); sig != 0) {
         return Status::IOError(fmt::format("interrupted by signal {}", sig));
       }
       std::vector<std::string> lines;

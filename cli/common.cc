@@ -5,8 +5,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cctype>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -101,6 +104,72 @@ int Fail(const Status& status) {
 void Warn(const std::string& message) { fmt::print(stderr, "wasteledger: warning: {}\n", Shown(message)); }
 
 bool StderrIsTerminal() { return ::isatty(2) == 1; }
+
+namespace {
+
+// The state OnInterrupt reads: set before `mode`, which the handler loads.
+struct InterruptState {
+  std::atomic<int> mode{0};  // 0 off, 1 exit, 2 stop
+  std::atomic<int> received{0};
+  const char* message = "";
+  size_t message_size = 0;
+  void (*undo)() = nullptr;
+};
+InterruptState g_interrupt;
+constexpr int kInterruptSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+extern "C" void OnInterrupt(int sig) {
+  switch (g_interrupt.mode.load()) {
+    case 1: {
+      if (g_interrupt.undo != nullptr) g_interrupt.undo();
+      ssize_t ignored = ::write(2, g_interrupt.message, g_interrupt.message_size);
+      (void)ignored;
+      ::_exit(kExitInterrupted);
+    }
+    case 2:
+      g_interrupt.received.store(sig);
+      return;
+    default:  // as if not handled
+      std::signal(sig, SIG_DFL);
+      std::raise(sig);
+      return;
+  }
+}
+
+}  // namespace
+
+Interrupts::Interrupts() {
+  g_interrupt.mode.store(0);
+  g_interrupt.received.store(0);
+  for (int sig : kInterruptSignals) std::signal(sig, OnInterrupt);
+}
+
+Interrupts::~Interrupts() {
+  for (int sig : kInterruptSignals) std::signal(sig, SIG_DFL);
+  g_interrupt.mode.store(0);
+}
+
+void Interrupts::Off() { g_interrupt.mode.store(0); }
+
+void Interrupts::Exit(const char* message, void (*undo)()) {
+  g_interrupt.message = message;
+  g_interrupt.message_size = std::strlen(message);
+  g_interrupt.undo = undo;
+  g_interrupt.mode.store(1);
+}
+
+void Interrupts::Stop() { g_interrupt.mode.store(2); }
+
+int Interrupts::received() const { return g_interrupt.received.load(); }
+
+void Interrupts::Hold() {
+  sigset_t held;
+  sigemptyset(&held);
+  for (int sig : kInterruptSignals) sigaddset(&held, sig);
+  ::sigprocmask(SIG_BLOCK, &held, &before_);
+}
+
+void Interrupts::Release() { ::sigprocmask(SIG_SETMASK, &before_, nullptr); }
 
 Result<std::string> ReadPassphrase(const std::string& prompt) {
   if (const char* env = std::getenv("WASTELEDGER_PASSPHRASE")) return std::string(env);

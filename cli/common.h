@@ -5,6 +5,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <functional>
 #include <istream>
@@ -123,5 +124,34 @@ void SkipBom(std::string& line);
 std::optional<std::string> ExportBomProblem(std::istream& in);
 
 bool StderrIsTerminal();
+
+// Exit code of a command cut short by Ctrl-C, SIGTERM or SIGHUP.
+inline constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports it
+
+// Handles SIGINT, SIGTERM and SIGHUP while it lives (their default action
+// again after; one at a time). Off: a signal acts as if not handled. Exit:
+// the handler runs `undo` (async-signal-safe calls only), writes `message`
+// (a string literal) to stderr and exits 130 at once, for a phase in which
+// nothing needs finishing. Stop: the handler only records the signal, and
+// the command stops where what it wrote is whole (received()).
+class Interrupts {
+ public:
+  Interrupts();
+  ~Interrupts();
+  Interrupts(const Interrupts&) = delete;
+  Interrupts& operator=(const Interrupts&) = delete;
+  void Off();
+  void Exit(const char* message, void (*undo)() = nullptr);
+  void Stop();
+  // The signal received in Stop, or 0.
+  int received() const;
+  // The three signals held (delivered at Release): for a change of state
+  // that must not be cut in the middle.
+  void Hold();
+  void Release();
+
+ private:
+  sigset_t before_{};
+};
 
 }  // namespace wasteledger::cli
