@@ -428,6 +428,53 @@ TEST_CASE("Number cells from a workbook", "[mapper]") {
   CHECK(e.reason == "finer than a gram");
 }
 
+// Were kept as the text the workbook stores ("20234110000303.0", what
+// openpyxl and pandas write for a float column): the same manifest line
+// read from a CSV was then another record, and imported twice.
+TEST_CASE("A number cell in an identifier column is read as the whole number it holds", "[mapper]") {
+  const Mapper mapper = HwMapper();
+  const auto number = [](Row row, size_t column, const std::string& text) {
+    row.cells[column] = Cell{Cell::Kind::kNumber, text};
+    return row;
+  };
+  for (const std::string text :
+       {"20234110000303", "20234110000303.0", "20234110000303.000", "2.0234110000303E+13",
+        "2.0234110000303e13", "202341100003.03E2", "+20234110000303"}) {
+    INFO(text);
+    CHECK(MapOne(mapper, number(HwRow(2), A, text)).manifest == "20234110000303");
+  }
+  // So is every other identifier or code: the waste code, the permit
+  // number, the credit codes.
+  Record r = MapOne(mapper, number(number(HwRow(2), H, "90024908.0"), F, "123.00"));
+  CHECK(r.waste == "90024908");
+  CHECK(r.to.permit == "123");
+  CHECK(MapOne(mapper, number(HwRow(2), C, "9007199254740992.0")).from.uscc == "9007199254740992");
+
+  // A fraction is not an identifier; the row is refused naming the column.
+  RowError e = MapError(mapper, number(HwRow(3), A, "20234110000303.5"));
+  CHECK(e.row == 3);
+  CHECK(e.column == "联单编号");
+  CHECK(e.value == "20234110000303.5");
+  CHECK(e.reason == "a decimal number, not a manifest number");
+  e = MapError(mapper, number(HwRow(4), H, "900249.08"));
+  CHECK(e.column == "废物代码");
+  CHECK(e.reason == "a decimal number, not a waste code");
+  CHECK(MapError(mapper, number(HwRow(5), F, "2.5E-1")).reason == "a decimal number, not a permit number");
+  CHECK(MapError(mapper, number(HwRow(6), A, "-20234110000303")).reason ==
+        "a negative number, not a manifest number");
+  // Past 2^53 a number cell no longer holds every digit (an 18-digit credit
+  // code entered as a number): refused, not read as the wrong code.
+  e = MapError(mapper, number(HwRow(7), C, "9.1411081123456794E+17"));
+  CHECK(e.column == "移出单位统一社会信用代码");
+  CHECK(
+      e.reason ==
+      "a number of 18 digits in a number cell: a spreadsheet keeps 15 digits of a number, so its last digits "
+      "are lost: format the column as text in the spreadsheet and enter it again");
+  CHECK(MapError(mapper, number(HwRow(8), C, "9007199254740993")).column == "移出单位统一社会信用代码");
+  // Other columns keep a number cell as written.
+  CHECK(MapOne(mapper, number(HwRow(9), G, "12.0")).waste_name == "12.0");
+}
+
 TEST_CASE("Hazards, methods and notes", "[mapper]") {
   const Mapper mapper = HwMapper();
   CHECK(MapOne(mapper, HwRow(2, {{I, "毒性,易燃性"}})).hazards == V{"T", "I"});
