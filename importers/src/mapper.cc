@@ -379,12 +379,23 @@ class RowMapper {
     return MassUnit::kTonnes;
   }
 
-  // Reads a mass column; false on error (error_ filled).
-  bool Mass(const Binding& b, std::string_view v, const Cell& cell, int64_t& grams) {
+  // How a mass cell reads: its grams, none for a blank or placeholder cell,
+  // or why it cannot be read. Map (the records) and Masses (the sums the
+  // summary gives and checks the total row against) both read every mass
+  // cell through this, so that the sums are those of what is imported. A
+  // quantity is read as written: the ="..." and '... wrappers unwrapped in
+  // other columns (UnwrapSpreadsheetText) are not a number here.
+  struct MassCell {
+    std::optional<int64_t> grams;
+    std::string problem;  // "" when it reads
+  };
+  MassCell ReadMass(const Binding& b, const Cell& cell) {
+    if (cell.kind == Cell::Kind::kError) return {std::nullopt, ErrorCellReason(cell)};
+    const std::string_view v = NormalizeText(cell.text, scratch_);
+    if (v.empty() || IsPlaceholder(v)) return {};
     Result<int64_t> g = ParseMass(v, UnitFor(b), cell.kind);
-    if (!g.ok()) return Error(b, g.status().message());
-    grams = *g;
-    return true;
+    if (!g.ok()) return {std::nullopt, g.status().message()};
+    return {*g, ""};
   }
 
   // The figures of the mass columns, for Mapper::Masses.
@@ -393,20 +404,17 @@ class RowMapper {
     std::vector<Mapper::ColumnMass> out;
     for (const Binding& b : plan_.bindings) {
       if (!b.info->mass) continue;
-      Mapper::ColumnMass m{b.heading, std::nullopt, false};
       const Cell& cell = CellAt(row_, b.column);
-      const std::string_view v = NormalizeText(cell.text, scratch_);
-      if (cell.kind == Cell::Kind::kError) {
-        m.unreadable = true;
-      } else if (!v.empty() && !IsPlaceholder(v)) {
-        Result<int64_t> g = ParseMass(v, UnitFor(b), cell.kind);
-        if (g.ok()) {
-          m.grams = *g;
-        } else {
-          m.unreadable = true;
-        }
+      MassCell m = ReadMass(b, cell);
+      Mapper::ColumnMass c;
+      c.heading = b.heading;
+      c.grams = m.grams;
+      if (!m.problem.empty()) {
+        c.unreadable = true;
+        c.value = cell.text;
+        c.reason = std::move(m.problem);
       }
-      out.push_back(std::move(m));
+      out.push_back(std::move(c));
     }
     return out;
   }
@@ -522,6 +530,22 @@ class RowMapper {
     for (const Binding& b : plan_.bindings) {
       if (b.info->quantity || b.field == Field::kUnit) continue;
       const Cell& cell = CellAt(row_, b.column);
+      if (b.field == Field::kMass || b.field == Field::kReceived) {
+        MassCell m = ReadMass(b, cell);
+        if (!m.problem.empty()) return Error(b, std::move(m.problem));
+        if (!m.grams) {
+          if (b.required) return Error(b, "required value missing");
+          continue;
+        }
+        if (b.field == Field::kReceived) {
+          r.received_g = *m.grams;
+        } else if (*m.grams == 0) {
+          return Error(b, "mass must be more than zero");
+        } else {
+          r.mass_g = *m.grams;
+        }
+        continue;
+      }
       if (cell.kind == Cell::Kind::kError) return Error(b, ErrorCellReason(cell));
       std::string_view v = NormalizeText(cell.text, scratch_);
       if (cell.kind == Cell::Kind::kText) v = UnwrapSpreadsheetText(v);
@@ -531,18 +555,6 @@ class RowMapper {
       }
       if (std::string problem = mapping::TextLengthProblem(b.field, v); !problem.empty()) {
         return Error(b, std::move(problem));
-      }
-      if (b.field == Field::kMass || b.field == Field::kReceived) {
-        int64_t grams = 0;
-        if (!Mass(b, v, cell, grams)) return false;
-        if (b.field == Field::kReceived) {
-          r.received_g = grams;
-        } else if (grams == 0) {
-          return Error(b, "mass must be more than zero");
-        } else {
-          r.mass_g = grams;
-        }
-        continue;
       }
       if (cell.kind == Cell::Kind::kNumber && IsIdentifier(b.field)) {
         if (std::string problem = IdentifierNumber(v, number_, b.field); !problem.empty()) {
@@ -602,11 +614,10 @@ class RowMapper {
     size_t count = 0;
     for (size_t q = 0; q < plan_.quantities.size(); ++q) {
       const Binding& b = plan_.bindings[plan_.quantities[q]];
-      const Cell& cell = CellAt(row_, b.column);
-      if (cell.kind == Cell::Kind::kError) return Fail(b, ErrorCellReason(cell));
-      const std::string_view v = NormalizeText(cell.text, scratch_);
-      if (v.empty() || IsPlaceholder(v)) continue;
-      if (!Mass(b, v, cell, grams[q])) return Mapper::Outcome::kError;
+      MassCell m = ReadMass(b, CellAt(row_, b.column));
+      if (!m.problem.empty()) return Fail(b, std::move(m.problem));
+      if (!m.grams) continue;
+      grams[q] = *m.grams;
       if (grams[q] > 0) ++count;
     }
     if (count == 0) return Skip(Mapper::kNoQuantity);
