@@ -1,6 +1,7 @@
 // `wasteledger import` of workbooks whose cells only a program writes: a
-// manifest number stored as the float 20234110000303.0 (openpyxl, pandas).
-// Each workbook is written with libxlsxwriter, then one cell of its sheet is
+// manifest number stored as the float 20234110000303.0 (openpyxl, pandas), a
+// total row whose figure is #REF! or a formula never calculated. Each
+// workbook is written with libxlsxwriter, then one cell of its sheet is
 // replaced by the XML such a program writes.
 #include <xlsxwriter.h>
 #include <zip.h>
@@ -118,6 +119,76 @@ TEST_CASE("import: a manifest number in a workbook's number cell is the whole nu
   CHECK(r.err.find("c.xlsx row 3, column 联单编号: a decimal number, not a manifest number; stopped after 1 "
                    "refused row (--max-errors 1): nothing was imported") != std::string::npos);
   CHECK(l.Export() == before);
+}
+
+// A 合计 whose figure could not be read was passed over without a word: no
+// total-row line, no sum of the column, no warning.
+TEST_CASE("import: a total row whose figure cannot be read is warned of, with the rows' sum",
+          "[cli][import]") {
+  CliLedger l;
+  struct Case {
+    std::string file, cell, value, reason;
+  };
+  const std::string no_value =
+      "a formula with no calculated value: open the workbook in Excel or WPS and save it, so that its "
+      "formulas are calculated";
+  const std::vector<Case> cases = {
+      {"ref.xlsx", "<c r=\"E4\" t=\"e\"><f>SUM(#REF!)</f><v>#REF!</v></c>", "#REF!",
+       "spreadsheet error value"},
+      {"nocalc.xlsx", "<c r=\"E4\"><f>SUM(E2:E3)</f></c>", "", no_value},
+      {"ref.csv", "", "#REF!", "not a number"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.file);
+    const std::string path = l / c.file;
+    if (c.cell.empty()) {
+      WriteFile(path,
+                "联单编号,移出单位,接受单位,废物代码,转移量（千克）,转移日期\n"
+                "20234110013001,甲化工有限公司,乙处置中心,900-249-08,1500,2024-01-09\n"
+                "20234110013002,甲化工有限公司,乙处置中心,900-249-08,500,2024-01-09\n"
+                "合计,,,,#REF!,\n");
+    } else {
+      WriteManifests(path, {{20234110013001.0, 1500}, {20234110013002.0, 500}}, 2000);
+      ReplaceCell(path, "E4", c.cell);
+    }
+    const std::vector<std::string> args = {"import",         "--ledger",         l.ledger,
+                                           "--key",          l.regulator_key,    "--profile",
+                                           "cn-hw-manifest", "--create-parties", "--dry-run"};
+    std::vector<std::string> text = args;
+    text.push_back(path);
+    RunResult r = Wl(text);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);  // the rows are good; the total is only not checked
+    const std::string cell = c.value.empty() ? c.reason : "\"" + c.value + "\": " + c.reason;
+    CHECK(r.out.find("  total row 4, 转移量（千克）: cannot be read (" + cell +
+                     "), so the rows are not checked against it; the rows sum to 2.000 t to be imported\n") !=
+          std::string::npos);
+    CHECK(r.err.find(
+              "wasteledger: warning: " + c.file +
+              " total row 4, 转移量（千克）: the file's total cannot be read (" + cell +
+              "), so the rows were not checked against it (the rows sum to 2.000 t to be imported): was the "
+              "file edited after its total was computed?\n") != std::string::npos);
+    std::vector<std::string> as_json = args;
+    as_json.insert(as_json.end(), {"--format", "json", path});
+    r = Wl(as_json);
+    CHECK(r.exit_code == 0);
+    const json t = json::parse(r.out)["files"][0]["total_row"];
+    CHECK(t["row"] == 4);
+    CHECK(t["columns"].empty());
+    CHECK(t["unreadable"] ==
+          json::array({{{"heading", "转移量（千克）"}, {"value", c.value}, {"reason", c.reason}}}));
+    CHECK(r.err.find("the file's total cannot be read") != std::string::npos);
+  }
+  // A total that reads is checked as before, and nothing is unreadable.
+  const std::string ok = l / "ok.xlsx";
+  WriteManifests(ok, {{20234110013001.0, 1500}, {20234110013002.0, 500}}, 2000);
+  RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", "cn-hw-manifest",
+                    "--create-parties", "--dry-run", "--format", "json", ok});
+  REQUIRE(r.exit_code == 0);
+  const json t = json::parse(r.out)["files"][0]["total_row"];
+  CHECK(t["columns"][0]["agrees_with"] == "distinct");
+  CHECK(t["unreadable"].empty());
+  CHECK(r.err.empty());
 }
 
 }  // namespace
