@@ -117,8 +117,11 @@ std::vector<std::string> TotalLines(const PlannedFile& f, bool dry_run, std::vec
                                   cell, sum));
       warnings.push_back(
           fmt::format("{} {}: the file's total cannot be read ({}), so the rows were not checked against it "
-                      "({}): was the file edited after its total was computed?",
-                      f.name, head, cell, sum));
+                      "({}){}",
+                      f.name, head, cell, sum,
+                      // A formula never calculated says what to do; anything
+                      // else in a total is a sign of a file edited after it.
+                      t.total_value.empty() ? "" : ": was the file edited after its total was computed?"));
       continue;
     }
     if (!t.total_g) continue;
