@@ -118,6 +118,26 @@ std::vector<std::string> TotalLines(const PlannedFile& f, bool dry_run, std::vec
     return lines;
   }
   for (const auto& t : f.totals) {
+    if (!t.total_problem.empty()) {
+      // A total that cannot be read checks nothing: said, with the sum of
+      // the rows as for a file without a total row.
+      const std::string cell =
+          t.total_value.empty() ? t.total_problem : fmt::format("\"{}\": {}", t.total_value, t.total_problem);
+      const std::string head = fmt::format("total row {}, {}", f.total_row, OneLine(t.heading));
+      const std::string sum = t.overflow
+                                  ? "the rows' figures sum past 2^63 g"
+                                  : fmt::format("the rows sum to {} {}", FormatMass(t.imported_g), imported);
+      lines.push_back(fmt::format("{}: cannot be read ({}), so the rows are not checked against it; {}", head,
+                                  cell, sum));
+      warnings.push_back(
+          fmt::format("{} {}: the file's total cannot be read ({}), so the rows were not checked against it "
+                      "({}){}",
+                      f.name, head, cell, sum,
+                      // A formula never calculated says what to do; anything
+                      // else in a total is a sign of a file edited after it.
+                      t.total_value.empty() ? "" : ": was the file edited after its total was computed?"));
+      continue;
+    }
     if (!t.total_g) continue;
     const std::string head =
         fmt::format("total row {}, {}: {}", f.total_row, OneLine(t.heading), FormatMass(*t.total_g));
@@ -770,7 +790,14 @@ class ImportCommand : public Command {
                                {"agrees_with", agrees == nullptr ? Json() : Json(agrees)}});
             if (t.overflow) columns.back()["overflow"] = true;
           }
-          j["total_row"] = {{"row", f.total_row}, {"columns", std::move(columns)}};
+          Json unreadable = Json::array();
+          for (const auto& t : f.totals) {
+            if (t.total_problem.empty()) continue;
+            unreadable.push_back(
+                {{"heading", t.heading}, {"value", t.total_value}, {"reason", t.total_problem}});
+          }
+          j["total_row"] = {
+              {"row", f.total_row}, {"columns", std::move(columns)}, {"unreadable", std::move(unreadable)}};
         }
         files.push_back(std::move(j));
       }

@@ -854,7 +854,11 @@ Status ImportPlan::AddFile(const std::string& path) {
         file.total_row = row.number;
         const auto masses = mapper->Masses(row);
         SetUpTotals(file, masses);
-        for (size_t i = 0; i < masses.size() && i < file.totals.size(); ++i) file.totals[i].total_g = masses[i].grams;
+        for (size_t i = 0; i < masses.size() && i < file.totals.size(); ++i) {
+          file.totals[i].total_g = masses[i].grams;
+          file.totals[i].total_value = masses[i].value;
+          file.totals[i].total_problem = masses[i].reason;
+        }
       }
       continue;
     }

@@ -48,6 +48,10 @@ struct NewParty {
 struct ColumnTotal {
   std::string heading;             // as written
   std::optional<int64_t> total_g;  // the total row's figure (none: blank or unreadable)
+  // The total row's cell when it cannot be read (#REF!, a formula with no
+  // calculated value, text that is not a mass): as written, and why. The
+  // total is then not checked, and the summary says so.
+  std::string total_value, total_problem;
   int64_t imported_g = 0, held_g = 0, earlier_g = 0, repeated_g = 0, refused_g = 0;
   int64_t all_g = 0;            // every figure read, the five above together
   uint64_t refused_unread = 0;  // refused rows whose figure could not be read (a blank one is 0, not this)

@@ -13,6 +13,7 @@
 //   3. the other columns in column order: the first bad cell is the error.
 #include "wasteledger/import/mapper.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -120,8 +121,6 @@ TotalLabel TotalLabelKind(std::string_view text) {
   return TotalLabel::kNone;
 }
 
-// A manifest number that a spreadsheet stored as a number in exponent form
-// ("2.0234110000001E+13") back to its digits; other text unchanged.
 // Text that spreadsheet users and exporters wrap around a long number so
 // that Excel keeps its digits: ="20234110001101" (a formula yielding text,
 // common in CSV exports of provincial systems) and a leading apostrophe
@@ -175,37 +174,105 @@ std::string ManifestNumberProblem(std::string& number) {
   return "a decimal number, not a manifest number";
 }
 
-void ExpandNumber(std::string& s) {
-  const size_t e = s.find_first_of("eE");
-  if (e == std::string::npos || e == 0) return;
-  std::string digits;
-  size_t point = std::string::npos;
-  for (size_t i = 0; i < e; ++i) {
-    if (s[i] == '.' && point == std::string::npos) {
-      point = digits.size();
-    } else if (s[i] >= '0' && s[i] <= '9') {
-      digits.push_back(s[i]);
-    } else {
-      return;
-    }
+// True for the fields that hold an identifier or a code (a manifest, credit
+// code, permit or waste code): a workbook's number cell there is read as the
+// whole number it holds (IdentifierNumber), not as the text it is stored as.
+bool IsIdentifier(Field field) {
+  switch (field) {
+    case Field::kManifest:
+    case Field::kFromUscc:
+    case Field::kToUscc:
+    case Field::kCarrierUscc:
+    case Field::kToPermit:
+    case Field::kWaste:
+      return true;
+    default:
+      return false;
   }
-  if (point == std::string::npos) point = digits.size();
-  size_t i = e + 1;
-  if (i < s.size() && s[i] == '+') ++i;
-  int exponent = 0;
+}
+
+// What a value of an identifier field is, in messages.
+const char* IdentifierName(Field field) {
+  switch (field) {
+    case Field::kManifest:
+      return "manifest number";
+    case Field::kFromUscc:
+    case Field::kToUscc:
+    case Field::kCarrierUscc:
+      return "credit code";
+    case Field::kToPermit:
+      return "permit number";
+    case Field::kWaste:
+      return "waste code";
+    default:
+      return "code";
+  }
+}
+
+// A workbook's number cell in an identifier column, as the whole number it
+// holds, written canonically: digits only, no fraction, no exponent
+// ("20234110000303.0", "20234110000303.000" and "2.0234110000303E+13" are
+// all 20234110000303), into `out`. What is wrong with it otherwise, "" when
+// nothing: a fraction (20234110000303.5), a sign, or a number beyond 2^53,
+// which a spreadsheet's number (a binary double) cannot hold to the digit.
+std::string IdentifierNumber(std::string_view s, std::string& out, Field field) {
+  const std::string what = IdentifierName(field);
+  std::string digits;  // every digit, integer then fraction
+  size_t point = std::string_view::npos;
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) {
+    if (s[i] == '-') return "a negative number, not a " + what;
+    ++i;
+  }
   for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9' || exponent > 30) return;
-    exponent = exponent * 10 + (s[i] - '0');
-  }
-  const size_t int_len = point + static_cast<size_t>(exponent);
-  if (int_len < digits.size()) {  // not a whole number: keep it as written
-    for (size_t k = int_len; k < digits.size(); ++k) {
-      if (digits[k] != '0') return;
+    if (s[i] >= '0' && s[i] <= '9') {
+      digits.push_back(s[i]);
+    } else if (s[i] == '.' && point == std::string_view::npos) {
+      point = digits.size();
+    } else {
+      break;
     }
-    digits.resize(int_len);
   }
-  digits.resize(int_len, '0');
-  s = digits;
+  if (digits.empty()) return "not a number, though in a number cell";
+  if (point == std::string_view::npos) point = digits.size();
+  int64_t exponent = 0;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool negative = false;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
+    const size_t from = i;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+      if (exponent < 1000) exponent = exponent * 10 + (s[i] - '0');
+    }
+    if (i == from) return "not a number, though in a number cell";
+    if (negative) exponent = -exponent;
+  }
+  if (i != s.size()) return "not a number, though in a number cell";
+  // The value is digits × 10^(point + exponent - digits.size()): the first
+  // `whole` digits are its integer part (leading zeros dropped first).
+  const size_t zeros = std::min(digits.find_first_not_of('0'), digits.size());
+  digits.erase(0, zeros);
+  const int64_t whole = static_cast<int64_t>(point) - static_cast<int64_t>(zeros) + exponent;
+  for (int64_t k = std::max<int64_t>(whole, 0); k < static_cast<int64_t>(digits.size()); ++k) {
+    if (digits[static_cast<size_t>(k)] != '0') return "a decimal number, not a " + what;
+  }
+  // 2^53 = 9007199254740992: past it a double no longer holds every whole
+  // number, so the spreadsheet may have changed the last digits.
+  constexpr std::string_view kExact = "9007199254740992";
+  const auto length = static_cast<int64_t>(kExact.size());
+  const auto lost = [whole] {
+    return "a number of " + std::to_string(whole) +
+           " digits in a number cell: a spreadsheet keeps 15 digits of a number, so its last digits are "
+           "lost: format the column as text in the spreadsheet and enter it again";
+  };
+  if (whole > length) return lost();
+  out.clear();
+  for (int64_t k = 0; k < whole; ++k) {
+    out.push_back(k < static_cast<int64_t>(digits.size()) ? digits[static_cast<size_t>(k)] : '0');
+  }
+  if (out.empty()) out = "0";
+  if (whole == length && out > kExact) return lost();
+  return "";
 }
 
 // The state of one Map call.
@@ -312,12 +379,23 @@ class RowMapper {
     return MassUnit::kTonnes;
   }
 
-  // Reads a mass column; false on error (error_ filled).
-  bool Mass(const Binding& b, std::string_view v, const Cell& cell, int64_t& grams) {
+  // How a mass cell reads: its grams, none for a blank or placeholder cell,
+  // or why it cannot be read. Map (the records) and Masses (the sums the
+  // summary gives and checks the total row against) both read every mass
+  // cell through this, so that the sums are those of what is imported. A
+  // quantity is read as written: the ="..." and '... wrappers unwrapped in
+  // other columns (UnwrapSpreadsheetText) are not a number here.
+  struct MassCell {
+    std::optional<int64_t> grams;
+    std::string problem;  // "" when it reads
+  };
+  MassCell ReadMass(const Binding& b, const Cell& cell) {
+    if (cell.kind == Cell::Kind::kError) return {std::nullopt, ErrorCellReason(cell)};
+    const std::string_view v = NormalizeText(cell.text, scratch_);
+    if (v.empty() || IsPlaceholder(v)) return {};
     Result<int64_t> g = ParseMass(v, UnitFor(b), cell.kind);
-    if (!g.ok()) return Error(b, g.status().message());
-    grams = *g;
-    return true;
+    if (!g.ok()) return {std::nullopt, g.status().message()};
+    return {*g, ""};
   }
 
   // The figures of the mass columns, for Mapper::Masses.
@@ -326,20 +404,17 @@ class RowMapper {
     std::vector<Mapper::ColumnMass> out;
     for (const Binding& b : plan_.bindings) {
       if (!b.info->mass) continue;
-      Mapper::ColumnMass m{b.heading, std::nullopt, false};
       const Cell& cell = CellAt(row_, b.column);
-      const std::string_view v = NormalizeText(cell.text, scratch_);
-      if (cell.kind == Cell::Kind::kError) {
-        m.unreadable = true;
-      } else if (!v.empty() && !IsPlaceholder(v)) {
-        Result<int64_t> g = ParseMass(v, UnitFor(b), cell.kind);
-        if (g.ok()) {
-          m.grams = *g;
-        } else {
-          m.unreadable = true;
-        }
+      MassCell m = ReadMass(b, cell);
+      Mapper::ColumnMass c;
+      c.heading = b.heading;
+      c.grams = m.grams;
+      if (!m.problem.empty()) {
+        c.unreadable = true;
+        c.value = cell.text;
+        c.reason = std::move(m.problem);
       }
-      out.push_back(std::move(m));
+      out.push_back(std::move(c));
     }
     return out;
   }
@@ -349,10 +424,11 @@ class RowMapper {
     switch (field) {
       case Field::kManifest:
         r.manifest.assign(v);
-        if (kind == Cell::Kind::kNumber) {
-          ExpandNumber(r.manifest);
-        } else if (const std::string problem = ManifestNumberProblem(r.manifest); !problem.empty()) {
-          return b == nullptr || Error(*b, problem);
+        // A number cell was read (Fill) as the whole number it holds.
+        if (kind != Cell::Kind::kNumber) {
+          if (const std::string problem = ManifestNumberProblem(r.manifest); !problem.empty()) {
+            return b == nullptr || Error(*b, problem);
+          }
         }
         return true;
       case Field::kFromName:
@@ -454,6 +530,22 @@ class RowMapper {
     for (const Binding& b : plan_.bindings) {
       if (b.info->quantity || b.field == Field::kUnit) continue;
       const Cell& cell = CellAt(row_, b.column);
+      if (b.field == Field::kMass || b.field == Field::kReceived) {
+        MassCell m = ReadMass(b, cell);
+        if (!m.problem.empty()) return Error(b, std::move(m.problem));
+        if (!m.grams) {
+          if (b.required) return Error(b, "required value missing");
+          continue;
+        }
+        if (b.field == Field::kReceived) {
+          r.received_g = *m.grams;
+        } else if (*m.grams == 0) {
+          return Error(b, "mass must be more than zero");
+        } else {
+          r.mass_g = *m.grams;
+        }
+        continue;
+      }
       if (cell.kind == Cell::Kind::kError) return Error(b, ErrorCellReason(cell));
       std::string_view v = NormalizeText(cell.text, scratch_);
       if (cell.kind == Cell::Kind::kText) v = UnwrapSpreadsheetText(v);
@@ -464,17 +556,11 @@ class RowMapper {
       if (std::string problem = mapping::TextLengthProblem(b.field, v); !problem.empty()) {
         return Error(b, std::move(problem));
       }
-      if (b.field == Field::kMass || b.field == Field::kReceived) {
-        int64_t grams = 0;
-        if (!Mass(b, v, cell, grams)) return false;
-        if (b.field == Field::kReceived) {
-          r.received_g = grams;
-        } else if (grams == 0) {
-          return Error(b, "mass must be more than zero");
-        } else {
-          r.mass_g = grams;
+      if (cell.kind == Cell::Kind::kNumber && IsIdentifier(b.field)) {
+        if (std::string problem = IdentifierNumber(v, number_, b.field); !problem.empty()) {
+          return Error(b, std::move(problem));
         }
-        continue;
+        v = number_;
       }
       if (!Set(&b, b.field, v, cell.kind, r)) return false;
     }
@@ -528,11 +614,10 @@ class RowMapper {
     size_t count = 0;
     for (size_t q = 0; q < plan_.quantities.size(); ++q) {
       const Binding& b = plan_.bindings[plan_.quantities[q]];
-      const Cell& cell = CellAt(row_, b.column);
-      if (cell.kind == Cell::Kind::kError) return Fail(b, ErrorCellReason(cell));
-      const std::string_view v = NormalizeText(cell.text, scratch_);
-      if (v.empty() || IsPlaceholder(v)) continue;
-      if (!Mass(b, v, cell, grams[q])) return Mapper::Outcome::kError;
+      MassCell m = ReadMass(b, CellAt(row_, b.column));
+      if (!m.problem.empty()) return Fail(b, std::move(m.problem));
+      if (!m.grams) continue;
+      grams[q] = *m.grams;
       if (grams[q] > 0) ++count;
     }
     if (count == 0) return Skip(Mapper::kNoQuantity);
@@ -562,6 +647,7 @@ class RowMapper {
   const Row& row_;
   RowError& error_;
   std::string scratch_;
+  std::string number_;  // an identifier's number cell, as its digits
   std::optional<MassUnit> row_unit_;
   std::string method_text_;
   std::string carrier_uscc_;

@@ -274,6 +274,12 @@ class Loader {
 }  // namespace
 
 Result<std::shared_ptr<const MappingSpec>> LoadMapping(std::string_view json_text, std::string_view file) {
+  // A UTF-8 byte-order mark (what Notepad and many editors save "UTF-8"
+  // with) is skipped, as in CSV and JSONL inputs; byte offsets in messages
+  // count from after it.
+  if (constexpr std::string_view kBom = "\xEF\xBB\xBF"; json_text.substr(0, kBom.size()) == kBom) {
+    json_text.remove_prefix(kBom.size());
+  }
   return Loader(file).Load(json_text);
 }
 

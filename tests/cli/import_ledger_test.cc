@@ -204,7 +204,12 @@ TEST_CASE("import: an odd layout through a mapping file", "[cli][import]") {
             "1,20234110000002,禹州市某化工厂,废活性炭,900-039-49,\"1,500\",\"1,480\",05.01.2023,20230106\n"
             "2,20234110000003,禹州市某化工厂,废活性炭,900-039-49,200,200,07.01.2023,20230108\n");
   const std::string mapping = l / "mapping.json";
-  WriteFile(mapping, R"({"record": "manifest", "heading_row": 3, "date_format": "%d.%m.%Y",
+  // Saved as Notepad saves "UTF-8": with a byte-order mark, which the
+  // import skips as it does in a CSV or JSONL file (it was "invalid JSON at
+  // byte 0").
+  WriteFile(mapping,
+            "\xEF\xBB\xBF"
+            R"({"record": "manifest", "heading_row": 3, "date_format": "%d.%m.%Y",
     "columns": {"单号": "manifest", "产废企业": "from.name", "危废名称": "waste_name", "类别": "waste",
                 "重量": {"field": "mass", "unit": "kg"}, "实收": {"field": "received", "unit": "kg"},
                 "出厂日期": "date", "到厂日期": {"field": "received_date", "format": "%Y%m%d"}},

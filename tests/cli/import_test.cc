@@ -1014,6 +1014,73 @@ TEST_CASE("import: a file without a total row gets its quantity columns' sums in
   CHECK(json::parse(j.out)["files"][0].count("total_row") == 0);
 }
 
+// What the summary says was imported is what the ledger holds: each mass
+// column's imported_g is the sum of the figures of the records imported from
+// that column. A quantity written ="3" or '4 was imported (the wrapper taken
+// off) but left out of the sums, so a right 合计 was warned of as wrong.
+TEST_CASE("import: the summary's mass sums are those of the records imported", "[cli][import]") {
+  ImportLedger l;
+  const std::string manifests = l / "wrapped.csv";
+  WriteFile(manifests,
+            "联单编号,移出单位,接受单位,废物代码,转移量（吨）,接受量（吨）,转移日期\n"
+            "20234110003101,甲化工有限公司,乙处置中心,900-249-08,2,2,2024-01-05\n"
+            "20234110003102,甲化工有限公司,乙处置中心,900-249-08,\"=\"\"3\"\"\",3,2024-01-05\n"
+            "20234110003103,甲化工有限公司,乙处置中心,900-249-08,'4,4,2024-01-05\n"
+            "20234110003104,甲化工有限公司,乙处置中心,900-249-08,1500kg,'1,2024-01-05\n"
+            "20234110003105,甲化工有限公司,乙处置中心,900-249-08,\"1,000.5\",1000.5 t,2024-01-06\n"
+            "合计,,,,1002.5,1002.5,\n");
+  const std::string ledger = l / "wrapped-ledger.csv";
+  WriteFile(ledger,
+            "日期,单位名称,废物代码,产生量(吨),自行利用量(千克),委托处置量(吨),接收单位\n"
+            "2023-01,甲化工有限公司,SW02,5,\"=\"\"300\"\"\",1,乙处置中心\n"
+            "2023-02,甲化工有限公司,SW02,5,300,'1,乙处置中心\n"
+            "2023-03,甲化工有限公司,SW02,5,2吨,1,乙处置中心\n");
+  const auto check = [&](const std::string& profile, const std::string& file, int refused) {
+    RunResult r = Wl({"import", "--ledger", l.ledger, "--key", l.regulator_key, "--profile", profile,
+                      "--create-parties", "--max-errors", "0", "--format", "json", file});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 5);
+    const json f = json::parse(r.out)["files"][0];
+    CHECK(f["rows_refused"] == refused);
+    // The records in the ledger from this file, summed by column.
+    std::map<std::string, int64_t> ledger_g;
+    for (const auto& line : SplitLines(l.Export())) {
+      const json st = json::parse(line)["statement"];
+      if (st["kind"] != "import" || st["body"]["source"]["file"] != f["file"]) continue;
+      const json& b = st["body"];
+      if (b["record"] == "manifest") {
+        ledger_g["转移量（吨）"] += b["mass_g"].get<int64_t>();
+        ledger_g["接受量（吨）"] += b.value("received_g", int64_t{0});
+      } else {
+        ledger_g[b["source"]["column"].get<std::string>()] += b["mass_g"].get<int64_t>();
+      }
+    }
+    REQUIRE_FALSE(f["masses"].empty());
+    for (const json& m : f["masses"]) {
+      INFO(m.dump());
+      CHECK(m["imported_g"] == ledger_g[m["heading"].get<std::string>()]);
+    }
+    return std::make_pair(f, r.err);
+  };
+  auto [f, err] = check("cn-hw-manifest", manifests, 3);
+  // The wrapped quantities are refused, naming the row and the column
+  // (IMPORT-PROFILES.md: the wrappers are taken off in every column but the
+  // quantities), and the file's 合计 is the sum of the rows imported.
+  CHECK(err.find("refused wrapped.csv row 3, column 转移量（吨）: not a number\n") != std::string::npos);
+  CHECK(err.find("refused wrapped.csv row 4, column 转移量（吨）: not a number\n") != std::string::npos);
+  CHECK(err.find("refused wrapped.csv row 5, column 接受量（吨）: not a number\n") != std::string::npos);
+  CHECK(f["masses"][0]["imported_g"] == 1002500000);
+  CHECK(f["total_row"]["columns"][0]["agrees_with"] == "distinct");
+  CHECK(f["total_row"]["columns"][1]["agrees_with"] == "distinct");
+  CHECK(err.find("total wrong") == std::string::npos);
+  auto [g, ledger_err] = check("cn-sw-ledger", ledger, 2);
+  CHECK(ledger_err.find("refused wrapped-ledger.csv row 2, column 自行利用量(千克): not a number\n") !=
+        std::string::npos);
+  CHECK(ledger_err.find("refused wrapped-ledger.csv row 3, column 委托处置量(吨): not a number\n") !=
+        std::string::npos);
+  CHECK(g["masses"][1]["imported_g"] == 2000000);
+}
+
 // A file cut inside its last value reads as a smaller figure with every
 // column present: it cannot be refused, so the summary warns of it.
 TEST_CASE("import: a last row without a line break is warned of; with one, or refused, it is not",

@@ -66,6 +66,20 @@ TEST_CASE("A manifest mapping file: columns, units, formats and constants", "[ma
             .to.name == "禹州市环保科技有限公司");
 }
 
+// Was "invalid JSON at byte 0: unexpected byte 0xEF": a mapping file saved
+// as "UTF-8" by Notepad starts with a byte-order mark, which CSV and JSONL
+// inputs were already read with.
+TEST_CASE("A mapping file with a UTF-8 byte-order mark is read", "[mapper]") {
+  const auto spec = Mapping(std::string("\xEF\xBB\xBF") + kManifestMapping);
+  const Mapper mapper = Detect(spec, {MakeRow(1, {}), MakeRow(2, {}), MakeRow(3, kMappingHeading)}, 2);
+  CHECK(mapper.Describe()[1] == "单号 -> manifest");
+  // Only one mark, only at the start: anything else is still not JSON.
+  CHECK(MappingError(std::string("\xEF\xBB\xBF\xEF\xBB\xBF") + kManifestMapping)
+            .rfind("mapping.json: invalid JSON at byte 0", 0) == 0);
+  CHECK(MappingError(std::string(" \xEF\xBB\xBF") + kManifestMapping)
+            .rfind("mapping.json: invalid JSON at byte 1", 0) == 0);
+}
+
 TEST_CASE("Mapping files: Detect errors", "[mapper]") {
   const auto spec = Mapping(kManifestMapping);
   CHECK(DetectError(spec, {MakeRow(1, {"x"}), MakeRow(2, kMappingHeading)}) ==

@@ -69,10 +69,14 @@ class Mapper {
   // for a blank, placeholder or unreadable cell; `unreadable` tells the last
   // apart (a blank cell records nothing, an unreadable one an unknown
   // figure). For checking a file's total row against the rows above it.
+  // Each cell is read exactly as Map reads it, so for a row Map makes
+  // records of, the grams are those of its records (mass_g, received_g).
   struct ColumnMass {
     std::string heading;
     std::optional<int64_t> grams;
     bool unreadable = false;  // text that is not a mass, or an error cell
+    std::string value;        // unreadable: the cell as written ("#REF!")
+    std::string reason;       // unreadable: why, as Map would refuse it ("spreadsheet error value")
   };
   std::vector<ColumnMass> Masses(const Row& row) const;
 
