@@ -740,8 +740,9 @@ Document ReconcileDocument(const ReconcileReport& report, Lang lang) {
   doc.facts.push_back({{"废物", "Waste"}, OrAny(options.waste, lang)});
   doc.facts.push_back(
       {{"数量偏差容许", "Quantity tolerance"}, FormatRatio({std::llround(options.tolerance * 1e6), kPpm})});
-  doc.facts.push_back(
-      {{"截至", "As of"}, options.as_of.empty() ? (lang == Lang::kEn ? "now" : "当前") : options.as_of});
+  // The time the time rules judged (the run's own when --as-of was not given),
+  // so a saved or printed reconciliation records it.
+  doc.facts.push_back({{"截至", "As of"}, report.as_of});
   Table t;
   t.id = "findings";
   t.title = {"发现", "Findings"};

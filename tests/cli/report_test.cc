@@ -324,6 +324,35 @@ TEST_CASE("report --waste takes a code in any spelling, as the verbs do", "[cli]
   CHECK(hw["rows"].size() == 1);
 }
 
+// The table, CSV and XLSX said "As of: now" when --as-of was not given.
+TEST_CASE("report reconcile without --as-of prints the time it judged in every format", "[cli][reports]") {
+  ReportCity city;
+  const std::string before = DateAgo(0);
+  const std::string table = city.ReportOk({"reconcile", "--lang", "en"});
+  const std::string csv = city.ReportOk({"reconcile", "--format", "csv", "--lang", "en"});
+  const std::string zh = city.ReportOk({"reconcile"});
+  const std::string xlsx_file = city / "reconcile.xlsx";
+  city.ReportOk({"reconcile", "--format", "xlsx", "--out", xlsx_file});
+  const std::string xlsx = XlsxText(xlsx_file);
+  const std::string after = DateAgo(0);
+  auto judged = [&](const std::string& text, const std::string& label) {
+    return text.find(label + before + "T") != std::string::npos ||
+           text.find(label + after + "T") != std::string::npos;
+  };
+  CHECK(judged(table, "As of: "));
+  CHECK(table.find("As of: now") == std::string::npos);
+  CHECK(judged(csv, "As of,"));
+  CHECK(judged(zh, "截至: "));
+  CHECK(zh.find("当前") == std::string::npos);
+  CHECK((xlsx.find(before + "T") != std::string::npos || xlsx.find(after + "T") != std::string::npos));
+  CHECK(xlsx.find(">now<") == std::string::npos);
+  const size_t at = csv.find("As of,");
+  REQUIRE(at != std::string::npos);
+  const std::string value = csv.substr(at + 6, csv.find("\r\n", at) - at - 6);
+  CHECK(ParseRfc3339(value).ok());
+  CHECK(value.substr(value.size() - 6) == "+08:00");
+}
+
 TEST_CASE("report indicators: numerator and denominator in grams", "[cli][reports]") {
   ReportCity city;
   const std::string year = DateAgo(1).substr(0, 4);

@@ -23,6 +23,7 @@
 #include "domain_store.h"
 #include "ledger/domain_fixture.h"
 #include "wasteledger/hash.h"
+#include "wasteledger/reports/render.h"
 
 namespace wasteledger::reports {
 namespace {
@@ -627,6 +628,37 @@ TEST_CASE("reconcile: JSON and document", "[reconcile]") {
   CHECK(doc.facts.at(1).second == std::to_string(size));
   CHECK(doc.facts.at(2).second == ToHex(*root));
   CHECK(doc.facts.at(3).second == m.f.Date(0) + " – any");
+}
+
+// The table, CSV and XLSX said "As of: now" (zh 当前) when --as-of was not
+// given: a saved reconciliation did not record the day it judged.
+TEST_CASE("reconcile document: as of is the RFC 3339 time judged, given or not", "[reconcile]") {
+  Mixed m;
+  auto as_of_fact = [](const Document& doc) {
+    for (const auto& [label, value] : doc.facts) {
+      if (label.en == "As of") return value;
+    }
+    FAIL("no As of fact");
+    return std::string();
+  };
+  const ReconcileReport given = m.f.Report(m.o);
+  CHECK(as_of_fact(ReconcileDocument(given, Lang::kEn)) == m.o.as_of);
+  ReconcileOptions o = m.o;
+  o.as_of = "";
+  const int64_t before = NowUnixSeconds();
+  const ReconcileReport now = m.f.Report(o);
+  const int64_t after = NowUnixSeconds();
+  for (Lang lang : {Lang::kEn, Lang::kZh}) {
+    const std::string fact = as_of_fact(ReconcileDocument(now, lang));
+    CHECK(fact == now.as_of);
+    auto t = ParseRfc3339(fact);
+    REQUIRE(t.ok());
+    CHECK(t->unix_seconds >= before);
+    CHECK(t->unix_seconds <= after);
+    CHECK(fact.substr(fact.size() - 6) == "+08:00");  // the ledger's timezone
+  }
+  CHECK(RenderCsv(ReconcileDocument(now, Lang::kEn)).find("As of," + now.as_of + "\r\n") !=
+        std::string::npos);
 }
 
 }  // namespace
