@@ -53,6 +53,34 @@ inline CLI::Validator WholeNumber() {
       "");
 }
 
+// For a count that must be positive (--top, --late-after DAYS): "0" or "-3"
+// is refused as "must be 1 or more[ <unit>]", anything but a whole number
+// as such, and a number above `max` naming the limit, one short line each
+// (CLI11's PositiveNumber printed the range up to DBL_MAX in full).
+inline CLI::Validator AtLeastOne(const std::string& unit, uint64_t max) {
+  return CLI::Validator(
+      [unit, max](std::string& text) -> std::string {
+        const std::string units = unit.empty() ? "" : " " + unit;
+        const bool negative =
+            text.size() > 1 && text[0] == '-' && text.find_first_not_of("0123456789", 1) == std::string::npos;
+        const std::string digits = text.substr(std::min(text.find_first_not_of('0'), text.size()));
+        if (negative ||
+            (!text.empty() && digits.empty() && text.find_first_not_of('0') == std::string::npos)) {
+          return "must be 1 or more" + units;
+        }
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+          return "must be a whole number" + (unit.empty() ? "" : " of " + unit) + ", 1 or more, not \"" +
+                 text + "\"";
+        }
+        const std::string limit = std::to_string(max);
+        if (digits.size() > limit.size() || (digits.size() == limit.size() && digits > limit)) {
+          return "must be at most " + limit + units;
+        }
+        return {};
+      },
+      "");
+}
+
 // For an option whose empty value would mean "not given" further on (a time,
 // a party filter, a year, a file, a reason): "" or only spaces is refused,
 // naming the option (CLI11 prefixes the message with it), instead of being

@@ -22,9 +22,11 @@ class InitCommand : public Command {
         ->check(NonBlank("a name"));
     app->add_option("--regulator-uscc", uscc_, "Regulator's unified social credit code")
         ->check(NonBlank("a USCC"));
-    app->add_option("--timezone", timezone_,
-                    "The ledger's timezone: the verbs write event times in it, and today's date is taken in it "
-                    "(an event counts on the date of the offset it was written with)")
+    app->add_option(
+           "--timezone", timezone_,
+           "The ledger's timezone: the verbs write event times in it, today's date is taken in it, and "
+           "an event counts on its date in it, whatever offset it was written with "
+           "(2026-06-30T20:00:00Z is 1 July in a +08:00 ledger)")
         ->default_val("+08:00");
     app->footer(
         "Example:\n"

@@ -146,6 +146,7 @@ class BalanceCommand {
 
   int Run() {
     if (const std::string usage = PeriodUsage(f_); !usage.empty()) return Usage(usage);
+    if (const std::string usage = out_.UsageProblem(); !usage.empty()) return Usage(usage);
     auto in = OpenPeriodReportInput(dir_, f_);
     if (!in.ok()) return Fail(in.status());
     auto report = reports::Balance(*in->ledger, *in->catalogue, {in->period, f_.party, f_.waste});
@@ -179,6 +180,7 @@ class IndicatorsCommand {
   }
 
   int Run() {
+    if (const std::string usage = out_.UsageProblem(); !usage.empty()) return Usage(usage);
     Filters none;
     auto in = OpenReportInput(dir_, none);
     if (!in.ok()) return Fail(in.status());
@@ -213,17 +215,18 @@ class ReconcileCommand {
                     "as holding what they held then")
         ->check(NonBlank("a date or a time"));
     app->add_option("--late-after", late_days_, "late-entry: days between event and logging (default 7)")
-        ->check(CLI::PositiveNumber);
+        ->check(AtLeastOne("days", INT64_MAX / 86400));
     app->add_option("--fail-on", fail_on_,
                     "Exit 5 when any finding reaches this severity: info, warning or serious")
         ->check(CLI::IsMember({"info", "warning", "serious"}));
     out_.Add(app);
     app->footer(
-        "Rules: unconfirmed-receipt, quantity-discrepancy, phantom-consumption,\n"
-        "unpermitted-receiver, capacity-exceeded, code-mismatch, storage-overdue, late-entry,\n"
-        "late-confirmation\n"
-        "(docs/REPORTS.md). Findings are listed with exit code 0; --fail-on makes a script fail.\n"
-        "Without a period every finding of the whole ledger is listed.\n\n"
+        "Rules: unconfirmed-receipt, late-confirmation, quantity-discrepancy,\n"
+        "phantom-consumption, unpermitted-receiver, capacity-exceeded, code-mismatch,\n"
+        "missing-pickup, storage-overdue, late-entry (docs/REPORTS.md). Findings are listed\n"
+        "with exit code 0; --fail-on makes a script fail. Without a period every finding of the\n"
+        "whole ledger is listed. --waste keeps a finding when any of its codes matches. \"As of\"\n"
+        "is the time the rules judged: --as-of, or the time of the run.\n\n"
         "Examples:\n"
         "  wasteledger report reconcile --ledger city.ledger --year 2026\n"
         "  wasteledger report reconcile --ledger city.ledger --as-of 2026-11-10 --lang en\n"
@@ -233,6 +236,7 @@ class ReconcileCommand {
 
   int Run() {
     if (const std::string usage = PeriodUsage(f_); !usage.empty()) return Usage(usage);
+    if (const std::string usage = out_.UsageProblem(); !usage.empty()) return Usage(usage);
     auto in = OpenReportInput(dir_, f_);
     if (!in.ok()) return Fail(in.status());
     reports::ReconcileOptions o;
@@ -295,8 +299,11 @@ class TraceCommand {
         "refused lots, in transit or the transport difference; utilisation and disposal with\n"
         "their products and secondary-waste lots (shared by the mass drawn, largest remainder,\n"
         "exact grams), through any number of hops. The fate adds up exactly:\n"
-        "held + in transit + utilized + disposed + transport difference = the lot's mass.\n"
-        "--backward walks from a lot to the generate entries it came from.\n\n"
+        "held + in transit + utilized + disposed + transport difference + voided = the lot's mass\n"
+        "(a voided lot, its making entry undone by void or correct, says at which seq).\n"
+        "--backward walks from a lot to the generate entries it came from: each step shows the\n"
+        "mass that went into it and each source lot the part of it drawn into that step (json\n"
+        "mass_g; lot_mass_g is the whole lot), so the sources sum exactly to the step.\n\n"
         "Examples:\n"
         "  wasteledger report trace --ledger city.ledger --lot L1\n"
         "  wasteledger report trace --ledger city.ledger --manifest 20264110000001 --format json\n"
@@ -305,6 +312,9 @@ class TraceCommand {
   }
 
   int Run() {
+    // --lot and --manifest exclude each other (CLI11); neither is as much a usage error.
+    if (o_.lot.empty() && o_.manifest.empty()) return Usage("give one of --lot and --manifest");
+    if (const std::string usage = out_.UsageProblem(); !usage.empty()) return Usage(usage);
     auto ledger = OpenLedger(dir_, Ledger::Mode::kRead);
     if (!ledger.ok()) return Fail(ledger.status());
     auto report = reports::Trace(**ledger, o_);
@@ -331,7 +341,7 @@ class FlowsCommand {
         ->check(NonBlank("a waste code or category"))
         ->transform(FoldedWasteCode());
     app->add_option("--top", top_, "Parties with their own node; the rest are merged as others (default 12)")
-        ->check(CLI::PositiveNumber);
+        ->check(AtLeastOne("", INT64_MAX));
     out_.Add(app);
     app->footer(
         "Producers (left) to receivers, in transit, and the fates utilized, disposed, stored and\n"
@@ -347,6 +357,7 @@ class FlowsCommand {
 
   int Run() {
     if (const std::string usage = PeriodUsage(f_); !usage.empty()) return Usage(usage);
+    if (const std::string usage = out_.UsageProblem(); !usage.empty()) return Usage(usage);
     auto in = OpenPeriodReportInput(dir_, f_);
     if (!in.ok()) return Fail(in.status());
     auto report = reports::Flows(*in->ledger, *in->catalogue, {in->period, f_.waste, top_});

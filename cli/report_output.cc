@@ -23,9 +23,15 @@ void ReportOutput::Add(CLI::App* app) {
   app->add_flag("--bom", bom_, "csv: start with a UTF-8 byte-order mark (for Excel)");
 }
 
+std::string ReportOutput::UsageProblem() const {
+  if (format_ == "xlsx" && out_.empty()) return "--format xlsx writes a file: give --out FILE.xlsx";
+  return "";
+}
+
 int ReportOutput::Write(const nlohmann::json& json, const DocumentFn& document) const {
-  if (format_ == "xlsx" && out_.empty()) {
-    return Fail(Status::InvalidArgument("--format xlsx writes a file: give --out FILE.xlsx"));
+  if (const std::string usage = UsageProblem(); !usage.empty()) {
+    fmt::print(stderr, "wasteledger: error: {}\n", usage);
+    return kExitUsage;
   }
   std::string bytes;
   if (format_ == "json") {

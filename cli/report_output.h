@@ -18,6 +18,9 @@ class ReportOutput {
  public:
   void Add(CLI::App* app);
   using DocumentFn = std::function<reports::Document(reports::Lang, reports::MassUnit)>;
+  // Options that do not go together (--format xlsx without --out): the
+  // usage error (exit 2) to print before any work, or "".
+  std::string UsageProblem() const;
   // Writes the report; returns the exit code.
   int Write(const nlohmann::json& json, const DocumentFn& document) const;
   const std::string& format() const { return format_; }

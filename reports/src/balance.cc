@@ -134,18 +134,24 @@ Document BalanceDocument(const BalanceReport& report, Lang lang, MassUnit unit) 
   Table t;
   t.id = "balance";
   t.title = {"物料平衡", "Mass balance"};
-  t.note = {"期初 + 产生 + 接收 - 转出 - 利用 - 处置 = 期末；产生含次生废物，接收含退回量；"
-            "“含导入数据”指该行数字部分来自导入的历史台账或联单，而非实时签名记录。",
-            "opening + generated + received - dispatched - utilized - disposed = closing; generated "
-            "includes secondary waste, received includes returns; \"imported\" marks rows whose figures "
-            "come in part from imported legacy records rather than live signed entries."};
+  t.note = {
+      "期初 + 产生 + 接收 - 转出 - 利用 - 处置 = 期末；"
+      "产生含次生废物（见“其中：次生”列），"
+      "接收含退回量（见“其中：退回”列）；"
+      "“含导入数据”指该行数字部分来自导入的历史台账或联单，而非实时签名记录。",
+      "opening + generated + received - dispatched - utilized - disposed = closing; generated "
+      "includes secondary waste (\"of which secondary\"), received includes returns (\"of which "
+      "returned\"); \"imported\" marks rows whose figures "
+      "come in part from imported legacy records rather than live signed entries."};
   t.columns = {{"party", {"单位", "party"}, ColumnType::kText},
                {"party_name", {"单位名称", "name"}, ColumnType::kText},
                {"waste", {"废物代码", "waste"}, ColumnType::kText},
                {"category", {"类别", "category"}, ColumnType::kText},
                {"opening_g", {"期初贮存", "opening"}, ColumnType::kMass},
                {"generated_g", {"产生", "generated"}, ColumnType::kMass},
+               {"secondary_g", {"其中：次生", "of which secondary"}, ColumnType::kMass},
                {"received_g", {"接收", "received"}, ColumnType::kMass},
+               {"returned_g", {"其中：退回", "of which returned"}, ColumnType::kMass},
                {"dispatched_g", {"转出", "dispatched"}, ColumnType::kMass},
                {"utilized_g", {"利用", "utilized"}, ColumnType::kMass},
                {"disposed_g", {"处置", "disposed"}, ColumnType::kMass},
@@ -154,8 +160,9 @@ Document BalanceDocument(const BalanceReport& report, Lang lang, MassUnit unit) 
                {"imported", {"含导入数据", "imported"}, ColumnType::kText}};
   auto cells = [lang](const BalanceRow& r) -> std::vector<Cell> {
     const std::string imported = !r.imported ? "" : lang == Lang::kEn ? "yes" : "是";
-    return {r.party,      r.party_name,   r.waste,      r.category,   r.opening_g,   r.generated_g, r.received_g,
-            r.dispatched_g, r.utilized_g, r.disposed_g, r.closing_g, r.corrections, imported};
+    return {r.party,       r.party_name,  r.waste,      r.category,    r.opening_g,
+            r.generated_g, r.secondary_g, r.received_g, r.returned_g,  r.dispatched_g,
+            r.utilized_g,  r.disposed_g,  r.closing_g,  r.corrections, imported};
   };
   for (const auto& r : report.rows) t.rows.push_back(cells(r));
   std::vector<Cell> total = cells(report.totals);

@@ -108,7 +108,6 @@ struct EntryInfo {
   Timestamp stated;       // the statement's own time
   int64_t event_day = 0;  // its event date (a correction: its target's)
   int64_t logged = 0;     // unix seconds
-  std::string waste;      // generate, dispatch: the codes named (for late-entry)
 };
 
 struct Ctx {
@@ -123,6 +122,7 @@ struct Ctx {
   std::map<std::string, std::vector<Party>> parties;  // id -> records in log order
   std::vector<Manifest> manifests;                    // not voided, by dispatch seq
   std::string as_of_time;                             // RFC 3339: o.as_of, or now
+  std::map<uint64_t, Json> late_bodies;               // late-entry candidates: seq -> body
 
   const EntryInfo& Entry(uint64_t seq) const {
     static const EntryInfo kNone;
@@ -163,15 +163,6 @@ std::vector<std::string> SplitCodes(const std::string& waste) {
   return out;
 }
 
-// generate and dispatch name their codes in the body.
-std::string BodyCodes(std::string_view kind, const Json& body) {
-  if (kind == "generate") return body.value("waste", "");
-  if (kind != "dispatch" || !body.contains("lines")) return "";
-  std::vector<std::string> codes;
-  for (const auto& line : body["lines"]) codes.push_back(line.value("waste", ""));
-  return JoinCodes(codes);
-}
-
 Status RecordEntry(Ctx& c, uint64_t seq, std::string_view bytes) {
   WL_ASSIGN_OR_RETURN(ParsedEntry e, ParseEntry(bytes));
   WL_ASSIGN_OR_RETURN(Timestamp logged, ParseRfc3339(e.header.logged));
@@ -183,7 +174,9 @@ Status RecordEntry(Ctx& c, uint64_t seq, std::string_view bytes) {
   info.stated = st.time;
   info.logged = logged.unix_seconds;
   info.event_day = LocalDay(st.time, c.ledger.timezone_offset_minutes());
-  info.waste = BodyCodes(st.kind, body);
+  if (IsEventKind(st.kind) && info.logged - st.time.unix_seconds > c.o.late_entry_seconds) {
+    c.late_bodies[seq] = body;  // late-entry names its codes and manifest (EntryConcerns)
+  }
   if (st.kind == "import") {
     // A legacy record: its event is the date in the file, not the import's time.
     WL_ASSIGN_OR_RETURN(auto day, ParseDay(body.value("date", ""), "import date"));
@@ -601,12 +594,78 @@ std::string Span(int64_t s, bool zh) {
   return fmt::format("{} d {} h {} min {} s", s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
 }
 
+// The waste codes and the manifest an entry of `kind` with `body` concerns:
+// generate its code; dispatch its lines' codes; pickup, handover and
+// receive the manifest's line codes (receive also the codes it received
+// under); utilize and dispose the codes of the lots they drew and of their
+// outputs; void the entry it undoes; correct that entry and its replacement.
+// Codes in the order met; the first manifest met.
+struct Concerns {
+  std::vector<std::string> codes;
+  std::string manifest;
+};
+
+Status EntryConcerns(const Ctx& c, std::string_view kind, const Json& body, Concerns& out, int depth = 0) {
+  if (!body.is_object()) return Status::Ok();
+  const auto add_manifest = [&](const std::string& number) -> Status {
+    if (number.empty()) return Status::Ok();
+    if (out.manifest.empty()) out.manifest = number;
+    if (kind == "dispatch") return Status::Ok();  // its lines are in the body
+    WL_ASSIGN_OR_RETURN(auto m, GetManifest(c.ledger, number));
+    if (m) {
+      for (const auto& l : m->lines) out.codes.push_back(l.waste);
+    }
+    return Status::Ok();
+  };
+  const auto lines = body.value("lines", Json::array());
+  if (kind == "generate") {
+    out.codes.push_back(body.value("waste", ""));
+  } else if (kind == "dispatch" || kind == "pickup" || kind == "handover" || kind == "receive") {
+    WL_RETURN_IF_ERROR(add_manifest(body.value("manifest", "")));
+    for (const auto& l : lines) {
+      if (l.is_object() && l.contains("waste")) out.codes.push_back(l.value("waste", ""));
+    }
+  } else if (kind == "utilize" || kind == "dispose") {
+    for (const auto& in : body.value("inputs", Json::array())) {
+      if (!in.is_object()) continue;
+      WL_ASSIGN_OR_RETURN(auto lot, GetLot(c.ledger, in.value("lot", "")));
+      if (lot) out.codes.push_back(lot->waste);
+    }
+    for (const auto& o : body.value("outputs", Json::array())) {
+      if (o.is_object()) out.codes.push_back(o.value("waste", ""));
+    }
+  } else if ((kind == "void" || kind == "correct") && depth < 8) {
+    const uint64_t target = body.value("seq", uint64_t{0});
+    if (target == 0 || target >= c.entries.size()) return Status::Ok();
+    WL_ASSIGN_OR_RETURN(std::string bytes, c.ledger.EntryBytes(target));
+    WL_ASSIGN_OR_RETURN(ParsedEntry undone, ParseEntry(bytes));
+    const std::string target_kind = undone.statement.kind;
+    WL_RETURN_IF_ERROR(EntryConcerns(c, target_kind, undone.statement.json["body"], out, depth + 1));
+    if (kind == "correct" && body.contains("body")) {
+      // The replacement is of the kind it corrects (a correction's, of the first entry's).
+      std::string replaced = target_kind;
+      for (uint64_t at = target; replaced == "correct" && at < c.entries.size();) {
+        WL_ASSIGN_OR_RETURN(std::string b, c.ledger.EntryBytes(at));
+        WL_ASSIGN_OR_RETURN(ParsedEntry p, ParseEntry(b));
+        at = p.statement.json["body"].value("seq", uint64_t{0});
+        replaced = c.Entry(at).kind;
+        if (at == 0) break;
+      }
+      WL_RETURN_IF_ERROR(EntryConcerns(c, replaced, body["body"], out, depth + 1));
+    }
+  }
+  std::erase(out.codes, std::string());
+  return Status::Ok();
+}
+
 Status LateEntry(const Ctx& c, std::vector<Finding>& out) {
-  for (uint64_t seq = 0; seq < c.entries.size(); ++seq) {
+  for (const auto& [seq, body] : c.late_bodies) {
     const EntryInfo& e = c.entries[seq];
     const int64_t delay = e.logged - e.stated.unix_seconds;
-    if (!IsEventKind(e.kind) || delay <= c.o.late_entry_seconds) continue;
-    Finding f = Make(kLateEntry, Severity::kWarning, e.actor, "", e.waste, {seq});
+    Concerns concerns;
+    WL_RETURN_IF_ERROR(EntryConcerns(c, e.kind, body, concerns).WithContext(fmt::format("entry {}", seq)));
+    Finding f =
+        Make(kLateEntry, Severity::kWarning, e.actor, concerns.manifest, JoinCodes(concerns.codes), {seq});
     const std::string when = FormatWithOffset(e.stated.unix_seconds, e.stated.offset_minutes);
     f.sentence_zh =
         fmt::format("第 {} 条记录（{}，{}）事件时间 {}，记账时间 {}，晚 {}，超过 {}。", seq, e.kind, e.actor,
@@ -651,7 +710,7 @@ std::string_view SeverityName(Severity s) {
 
 Result<ReconcileReport> Reconcile(const Ledger& ledger, const WasteCatalogue& catalogue,
                                   const ReconcileOptions& options) {
-  Ctx c{ledger, catalogue, options, {}, {}, 0, 0, "", {}, {}, {}, ""};
+  Ctx c{ledger, catalogue, options, {}, {}, 0, 0, "", {}, {}, {}, "", {}};
   WL_RETURN_IF_ERROR(ReadOptions(c));
   ReconcileReport report;
   report.options = options;
@@ -681,8 +740,9 @@ Document ReconcileDocument(const ReconcileReport& report, Lang lang) {
   doc.facts.push_back({{"废物", "Waste"}, OrAny(options.waste, lang)});
   doc.facts.push_back(
       {{"数量偏差容许", "Quantity tolerance"}, FormatRatio({std::llround(options.tolerance * 1e6), kPpm})});
-  doc.facts.push_back(
-      {{"截至", "As of"}, options.as_of.empty() ? (lang == Lang::kEn ? "now" : "当前") : options.as_of});
+  // The time the time rules judged (the run's own when --as-of was not given),
+  // so a saved or printed reconciliation records it.
+  doc.facts.push_back({{"截至", "As of"}, report.as_of});
   Table t;
   t.id = "findings";
   t.title = {"发现", "Findings"};

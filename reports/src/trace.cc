@@ -24,6 +24,7 @@ Fate& Fate::operator+=(const Fate& o) {
   transport_diff_g += o.transport_diff_g;
   products_g += o.products_g;
   secondary_g += o.secondary_g;
+  voided_g += o.voided_g;
   return *this;
 }
 
@@ -106,9 +107,11 @@ class Tracer {
     return node;
   }
 
-  Result<TraceNode> Backward(const Lot& lot) {
+  // `share` grams of the lot went into the step that drew on it (the whole
+  // lot at the root).
+  Result<TraceNode> Backward(const Lot& lot, int64_t share) {
     if (!Enter(lot.id)) return CycleNode(lot.id);
-    auto node = BackwardLot(lot);
+    auto node = BackwardLot(lot, share);
     Leave(lot.id);
     return node;
   }
@@ -146,6 +149,7 @@ class Tracer {
     node.lot_mass_g = lot.mass_g;
     node.source = lot.source.kind;
     node.seqs = {lot.source.seq};
+    node.voided_by = lot.voided_by;
     return node;
   }
 
@@ -176,11 +180,24 @@ class Tracer {
     node.mass_g = share;
     WL_ASSIGN_OR_RETURN(std::vector<LotDraw> draws, DrawsOn(ledger_, lot.id));
     std::vector<int64_t> weights;
-    for (const auto& d : draws) weights.push_back(d.mass_g);
+    int64_t drawn = 0;
+    for (const auto& d : draws) {
+      weights.push_back(d.mass_g);
+      drawn += d.mass_g;
+    }
     weights.push_back(lot.remaining_g);
+    // A voided lot holds nothing: what its live draws did not take went with the void.
+    weights.push_back(lot.voided_by ? std::max<int64_t>(0, lot.mass_g - drawn - lot.remaining_g) : 0);
     const std::vector<int64_t> parts = SplitByWeight(share, weights);
-    node.remaining_g = parts.back();
-    node.fate.held_g = parts.back();
+    const size_t held = draws.size();
+    node.remaining_g = parts[held];
+    node.fate.held_g = parts[held];
+    if (lot.voided_by && parts[held + 1] > 0) {
+      TraceNode voided = Leaf(TraceStep::kVoided, lot.owner, lot.waste, parts[held + 1]);
+      voided.seqs = {*lot.voided_by};
+      voided.fate.voided_g = parts[held + 1];
+      AddChild(node, std::move(voided));
+    }
     for (size_t i = 0; i < draws.size(); ++i) {
       WL_ASSIGN_OR_RETURN(EntryEffect e, LoadEffect(draws[i].seq));
       if (e.kind == "import") {
@@ -348,8 +365,16 @@ class Tracer {
     return node;
   }
 
-  Result<TraceNode> BackwardLot(const Lot& lot) {
+  // The part of `whole` owed to `share` grams of a lot of `lot_mass` grams
+  // (all of it for the whole lot), by the largest-remainder split.
+  static int64_t ShareOf(int64_t whole, int64_t share, int64_t lot_mass) {
+    if (share == lot_mass) return whole;
+    return SplitByWeight(whole, {share, std::max<int64_t>(0, lot_mass - share)})[0];
+  }
+
+  Result<TraceNode> BackwardLot(const Lot& lot, int64_t share) {
     TraceNode node = LotHeader(lot);
+    node.mass_g = share;
     const LotSource& src = lot.source;
     if (src.kind == "receive" || src.kind == "return") {
       WL_ASSIGN_OR_RETURN(Manifest m, LoadManifest(src.manifest));
@@ -358,11 +383,13 @@ class Tracer {
             fmt::format("lot {}: manifest {} has no line {}", lot.id, m.number, src.line));
       }
       const ManifestLine& line = m.lines[static_cast<size_t>(src.line) - 1];
-      TraceNode via = Leaf(TraceStep::kLine, m.producer, line.waste, line.mass_g);
+      // The line drew its whole mass from one lot of the producer's.
+      const int64_t sent = ShareOf(line.mass_g, share, lot.mass_g);
+      TraceNode via = Leaf(TraceStep::kLine, m.producer, line.waste, sent);
       via.manifest = m.number;
       via.line = src.line;
       via.seqs = {m.dispatch_seq, src.seq};
-      WL_RETURN_IF_ERROR(AddSource(via, line.lot));
+      WL_RETURN_IF_ERROR(AddSource(via, line.lot, sent));
       node.children.push_back(std::move(via));
     } else if (src.kind == "output") {
       WL_ASSIGN_OR_RETURN(EntryEffect e, LoadEffect(src.seq));
@@ -370,23 +397,38 @@ class Tracer {
       TraceNode via = Leaf(e.kind == "utilize" ? TraceStep::kUtilized : TraceStep::kDisposed, e.actor, "", 0);
       via.method = body.value("method", "");
       via.seqs = {e.seq};
-      std::set<std::string> inputs;
+      std::vector<int64_t> weights;
+      int64_t drawn = 0;
       for (const auto& d : e.drawn) {
-        via.mass_g += d.mass_g;
-        if (inputs.insert(d.lot).second) WL_RETURN_IF_ERROR(AddSource(via, d.lot));
+        weights.push_back(d.mass_g);
+        drawn += d.mass_g;
       }
+      via.mass_g = ShareOf(drawn, share, lot.mass_g);
+      // What each input lot gave (a lot drawn twice by the entry, once).
+      const std::vector<int64_t> parts = SplitByWeight(via.mass_g, weights);
+      std::vector<std::pair<std::string, int64_t>> sources;
+      for (size_t i = 0; i < e.drawn.size(); ++i) {
+        auto it = std::find_if(sources.begin(), sources.end(),
+                               [&](const auto& s) { return s.first == e.drawn[i].lot; });
+        if (it == sources.end()) {
+          sources.emplace_back(e.drawn[i].lot, parts[i]);
+        } else {
+          it->second += parts[i];
+        }
+      }
+      for (const auto& [id, part] : sources) WL_RETURN_IF_ERROR(AddSource(via, id, part));
       node.children.push_back(std::move(via));
     } else {
-      TraceNode made = Leaf(TraceStep::kGenerated, lot.owner, lot.waste, lot.mass_g);
+      TraceNode made = Leaf(TraceStep::kGenerated, lot.owner, lot.waste, share);
       made.seqs = {src.seq};
       node.children.push_back(std::move(made));
     }
     return node;
   }
 
-  Status AddSource(TraceNode& parent, const std::string& id) {
+  Status AddSource(TraceNode& parent, const std::string& id, int64_t share) {
     WL_ASSIGN_OR_RETURN(Lot lot, LoadLot(id));
-    WL_ASSIGN_OR_RETURN(TraceNode child, Backward(lot));
+    WL_ASSIGN_OR_RETURN(TraceNode child, Backward(lot, share));
     parent.children.push_back(std::move(child));
     return Status::Ok();
   }
@@ -416,7 +458,7 @@ Result<TraceReport> Trace(const Ledger& ledger, const TraceOptions& o) {
   } else {
     WL_ASSIGN_OR_RETURN(Lot lot, tracer.LoadLot(o.lot));
     if (o.backward) {
-      WL_ASSIGN_OR_RETURN(report.root, tracer.Backward(lot));
+      WL_ASSIGN_OR_RETURN(report.root, tracer.Backward(lot, lot.mass_g));
       return report;
     }
     WL_ASSIGN_OR_RETURN(report.root, tracer.Forward(lot, lot.mass_g));
@@ -447,6 +489,8 @@ const char* StepName(TraceStep step) {
       return "product";
     case TraceStep::kGenerated:
       return "generated";
+    case TraceStep::kVoided:
+      return "voided";
     case TraceStep::kCycle:
       return "cycle";
   }
@@ -459,10 +503,14 @@ bool HasFate(const TraceNode& n, bool backward) {
 }
 
 nlohmann::json FateJson(const Fate& f) {
-  return {
-      {"held_g", f.held_g},          {"in_transit_g", f.in_transit_g},         {"utilized_g", f.utilized_g},
-      {"disposed_g", f.disposed_g},  {"transport_diff_g", f.transport_diff_g}, {"products_g", f.products_g},
-      {"secondary_g", f.secondary_g}};
+  return {{"held_g", f.held_g},
+          {"in_transit_g", f.in_transit_g},
+          {"utilized_g", f.utilized_g},
+          {"disposed_g", f.disposed_g},
+          {"transport_diff_g", f.transport_diff_g},
+          {"products_g", f.products_g},
+          {"secondary_g", f.secondary_g},
+          {"voided_g", f.voided_g}};
 }
 
 nlohmann::json NodeJson(const TraceNode& n, bool backward) {
@@ -480,6 +528,7 @@ nlohmann::json NodeJson(const TraceNode& n, bool backward) {
   if (n.step == TraceStep::kLot) {
     j["remaining_g"] = n.remaining_g;
     j["lot_mass_g"] = n.lot_mass_g;
+    if (n.voided_by) j["voided_by"] = *n.voided_by;
   }
   if (n.step == TraceStep::kLine) j["line"] = n.line;
   if (HasFate(n, backward)) j["fate"] = FateJson(n.fate);
@@ -499,6 +548,7 @@ nlohmann::json TraceJson(const TraceReport& report) {
                       {"root", NodeJson(report.root, backward)}};
   if (!report.options.lot.empty()) j["lot"] = report.options.lot;
   if (!report.options.manifest.empty()) j["manifest"] = report.options.manifest;
+  if (report.root.voided_by) j["voided_by"] = *report.root.voided_by;
   if (!backward) {
     nlohmann::json fate = FateJson(report.fate);
     fate["accounted_g"] = report.fate.Accounted();
@@ -533,6 +583,8 @@ std::string Subject(const TraceNode& n, Lang lang) {
       return n.name;
     case TraceStep::kGenerated:
       return en ? "generated" : "产生";
+    case TraceStep::kVoided:
+      return en ? "voided" : "作废";
   }
   return "";
 }
@@ -549,9 +601,20 @@ std::string WhatHappened(const TraceNode& n, bool backward, MassUnit unit, Lang 
   const bool en = lang == Lang::kEn;
   const std::string held = FormatMass(n.remaining_g, unit) + " " + internal::UnitSymbol(unit);
   switch (n.step) {
-    case TraceStep::kLot:
-      return fmt::format("{}{}", LotOrigin(n.source).In(lang),
-                         backward ? "" : (en ? "; still held " : "；尚存 ") + held);
+    case TraceStep::kLot: {
+      std::string what = LotOrigin(n.source).In(lang);
+      if (n.voided_by) {
+        what += en ? fmt::format("; voided at seq {}", *n.voided_by)
+                   : fmt::format("；已于第 {} 条记录作废", *n.voided_by);
+      }
+      if (!backward) return what + (en ? "; still held " : "；尚存 ") + held;
+      if (n.mass_g == n.lot_mass_g) return what;
+      // A share of the lot went into the step above.
+      const std::string part = FormatMass(n.mass_g, unit) + " " + internal::UnitSymbol(unit);
+      const std::string whole = FormatMass(n.lot_mass_g, unit) + " " + internal::UnitSymbol(unit);
+      if (en) return what + fmt::format("; {} of the lot's {}", part, whole);
+      return what + fmt::format("；取自该批次 {} 中的 {}", whole, part);
+    }
     case TraceStep::kManifest:
       return en ? "dispatched on the manifest" : "按联单转移";
     case TraceStep::kLine:
@@ -571,6 +634,8 @@ std::string WhatHappened(const TraceNode& n, bool backward, MassUnit unit, Lang 
       return en ? "product (new mass)" : "产品（新增质量）";
     case TraceStep::kGenerated:
       return en ? "generated by the producer" : "产生单位产生";
+    case TraceStep::kVoided:
+      return en ? "voided: the entry that made the lot was undone" : "已作废：产生该批次的记录被撤销";
     case TraceStep::kCycle:
       return en ? "already on the path, not followed" : "已在路径上，不再追溯";
   }
@@ -605,6 +670,14 @@ Table TreeTable(const TraceReport& report, Lang lang, MassUnit unit) {
   t.note = {"质量按实际称重克数；一批次分属多处时按所取质量以最大余数法分配，各部分之和恰为总数。",
             "Exact grams; where a lot's mass goes several ways it is shared by the mass drawn, "
             "largest remainder, so the parts sum exactly."};
+  if (report.options.backward) {
+    t.note = {
+        "质量按实际称重克数；每一环节为进入该环节的质量，其来源批次为各批次所出之数（按所取质量以最大余数法"
+        "分配），之和恰为该环节质量；尚存为整批次现存量。",
+        "Exact grams; each step shows the mass that went into it, and its source lots the part each "
+        "gave (shared by the mass drawn, largest remainder), summing exactly to the step; held is what "
+        "the whole lot still holds."};
+  }
   t.columns = {{"step", {"环节", "step"}, ColumnType::kText},
                {"party", {"单位", "party"}, ColumnType::kText},
                {"waste", {"废物代码", "waste"}, ColumnType::kText},
@@ -622,9 +695,9 @@ Table FateTable(const TraceReport& report, Lang lang) {
   Table t;
   t.id = "fate";
   t.title = {"最终去向", "Fate"};
-  t.note = {"尚存 + 在途 + 利用 + 处置 + 运输差额 = 追溯质量；产品与次生废物为新增质量，另列。",
-            "held + in transit + utilized + disposed + transport difference = the traced mass; products "
-            "and secondary waste are new mass, listed apart."};
+  t.note = {"尚存 + 在途 + 利用 + 处置 + 运输差额 + 作废 = 追溯质量；产品与次生废物为新增质量，另列。",
+            "held + in transit + utilized + disposed + transport difference + voided = the traced mass; "
+            "products and secondary waste are new mass, listed apart."};
   t.columns = {{"fate", {"去向", "fate"}, ColumnType::kText},
                {"mass_g", {"质量", "mass"}, ColumnType::kMass}};
   const std::vector<std::pair<Label, int64_t>> rows = {
@@ -633,6 +706,7 @@ Table FateTable(const TraceReport& report, Lang lang) {
       {{"利用", "utilized"}, f.utilized_g},
       {{"处置", "disposed"}, f.disposed_g},
       {{"运输差额", "transport difference"}, f.transport_diff_g},
+      {{"作废", "voided"}, f.voided_g},
       {{"产品（新增）", "products (new mass)"}, f.products_g},
       {{"次生废物（新增）", "secondary waste (new mass)"}, f.secondary_g}};
   for (const auto& [label, grams] : rows) t.rows.push_back({label.In(lang), grams});
@@ -651,6 +725,11 @@ Document TraceDocument(const TraceReport& report, Lang lang, MassUnit unit) {
   doc.facts = SourceFacts(report.source);
   if (!report.options.lot.empty()) doc.facts.push_back({{"批次", "lot"}, report.options.lot});
   if (!report.options.manifest.empty()) doc.facts.push_back({{"联单", "manifest"}, report.options.manifest});
+  if (report.root.voided_by) {
+    const uint64_t by = *report.root.voided_by;
+    doc.facts.push_back({{"作废", "voided"},
+                         lang == Lang::kEn ? fmt::format("at seq {}", by) : fmt::format("第 {} 条记录", by)});
+  }
   doc.tables.push_back(TreeTable(report, lang, unit));
   if (!report.options.backward) doc.tables.push_back(FateTable(report, lang));
   return doc;

@@ -227,6 +227,24 @@ TEST_CASE("the lifecycle verbs' --help examples run in order, one after another"
   CHECK(m["lines"][0]["mass_g"].get<int64_t>() - m["lines"][0]["received_g"].get<int64_t>() == 40000);
 }
 
+// init --help said an event counts "on the date of the offset it was
+// written with"; it counts on its date in the ledger's timezone
+// (docs/REPORTS.md, "Event dates").
+TEST_CASE("init --help: events count on their date in the ledger's timezone", "[cli][help]") {
+  RunResult r = Wl({"init", "--help"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("the date of the offset it was written with") == std::string::npos);
+  // CLI11 wraps option descriptions: compare with the whitespace folded.
+  std::string folded;
+  for (char ch : r.out) {
+    const bool space = ch == ' ' || ch == '\n';
+    if (!(space && !folded.empty() && folded.back() == ' ')) folded.push_back(space ? ' ' : ch);
+  }
+  CHECK(folded.find("an event counts on its date in it, whatever offset it was written with") !=
+        std::string::npos);
+  CHECK(folded.find("2026-06-30T20:00:00Z is 1 July in a +08:00 ledger") != std::string::npos);
+}
+
 TEST_CASE("wasteledger without a command exits 2", "[cli][help]") {
   RunResult r = Wl({});
   CHECK(r.exit_code == 2);

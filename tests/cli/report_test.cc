@@ -123,7 +123,10 @@ TEST_CASE("report balance renders the same figures as a table, CSV, HTML and XLS
       city.With({"balance", "--format", "csv", "--bom", "--lang", "en", "--unit", "kg"}, city.Period()));
   CHECK(csv.rfind("\xEF\xBB\xBF", 0) == 0);
   CHECK(csv.find("\r\n") != std::string::npos);
-  const std::string row = ",SW02,SW02,0.000,100000.000,0.000,60000.000,0.000,0.000,40000.000,0,\r\n";
+  // opening, generated, of which secondary, received, of which returned, dispatched, utilized, disposed,
+  // closing
+  const std::string row =
+      ",SW02,SW02,0.000,100000.000,0.000,0.000,0.000,60000.000,0.000,0.000,40000.000,0,\r\n";
   const size_t at = csv.find(row);
   REQUIRE(at != std::string::npos);
   CHECK(csv.rfind("\r\nprod,", at) == csv.rfind("\r\n", at));
@@ -321,6 +324,85 @@ TEST_CASE("report --waste takes a code in any spelling, as the verbs do", "[cli]
   CHECK(hw["rows"].size() == 1);
 }
 
+// report trace with neither --lot nor --manifest, and --format xlsx without
+// --out, exited 1 like a refusal; --late-after 0 and --top 0 printed a range
+// "0.000000 to 1797693134862315708..." (DBL_MAX in full, 300+ digits).
+TEST_CASE("report usage errors exit 2 with one clear line", "[cli][reports]") {
+  ReportCity city;
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"trace"}, "give one of --lot and --manifest"},
+      {{"trace", "--format", "json"}, "give one of --lot and --manifest"},
+      {{"balance", "--format", "xlsx"}, "--format xlsx writes a file: give --out FILE.xlsx"},
+      {{"reconcile", "--format", "xlsx"}, "--format xlsx writes a file: give --out FILE.xlsx"},
+      {{"indicators", "--year", "2026", "--format", "xlsx"},
+       "--format xlsx writes a file: give --out FILE.xlsx"},
+      {{"flows", "--format", "xlsx"}, "--format xlsx writes a file: give --out FILE.xlsx"},
+      {{"trace", "--lot", "NOPE", "--format", "xlsx"}, "--format xlsx writes a file: give --out FILE.xlsx"},
+      {{"reconcile", "--late-after", "0"},
+       "--late-after: must be 1 or more days (see wasteledger report reconcile --help)"},
+      {{"reconcile", "--late-after", "-3"},
+       "--late-after: must be 1 or more days (see wasteledger report reconcile --help)"},
+      {{"reconcile", "--late-after", "1.5"},
+       "--late-after: must be a whole number of days, 1 or more, not \"1.5\" (see wasteledger report "
+       "reconcile --help)"},
+      {{"reconcile", "--late-after", "999999999999999"},
+       "--late-after: must be at most 106751991167300 days (see wasteledger report reconcile --help)"},
+      {{"flows", "--top", "0"}, "--top: must be 1 or more (see wasteledger report flows --help)"},
+      {{"flows", "--top", "-1"}, "--top: must be 1 or more (see wasteledger report flows --help)"},
+  };
+  for (const auto& [args, message] : cases) {
+    RunResult r = city.Report(args);
+    INFO(args[0] << " " << (args.size() > 1 ? args[1] : "") << " printed: " << r.out << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "wasteledger: error: " + message + "\n");
+  }
+  // The positive ones still work.
+  CHECK(city.Report({"reconcile", "--late-after", "1"}).exit_code == 0);
+  CHECK(city.Report({"flows", "--top", "1"}).exit_code == 0);
+}
+
+// The table, CSV and XLSX said "As of: now" when --as-of was not given.
+TEST_CASE("report reconcile without --as-of prints the time it judged in every format", "[cli][reports]") {
+  ReportCity city;
+  const std::string before = DateAgo(0);
+  const std::string table = city.ReportOk({"reconcile", "--lang", "en"});
+  const std::string csv = city.ReportOk({"reconcile", "--format", "csv", "--lang", "en"});
+  const std::string zh = city.ReportOk({"reconcile"});
+  const std::string xlsx_file = city / "reconcile.xlsx";
+  city.ReportOk({"reconcile", "--format", "xlsx", "--out", xlsx_file});
+  const std::string xlsx = XlsxText(xlsx_file);
+  const std::string after = DateAgo(0);
+  auto judged = [&](const std::string& text, const std::string& label) {
+    return text.find(label + before + "T") != std::string::npos ||
+           text.find(label + after + "T") != std::string::npos;
+  };
+  CHECK(judged(table, "As of: "));
+  CHECK(table.find("As of: now") == std::string::npos);
+  CHECK(judged(csv, "As of,"));
+  CHECK(judged(zh, "截至: "));
+  CHECK(zh.find("当前") == std::string::npos);
+  CHECK((xlsx.find(before + "T") != std::string::npos || xlsx.find(after + "T") != std::string::npos));
+  CHECK(xlsx.find(">now<") == std::string::npos);
+  const size_t at = csv.find("As of,");
+  REQUIRE(at != std::string::npos);
+  const std::string value = csv.substr(at + 6, csv.find("\r\n", at) - at - 6);
+  CHECK(ParseRfc3339(value).ok());
+  CHECK(value.substr(value.size() - 6) == "+08:00");
+}
+
+// The help listed 9 rules: missing-pickup was left out.
+TEST_CASE("report reconcile --help names every rule the report counts", "[cli][reports]") {
+  ReportCity city;
+  const json j = json::parse(city.ReportOk({"reconcile", "--format", "json"}));
+  const std::string help = city.ReportOk({"reconcile", "--help"});
+  REQUIRE(j["counts"].size() == 10);
+  for (const auto& [rule, count] : j["counts"].items()) {
+    INFO(rule);
+    CHECK(help.find(rule) != std::string::npos);
+  }
+}
+
 TEST_CASE("report indicators: numerator and denominator in grams", "[cli][reports]") {
   ReportCity city;
   const std::string year = DateAgo(1).substr(0, 4);
@@ -349,7 +431,6 @@ TEST_CASE("report options: each malformed one is refused with one line", "[cli][
       {{"balance", "--waste", "HW41"}, "--waste HW41: \"HW41\": category HW41 does not exist"},
       {{"flows", "--waste", "SW60"}, "--waste SW60: "},
       {{"balance", "--waste", "900-041-44"}, "category HW44 does not exist"},
-      {{"balance", "--format", "xlsx"}, "--format xlsx writes a file: give --out FILE.xlsx"},
       {{"balance", "--out", "/nonexistent-dir/b.txt"},
        "--out: cannot write /nonexistent-dir/b.txt: No such file or directory"},
       {{"indicators", "--year", "20x6"}, "--year: \"20x6\" is not a year"},
@@ -394,7 +475,7 @@ TEST_CASE("report trace and report flows through the binary", "[cli][reports]") 
   CHECK(unknown.exit_code == 1);
   CHECK(CountLines(unknown.err) == 1);
   CHECK(unknown.err.find("NOPE") != std::string::npos);
-  CHECK(city.Report({"trace"}).exit_code != 0);
+  CHECK(city.Report({"trace"}).exit_code == 2);
 
   const json f = json::parse(city.ReportOk(city.With({"flows", "--format", "json"}, city.Period())));
   bool prod_to_kiln = false;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 
@@ -121,6 +122,47 @@ TEST_CASE("balance of a worked year, by hand", "[reports][balance]") {
   }
   CHECK(found);
   CHECK(j["ledger"]["size"] == f.ledger().size());
+}
+
+// 次生 secondary and 退回 returned were in the JSON only: the table, CSV,
+// HTML and XLSX (all rendered from the document) could not tell a return
+// from a receipt, nor secondary waste from primary generation.
+TEST_CASE("balance document: of which secondary and of which returned, in every format",
+          "[reports][balance]") {
+  DomainFixture f;
+  WorkedYear(f);
+  const auto jan = BalanceOf(f, "2026-01-01", "2026-01-31");
+  const reports::Document doc = reports::BalanceDocument(jan, reports::Lang::kEn, reports::MassUnit::kGram);
+  REQUIRE(doc.tables.size() == 1);
+  const reports::Table& t = doc.tables[0];
+  std::vector<std::string> keys;
+  for (const auto& c : t.columns) keys.push_back(c.key);
+  CHECK(keys == std::vector<std::string>{"party", "party_name", "waste", "category", "opening_g",
+                                         "generated_g", "secondary_g", "received_g", "returned_g",
+                                         "dispatched_g", "utilized_g", "disposed_g", "closing_g",
+                                         "corrections", "imported"});
+  const auto at = [&](const std::string& key) {
+    return static_cast<size_t>(std::find(keys.begin(), keys.end(), key) - keys.begin());
+  };
+  for (const auto& row : t.rows) {
+    const std::string party = std::get<std::string>(row[0]), waste = std::get<std::string>(row[2]);
+    const BalanceRow* r = Row(jan, party, waste);
+    REQUIRE(r);
+    CHECK(std::get<int64_t>(row[at("secondary_g")]) == r->secondary_g);
+    CHECK(std::get<int64_t>(row[at("returned_g")]) == r->returned_g);
+  }
+  CHECK(std::get<int64_t>(t.totals.at(0)[at("secondary_g")]) == 300000);
+  CHECK(std::get<int64_t>(t.totals.at(0)[at("returned_g")]) == 50000);
+  // The CSV: p1 received 0.05 t, all of it returned; r2's fly ash is all secondary.
+  const std::string csv = reports::RenderCsv(doc);
+  CHECK(csv.find(",opening (g),generated (g),of which secondary (g),received (g),of which returned (g),"
+                 "dispatched (g),") != std::string::npos);
+  CHECK(csv.find(",900-041-49,HW49,10000000,0,0,50000,50000,8000000,") != std::string::npos);
+  CHECK(csv.find(",772-002-18,HW18,0,300000,300000,0,0,0,") != std::string::npos);
+  const std::string zh =
+      reports::RenderText(reports::BalanceDocument(jan, reports::Lang::kZh, reports::MassUnit::kTonne));
+  CHECK(zh.find("其中：次生") != std::string::npos);
+  CHECK(zh.find("其中：退回") != std::string::npos);
 }
 
 TEST_CASE("indicators of a worked year", "[reports][indicators]") {

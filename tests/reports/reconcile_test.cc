@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "domain_store.h"
 #include "ledger/domain_fixture.h"
 #include "wasteledger/hash.h"
+#include "wasteledger/reports/render.h"
 
 namespace wasteledger::reports {
 namespace {
@@ -416,6 +418,71 @@ TEST_CASE("reconcile: entries logged long after their event time", "[reconcile]"
   CHECK(Rules(f.Run(o)) == std::vector<std::string>{"late-entry", "late-entry"});
 }
 
+// late-entry findings of pickup, receive, utilize, dispose, correct and void
+// had no waste code (and none had a manifest), so --waste left them out.
+TEST_CASE("reconcile: a late entry names the codes and manifest it concerns; --waste matches any",
+          "[reconcile]") {
+  ReconcileFixture f;
+  const int64_t now = NowUnixSeconds();
+  auto days_ago = [&](int64_t d) { return FormatWithOffset(now - d * kDaySeconds, kOffset); };
+  const std::string no = "20264110000001";
+  const uint64_t gen =
+      f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 2000000}, {"lot", "H"}}, days_ago(30)));
+  const uint64_t dup =
+      f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 1000}, {"lot", "DUP"}}, days_ago(30)));
+  const uint64_t sent = f.Ok(f.S(f.p1, "dispatch",
+                                 {{"manifest", no},
+                                  {"to", "s1"},
+                                  {"carriers", {"c1"}},
+                                  {"lines", {{{"lot", "H"}, {"waste", kHw}, {"mass_g", 2000000}}}}},
+                                 days_ago(29)));
+  const uint64_t picked = f.Ok(f.S(f.c1, "pickup", {{"manifest", no}}, days_ago(29)));
+  const uint64_t got =
+      f.Ok(f.S(f.s1, "receive",
+               {{"manifest", no}, {"lines", {{{"line", 1}, {"received_g", 2000000}, {"refused_g", 0}}}}},
+               days_ago(28)));
+  const std::string lot = "#" + std::to_string(got) + "/1";
+  const uint64_t used = f.Ok(f.S(f.s1, "utilize",
+                                 {{"method", "R4"},
+                                  {"inputs", {{{"lot", lot}, {"mass_g", 1000000}}}},
+                                  {"outputs", {{{"waste", "772-002-18"}, {"mass_g", 1000}, {"lot", "FLY"}}}}},
+                                 days_ago(27)));
+  const uint64_t burnt = f.Ok(f.S(
+      f.s1, "dispose", {{"method", "D10"}, {"inputs", {{{"lot", lot}, {"mass_g", 500000}}}}}, days_ago(27)));
+  const uint64_t fixed =
+      f.Ok(f.S(f.s1, "correct",
+               {{"seq", burnt},
+                {"reason", "weighed again"},
+                {"body", {{"method", "D10"}, {"inputs", {{{"lot", lot}, {"mass_g", 400000}}}}}}},
+               days_ago(26)));
+  const uint64_t undone = f.Ok(f.S(f.p1, "void", {{"seq", dup}, {"reason", "entered twice"}}, days_ago(26)));
+
+  ReconcileOptions o = f.Opts();
+  o.waste = "HW49";
+  const auto fs = f.Run(o);
+  std::map<uint64_t, std::pair<std::string, std::string>> late;  // seq -> manifest, waste
+  for (const auto& x : fs) {
+    if (x.rule == "late-entry") late[x.seqs.at(0)] = {x.manifest, x.waste};
+  }
+  using MW = std::pair<std::string, std::string>;
+  CHECK(late == std::map<uint64_t, MW>{{gen, {"", kHw}},
+                                       {dup, {"", kHw}},
+                                       {sent, {no, kHw}},
+                                       {picked, {no, kHw}},
+                                       {got, {no, kHw}},
+                                       {used, {"", kHw + ",772-002-18"}},
+                                       {burnt, {"", kHw}},
+                                       {fixed, {"", kHw}},
+                                       {undone, {"", kHw}}});
+  // The fly ash's code alone: only the utilisation that made it.
+  o.waste = "772-002-18";
+  const auto ash = f.Run(o);
+  REQUIRE(Rules(ash) == std::vector<std::string>{"late-entry"});
+  CHECK(ash[0].seqs == std::vector<uint64_t>{used});
+  o.waste = "SW02";
+  CHECK(f.Run(o).empty());
+}
+
 // A ledger with three findings about different parties, wastes and dates.
 struct Mixed {
   ReconcileFixture f;
@@ -561,6 +628,37 @@ TEST_CASE("reconcile: JSON and document", "[reconcile]") {
   CHECK(doc.facts.at(1).second == std::to_string(size));
   CHECK(doc.facts.at(2).second == ToHex(*root));
   CHECK(doc.facts.at(3).second == m.f.Date(0) + " – any");
+}
+
+// The table, CSV and XLSX said "As of: now" (zh 当前) when --as-of was not
+// given: a saved reconciliation did not record the day it judged.
+TEST_CASE("reconcile document: as of is the RFC 3339 time judged, given or not", "[reconcile]") {
+  Mixed m;
+  auto as_of_fact = [](const Document& doc) {
+    for (const auto& [label, value] : doc.facts) {
+      if (label.en == "As of") return value;
+    }
+    FAIL("no As of fact");
+    return std::string();
+  };
+  const ReconcileReport given = m.f.Report(m.o);
+  CHECK(as_of_fact(ReconcileDocument(given, Lang::kEn)) == m.o.as_of);
+  ReconcileOptions o = m.o;
+  o.as_of = "";
+  const int64_t before = NowUnixSeconds();
+  const ReconcileReport now = m.f.Report(o);
+  const int64_t after = NowUnixSeconds();
+  for (Lang lang : {Lang::kEn, Lang::kZh}) {
+    const std::string fact = as_of_fact(ReconcileDocument(now, lang));
+    CHECK(fact == now.as_of);
+    auto t = ParseRfc3339(fact);
+    REQUIRE(t.ok());
+    CHECK(t->unix_seconds >= before);
+    CHECK(t->unix_seconds <= after);
+    CHECK(fact.substr(fact.size() - 6) == "+08:00");  // the ledger's timezone
+  }
+  CHECK(RenderCsv(ReconcileDocument(now, Lang::kEn)).find("As of," + now.as_of + "\r\n") !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // report trace: a lot followed by hand through two hops, a partial refusal,
 // a transport loss, utilisation into a product and a fly-ash lot, the fly
 // ash's disposal and a shared utilisation; backward to the sources;
-// --manifest; unknown ids.
+// --manifest; unknown ids; a voided lot.
 #include "wasteledger/reports/trace.h"
 
 #include <catch2/catch.hpp>
@@ -103,8 +103,26 @@ void CheckEveryNodeAccounted(const TraceNode& n) {
 }
 
 reports::Fate MakeFate(int64_t held, int64_t transit, int64_t utilized, int64_t disposed, int64_t diff,
-                       int64_t products, int64_t secondary) {
-  return {held, transit, utilized, disposed, diff, products, secondary};
+                       int64_t products, int64_t secondary, int64_t voided = 0) {
+  return {held, transit, utilized, disposed, diff, products, secondary, voided};
+}
+
+// Backward, every step's sources sum exactly to the mass that went into it,
+// and a lot ending at its generate entry gave all of its share.
+void CheckBackwardSums(const TraceNode& n) {
+  if (n.step == TraceStep::kLine || n.step == TraceStep::kUtilized || n.step == TraceStep::kDisposed) {
+    int64_t sum = 0;
+    for (const auto& c : n.children) sum += c.mass_g;
+    INFO(n.manifest << " " << n.party << " " << n.mass_g);
+    CHECK(sum == n.mass_g);
+  }
+  if (n.step == TraceStep::kLot) {
+    CHECK(n.mass_g <= n.lot_mass_g);
+    for (const auto& c : n.children) {
+      if (c.step == TraceStep::kGenerated) CHECK(c.mass_g == n.mass_g);
+    }
+  }
+  for (const auto& c : n.children) CheckBackwardSums(c);
 }
 
 TEST_CASE("SplitByWeight: largest remainder, parts sum exactly", "[reports][trace]") {
@@ -243,6 +261,19 @@ TEST_CASE("trace backward from the fly ash to the generate entry", "[reports][tr
   }
   CHECK(n == nullptr);
   CHECK(StepNode(r.root, TraceStep::kUtilized).mass_g == 3000000);
+  // Each hop carries the part that went into ASH1: 3 t of the 4 t lot at r2,
+  // sent whole on M2; 3 t of the 5.9 t r1 received, i.e. 6 t x 3/5.9 of M1's
+  // line (3050847 g, largest remainder), all drawn from L1.
+  CHECK(LotNode(r.root, c.at_r2).mass_g == 3000000);
+  CHECK(LotNode(r.root, c.at_r2).lot_mass_g == 4000000);
+  CHECK(LotNode(r.root, c.received).mass_g == 3000000);
+  CHECK(LotNode(r.root, c.received).lot_mass_g == 5900000);
+  const TraceNode& m1 = *Find(r.root, [](const TraceNode& x) { return x.manifest == "20264110000001"; });
+  CHECK(m1.mass_g == 3050847);
+  CHECK(LotNode(r.root, "L1").mass_g == 3050847);
+  CHECK(LotNode(r.root, "L1").lot_mass_g == 10000000);
+  CHECK(StepNode(r.root, TraceStep::kGenerated).mass_g == 3050847);
+  CheckBackwardSums(r.root);
 
   // ASH2 came from two lots: the chain back to L1, and R1LOT.
   const auto ash2 = TraceOk(f, {"ASH2", "", true});
@@ -251,6 +282,9 @@ TEST_CASE("trace backward from the fly ash to the generate entry", "[reports][tr
   CHECK(use.children[0].lot == c.received);
   CHECK(use.children[1].lot == "R1LOT");
   CHECK(use.mass_g == 3000000);
+  CHECK(use.children[0].mass_g == 1000000);
+  CHECK(use.children[1].mass_g == 2000000);
+  CheckBackwardSums(ash2.root);
   CHECK(!reports::TraceJson(ash2).contains("fate"));
 }
 
@@ -268,7 +302,111 @@ TEST_CASE("trace: every lot of the story accounts for every gram", "[reports][tr
     CheckEveryNodeAccounted(r.root);
     const auto back = TraceOk(f, {lot.id, "", true});
     CHECK(Find(back.root, [](const TraceNode& n) { return n.step == TraceStep::kGenerated; }) != nullptr);
+    CHECK(back.root.mass_g == lot.mass_g);
+    CheckBackwardSums(back.root);
   }
+}
+
+// Backward, a source lot showed its whole mass (RH25 10 t under a disposal
+// that drew 6 t of it, the sources summing to 14 t under 10 t; utilisation
+// here, the same walk), and across a
+// manifest the producer's whole lot rather than what the line sent.
+TEST_CASE("trace backward: each source shows what went into the step, the parts sum exactly",
+          "[reports][trace]") {
+  DomainFixture f;
+  f.Ok(f.S(f.r1, "generate", {{"waste", kHw}, {"mass_g", 10000000}, {"lot", "RH25"}}));
+  f.Ok(f.S(f.r1, "generate", {{"waste", kHw}, {"mass_g", 4000000}, {"lot", "RH26"}}));
+  f.Ok(f.S(f.r1, "utilize",
+           {{"method", "R4"},
+            {"inputs", {{{"lot", "RH25"}, {"mass_g", 6000000}}, {{"lot", "RH26"}, {"mass_g", 4000000}}}},
+            {"outputs", {{{"waste", kAsh}, {"mass_g", 1000000}, {"lot", "ASH"}}}}}));
+  const auto r = TraceOk(f, {"ASH", "", true});
+  CHECK(r.root.mass_g == 1000000);
+  const TraceNode& disposal = StepNode(r.root, TraceStep::kUtilized);
+  CHECK(disposal.mass_g == 10000000);
+  REQUIRE(disposal.children.size() == 2);
+  const TraceNode& rh25 = disposal.children[0];
+  CHECK(rh25.lot == "RH25");
+  CHECK(rh25.mass_g == 6000000);
+  CHECK(rh25.lot_mass_g == 10000000);
+  CHECK(rh25.remaining_g == 4000000);  // the whole lot's, now
+  REQUIRE(rh25.children.size() == 1);
+  CHECK(rh25.children[0].step == TraceStep::kGenerated);
+  CHECK(rh25.children[0].mass_g == 6000000);
+  CHECK(disposal.children[1].lot == "RH26");
+  CHECK(disposal.children[1].mass_g == 4000000);
+  CHECK(disposal.children[1].lot_mass_g == 4000000);
+  CheckBackwardSums(r.root);
+  // JSON: mass_g the share drawn, lot_mass_g the whole lot, as forward.
+  const Json j = reports::TraceJson(r);
+  const Json& sources = j["root"]["children"][0]["children"];
+  CHECK(sources[0]["mass_g"] == 6000000);
+  CHECK(sources[0]["lot_mass_g"] == 10000000);
+  CHECK(sources[1]["mass_g"] == 4000000);
+  // The table says which part of the lot it is.
+  const std::string text =
+      reports::RenderText(reports::TraceDocument(r, reports::Lang::kEn, reports::MassUnit::kTonne));
+  CHECK(text.find("6.000000 t of the lot's 10.000000 t") != std::string::npos);
+
+  // Across a manifest: p1 sends 20 t of its 50 t lot; the receiver's lot
+  // traces back to the 20 t sent.
+  f.Ok(f.S(f.p1, "generate", {{"waste", kHw}, {"mass_g", 50000000}, {"lot", "A26"}}));
+  f.Ok(f.S(f.p1, "dispatch",
+           {{"manifest", "20264110000008"}, {"to", "r1"}, {"lines", {Line("A26", 20000000)}}}));
+  const uint64_t rc = f.Ok(f.S(f.r1, "receive",
+                               {{"manifest", "20264110000008"},
+                                {"lines", {{{"line", 1}, {"received_g", 19990000}, {"refused_g", 0}}}}}));
+  const auto back = TraceOk(f, {"#" + std::to_string(rc) + "/1", "", true});
+  CHECK(back.root.mass_g == 19990000);
+  const TraceNode& line = StepNode(back.root, TraceStep::kLine);
+  CHECK(line.mass_g == 20000000);  // what the line sent
+  const TraceNode& a26 = LotNode(back.root, "A26");
+  CHECK(a26.mass_g == 20000000);
+  CHECK(a26.lot_mass_g == 50000000);
+  CheckBackwardSums(back.root);
+}
+
+// A voided lot traced as "lot generated; still held 0": its 5 t had no fate
+// (accounted 0 of 5 t) and nothing said it was voided.
+TEST_CASE("trace of a voided lot says so, and its fate adds up", "[reports][trace]") {
+  DomainFixture f;
+  const uint64_t made = f.Ok(f.S(f.p1, "generate", {{"waste", "SW02"}, {"mass_g", 5000000}, {"lot", "DUP"}}));
+  const uint64_t voided = f.Ok(f.S(f.p1, "void", {{"seq", made}, {"reason", "entered twice"}}));
+  const auto r = TraceOk(f, {"DUP", "", false});
+  CHECK(r.root.voided_by == voided);
+  CHECK(r.fate == MakeFate(0, 0, 0, 0, 0, 0, 0, 5000000));
+  CHECK(r.fate.Accounted() == 5000000);
+  CheckEveryNodeAccounted(r.root);
+  const TraceNode& leaf = StepNode(r.root, TraceStep::kVoided);
+  CHECK(leaf.mass_g == 5000000);
+  CHECK(leaf.seqs == std::vector<uint64_t>{voided});
+
+  const Json j = reports::TraceJson(r);
+  CHECK(j["voided_by"] == voided);
+  CHECK(j["root"]["voided_by"] == voided);
+  CHECK(j["fate"]["voided_g"] == 5000000);
+  CHECK(j["fate"]["accounted_g"] == j["fate"]["mass_g"]);
+  CHECK(j["root"]["children"][0]["step"] == "voided");
+
+  const auto doc = reports::TraceDocument(r, reports::Lang::kEn, reports::MassUnit::kTonne);
+  const std::string text = reports::RenderText(doc);
+  const std::string at = "voided at seq " + std::to_string(voided);
+  CHECK(text.find(at) != std::string::npos);
+  CHECK(reports::RenderCsv(doc, {}).find(at) != std::string::npos);
+  CHECK(std::get<int64_t>(doc.tables[1].totals.at(0).at(1)) == 5000000);
+  const std::string zh =
+      reports::RenderText(reports::TraceDocument(r, reports::Lang::kZh, reports::MassUnit::kTonne));
+  CHECK(zh.find("作废") != std::string::npos);
+  // Backward too.
+  const auto back = TraceOk(f, {"DUP", "", true});
+  CHECK(back.root.voided_by == voided);
+  CHECK(reports::TraceJson(back)["voided_by"] == voided);
+  // A live lot names no void.
+  f.Ok(f.S(f.p1, "generate", {{"waste", "SW02"}, {"mass_g", 1000000}, {"lot", "LIVE"}}));
+  const auto live = TraceOk(f, {"LIVE", "", false});
+  CHECK(!live.root.voided_by);
+  CHECK(!reports::TraceJson(live).contains("voided_by"));
+  CHECK(live.fate.voided_g == 0);
 }
 
 TEST_CASE("trace refuses unknown ids and bad option sets", "[reports][trace]") {

@@ -47,7 +47,14 @@
 //                         Party: owner; seqs: the creating entry.
 //   late-entry            warning: a lifecycle, correct or void entry logged
 //                         more than late_entry_seconds after its statement's
-//                         event time. Party: the actor; seqs: the entry.
+//                         event time. Party: the actor; seqs: the entry;
+//                         manifest and waste: the entry's (generate: its
+//                         code; dispatch, pickup, handover, receive: the
+//                         manifest and its line codes, receive also the
+//                         codes received under; utilize, dispose: the input
+//                         lots' and the outputs' codes; void: the undone
+//                         entry's; correct: the target's and the
+//                         replacement's).
 //
 // A finding belongs to the period when its triggering event date falls in
 // [from, to]: the dispatch date (unconfirmed-receipt, capacity-exceeded,
@@ -96,8 +103,9 @@ struct ReconcileOptions {
   std::string from, to;  // event-date period YYYY-MM-DD, inclusive; empty = unbounded
   std::string party;     // findings about this party only (empty = all)
   // A waste code (any spelling NormaliseWasteCode accepts) or a category
-  // (HW08, SW02, S07, CW01): findings naming a matching code only; findings
-  // naming no code are left out. Empty = all.
+  // (HW08, SW02, S07, CW01): findings naming a matching code only (a finding
+  // naming several codes matches when any of them does); findings naming no
+  // code are left out. Empty = all.
   std::string waste;
   double tolerance = 0.02;  // quantity discrepancy allowed, fraction of dispatched, 0..1
   // "Now" for unconfirmed-receipt and storage-overdue, RFC 3339 (its date is

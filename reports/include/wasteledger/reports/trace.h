@@ -17,13 +17,32 @@
 // first on ties), so the parts always sum to the mass. A node whose mass is
 // a share of its lot traces that share, split the same way.
 //
+// A voided lot (the entry that made it undone by a void or correct) keeps
+// its mass on record but holds nothing: that mass is "voided" (a leaf with
+// the void's seq), and the lot node names the void (voided_by).
+//
 // The fate of a traced mass: held + in transit + utilized + disposed +
-// transport difference == the mass, exactly. Products and secondary waste
-// are new mass and are reported beside it, not in it.
+// transport difference + voided == the mass, exactly. Products and secondary
+// waste are new mass and are reported beside it, not in it.
+//
+// Backward, each step's mass is the mass that went into it, and its sources
+// are the parts of it each lot gave, so they sum exactly to the step:
+//   - a received or returned lot comes from its manifest line (mass_g: what
+//     the line dispatched), which drew that mass from the producer's lot;
+//   - an output lot comes from its utilize / dispose entry (mass_g: the mass
+//     it drew), whose source lots are the draws on each (mass_g: the grams
+//     drawn; lot_mass_g the whole lot);
+//   - a generate (or import pool) lot ends at a "generated" leaf.
+// When only a share of a lot went on (a source lot that gave part of its
+// mass), the steps before it are shared down in the same proportion, by the
+// same largest-remainder split, so every figure is the part of that source
+// that went into the traced lot. A backward lot node's remaining_g is what
+// the whole lot still holds now.
 #pragma once
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,8 +71,11 @@ struct Fate {
   int64_t transport_diff_g = 0;  // dispatched - (received + refused) on received manifests
   int64_t products_g = 0;        // new mass: products of utilisation / disposal
   int64_t secondary_g = 0;       // new mass: secondary-waste output lots
-  // held + in transit + utilized + disposed + transport difference.
-  int64_t Accounted() const { return held_g + in_transit_g + utilized_g + disposed_g + transport_diff_g; }
+  int64_t voided_g = 0;          // in lots voided (their making entry undone)
+  // held + in transit + utilized + disposed + transport difference + voided.
+  int64_t Accounted() const {
+    return held_g + in_transit_g + utilized_g + disposed_g + transport_diff_g + voided_g;
+  }
   Fate& operator+=(const Fate& o);
   bool operator==(const Fate&) const = default;
 };
@@ -68,6 +90,7 @@ enum class TraceStep {
   kDisposed,       // a dispose draw, parent of its products and output lots
   kProduct,        // leaf: a named product
   kGenerated,      // backward leaf: the generate entry
+  kVoided,         // leaf: the part of a voided lot's mass (seqs: the void or correct)
   kCycle,          // a lot already on the path (never expected; stops the walk)
 };
 
@@ -77,8 +100,9 @@ struct TraceNode {
   std::string party;  // owner of a lot, receiver of a line, actor of a draw
   std::string waste;
   int64_t mass_g = 0;          // the grams of the trace in this step
-  int64_t remaining_g = 0;     // kLot: of mass_g, still held in the lot
+  int64_t remaining_g = 0;     // kLot: of mass_g, still held in the lot (backward: the whole lot's)
   int64_t lot_mass_g = 0;      // kLot: the lot's whole mass
+  std::optional<uint64_t> voided_by;  // kLot: the void or correct entry that undid the lot
   std::vector<uint64_t> seqs;  // the entries of this step
   std::string manifest;
   int64_t line = 0;    // kLine (1-based)
