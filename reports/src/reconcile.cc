@@ -558,6 +558,34 @@ Status MissingPickup(const Ctx& c, std::vector<Finding>& out) {
   return Status::Ok();
 }
 
+// The day the owner's storage of a lot began: its creation's, except for a
+// lot returned to the producer (refused at the receiver), which was in the
+// producer's store before the dispatch: the storage of the lot the
+// manifest line drew on, followed back through earlier returns. A refusal
+// does not start the one-year limit again. The manifest the lot came back on,
+// if it was returned.
+struct StorageStart {
+  int64_t day = 0;
+  std::string returned_on;
+};
+
+Result<StorageStart> StorageStartOf(const Ctx& c, const Lot& lot) {
+  StorageStart start;
+  Lot at = lot;
+  for (int hops = 0; at.source.kind == "return" && hops < 64; ++hops) {
+    if (start.returned_on.empty()) start.returned_on = at.source.manifest;
+    WL_ASSIGN_OR_RETURN(auto m, GetManifest(c.ledger, at.source.manifest));
+    if (!m || at.source.line < 1 || static_cast<size_t>(at.source.line) > m->lines.size()) break;
+    const std::string& from = m->lines[static_cast<size_t>(at.source.line) - 1].lot;
+    if (from.empty()) break;
+    WL_ASSIGN_OR_RETURN(auto source, GetLot(c.ledger, from));
+    if (!source) break;
+    at = std::move(*source);
+  }
+  start.day = c.Day(at.source.seq);
+  return start;
+}
+
 Status StorageOverdue(const Ctx& c, std::vector<Finding>& out) {
   // As of a given day, a lot holds what it holds now plus what was drawn
   // from it after that day; so lots empty now are read too.
@@ -566,8 +594,10 @@ Status StorageOverdue(const Ctx& c, std::vector<Finding>& out) {
   filter.include_empty = past;
   WL_ASSIGN_OR_RETURN(auto lots, ListLots(c.ledger, filter));
   for (Lot& lot : lots) {
-    const int64_t day = c.Day(lot.source.seq);
-    if (!lot.hazardous || c.as_of_day <= OneYearLater(day)) continue;
+    if (!lot.hazardous || c.Day(lot.source.seq) > c.as_of_day) continue;  // not there yet that day
+    WL_ASSIGN_OR_RETURN(const StorageStart start, StorageStartOf(c, lot));
+    const int64_t day = start.day;
+    if (c.as_of_day <= OneYearLater(day)) continue;
     if (past) {
       WL_ASSIGN_OR_RETURN(auto draws, DrawsOn(c.ledger, lot.id));
       for (const LotDraw& d : draws) {
@@ -577,13 +607,26 @@ Status StorageOverdue(const Ctx& c, std::vector<Finding>& out) {
     if (lot.remaining_g <= 0) continue;
     Finding f =
         Make(kStorage, Severity::kSerious, lot.owner, lot.source.manifest, lot.waste, {lot.source.seq});
-    f.sentence_zh =
-        fmt::format("{} 的危险废物批次 {}（{}）于 {} 入账，截至 {} 贮存超过一年，仍余 {} t。", lot.owner,
-                    lot.id, lot.waste, DayText(day), DayText(c.as_of_day), Tonnes(lot.remaining_g));
-    f.sentence_en = fmt::format(
-        "{}'s hazardous lot {} ({}), created on {}, still holds {} t as of {}: stored more than "
-        "one year.",
-        lot.owner, lot.id, lot.waste, DayText(day), Tonnes(lot.remaining_g), DayText(c.as_of_day));
+    if (start.returned_on.empty()) {
+      f.sentence_zh =
+          fmt::format("{} 的危险废物批次 {}（{}）于 {} 入账，截至 {} 贮存超过一年，仍余 {} t。", lot.owner,
+                      lot.id, lot.waste, DayText(day), DayText(c.as_of_day), Tonnes(lot.remaining_g));
+      f.sentence_en = fmt::format(
+          "{}'s hazardous lot {} ({}), created on {}, still holds {} t as of {}: stored more than "
+          "one year.",
+          lot.owner, lot.id, lot.waste, DayText(day), Tonnes(lot.remaining_g), DayText(c.as_of_day));
+    } else {
+      f.sentence_zh = fmt::format(
+          "{} 的危险废物批次 {}（{}）经联单 {} 被拒收退回，自 {} 起贮存（退回不重新计时），截至 {} "
+          "贮存超过一年，仍余 {} t。",
+          lot.owner, lot.id, lot.waste, start.returned_on, DayText(day), DayText(c.as_of_day),
+          Tonnes(lot.remaining_g));
+      f.sentence_en = fmt::format(
+          "{}'s hazardous lot {} ({}), returned on manifest {}, has been in store since {} (a refusal does "
+          "not restart the limit) and still holds {} t as of {}: stored more than one year.",
+          lot.owner, lot.id, lot.waste, start.returned_on, DayText(day), Tonnes(lot.remaining_g),
+          DayText(c.as_of_day));
+    }
     Add(c, day, std::move(f), out);
   }
   return Status::Ok();

@@ -402,6 +402,44 @@ TEST_CASE("reconcile: storage as of a past day counts what the lot held then", "
   CHECK(Only(f.Run(o), "storage-overdue").empty());
 }
 
+// A refusal sends the waste back into the producer's store: its one-year
+// limit runs from when it was stored there first, not from the refusal.
+TEST_CASE("reconcile: a lot refused and returned keeps its storage time", "[reconcile]") {
+  ReconcileFixture f;
+  const int64_t day = kDaySeconds;
+  const uint64_t g = f.Generate(f.p1, kHw, 2000000, "OLD", f.At(-500 * day));
+  f.Dispatch(f.p1, "20264110000001", "OLD", kHw, 2000000, -100 * day);
+  const uint64_t refused =
+      f.Receive("20264110000001", {{"received_g", 0}, {"refused_g", 2000000}, {"reason", "wrong drums"}},
+                -100 * day + kHour);
+  auto fs = Only(f.Run(f.Opts()), "storage-overdue");
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].party == "p1");
+  CHECK(fs[0].seqs == std::vector<uint64_t>{refused});
+  CHECK(fs[0].manifest == "20264110000001");
+  CHECK(fs[0].sentence_en == "p1's hazardous lot #" + std::to_string(refused) + "/1r (" + kHw +
+                                 "), returned on manifest 20264110000001, has been in store since " +
+                                 f.Date(-500) +
+                                 " (a refusal does not restart the limit) and still holds 2.000000 t "
+                                 "as of " +
+                                 f.Date(0) + ": stored more than one year.");
+  // Its period is the day it was first stored.
+  ReconcileOptions o = f.Opts();
+  o.from = f.Date(-500);
+  o.to = f.Date(-500);
+  CHECK(Only(f.Run(o), "storage-overdue").size() == 1);
+  // As of a day before the dispatch the producer's own lot held it, and
+  // the returned lot was not there yet: one finding, on the first lot.
+  o = f.Opts();
+  o.as_of = f.Date(-120) + "T00:00:00+08:00";
+  fs = Only(f.Run(o), "storage-overdue");
+  REQUIRE(fs.size() == 1);
+  CHECK(fs[0].seqs == std::vector<uint64_t>{g});
+  // A year after its generation had not passed yet: nothing.
+  o.as_of = f.Date(-300) + "T00:00:00+08:00";
+  CHECK(Only(f.Run(o), "storage-overdue").empty());
+}
+
 TEST_CASE("reconcile: entries logged long after their event time", "[reconcile]") {
   ReconcileFixture f;
   const int64_t now = NowUnixSeconds();

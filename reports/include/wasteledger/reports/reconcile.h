@@ -40,10 +40,12 @@
 //                         the dispatched one. Party: receiver; seqs:
 //                         dispatch, receive.
 //   storage-overdue       serious: a hazardous lot with mass remaining whose
-//                         creating event date is more than one year (same
-//                         day of the next year, 29 Feb -> 28 Feb) before the
-//                         as_of date; with as_of given, the mass it held on
-//                         that day (now plus what was drawn after it).
+//                         storage began more than one year (same day of the
+//                         next year, 29 Feb -> 28 Feb) before the as_of date:
+//                         its creating event date, or for a lot returned to
+//                         the producer (refused) that of the lot it was
+//                         dispatched from; with as_of given, the mass it
+//                         held on that day (now plus what was drawn after).
 //                         Party: owner; seqs: the creating entry.
 //   late-entry            warning: a lifecycle, correct or void entry logged
 //                         more than late_entry_seconds after its statement's
@@ -60,9 +62,10 @@
 // [from, to]: the dispatch date (unconfirmed-receipt, capacity-exceeded,
 // unpermitted-receiver at dispatch), the receive date (quantity-discrepancy,
 // code-mismatch, unpermitted-receiver at receipt, late-confirmation), the lot's creating event
-// date (phantom-consumption, storage-overdue) or the entry's own event date
-// (late-entry). Event dates are taken in the offset the statement was
-// written with; a correction's replacement keeps its target's event time.
+// date (phantom-consumption) or storage start (storage-overdue), or the entry's own event date
+// (late-entry). Event dates are the instants' dates in the ledger's
+// (genesis) timezone; a correction's replacement keeps its target's event
+// time.
 // Otherwise the ledger is read as it is now (statuses, voids, corrections,
 // party records); `as_of` is the day the time-based rules judge.
 #pragma once
