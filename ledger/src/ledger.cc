@@ -438,7 +438,7 @@ Status Ledger::AdoptCheckpoint(std::string_view note, const VerifierKey& operato
   }
   if (cp.size == 0 || cp.size > size_) {
     return Status::Refused(
-        fmt::format("the checkpoint signs size {}, and this ledger holds entries 1 to {}", cp.size, size_));
+        fmt::format("the checkpoint signs size {}, and this ledger holds {} entries", cp.size, size_));
   }
   WL_ASSIGN_OR_RETURN(Hash root, Root(cp.size));
   if (root != cp.root) {

@@ -689,7 +689,7 @@ TEST_CASE("a checkpoint signed elsewhere is stored only if it signs this ledger'
   CHECK_THAT(refused(*note, f.regulator.verifier()), Catch::Contains("must be named after the origin"));
   const auto impostor = KeyFromSeed("test.example/ledger", 99);
   CHECK_FALSE(copy.AdoptCheckpoint(*note, impostor.verifier()).ok());  // its signature does not check
-  CHECK(refused(*later, vk) == "the checkpoint signs size 5, and this ledger holds entries 1 to 3");
+  CHECK(refused(*later, vk) == "the checkpoint signs size 5, and this ledger holds 3 entries");
   // A note with the right size and a good signature over another root.
   Checkpoint other{"test.example/ledger", 3, Sha256("x"), {}};
   CHECK_THAT(refused(SignCheckpoint(other, f.operator_key), vk),
