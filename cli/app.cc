@@ -140,7 +140,7 @@ int RunCli(int argc, char** argv) {
       "Exit codes: 0 ok, 1 refused or failed, 2 usage, 3 verification failed (tampering),\n"
       "4 ledger busy, 5 findings at or above `report reconcile --fail-on`, or an import with\n"
       "some rows refused and the others good (imported now, already in the ledger, or would be\n"
-      "imported by --dry-run; every row refused is 1), 130 restore or import interrupted\n"
+      "imported by --dry-run; every row refused is 1), 130 restore, import or submit interrupted\n"
       "(Ctrl-C, SIGTERM, SIGHUP; see their --help). Environment:\n"
       "WASTELEDGER_LEDGER and WASTELEDGER_KEY stand in for "
       "--ledger and --key; WASTELEDGER_PASSPHRASE unlocks encrypted key files;\n"

@@ -66,19 +66,6 @@ struct Written {
   std::string interrupted;  // what a signal left imported and not, once it stopped the import
 };
 
-std::string SignalName(int sig) {
-  switch (sig) {
-    case SIGINT:
-      return "Ctrl-C (SIGINT)";
-    case SIGTERM:
-      return "SIGTERM";
-    case SIGHUP:
-      return "SIGHUP";
-    default:
-      return fmt::format("signal {}", sig);
-  }
-}
-
 // "1 duplicate", "2 duplicates".
 std::string Plural(uint64_t n, const char* what) { return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s"); }
 

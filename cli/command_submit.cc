@@ -34,10 +34,11 @@ class LineReader {
  public:
   static constexpr int kStallMs = 100;
 
-  explicit LineReader(int fd) : fd_(fd) {}
+  // `interrupted`: a Ctrl-C, SIGTERM or SIGHUP came (Interrupts::received).
+  LineReader(int fd, const Interrupts& interrupts) : fd_(fd), interrupts_(interrupts) {}
 
   // Fills `c` (empty only at the end of the input). Fails on a read error,
-  // or once Stop() was called while waiting for input.
+  // or once Stop() was called or a signal came while waiting for input.
   Status ReadChunk(size_t batch, Chunk& c) {
     while (c.lines.size() < batch) {
       const size_t nl = buf_.find('\n', pos_);
@@ -63,6 +64,7 @@ class LineReader {
       }
       if (ready == 0) {
         if (stop_) return Status::IOError("reading the input was stopped");
+        if (interrupts_.received() != 0) return Status::IOError("interrupted while waiting for input");
         if (!c.lines.empty()) break;  // the input stalls: append what we have
         continue;
       }
@@ -90,6 +92,7 @@ class LineReader {
 
  private:
   int fd_;
+  const Interrupts& interrupts_;
   std::string buf_;
   size_t pos_ = 0;
   bool eof_ = false;
@@ -115,7 +118,9 @@ class SubmitCommand : public Command {
         "Prints the seq of each statement, one a line, in input order; a statement already in the\n"
         "ledger is answered with its existing seq (so a submit can be re-run safely), and so is a\n"
         "line that repeats an earlier one (\"(repeats an earlier line)\"). At the first\n"
-        "refused line nothing of its batch is written and submit stops, saying which lines landed.\n\n"
+        "refused line nothing of its batch is written and submit stops, saying which lines landed.\n"
+        "Ctrl-C, SIGTERM or SIGHUP stop it between batches (each is written whole), saying which\n"
+        "lines are in (exit code 130); run it again for the rest.\n\n"
         "Example:\n"
         "  wasteledger sign --key yuzhou-power.key statements.jsonl > signed.jsonl\n"
         "  wasteledger submit --ledger city.ledger signed.jsonl");
@@ -138,10 +143,14 @@ class SubmitCommand : public Command {
     auto opened = OpenLedger(dir_, Ledger::Mode::kWrite, wait_);
     if (!opened.ok()) return Fail(opened.status());
     Ledger& ledger = **opened;
+    // From here a Ctrl-C, SIGTERM or SIGHUP stops the submit between batches
+    // (each is written whole), and it says which lines are in.
+    Interrupts interrupts;
+    interrupts.Stop();
 
     // The reader thread reads and prepares one chunk at a time; the input is
     // only touched there.
-    LineReader reader(fd);
+    LineReader reader(fd, interrupts);
     // It runs below the appending thread's priority, which is the serial
     // stage (wasteledger/thread_priority.h).
     auto read_and_prepare = [&]() -> Result<PreparedBatch> {
@@ -162,6 +171,9 @@ class SubmitCommand : public Command {
     std::string out;
     for (;;) {
       Result<PreparedBatch> prepared = next.get();
+      if (int sig = interrupts.received(); sig != 0) {
+        return Interrupted(sig, n, last_line_done, first_seq, last_seq);
+      }
       if (!prepared.ok()) return Report(prepared.status(), n, last_line_done, first_seq, last_seq);
       const bool done = prepared->empty();
       if (!done) next = std::async(std::launch::async, read_and_prepare);
@@ -219,6 +231,26 @@ class SubmitCommand : public Command {
   // ", N repeating an earlier line" when there are any.
   static std::string Repeats(const Counts& n) {
     return n.repeated > 0 ? fmt::format(", {} repeating an earlier line", n.repeated) : "";
+  }
+
+  // What is in once a signal stopped the submit between batches.
+  static int Interrupted(int sig, const Counts& n, uint64_t last_line, std::optional<uint64_t> first_seq,
+                         std::optional<uint64_t> last_seq) {
+    std::fflush(stdout);
+    const std::string in =
+        n.appended + n.replayed + n.repeated == 0
+            ? "nothing was appended"
+            : fmt::format(
+                  "input lines up to {} are in the ledger ({} appended{}, {} already there{}); nothing "
+                  "after them was written",
+                  last_line, n.appended, first_seq ? fmt::format(", seq {}..{}", *first_seq, *last_seq) : "",
+                  n.replayed, Repeats(n));
+    fmt::print(
+        stderr,
+        "wasteledger: error: submit interrupted by {}: {}. Run the same command again to append the rest "
+        "(statements already in the ledger are answered with their seqs)\n",
+        SignalName(sig), in);
+    return kExitInterrupted;
   }
 
   int Report(const Status& s, const Counts& n, uint64_t last_line, std::optional<uint64_t> first_seq,

@@ -105,6 +105,19 @@ void Warn(const std::string& message) { fmt::print(stderr, "wasteledger: warning
 
 bool StderrIsTerminal() { return ::isatty(2) == 1; }
 
+std::string SignalName(int sig) {
+  switch (sig) {
+    case SIGINT:
+      return "Ctrl-C (SIGINT)";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGHUP:
+      return "SIGHUP";
+    default:
+      return fmt::format("signal {}", sig);
+  }
+}
+
 namespace {
 
 // The state OnInterrupt reads: set before `mode`, which the handler loads.

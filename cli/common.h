@@ -128,6 +128,9 @@ bool StderrIsTerminal();
 // Exit code of a command cut short by Ctrl-C, SIGTERM or SIGHUP.
 inline constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as a shell reports it
 
+// "Ctrl-C (SIGINT)", "SIGTERM", "SIGHUP".
+std::string SignalName(int sig);
+
 // Handles SIGINT, SIGTERM and SIGHUP while it lives (their default action
 // again after; one at a time). Off: a signal acts as if not handled. Exit:
 // the handler runs `undo` (async-signal-safe calls only), writes `message`

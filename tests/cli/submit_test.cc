@@ -1,9 +1,12 @@
 // sign and submit: seqs, replay, refusals, batches, seals.
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
 #include "cli/cli_fixture.h"
 
@@ -301,6 +304,52 @@ TEST_CASE("a write that fails mid-submit keeps the earlier batches and says whic
   CHECK(r.exit_code == 0);
   CHECK(l.Size() == 3002);
   CHECK(Wl({"verify", "--ledger", l.ledger}).exit_code == 0);
+}
+
+// A live feed on stdin, stalled, then Ctrl-C (or SIGTERM, SIGHUP): submit
+// stops between batches and says which input lines are in.
+TEST_CASE("submit interrupted while it waits for input says which lines are in", "[cli][submit][signal]") {
+  CliLedger l;
+  const auto lines = SplitLines(l.Sign(l.producer_key, Statements(450)));
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    INFO(sig);
+    const size_t before = l.Size();
+    Child child({"submit", "--ledger", l.ledger, "--batch", "100", "--quiet", "-"}, l.dir().path().string());
+    // 150 lines, then the feed stalls: a full batch and, after the stall,
+    // the 50 lines read so far.
+    const size_t round = static_cast<size_t>(sig == SIGINT ? 0 : sig == SIGTERM ? 1 : 2);
+    std::string fed;
+    for (size_t i = 0; i < 150; ++i) fed += lines[round * 150 + i] + "\n";
+    child.WriteStdin(fed);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (l.Size() < before + 150 && child.Running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(child.Running());
+    ::kill(child.pid(), sig);
+    // Its input still open: the signal alone ends it.
+    while (child.Running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK_FALSE(child.Running());
+    RunResult done = child.Wait();
+    CHECK(done.exit_code == 130);
+    const std::regex said(
+        "wasteledger: error: submit interrupted by (Ctrl-C \\(SIGINT\\)|SIGTERM|SIGHUP): input lines up to "
+        "150 "
+        "are in the ledger \\(([0-9]+) appended(, seq [0-9]+\\.\\.[0-9]+)?, ([0-9]+) already there\\); "
+        "nothing "
+        "after them was written\\. Run the same command again to append the rest \\(statements already in "
+        "the "
+        "ledger are answered with their seqs\\)\n");
+    std::smatch m;
+    INFO(done.err);
+    REQUIRE(std::regex_match(done.err, m, said));
+    CHECK(std::stoul(m[2]) == 150);
+    CHECK(std::stoul(m[4]) == 0);
+    CHECK(l.Size() == before + 150);
+  }
+  CHECK(Wl({"verify", "--ledger", l.ledger, "--quiet"}).exit_code == 0);
 }
 
 TEST_CASE("a bad line in a later batch: earlier batches land, its batch does not", "[cli][submit]") {
